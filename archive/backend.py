@@ -1,0 +1,105 @@
+"""The storage-and-search interface, and its local implementation (FAISS + SQLite).
+
+Search, attribution ranking and folding talk only to `Backend`; a second implementation
+(Milvus) can sit behind the same methods without touching them.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .errors import IndexCorrupt, IndexMismatch
+from .generations import DB_NAME, VECTORS_NAME
+from .store import Filters, Store
+from .vectors import VectorIndex
+
+FORMAT_VERSION = 1
+
+
+class Backend(Protocol):
+    """What search needs from a storage engine."""
+
+    def manifest(self) -> dict[str, object]: ...
+    def dense(self, vector: np.ndarray, k: int, filters: Filters) -> list[tuple[int, float]]: ...
+    def keyword(self, text: str, k: int, filters: Filters) -> list[tuple[int, float]]: ...
+    def fetch(self, ids: Sequence[int]) -> dict[int, dict]: ...
+    def attributions_for(self, ids: Sequence[int]) -> dict[int, list[dict]]: ...
+    def passages_quoting(self, people: Sequence[str]) -> list[int]: ...
+    def cluster_members(self, clusters: Sequence[int]) -> dict[int, list[dict]]: ...
+    def aliases(self) -> dict[str, str]: ...
+    def filtered_ids(self, filters: Filters) -> list[int]: ...
+
+
+class LocalBackend:
+    """One published generation: SQLite opened read-only plus the FAISS file beside it."""
+
+    def __init__(self, generation: Path, expected: dict[str, object] | None = None) -> None:
+        self.generation = generation
+        self.store = Store(generation / DB_NAME, readonly=True)
+        self._manifest = self.store.manifest()
+        self._aliases: dict[str, str] | None = None
+        check_manifest(self._manifest, expected, generation)
+        self.vectors = VectorIndex.load(generation / VECTORS_NAME)
+        count = self.store.count("passages")
+        if self.vectors.ntotal != count:
+            raise IndexCorrupt(f"'{generation / VECTORS_NAME}' holds {self.vectors.ntotal} "
+                               f"vectors but the database has {count} passages: rebuild with "
+                               "'archive build --full'")
+        if self.vectors.dimension != self._manifest.get("dimension"):
+            raise IndexCorrupt(f"'{generation / VECTORS_NAME}' has dimension "
+                               f"{self.vectors.dimension}, the manifest says "
+                               f"{self._manifest.get('dimension')}: rebuild with "
+                               "'archive build --full'")
+
+    def manifest(self) -> dict[str, object]:
+        return dict(self._manifest)
+
+    def dense(self, vector: np.ndarray, k: int, filters: Filters) -> list[tuple[int, float]]:
+        allowed = self.store.filtered_ids(filters) if filters.active() else None
+        return self.vectors.search(vector, k, allowed)
+
+    def keyword(self, text: str, k: int, filters: Filters) -> list[tuple[int, float]]:
+        return self.store.keyword_search(text, k, filters)
+
+    def fetch(self, ids: Sequence[int]) -> dict[int, dict]:
+        return self.store.fetch(ids)
+
+    def attributions_for(self, ids: Sequence[int]) -> dict[int, list[dict]]:
+        return self.store.attributions_for(ids)
+
+    def passages_quoting(self, people: Sequence[str]) -> list[int]:
+        return self.store.passages_quoting(people) if people else []
+
+    def cluster_members(self, clusters: Sequence[int]) -> dict[int, list[dict]]:
+        return self.store.cluster_members(clusters)
+
+    def aliases(self) -> dict[str, str]:
+        if self._aliases is None:
+            self._aliases = self.store.aliases()
+        return self._aliases
+
+    def filtered_ids(self, filters: Filters) -> list[int]:
+        return self.store.filtered_ids(filters)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def check_manifest(found: dict[str, object], expected: dict[str, object] | None,
+                   generation: Path) -> None:
+    """Refuse an index built for another model, dimension, normalisation or format."""
+    if not found:
+        raise IndexCorrupt(f"'{generation / DB_NAME}' has no manifest: rebuild with "
+                           "'archive build --full'")
+    if found.get("format") != FORMAT_VERSION:
+        raise IndexMismatch(f"index format {found.get('format')} is not {FORMAT_VERSION}: "
+                            "rebuild with 'archive build --full'")
+    for key in ("model", "dimension", "normalized"):
+        if expected and key in expected and found.get(key) != expected[key]:
+            raise IndexMismatch(
+                f"the index was built with {key}={found.get(key)!r} but {expected[key]!r} is "
+                f"in use: rebuild with 'archive build --full', or set ARCHIVE_MODEL to "
+                f"the model the index was built with")

@@ -1,0 +1,315 @@
+"""Build or refresh an index: read → clean → chunk → attribute → embed → store → publish.
+
+Every build writes a new generation (a copy of the current one, changed incrementally) and
+publishes it atomically; the previous generation keeps answering until then, and a failure
+or a kill at any point leaves it untouched.
+"""
+from __future__ import annotations
+
+import platform
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .backend import FORMAT_VERSION, check_manifest
+from .chunk import passages_of
+from .clean import clean_article
+from .config import Config
+from .errors import IndexCorrupt, IndexMismatch
+from .generations import DB_NAME, VECTORS_NAME, IndexDir
+from .ingest import Skipped, read_all
+from .models import Article, Passage
+from .store import Store, passage_hash
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class BuildReport:
+    """What a build did; `archive build --json` prints it as is."""
+
+    index: str
+    generation: str = ""
+    articles: int = 0
+    passages: int = 0
+    added_articles: int = 0
+    removed_articles: int = 0
+    embedded_passages: int = 0
+    reused_passages: int = 0
+    attributions: int = 0
+    people: int = 0
+    story_clusters: int = 0
+    skipped: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+    unchanged: bool = False
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def collect(paths: Iterable[str | Path], report: BuildReport) -> dict[str, Article]:
+    """Cleaned articles by id; unreadable files and repeated articles go to the report."""
+    articles: dict[str, Article] = {}
+    for item in read_all(paths):
+        if isinstance(item, Skipped):
+            report.skipped.append({"path": item.path, "reason": item.reason})
+            continue
+        try:
+            article = clean_article(item)
+        except Exception as exc:  # one bad article must never stop a build
+            report.skipped.append({"path": item.path, "reason": f"could not be cleaned: {exc}"})
+            continue
+        if article is None:
+            report.skipped.append({"path": item.path, "reason": "no article text after "
+                                   "removing boilerplate"})
+        elif article.article_id in articles:
+            report.skipped.append({"path": item.path, "reason": "same article as "
+                                   f"{articles[article.article_id].path}"})
+        else:
+            articles[article.article_id] = article
+    return articles
+
+
+def expected_manifest(embedder) -> dict[str, object]:
+    return {"model": embedder.name, "dimension": embedder.dimension, "normalized": True}
+
+
+def build(paths: Sequence[str | Path], config: Config, *, full: bool = False,
+          mirror: bool = True, embedder=None, progress: Progress | None = None) -> BuildReport:
+    """Make the index in `config.index` hold the articles under `paths`.
+
+    mirror=True (`archive build`): articles no longer in `paths` are dropped.
+    mirror=False (`archive add`): the archive keeps what it has and gains these articles.
+    full=True: start from an empty generation and embed everything again.
+    """
+    started = time.perf_counter()
+    index_dir = IndexDir(config.index_dir)
+    report = BuildReport(index=str(index_dir.path))
+    with index_dir.lock():
+        wanted = collect(paths, report)
+        previous = None if full else index_dir.current()
+        if previous is not None:
+            old = Store(previous / DB_NAME, readonly=True)
+            have = old.article_ids()
+            manifest = old.manifest()
+            old.close()
+            if manifest.get("format") != FORMAT_VERSION or (
+                    embedder is not None and manifest.get("model") != embedder.name):
+                raise IndexMismatch(f"the index in '{index_dir.path}' was built with model "
+                                    f"{manifest.get('model')!r}: run 'archive build --full' "
+                                    "to rebuild it with the current model")
+            removed = (have - set(wanted)) if mirror else set()
+            added = set(wanted) - have
+            if not added and not removed:
+                report.unchanged = True
+                fill_counts(report, previous)
+                report.generation = previous.name
+                report.seconds = round(time.perf_counter() - started, 3)
+                return report
+        gen = index_dir.new_generation()
+        try:
+            write_generation(gen, previous, wanted, mirror, config, embedder, progress, report)
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(gen, ignore_errors=True)
+            raise
+        (gen / ".published").touch()
+        index_dir.publish(gen)
+        index_dir.cleanup()
+        report.generation = gen.name
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
+def fill_counts(report: BuildReport, gen: Path) -> None:
+    store = Store(gen / DB_NAME, readonly=True)
+    report.articles = store.count("articles")
+    report.passages = store.count("passages")
+    report.attributions = store.count("attributions")
+    report.people = store.count("people")
+    report.story_clusters = len(store.stories())
+    store.close()
+
+
+def copy_database(src: Path, dst: Path) -> None:
+    """Copy a published SQLite database with the backup API (consistent, page by page)."""
+    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    target = sqlite3.connect(str(dst))
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+
+
+def write_generation(gen: Path, previous: Path | None, wanted: dict[str, Article], mirror: bool,
+                     config: Config, embedder, progress: Progress | None,
+                     report: BuildReport) -> None:
+    from .vectors import VectorIndex
+
+    if embedder is None:
+        from .embed import Embedder
+
+        embedder = Embedder(config.model_path, config.batch_size)
+    if previous is not None:
+        copy_database(previous / DB_NAME, gen / DB_NAME)
+        vectors = VectorIndex.load(previous / VECTORS_NAME)
+    store = Store(gen / DB_NAME, readonly=False)
+    if previous is None:
+        vectors = VectorIndex(embedder.dimension)
+    else:
+        check_manifest(store.manifest(), expected_manifest(embedder), previous)
+    have = store.article_ids()
+    removed = sorted(have - set(wanted)) if mirror else []
+    added = [wanted[a] for a in wanted if a not in have]
+    reusable = reusable_vectors(store, vectors, removed)
+    removed_ids = store.delete_articles(removed)
+    vectors.remove(removed_ids)
+    report.removed_articles, report.added_articles = len(removed), len(added)
+
+    max_tokens = min(config.max_tokens, embedder.max_tokens)
+    passages = {a.article_id: passages_of(a, max_tokens, embedder.count_tokens) for a in added}
+    if config.attribution:
+        attribute(added, passages, progress)
+    texts = [p.text for a in added for p in passages[a.article_id]]
+    new_vectors = embed_missing(texts, reusable, embedder, progress, report)
+    row, new_ids = 0, []
+    for article in added:
+        ps = passages[article.article_id]
+        ids = store.add_article(article, ps)
+        vectors.add(ids, new_vectors[row:row + len(ps)])
+        new_ids.extend(ids)
+        row += len(ps)
+    if config.attribution:
+        group_people(store)
+    update_clusters(store, vectors, new_ids)
+    count = store.count("passages")
+    if vectors.ntotal != count:
+        raise IndexCorrupt(f"internal error: {vectors.ntotal} vectors for {count} passages")
+    store.write_manifest(manifest_values(embedder, store, vectors))
+    report.articles, report.passages = store.count("articles"), count
+    report.attributions, report.people = store.count("attributions"), store.count("people")
+    report.story_clusters = len(store.stories())
+    store.finish()
+    store.close()
+    vectors.save(gen / VECTORS_NAME)
+
+
+def reusable_vectors(store: Store, vectors, removed: Sequence[str]) -> dict[str, np.ndarray]:
+    """Vectors of passages about to be deleted, by text hash: an edited article re-embeds
+    only the paragraphs that changed."""
+    if not removed:
+        return {}
+    ids = [pid for pid, _, _ in store.passages_of_articles(list(removed))]
+    by_hash = store.passages_by_hash(ids)
+    found = vectors.reconstruct(list(by_hash.values()))
+    return {h: found[i] for i, h in enumerate(by_hash)}
+
+
+def embed_missing(texts: list[str], reusable: dict[str, np.ndarray], embedder,
+                  progress: Progress | None, report: BuildReport) -> np.ndarray:
+    hashes = [passage_hash(t) for t in texts]
+    todo = [i for i, h in enumerate(hashes) if h not in reusable]
+    out = np.zeros((len(texts), embedder.dimension if texts else 0), dtype=np.float32)
+    for i, h in enumerate(hashes):
+        if h in reusable:
+            out[i] = reusable[h]
+    report.embedded_passages, report.reused_passages = len(todo), len(texts) - len(todo)
+    if todo:
+        bar = progress_bar(len(todo), "embedding", progress)
+        out[todo] = embedder.encode([texts[i] for i in todo], progress=bar)
+    return out
+
+
+def progress_bar(total: int, stage: str, progress: Progress | None) -> Callable[[int], None]:
+    """A callback advancing the caller's progress hook, or a tqdm bar on a terminal."""
+    done = [0]
+    if progress is not None:
+        progress(stage, 0, total)
+
+        def advance(n: int) -> None:
+            done[0] += n
+            progress(stage, done[0], total)
+        return advance
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=stage, unit="passage", disable=None, leave=False)
+
+    def tick(n: int) -> None:
+        bar.update(n)
+        done[0] += n
+        if done[0] >= total:
+            bar.close()
+    return tick
+
+
+def attribute(articles: list[Article], passages: dict[str, list[Passage]],
+              progress: Progress | None) -> None:
+    """Who said what in each new passage (spaCy, loaded only when there is new text)."""
+    if not articles:
+        return
+    from .quotes import extract_article
+
+    bar = progress_bar(len(articles), "attributing", progress)
+    for article in articles:
+        ps = passages[article.article_id]
+        found = extract_article([p.text for p in ps])
+        for p, attributions in zip(ps, found):
+            p.attributions = list(attributions)
+        bar(1)
+
+
+def group_people(store: Store) -> None:
+    from .people import group_names
+
+    store.write_people(group_names(store.speaker_mentions()))
+
+
+def update_clusters(store: Store, vectors, new_ids: Sequence[int]) -> None:
+    """Near-duplicate passage links (only pairs involving new passages are computed), then
+    passage clusters and story clusters over the whole archive."""
+    from collections import Counter
+
+    from . import dedup
+
+    params = dedup.DedupParams()
+    everything = list(store.all_passages())
+    fresh = set(new_ids)
+    old = [p for p in everything if p[0] not in fresh]
+    new = [p for p in everything if p[0] in fresh]
+    links = [dedup.PairLink(a, b, kind, sim) for a, b, kind, sim in store.links()]
+    if new and not old:
+        links = dedup.find_passage_pairs(new, vectors.reconstruct([p[0] for p in new]), params)
+    elif new:
+        links = dedup.update_links(links, old, vectors.reconstruct([p[0] for p in old]), new,
+                                   vectors.reconstruct([p[0] for p in new]), (), params)
+    sizes = Counter(aid for _, aid, text in everything if dedup.is_eligible(text, params))
+    for aid in store.article_ids():
+        sizes.setdefault(aid, 0)
+    stories = dedup.story_clusters(links, {p[0]: p[1] for p in everything}, sizes, params)
+    store.write_clusters([(l.a, l.b, l.kind, l.similarity) for l in links],
+                         dedup.passage_clusters(links), stories)
+
+
+def manifest_values(embedder, store: Store, vectors) -> dict[str, object]:
+    from importlib.metadata import version
+
+    from .vectors import faiss_version
+
+    return {
+        "format": FORMAT_VERSION, "model": embedder.name, "model_path": embedder.model_path,
+        "dimension": vectors.dimension, "normalized": True, "metric": "inner_product",
+        "faiss_index": "IndexIDMap2(IndexFlatIP)", "embedding_backend": "torch-fp32",
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "articles": store.count("articles"), "passages": store.count("passages"),
+        "versions": {"archive": __version__, "python": platform.python_version(),
+                     **embedder.versions(), "faiss": faiss_version(),
+                     "sqlite_utils": version("sqlite-utils"),
+                     "sqlite": sqlite3.sqlite_version},
+    }

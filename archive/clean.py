@@ -1,0 +1,254 @@
+"""From a scraped article to its story: metadata, boilerplate removed, paragraphs with sections.
+
+The rules are written by hand because they are about the shape of scraped news pages, which
+no library models for plain text (trafilatura does it for HTML, and is used there). Each rule
+is a regular expression a reader can check, plus two structural ones:
+  * a tail marker ("Related posts", "Leave a Comment", "Written By", ...) ends the story;
+  * the last credit line ("CNN's X contributed to this report", "X reported from Vienna")
+    ends the story: it becomes the byline, and what follows is not the story (an editor's
+    correction found there is kept as the article's note).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import date as Date
+from urllib.parse import urlparse
+
+from .models import Article, Paragraph, RawArticle
+
+_I = re.IGNORECASE
+SPACE = r"[\s\u00a0]"
+
+# A whole line that is an ad, a cross-link, a share/comment prompt or a site blurb.
+BOILERPLATE_LINES = [
+    re.compile(rf"^[-–—•|{SPACE[1:-1]}]*advertisement[-–—•|\s]*(spot_img)?\s*$", _I),
+    re.compile(r"^(spot_img|sponsored( content)?|promoted( content)?|ad)$", _I),
+    re.compile(rf"^READ{SPACE}+\S"),  # "READ  Electricity providers cancel ..." (upper case)
+    re.compile(r"^(read|see|watch|also read|also see|more)(\s+(also|more))?\s*[:|–—-]", _I),
+    re.compile(r"^(read|see|watch|also read|read also|read more|more from|more)\b.{0,3}$", _I),
+    re.compile(r"^read (more|the full story|full article)\b", _I),
+    re.compile(r"^(click|tap) here\b", _I),
+    re.compile(r"^(sign up|subscribe)\b.{0,160}$", _I),
+    re.compile(r"here['’]s what you need to know\.?$", _I),
+    re.compile(r"^(share|share this|share on|follow us|tweet|email|print)( (this|on|us).{0,40})?:?$", _I),
+    re.compile(r"^please enter your (comment|name|email|website).{0,20}$", _I),
+    re.compile(r"^your email address will not be published", _I),
+    re.compile(r"required fields are marked", _I),
+    re.compile(r"^save my name, email", _I),
+    re.compile(r"^(leave|post|add) a (comment|reply)", _I),
+    re.compile(r"^\S*https?://\S+$|^[^.!?]{0,80}https?://\S+$", _I),
+    re.compile(r"^.{2,80}? is an? ([a-z-]+ ){0,3}(news|media) (portal|website|site|outlet|platform)\b", _I),
+    re.compile(r"^(all rights reserved|copyright|©)", _I),
+    re.compile(r"^(image|photo|video)( source| caption)?:", _I),
+]
+
+# A line that ends the story: everything from it on is page furniture.
+TAIL_MARKERS = re.compile(
+    r"^(related (posts|news|articles|stories|content)|latest (news|posts|stories)|"
+    r"more (stories|news|from this author)|you may also like|recommended( for you)?|"
+    r"best of the web( \(\d+\))?|leave a (comment|reply)|(\d+ )?comments?$|"
+    r"your email address will not be published|written by$|about the author|"
+    r"share this( article| story)?:?$|tags?:|become a trendsetter)", _I)
+
+CREDIT = re.compile(
+    r"(contributed (to )?(this|the) (report|story|article)(ing)?|contributed reporting|"
+    r"contributed to this reporting|\breported from\b|provided (a |additional )?report(ing)?\b|"
+    r"^(additional )?reporting by\b|^editing by\b|^compiled by\b)", _I)
+CORRECTION = re.compile(
+    r"^(this (version|story|article|report) (has been|was) (corrected|updated|amended)|"
+    r"correction:|clarification:|editor['’]s note)", _I)
+
+MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
+          "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+DATE_PATTERNS = [
+    # Monday, January 24, 2022 / January 24, 2022 / Jan. 24, 2022
+    (re.compile(rf"\b(?P<m>{MONTHS})\.?\s+(?P<d>\d{{1,2}})(st|nd|rd|th)?,?\s+(?P<y>(19|20)\d\d)\b", _I), "mdy"),
+    # 24 January 2022
+    (re.compile(rf"\b(?P<d>\d{{1,2}})(st|nd|rd|th)?\s+(?P<m>{MONTHS})\.?,?\s+(?P<y>(19|20)\d\d)\b", _I), "dmy"),
+    # 2022-01-24
+    (re.compile(r"\b(?P<y>(19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b"), "iso"),
+    # 10.01.2022 (European day.month.year, as in "Status: 10.01.2022 3:50 AM.")
+    (re.compile(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(19|20)\d\d)\b"), "dmy"),
+]
+DATE_LINE = re.compile(
+    r"^((status|published|updated|posted|date|last updated)\s*:?\s*)?"
+    r"((mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?[\w ,.:/-]{0,40}$", _I)
+MONTH_INDEX = {name: i % 12 + 1 for i, name in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august",
+     "september", "october", "november", "december"])}
+MONTH_INDEX.update({k[:3]: v for k, v in list(MONTH_INDEX.items())})
+MONTH_INDEX["sept"] = 9
+
+OUTLET_IN_CREDIT = [
+    re.compile(r"^(?P<o>[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3})['’]s [A-Z]"),  # CNN's Anna ...
+    re.compile(r"\bof (?P<o>(the )?[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3}) contributed"),
+]
+OUTLET_DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{1,40}\((?P<o>[A-Z][\w .&]{1,24})\)\s*[-–—]")
+OUTLET_BLURB = re.compile(r"^(?P<o>.{2,80}?) is an? ([a-z-]+ ){0,3}(news|media) "
+                          r"(portal|website|site|outlet|platform)\b", _I)
+TERMINAL = ".!?…:;"
+CLOSERS = "”\"’')]» \u00a0"
+
+
+def normalize_line(line: str) -> str:
+    return re.sub(r"[\s\u00a0]+", " ", unicodedata.normalize("NFC", line)).strip()
+
+
+def is_boilerplate(line: str) -> bool:
+    return any(p.search(line) for p in BOILERPLATE_LINES)
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in `text` as ISO yyyy-mm-dd, or None."""
+    for pattern, order in DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            raw_month = m.group("m").lower().rstrip(".")
+            month = int(raw_month) if raw_month.isdigit() else MONTH_INDEX.get(raw_month)
+            try:
+                return Date(int(m.group("y")), month or 0, int(m.group("d"))).isoformat()
+            except (ValueError, TypeError):
+                continue
+    return None
+
+
+def normalize_date(value: str | None) -> str | None:
+    """A date given by a record or page (any common format) as ISO, or None."""
+    if not value:
+        return None
+    return parse_date(str(value))
+
+
+def date_line(line: str) -> str | None:
+    """The date if the whole line is a dateline ("Monday, January 24, 2022", "Status: ...")."""
+    if len(line.split()) > 10 or not DATE_LINE.match(line):
+        return None
+    return parse_date(line)
+
+
+def is_heading(text: str) -> bool:
+    """A stray one-line sub-heading: short, one line, no sentence-ending punctuation."""
+    if "\n" in text or len(text.split()) > 14:
+        return False
+    return text.rstrip(CLOSERS)[-1:] not in TERMINAL
+
+
+def split_blocks(text: str) -> list[list[str]]:
+    """Blocks separated by blank lines, each a list of normalized non-empty lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    blocks = []
+    for block in re.split(r"\n[ \t\u00a0]*\n", text):
+        lines = [normalize_line(x) for x in block.split("\n")]
+        lines = [x for x in lines if x]
+        if lines:
+            blocks.append(lines)
+    return blocks
+
+
+def strip_tail(blocks: list[list[str]]) -> list[list[str]]:
+    """Drop boilerplate lines; cut at the first tail marker after the story has begun."""
+    kept: list[list[str]] = []
+    for lines in blocks:
+        clean: list[str] = []
+        for line in lines:
+            if kept and TAIL_MARKERS.match(line):
+                if clean:
+                    kept.append(clean)
+                return kept
+            if not is_boilerplate(line):
+                clean.append(line)
+        if clean:
+            kept.append(clean)
+    return kept
+
+
+def take_head(blocks: list[list[str]], title: str | None) -> tuple[str, str | None, list[list[str]]]:
+    """Title and dateline from the first lines; the title's repeats are dropped."""
+    found_date = None
+    rest: list[list[str]] = []
+    for index, lines in enumerate(blocks):
+        remaining = []
+        for line in lines:
+            d = date_line(line) if index < 6 else None
+            if d and found_date is None:
+                found_date = d
+            elif d:
+                continue
+            elif title is None and not rest and not remaining:
+                title = line
+            elif title is not None and line.casefold() == title.casefold() and index < 6:
+                continue
+            else:
+                remaining.append(line)
+        if remaining:
+            rest.append(remaining)
+    return title or "", found_date, rest
+
+
+def split_credit(paragraphs: list[str]) -> tuple[list[str], str | None, str | None]:
+    """Story paragraphs, the credit line (byline) and an editor's note after it."""
+    start = len(paragraphs) // 2
+    for i in range(len(paragraphs) - 1, start - 1, -1):
+        if len(paragraphs[i].split()) <= 60 and CREDIT.search(paragraphs[i]):
+            notes = [p for p in paragraphs[i + 1:] if CORRECTION.match(p)]
+            return paragraphs[:i], paragraphs[i], " ".join(notes) or None
+    return paragraphs, None, None
+
+
+def infer_outlet(raw: RawArticle, byline: str | None, paragraphs: list[str]) -> str | None:
+    """Outlet from the record, the credit line, a wire dateline, a site blurb, or the url."""
+    if raw.outlet:
+        return raw.outlet.strip()
+    if byline:
+        for pattern in OUTLET_IN_CREDIT:
+            m = pattern.search(byline)
+            if m:
+                return m.group("o").strip()
+    if paragraphs:
+        m = OUTLET_DATELINE.match(paragraphs[0])
+        if m:
+            return m.group("o").strip()
+    m = next((OUTLET_BLURB.match(normalize_line(x)) for x in raw.text.splitlines()
+              if OUTLET_BLURB.match(normalize_line(x))), None)
+    if m:
+        return re.sub(r"\s*Desk$|https?://\S*", "", m.group("o")).strip()
+    if raw.url:
+        host = urlparse(raw.url).hostname or ""
+        return host.removeprefix("www.") or None
+    return None
+
+
+def sectioned(paragraphs: list[str]) -> list[Paragraph]:
+    """Turn one-line sub-headings into the section of the paragraphs that follow them."""
+    out: list[Paragraph] = []
+    section: str | None = None
+    for i, text in enumerate(paragraphs):
+        if is_heading(text) and i + 1 < len(paragraphs) and not is_heading(paragraphs[i + 1]):
+            section = text
+            continue
+        if is_heading(text) and (i + 1 == len(paragraphs) or is_heading(paragraphs[i + 1])):
+            continue  # a run of stray short lines, or a dangling one at the end: not story
+        out.append(Paragraph(text=text, section=section))
+    return out
+
+
+def article_id(title: str, paragraphs: list[Paragraph]) -> str:
+    """Stable id from the cleaned content: the same story added twice gets the same id."""
+    body = "\n".join([title.casefold(), *(p.text.casefold() for p in paragraphs)])
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+
+
+def clean_article(raw: RawArticle) -> Article | None:
+    """The cleaned article, or None when nothing of a story is left."""
+    blocks = strip_tail(split_blocks(raw.text))
+    title, found_date, blocks = take_head(blocks, raw.title.strip() if raw.title else None)
+    paragraphs = [" ".join(lines) for lines in blocks]
+    paragraphs, byline, note = split_credit(paragraphs)
+    parts = sectioned(paragraphs)
+    if not parts:
+        return None
+    return Article(
+        article_id=article_id(title, parts), title=title or parts[0].text[:80], paragraphs=parts,
+        path=raw.path, date=normalize_date(raw.date) or found_date, url=raw.url,
+        outlet=infer_outlet(raw, byline, paragraphs), byline=byline or raw.author, note=note)

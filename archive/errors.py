@@ -1,0 +1,30 @@
+"""archive's own exceptions. Each message says what to do; the CLI and the page show it as one line."""
+from __future__ import annotations
+
+
+class ArchiveError(Exception):
+    """Base class of every error archive raises on purpose."""
+
+
+class IndexNotFound(ArchiveError):
+    """No built index where one was expected."""
+
+
+class IndexMismatch(ArchiveError):
+    """The index was built with another model, dimension or format than the one in use."""
+
+
+class IndexCorrupt(ArchiveError):
+    """A file of the index is damaged or inconsistent with its siblings."""
+
+
+class BuildLocked(ArchiveError):
+    """Another build holds the index's lock."""
+
+
+class BadRequest(ArchiveError, ValueError):
+    """A user's argument is invalid (unknown mode, malformed date, ...)."""
+
+
+class ModelNotFound(ArchiveError):
+    """The sentence-transformers model folder cannot be found or loaded."""

@@ -1,0 +1,213 @@
+"""Hybrid search: dense (FAISS) and BM25 (FTS5) candidates fused by reciprocal rank, with
+speaker-aware ranking for "what did X say" and folding of near-identical passages.
+
+Everything here talks to a `Backend`; the fusion and ranking steps are pure functions.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .backend import Backend, LocalBackend
+from .config import Config, load_config
+from .errors import BadRequest, IndexMismatch
+from .generations import IndexDir
+from .store import Filters
+
+MODES = ("hybrid", "dense", "keyword")
+MAX_K = 1000
+MAX_QUERY_CHARS = 10_000
+
+
+@dataclass
+class Hit:
+    """One ranked passage with its source. `to_json` is the CLI's --json contract."""
+
+    rank: int
+    score: float
+    text: str
+    title: str
+    outlet: str | None
+    date: str | None
+    path: str | None
+    article_id: str
+    position: int
+    passage_id: int = 0
+    section: str | None = None
+    url: str | None = None
+    speaker: str | None = None
+    quote: str | None = None
+    cue: str | None = None
+    quote_start: int | None = None
+    quote_end: int | None = None
+    also_in: list[dict] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def rrf(rankings: Iterable[Sequence[int]], k: int = 60) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion: score(d) = sum over rankings of 1 / (k + rank(d)), rank from 1.
+
+    Ties are broken by first appearance, so the result is deterministic.
+    """
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, doc in enumerate(ranking, start=1):
+            scores[doc] = scores.get(doc, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda item: -item[1])
+
+
+def tiered(tiers: Sequence[Sequence[tuple[int, float]]]) -> list[tuple[int, float]]:
+    """Concatenate ranked tiers, each id kept at its first (best) tier."""
+    seen: set[int] = set()
+    out: list[tuple[int, float]] = []
+    for tier in tiers:
+        for doc, score in tier:
+            if doc not in seen:
+                seen.add(doc)
+                out.append((doc, score))
+    return out
+
+
+def validate(mode: str, k: int) -> None:
+    if mode not in MODES:
+        raise BadRequest(f"unknown mode '{mode}': choose one of {', '.join(MODES)}")
+    if not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise BadRequest(f"k must be a whole number from 1 to {MAX_K}, not {k!r}")
+
+
+def validate_date(value: str | None, name: str) -> str | None:
+    if value in (None, ""):
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise BadRequest(f"{name} must be a date as YYYY-MM-DD, not {value!r}") from None
+
+
+def make_filters(date_from: str | None = None, date_to: str | None = None,
+                 outlets: Iterable[str] = (), article_ids: Iterable[str] = (),
+                 speakers: Iterable[str] = ()) -> Filters:
+    """Checked filters: bad dates or an inverted range raise BadRequest."""
+    f = Filters(validate_date(date_from, "date_from"), validate_date(date_to, "date_to"),
+                tuple(o for o in outlets if o), tuple(a for a in article_ids if a),
+                tuple(s for s in speakers if s))
+    if f.date_from and f.date_to and f.date_from > f.date_to:
+        raise BadRequest(f"date_from {f.date_from} is after date_to {f.date_to}")
+    return f
+
+
+class Searcher:
+    """Answers queries from the published index; follows new generations without a restart."""
+
+    def __init__(self, config: Config | None = None, embedder=None) -> None:
+        self.config = config or load_config()
+        self.index_dir = IndexDir(self.config.index_dir)
+        self._embedder = embedder
+        self._backend: LocalBackend | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from .embed import Embedder
+
+            self._embedder = Embedder(self.config.model_path, self.config.batch_size)
+        return self._embedder
+
+    @property
+    def backend(self) -> LocalBackend:
+        """The current generation, reopened when a build has published a new one."""
+        with self._lock:
+            current = self.index_dir.require_current()
+            if self._backend is None or self._backend.generation != current:
+                fresh = LocalBackend(current)
+                old, self._backend = self._backend, fresh
+                if old is not None:
+                    old.close()
+            return self._backend
+
+    def manifest(self) -> dict[str, object]:
+        return self.backend.manifest()
+
+    def encode(self, text: str, backend: Backend):
+        vector = self.embedder.encode_query(text[:MAX_QUERY_CHARS])
+        manifest = backend.manifest()
+        if manifest.get("model") != self.embedder.name or manifest.get("dimension") != len(vector):
+            raise IndexMismatch(
+                f"the index was built with {manifest.get('model')} ({manifest.get('dimension')}"
+                f" dimensions) but {self.embedder.name} ({len(vector)}) is in use: rebuild with "
+                "'archive build --full' or set ARCHIVE_MODEL to the index's model")
+        return vector
+
+    def candidates(self, backend: Backend, text: str, mode: str, n: int,
+                   filters: Filters) -> list[tuple[int, float]]:
+        """Ranked (id, score) for one retriever or their reciprocal-rank fusion."""
+        if not text.strip():
+            return []
+        if mode == "keyword":
+            return backend.keyword(text, n, filters)
+        dense = backend.dense(self.encode(text, backend), n, filters)
+        if mode == "dense":
+            return dense
+        keyword = backend.keyword(text, n, filters)
+        return rrf([[d for d, _ in dense], [d for d, _ in keyword]], self.config.rrf_k)
+
+    def search(self, query: str, k: int = 10, mode: str = "hybrid",
+               filters: Filters | None = None, speaker: str | None = None,
+               fold: bool = True) -> list[Hit]:
+        """Ranked hits for `query`. Any text is a valid query; bad arguments raise BadRequest."""
+        validate(mode, k)
+        query = (query or "")[:MAX_QUERY_CHARS]
+        filters = filters or Filters()
+        backend = self.backend
+        from . import ranking
+
+        n = max(k * self.config.oversample, 50)
+        people, topic = ranking.people_for(query, speaker, backend)
+        if speaker and not people:
+            return []
+        if people:
+            ranked = ranking.rank(self, backend, query, topic, people, mode, n, filters)
+        else:
+            ranked = self.candidates(backend, query, mode, n, filters)
+        return self.hits(backend, ranked, k, people, fold)
+
+    def hits(self, backend: Backend, ranked: list[tuple[int, float]], k: int,
+             people: Sequence[str], fold: bool) -> list[Hit]:
+        from .ranking import pick_attribution
+        from .folding import fold_ranked
+
+        pool = ranked[: k * 5] if fold else ranked[:k]
+        rows = backend.fetch([d for d, _ in pool])
+        pool = [(d, s) for d, s in pool if d in rows]
+        kept = fold_ranked(pool, rows, backend, k) if fold else [(d, s, []) for d, s in pool]
+        attributions = backend.attributions_for([d for d, _, _ in kept])
+        out = []
+        for rank, (doc, score, also) in enumerate(kept[:k], start=1):
+            r = rows[doc]
+            att = pick_attribution(attributions.get(doc, []), people)
+            out.append(Hit(
+                rank=rank, score=round(float(score), 6), text=r["text"], title=r["title"],
+                outlet=r["outlet"] or None, date=r["date"], path=r["path"],
+                article_id=r["article_id"], position=r["position"], passage_id=doc,
+                section=r["section"], url=r["url"],
+                speaker=att.get("person") or att.get("speaker") if att else None,
+                quote=att["content"] if att else None, cue=att["cue"] if att else None,
+                quote_start=att["content_start"] if att else None,
+                quote_end=att["content_end"] if att else None, also_in=also))
+        return out
+
+    def close(self) -> None:
+        if self._backend is not None:
+            self._backend.close()
+            self._backend = None
+
+
+def index_path(config: Config) -> Path:
+    return config.index_dir

@@ -1,0 +1,415 @@
+"""SQLite storage via sqlite-utils: the only module that speaks SQL.
+
+One database per index generation holds articles, passages (their rowid is the FAISS id),
+an FTS5 table over passage text and title (porter stemming, BM25 ranking), attributions,
+people, near-duplicate clusters and the manifest. Serving connections are read-only.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from .errors import IndexCorrupt
+from .models import Article, Attribution, Passage
+
+SCHEMA_VERSION = 1
+FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+MAX_QUERY_TERMS = 64
+# Words that carry no topic in questions people type ("what did Lavrov say about ...").
+STOPWORDS = frozenset("""a an and are as at be but by did do does for from had has have he her his
+how i in is it its of on or she so that the their them they this to was were what when where which
+who whom why will with would you say said says tell told about any anything""".split())
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions that combine with any query. Dates are ISO yyyy-mm-dd, inclusive."""
+
+    date_from: str | None = None
+    date_to: str | None = None
+    outlets: tuple[str, ...] = ()
+    article_ids: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()  # canonical names: passages with a quote by one of them
+
+    def active(self) -> bool:
+        return bool(self.date_from or self.date_to or self.outlets or self.article_ids
+                    or self.speakers)
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 MATCH expression for any user text: every word quoted, OR-ed together.
+
+    Quoting each token makes FTS5 operators (AND, NEAR, *, ^, :, parentheses, quotes) plain
+    words, so no user text can be a syntax error. Topic-free words are dropped unless
+    nothing else is left. Returns "" when the text has no word at all.
+    """
+    words = [w.lower() for w in re.findall(r"\w+", text)]
+    words = list(dict.fromkeys(w for w in words if w.replace("_", "")))[:MAX_QUERY_TERMS * 4]
+    content = [w for w in words if w not in STOPWORDS] or words
+    return " OR ".join(f'"{w}"' for w in content[:MAX_QUERY_TERMS])
+
+
+def connect(path: Path, readonly: bool) -> sqlite_utils.Database:
+    if readonly:
+        if not path.exists():
+            raise IndexCorrupt(f"database '{path}' is missing: rebuild with 'archive build'")
+        conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True,
+                               check_same_thread=False)
+    else:
+        conn = sqlite3.connect(str(path), check_same_thread=False)
+    db = sqlite_utils.Database(conn, execute_plugins=False)
+    if not readonly:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+    return db
+
+
+class Store:
+    """Articles, passages, attributions and clusters of one index generation."""
+
+    def __init__(self, path: str | Path, readonly: bool = True) -> None:
+        self.path = Path(path)
+        self.readonly = readonly
+        self.db = connect(self.path, readonly)
+        if not readonly:
+            self.create_schema()
+        else:
+            self.check()
+
+    # -- schema -------------------------------------------------------------------------
+    def create_schema(self) -> None:
+        self.db.executescript(f"""
+        CREATE TABLE IF NOT EXISTS articles (
+            article_id TEXT PRIMARY KEY, title TEXT, date TEXT, outlet TEXT, url TEXT,
+            path TEXT, byline TEXT, note TEXT, n_passages INTEGER, story TEXT);
+        CREATE TABLE IF NOT EXISTS passages (
+            id INTEGER PRIMARY KEY, article_id TEXT NOT NULL REFERENCES articles(article_id),
+            position INTEGER NOT NULL, section TEXT, text TEXT NOT NULL, hash TEXT NOT NULL,
+            cluster INTEGER);
+        CREATE INDEX IF NOT EXISTS passages_article ON passages(article_id, position);
+        CREATE INDEX IF NOT EXISTS passages_hash ON passages(hash);
+        CREATE INDEX IF NOT EXISTS passages_cluster ON passages(cluster);
+        CREATE INDEX IF NOT EXISTS articles_date ON articles(date);
+        CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet);
+        CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
+            text, title, tokenize='{FTS_TOKENIZE}');
+        CREATE TABLE IF NOT EXISTS attributions (
+            id INTEGER PRIMARY KEY, passage_id INTEGER NOT NULL REFERENCES passages(id),
+            article_id TEXT NOT NULL, speaker TEXT, speaker_text TEXT, person TEXT, role TEXT,
+            cue TEXT, content TEXT, content_start INTEGER, content_end INTEGER,
+            direct INTEGER);
+        CREATE INDEX IF NOT EXISTS attributions_passage ON attributions(passage_id);
+        CREATE INDEX IF NOT EXISTS attributions_person ON attributions(person);
+        CREATE TABLE IF NOT EXISTS people (
+            name TEXT PRIMARY KEY, aliases TEXT, roles TEXT, quotes INTEGER, articles INTEGER);
+        CREATE TABLE IF NOT EXISTS aliases (alias TEXT PRIMARY KEY, name TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS passage_links (
+            a INTEGER NOT NULL, b INTEGER NOT NULL, kind TEXT, similarity REAL,
+            PRIMARY KEY (a, b));
+        CREATE TABLE IF NOT EXISTS manifest (key TEXT PRIMARY KEY, value TEXT);
+        """)
+
+    def check(self) -> None:
+        try:
+            tables = set(self.db.table_names())
+        except sqlite3.DatabaseError as exc:
+            raise IndexCorrupt(f"database '{self.path}' is damaged ({exc}): rebuild with "
+                               "'archive build --full'") from exc
+        missing = {"articles", "passages", "passages_fts", "manifest"} - tables
+        if missing:
+            raise IndexCorrupt(f"database '{self.path}' lacks tables {sorted(missing)}: "
+                               "rebuild with 'archive build --full'")
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- manifest -----------------------------------------------------------------------
+    def manifest(self) -> dict[str, object]:
+        return {r["key"]: json.loads(r["value"]) for r in self.db.query(
+            "SELECT key, value FROM manifest")}
+
+    def write_manifest(self, values: dict[str, object]) -> None:
+        with self.db.atomic():
+            for key, value in values.items():
+                self.db.execute("INSERT OR REPLACE INTO manifest VALUES (?, ?)",
+                                [key, json.dumps(value)])
+
+    # -- writing ------------------------------------------------------------------------
+    def has_article(self, article_id: str) -> bool:
+        return bool(self.db.execute("SELECT 1 FROM articles WHERE article_id = ?",
+                                    [article_id]).fetchone())
+
+    def article_ids(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT article_id FROM articles")}
+
+    def add_article(self, article: Article, passages: Sequence[Passage]) -> list[int]:
+        """Insert an article with its passages and attributions; returns the passage rowids."""
+        ids: list[int] = []
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                [article.article_id, article.title, article.date, article.outlet, article.url,
+                 article.path, article.byline, article.note, len(passages)])
+            for p in passages:
+                cur = self.db.execute(
+                    "INSERT INTO passages (article_id, position, section, text, hash) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [p.article_id, p.position, p.section, p.text, passage_hash(p.text)])
+                rowid = int(cur.lastrowid)
+                ids.append(rowid)
+                self.db.execute("INSERT INTO passages_fts (rowid, text, title) VALUES (?, ?, ?)",
+                                [rowid, p.text, article.title])
+                for a in p.attributions:
+                    self.db.execute(
+                        "INSERT INTO attributions (passage_id, article_id, speaker, "
+                        "speaker_text, person, role, cue, content, content_start, content_end,"
+                        " direct) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
+                        [rowid, article.article_id, a.speaker, a.speaker_text, a.role, a.cue,
+                         a.content, a.content_start, a.content_end, int(a.direct)])
+        return ids
+
+    def delete_articles(self, article_ids: Iterable[str]) -> list[int]:
+        """Remove articles with everything hanging off them; returns the removed passage ids."""
+        removed: list[int] = []
+        with self.db.atomic():
+            for aid in article_ids:
+                pids = [r[0] for r in self.db.execute(
+                    "SELECT id FROM passages WHERE article_id = ?", [aid])]
+                for pid in pids:
+                    self.db.execute("DELETE FROM passages_fts WHERE rowid = ?", [pid])
+                    self.db.execute("DELETE FROM passage_links WHERE a = ? OR b = ?", [pid, pid])
+                self.db.execute("DELETE FROM attributions WHERE article_id = ?", [aid])
+                self.db.execute("DELETE FROM passages WHERE article_id = ?", [aid])
+                self.db.execute("DELETE FROM articles WHERE article_id = ?", [aid])
+                removed.extend(pids)
+        return removed
+
+    def passages_by_hash(self, ids: Sequence[int]) -> dict[str, int]:
+        """hash → passage id, for reusing vectors of passages about to be deleted."""
+        out: dict[str, int] = {}
+        for chunk in chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for pid, h in self.db.execute(
+                    f"SELECT id, hash FROM passages WHERE id IN ({marks})", list(chunk)):
+                out.setdefault(h, pid)
+        return out
+
+    def finish(self) -> None:
+        """Make the generation self-contained for read-only, immutable opening."""
+        self.db.execute("PRAGMA optimize")
+        self.db.execute("INSERT INTO passages_fts(passages_fts) VALUES ('optimize')")
+        self.db.conn.commit()
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.db.execute("PRAGMA journal_mode=DELETE")
+
+    # -- attribution and people -----------------------------------------------------------
+    def speaker_mentions(self) -> list[tuple[str, str | None]]:
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT speaker, role FROM attributions WHERE speaker IS NOT NULL")]
+
+    def write_people(self, aliases: dict[str, str]) -> None:
+        """Store the alias → canonical person map and the people table derived from it."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM aliases")
+            self.db.execute("DELETE FROM people")
+            for alias, name in aliases.items():
+                self.db.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?)", [alias, name])
+            self.db.execute("UPDATE attributions SET person = (SELECT name FROM aliases "
+                            "WHERE alias = attributions.speaker)")
+            rows = self.db.execute("""
+                SELECT person, COUNT(*), COUNT(DISTINCT article_id),
+                       json_group_array(DISTINCT speaker), json_group_array(DISTINCT role)
+                FROM attributions WHERE person IS NOT NULL GROUP BY person""").fetchall()
+            for name, quotes, articles, names, roles in rows:
+                roles_list = [r for r in json.loads(roles) if r]
+                self.db.execute("INSERT INTO people VALUES (?, ?, ?, ?, ?)",
+                                [name, json.dumps(sorted(set(json.loads(names)))),
+                                 json.dumps(sorted(set(roles_list))), quotes, articles])
+
+    def aliases(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self.db.execute("SELECT alias, name FROM aliases")}
+
+    def people(self) -> list[dict]:
+        return [{"name": r["name"], "aliases": json.loads(r["aliases"]),
+                 "roles": json.loads(r["roles"]), "quotes": r["quotes"],
+                 "articles": r["articles"]}
+                for r in self.db.query("SELECT * FROM people ORDER BY quotes DESC, name")]
+
+    def attributions_for(self, passage_ids: Sequence[int]) -> dict[int, list[dict]]:
+        out: dict[int, list[dict]] = {}
+        for chunk in chunks(passage_ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.query(f"SELECT * FROM attributions WHERE passage_id IN ({marks}) "
+                                   "ORDER BY passage_id, content_start", list(chunk)):
+                out.setdefault(r["passage_id"], []).append(r)
+        return out
+
+    def passages_quoting(self, people: Sequence[str], limit: int = 100_000) -> list[int]:
+        marks = ",".join("?" * len(people))
+        return [r[0] for r in self.db.execute(
+            f"SELECT DISTINCT passage_id FROM attributions WHERE person IN ({marks}) LIMIT ?",
+            [*people, limit])]
+
+    def quotes_by(self, person: str) -> list[dict]:
+        return list(self.db.query("""
+            SELECT t.*, a.title, a.outlet, a.date, p.text AS passage FROM attributions t
+            JOIN passages p ON p.id = t.passage_id JOIN articles a ON a.article_id = t.article_id
+            WHERE t.person = ? ORDER BY a.date, t.article_id, p.position""", [person]))
+
+    # -- clusters -----------------------------------------------------------------------
+    def all_passages(self) -> Iterator[tuple[int, str, str]]:
+        yield from self.db.execute("SELECT id, article_id, text FROM passages ORDER BY id")
+
+    def passages_of_articles(self, article_ids: Sequence[str]) -> list[tuple[int, str, str]]:
+        out: list[tuple[int, str, str]] = []
+        for chunk in chunks(article_ids, 500):
+            marks = ",".join("?" * len(chunk))
+            out.extend(self.db.execute(f"SELECT id, article_id, text FROM passages WHERE "
+                                       f"article_id IN ({marks}) ORDER BY id", list(chunk)))
+        return out
+
+    def links(self) -> list[tuple[int, int, str, float]]:
+        return [tuple(r) for r in self.db.execute("SELECT a, b, kind, similarity FROM passage_links")]
+
+    def write_clusters(self, links: Iterable[tuple[int, int, str, float]],
+                       passage_cluster: dict[int, int], article_story: dict[str, str]) -> None:
+        with self.db.atomic():
+            self.db.execute("DELETE FROM passage_links")
+            self.db.conn.executemany("INSERT OR REPLACE INTO passage_links VALUES (?, ?, ?, ?)",
+                                     list(links))
+            self.db.execute("UPDATE passages SET cluster = NULL")
+            self.db.conn.executemany("UPDATE passages SET cluster = ? WHERE id = ?",
+                                     [(c, p) for p, c in passage_cluster.items()])
+            self.db.execute("UPDATE articles SET story = NULL")
+            self.db.conn.executemany("UPDATE articles SET story = ? WHERE article_id = ?",
+                                     [(s, a) for a, s in article_story.items()])
+
+    def cluster_members(self, clusters: Sequence[int]) -> dict[int, list[dict]]:
+        out: dict[int, list[dict]] = {}
+        for chunk in chunks(clusters, 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.query(f"""
+                    SELECT p.id, p.cluster, p.text, p.article_id, a.title, a.outlet, a.date
+                    FROM passages p JOIN articles a ON a.article_id = p.article_id
+                    WHERE p.cluster IN ({marks}) ORDER BY p.id""", list(chunk)):
+                out.setdefault(r["cluster"], []).append(r)
+        return out
+
+    def stories(self) -> list[dict]:
+        return list(self.db.query("""
+            SELECT story, json_group_array(json_object('article_id', article_id, 'title', title,
+                   'outlet', outlet, 'date', date, 'passages', n_passages)) AS members
+            FROM articles WHERE story IS NOT NULL GROUP BY story HAVING COUNT(*) > 1"""))
+
+    # -- reading ------------------------------------------------------------------------
+    def count(self, table: str = "passages") -> int:
+        if table not in {"passages", "articles", "attributions", "people", "passage_links"}:
+            raise ValueError(f"unknown table {table}")
+        return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+    def passage_ids(self) -> list[int]:
+        return [r[0] for r in self.db.execute("SELECT id FROM passages ORDER BY id")]
+
+    def fetch(self, ids: Sequence[int]) -> dict[int, dict]:
+        """Passages with their article's metadata, keyed by passage id."""
+        out: dict[int, dict] = {}
+        for chunk in chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.query(f"""
+                    SELECT p.id, p.article_id, p.position, p.section, p.text, p.cluster,
+                           a.title, a.outlet, a.date, a.url, a.path, a.byline, a.story
+                    FROM passages p JOIN articles a ON a.article_id = p.article_id
+                    WHERE p.id IN ({marks})""", list(chunk)):
+                out[r["id"]] = r
+        return out
+
+    def article(self, article_id: str) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM articles WHERE article_id = ?", [article_id]))
+        return rows[0] if rows else None
+
+    def article_passages(self, article_id: str) -> list[dict]:
+        return list(self.db.query("SELECT id, position, section, text FROM passages "
+                                  "WHERE article_id = ? ORDER BY position", [article_id]))
+
+    def neighbours(self, passage_id: int, before: int = 1, after: int = 1) -> list[dict]:
+        """The passage and its neighbours in the same article, in reading order."""
+        row = self.db.execute("SELECT article_id, position FROM passages WHERE id = ?",
+                              [passage_id]).fetchone()
+        if not row:
+            return []
+        return list(self.db.query(
+            "SELECT id, position, section, text FROM passages WHERE article_id = ? AND "
+            "position BETWEEN ? AND ? ORDER BY position", [row[0], row[1] - before, row[1] + after]))
+
+    def outlets(self) -> list[tuple[str, int]]:
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT outlet, COUNT(*) FROM articles WHERE outlet IS NOT NULL AND outlet != '' "
+            "GROUP BY outlet ORDER BY COUNT(*) DESC, outlet")]
+
+    def date_range(self) -> tuple[str | None, str | None]:
+        row = self.db.execute("SELECT MIN(date), MAX(date) FROM articles").fetchone()
+        return row[0], row[1]
+
+    def _filter_sql(self, f: Filters) -> tuple[str, list]:
+        where, args = [], []
+        if f.date_from:
+            where.append("a.date >= ?")
+            args.append(f.date_from)
+        if f.date_to:
+            where.append("a.date <= ?")
+            args.append(f.date_to)
+        if f.outlets:
+            where.append(f"a.outlet IN ({','.join('?' * len(f.outlets))})")
+            args.extend(f.outlets)
+        if f.article_ids:
+            where.append(f"p.article_id IN ({','.join('?' * len(f.article_ids))})")
+            args.extend(f.article_ids)
+        if f.speakers:
+            where.append("p.id IN (SELECT passage_id FROM attributions WHERE person IN "
+                         f"({','.join('?' * len(f.speakers))}))")
+            args.extend(f.speakers)
+        return (" AND ".join(where) or "1"), args
+
+    def filtered_ids(self, f: Filters) -> list[int]:
+        """Passage ids allowed by the filters (for restricting the dense search)."""
+        where, args = self._filter_sql(f)
+        return [r[0] for r in self.db.execute(
+            f"SELECT p.id FROM passages p JOIN articles a ON a.article_id = p.article_id "
+            f"WHERE {where}", args)]
+
+    def keyword_search(self, text: str, limit: int, f: Filters | None = None) -> list[tuple[int, float]]:
+        """BM25 over passage text (weight 1) and title (weight 0.3): (id, score), best first.
+
+        FTS5's bm25() is lower-is-better; the score returned is its negation.
+        """
+        match = fts_query(text)
+        if not match:
+            return []
+        where, args = self._filter_sql(f or Filters())
+        sql = (f"SELECT fts.rowid, bm25(passages_fts, 1.0, 0.3) AS s FROM passages_fts fts "
+               f"JOIN passages p ON p.id = fts.rowid JOIN articles a ON a.article_id = p.article_id "
+               f"WHERE passages_fts MATCH ? AND {where} ORDER BY s LIMIT ?")
+        try:
+            return [(int(r[0]), -float(r[1])) for r in self.db.execute(sql, [match, *args, limit])]
+        except sqlite3.OperationalError as exc:  # defensive: fts_query quotes every token
+            if "fts5" in str(exc).lower() or "syntax" in str(exc).lower():
+                return []
+            raise
+
+
+def passage_hash(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def chunks(items: Sequence, size: int) -> Iterator[Sequence]:
+    items = list(items)
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
