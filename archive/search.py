@@ -203,6 +203,37 @@ class Searcher:
                 quote_end=att["content_end"] if att else None, also_in=also))
         return out
 
+    # -- browsing: what a page needs beside ranked hits (read-only, no model) -------------
+    def context(self, passage_id: int, before: int = 1, after: int = 1) -> list[dict]:
+        """The passage and its neighbours in its article: [{id, position, section, text}]."""
+        return self.backend.store.neighbours(passage_id, before, after)
+
+    def article(self, article_id: str) -> dict | None:
+        """An article's metadata with its cleaned passages under "passages"."""
+        store = self.backend.store
+        meta = store.article(article_id)
+        if meta is not None:
+            meta["passages"] = store.article_passages(article_id)
+        return meta
+
+    def people(self) -> list[dict]:
+        """Quoted people: [{name, aliases, roles, quotes, articles}], most quoted first."""
+        return self.backend.store.people()
+
+    def quotes_by(self, person: str) -> list[dict]:
+        """Every attribution to `person`, by date, with passage and article metadata."""
+        return self.backend.store.quotes_by(person)
+
+    def outlets(self) -> list[tuple[str, int]]:
+        return self.backend.store.outlets()
+
+    def date_range(self) -> tuple[str | None, str | None]:
+        return self.backend.store.date_range()
+
+    def counts(self) -> dict[str, int]:
+        store = self.backend.store
+        return {t: store.count(t) for t in ("articles", "passages", "attributions", "people")}
+
     def close(self) -> None:
         if self._backend is not None:
             self._backend.close()

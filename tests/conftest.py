@@ -1,0 +1,67 @@
+"""Shared fixtures: the real packaged model, loaded once per session, and a seed index.
+
+Nothing here is mocked: real SQLite, real FAISS, the real all-MiniLM-L6-v2 from its package.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from archive.config import load_config
+    from archive.embed import Embedder
+
+    config = load_config()
+    return Embedder(config.model_path, config.batch_size)
+
+
+@pytest.fixture(scope="session")
+def seed_config(tmp_path_factory):
+    from archive.config import load_config
+
+    return load_config(index=str(tmp_path_factory.mktemp("seed-index") / "index"))
+
+
+@pytest.fixture(scope="session")
+def seed_index(seed_config, embedder):
+    """The seeds built once into a session-wide index folder; returns its BuildReport."""
+    from archive.build import build
+
+    return build([SEEDS], seed_config, embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def searcher(seed_index, seed_config, embedder):
+    from archive.search import Searcher
+
+    s = Searcher(seed_config, embedder=embedder)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def fresh_config(tmp_path):
+    """A config pointing at an empty index folder of the test's own."""
+    from archive.config import load_config
+
+    return load_config(index=str(tmp_path / "index"))
+
+
+@pytest.fixture
+def seeds_copy(tmp_path):
+    """A writable copy of the seed folder."""
+    dst = tmp_path / "seeds"
+    shutil.copytree(SEEDS, dst)
+    return dst
