@@ -160,8 +160,14 @@ class Searcher:
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid",
                filters: Filters | None = None, speaker: str | None = None,
-               fold: bool = True) -> list[Hit]:
-        """Ranked hits for `query`. Any text is a valid query; bad arguments raise BadRequest."""
+               fold: bool = True, understand: bool = True) -> list[Hit]:
+        """Ranked hits for `query`. Any text is a valid query; bad arguments raise BadRequest.
+
+        speaker: only passages quoting this person (a name as typed; aliases resolve).
+        fold: one hit per cluster of near-identical passages, the others in `also_in`.
+        understand: recognise "what did X say (about Y)" and rank X's own words first;
+        False gives plain retrieval (the evaluation's baseline).
+        """
         validate(mode, k)
         query = (query or "")[:MAX_QUERY_CHARS]
         filters = filters or Filters()
@@ -169,7 +175,8 @@ class Searcher:
         from . import ranking
 
         n = max(k * self.config.oversample, 50)
-        people, topic = ranking.people_for(query, speaker, backend)
+        people, topic = (ranking.people_for(query, speaker, backend) if understand or speaker
+                          else ([], query))
         if speaker and not people:
             return []
         if people:
