@@ -101,5 +101,5 @@ def check_manifest(found: dict[str, object], expected: dict[str, object] | None,
         if expected and key in expected and found.get(key) != expected[key]:
             raise IndexMismatch(
                 f"the index was built with {key}={found.get(key)!r} but {expected[key]!r} is "
-                f"in use: rebuild with 'archive build --full', or set ARCHIVE_MODEL to "
+                f"in use: migrate it with 'archive build --reembed' (or rebuild with --full), or set ARCHIVE_MODEL to "
                 f"the model the index was built with")

@@ -92,6 +92,12 @@ def build(paths: Sequence[str | Path], config: Config, *, full: bool = False,
     report = BuildReport(index=str(index_dir.path))
     with index_dir.lock():
         wanted = collect(paths, report)
+        if not wanted:
+            # Nothing readable (a mistyped path, a folder of unsupported files): leave the
+            # index as it is rather than publish an empty one over it. articles=0 tells
+            # the caller nothing was indexed; `skipped` says why.
+            report.seconds = round(time.perf_counter() - started, 3)
+            return report
         previous = None if full else index_dir.current()
         if previous is not None:
             old = Store(previous / DB_NAME, readonly=True)
@@ -101,8 +107,8 @@ def build(paths: Sequence[str | Path], config: Config, *, full: bool = False,
             if manifest.get("format") != FORMAT_VERSION or (
                     embedder is not None and manifest.get("model") != embedder.name):
                 raise IndexMismatch(f"the index in '{index_dir.path}' was built with model "
-                                    f"{manifest.get('model')!r}: run 'archive build --full' "
-                                    "to rebuild it with the current model")
+                                    f"{manifest.get('model')!r}: run 'archive build --reembed' "
+                                    "to migrate it to the current model (or --full to rebuild)")
             removed = (have - set(wanted)) if mirror else set()
             added = set(wanted) - have
             if not added and not removed:
@@ -313,3 +319,46 @@ def manifest_values(embedder, store: Store, vectors) -> dict[str, object]:
                      "sqlite_utils": version("sqlite-utils"),
                      "sqlite": sqlite3.sqlite_version},
     }
+
+
+def reembed(config: Config, *, embedder=None, progress: Progress | None = None) -> BuildReport:
+    """Migrate the archive to the configured model: keep articles, passages, attributions and
+    clusters, re-embed every passage, write a new manifest, publish a new generation."""
+    from .vectors import VectorIndex
+
+    started = time.perf_counter()
+    index_dir = IndexDir(config.index_dir)
+    report = BuildReport(index=str(index_dir.path))
+    with index_dir.lock():
+        previous = index_dir.require_current()
+        if embedder is None:
+            from .embed import Embedder
+
+            embedder = Embedder(config.model_path, config.batch_size)
+        gen = index_dir.new_generation()
+        try:
+            copy_database(previous / DB_NAME, gen / DB_NAME)
+            store = Store(gen / DB_NAME, readonly=False)
+            rows = list(store.all_passages())
+            vectors = VectorIndex(embedder.dimension)
+            bar = progress_bar(len(rows), "re-embedding", progress)
+            vectors.add([r[0] for r in rows], embedder.encode([r[2] for r in rows], progress=bar))
+            store.write_manifest(manifest_values(embedder, store, vectors))
+            report.embedded_passages = len(rows)
+            report.articles, report.passages = store.count("articles"), len(rows)
+            report.attributions, report.people = store.count("attributions"), store.count("people")
+            report.story_clusters = len(store.stories())
+            store.finish()
+            store.close()
+            vectors.save(gen / VECTORS_NAME)
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(gen, ignore_errors=True)
+            raise
+        (gen / ".published").touch()
+        index_dir.publish(gen)
+        index_dir.cleanup()
+        report.generation = gen.name
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report

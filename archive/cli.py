@@ -60,11 +60,14 @@ def print_report(report, as_json: bool) -> None:
 
 
 def run_build(paths: tuple[str, ...], index: str | None, full: bool, mirror: bool,
-              as_json: bool, strict: bool) -> None:
-    from .build import build
+              as_json: bool, strict: bool, reembed: bool = False) -> None:
+    from .build import build, reembed as migrate
 
     config = load_config(index=index)
-    report = build(list(paths) or ["seeds"], config, full=full, mirror=mirror)
+    if reembed:
+        report = migrate(config)
+    else:
+        report = build(list(paths) or ["seeds"], config, full=full, mirror=mirror)
     print_report(report, as_json)
     if strict and report.skipped:
         sys.exit(2)
@@ -78,15 +81,17 @@ def run_build(paths: tuple[str, ...], index: str | None, full: bool, mirror: boo
 @click.option("--full", is_flag=True, help="Rebuild from scratch, re-embedding everything.")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file was skipped.")
+@click.option("--reembed", is_flag=True, help="Re-embed every passage with the configured "
+              "model (after a model change), keeping articles and attributions.")
 @friendly
 def build_cmd(paths: tuple[str, ...], index: str | None, full: bool, as_json: bool,
-              strict: bool) -> None:
+              strict: bool, reembed: bool) -> None:
     """Build or refresh the index from files and folders (default: seeds/).
 
     The index then holds exactly the articles found under PATHS; only new or changed
     articles are embedded.
     """
-    run_build(paths, index, full, True, as_json, strict)
+    run_build(paths, index, full, True, as_json, strict, reembed)
 
 
 @cli.command("add")
