@@ -6,6 +6,7 @@ or a kill at any point leaves it untouched.
 """
 from __future__ import annotations
 
+import os
 import platform
 import sqlite3
 import time
@@ -21,7 +22,7 @@ from .chunk import passages_of
 from .clean import clean_article
 from .config import Config
 from .errors import IndexCorrupt, IndexMismatch
-from .generations import DB_NAME, VECTORS_NAME, IndexDir
+from .generations import DB_NAME, FAULT_ENV, VECTORS_NAME, IndexDir, fault_point
 from .ingest import Skipped, read_all
 from .models import Article, Passage
 from .store import Store, passage_hash
@@ -189,6 +190,7 @@ def write_generation(gen: Path, previous: Path | None, wanted: dict[str, Article
     for article in added:
         ps = passages[article.article_id]
         ids = store.add_article(article, ps)
+        fault_point("sqlite")
         vectors.add(ids, new_vectors[row:row + len(ps)])
         new_ids.extend(ids)
         row += len(ps)
@@ -204,7 +206,9 @@ def write_generation(gen: Path, previous: Path | None, wanted: dict[str, Article
     report.story_clusters = len(store.stories())
     store.finish()
     store.close()
+    fault_point("faiss")
     vectors.save(gen / VECTORS_NAME)
+    fault_point("saved")
 
 
 def reusable_vectors(store: Store, vectors, removed: Sequence[str]) -> dict[str, np.ndarray]:
@@ -229,6 +233,12 @@ def embed_missing(texts: list[str], reusable: dict[str, np.ndarray], embedder,
     report.embedded_passages, report.reused_passages = len(todo), len(texts) - len(todo)
     if todo:
         bar = progress_bar(len(todo), "embedding", progress)
+        if os.environ.get(FAULT_ENV) == "embedding":
+            inner = bar
+
+            def bar(n: int) -> None:  # noqa: F811 - kill after the first embedded batch
+                inner(n)
+                fault_point("embedding")
         out[todo] = embedder.encode([texts[i] for i in todo], progress=bar)
     return out
 

@@ -23,6 +23,19 @@ POINTER = "CURRENT"
 DB_NAME = "archive.db"
 VECTORS_NAME = "vectors.faiss"
 KEEP_GENERATIONS = 2
+FAULT_ENV = "ARCHIVE_FAULT_INJECT"
+
+
+def fault_point(stage: str) -> None:
+    """Crash-test hook: SIGKILL this process when ARCHIVE_FAULT_INJECT names `stage`.
+
+    The crash-safety tests use it to kill a build at exact moments (while embedding, while
+    writing SQLite, while saving FAISS, while publishing); it costs one dict lookup.
+    """
+    if os.environ.get(FAULT_ENV) == stage:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 class IndexDir:
@@ -49,7 +62,10 @@ class IndexDir:
 
     def new_generation(self) -> Path:
         self.path.mkdir(parents=True, exist_ok=True)
-        gen = self.path / f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9:09d}-{os.getpid()}"
+        # one clock reading for both parts, so names sort in creation order
+        ns = time.time_ns()
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(ns // 10**9))
+        gen = self.path / f"gen-{stamp}-{ns % 10**9:09d}-{os.getpid()}"
         gen.mkdir()
         return gen
 
@@ -60,6 +76,7 @@ class IndexDir:
             fh.write(gen.name + "\n")
             fh.flush()
             os.fsync(fh.fileno())
+        fault_point("publish")
         os.replace(tmp, self.path / POINTER)
         fd = os.open(self.path, os.O_RDONLY)
         try:
