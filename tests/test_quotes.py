@@ -1,0 +1,210 @@
+"""Tests for archive.quotes on small hand-written news paragraphs (real spaCy model)."""
+from __future__ import annotations
+
+import pytest
+
+from archive.models import Attribution
+from archive.quotes import clean_name, extract_article, find_quotes, load_nlp
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The spaCy model, loaded once for the whole session."""
+    return load_nlp()
+
+
+def _check_offsets(paragraphs: list[str], result: list[list[Attribution]]) -> None:
+    """Every offset must point at the text it claims to."""
+    assert len(result) == len(paragraphs)
+    for text, attrs in zip(paragraphs, result):
+        for a in attrs:
+            assert a.content == text[a.content_start : a.content_end]
+            if a.speaker_start >= 0:
+                assert a.speaker_text == text[a.speaker_start : a.speaker_end]
+            if a.cue_start >= 0:
+                assert text[a.cue_start : a.cue_end] == a.cue
+
+
+def _one(nlp, text: str) -> list[Attribution]:
+    result = extract_article([text], nlp=nlp)
+    _check_offsets([text], result)
+    return result[0]
+
+
+def test_load_nlp_is_cached():
+    assert load_nlp() is load_nlp()
+
+
+def test_find_quotes_curly_straight_and_unclosed():
+    text = 'He said “we will win,” and then "never again". “Still going'
+    spans = find_quotes(text)
+    assert [text[s.start : s.end] for s in spans] == ["we will win", "never again", "Still going"]
+    assert [s.closed for s in spans] == [True, True, False]
+
+
+def test_direct_quote_speaker_after_with_title(nlp):
+    text = "“We will not accept these demands under any circumstances,” Russian Foreign Minister Sergey Lavrov said on Thursday."
+    (a,) = _one(nlp, text)
+    assert a.speaker == "Sergey Lavrov"
+    assert a.role == "Russian Foreign Minister"
+    assert a.direct is True
+    assert a.cue == "said"
+    assert a.content == "We will not accept these demands under any circumstances"
+    assert a.speaker_text == "Russian Foreign Minister Sergey Lavrov"
+
+
+def test_direct_quote_inverted_said_name(nlp):
+    text = "“The talks were useful but difficult for everyone,” said Jens Stoltenberg."
+    (a,) = _one(nlp, text)
+    assert a.speaker == "Jens Stoltenberg"
+    assert a.direct
+
+
+def test_speaker_before_colon_quote(nlp):
+    text = "Stoltenberg said: “We are ready to talk about arms control.”"
+    attrs = _one(nlp, text)
+    assert attrs and attrs[0].speaker == "Stoltenberg"
+    assert attrs[0].content.startswith("We are ready")
+    assert attrs[0].direct
+
+
+def test_indirect_speech_content_is_reported_clause(nlp):
+    text = "After the meeting, Sherman said Russia was not committed to any de-escalation."
+    (a,) = _one(nlp, text)
+    assert a.speaker == "Sherman"
+    assert a.direct is False
+    assert a.content == "Russia was not committed to any de-escalation"
+
+
+def test_indirect_that_clause_with_told(nlp):
+    text = "Peskov told reporters that the Kremlin would study the proposals carefully."
+    (a,) = _one(nlp, text)
+    assert a.speaker == "Peskov"
+    assert a.cue == "told"
+    assert a.content == "the Kremlin would study the proposals carefully"
+
+
+def test_quoted_as_saying(nlp):
+    text = "The TASS news agency quoted Ryabkov as saying that the talks had reached a dead end."
+    (a,) = _one(nlp, text)
+    assert a.speaker == "Ryabkov"
+    assert "dead end" in a.content
+
+
+def test_according_to(nlp):
+    text = "According to Interfax, the delegation will return to Moscow on Friday."
+    (a,) = _one(nlp, text)
+    assert a.speaker == "Interfax"
+    assert a.cue == "According to"
+    assert a.content == "the delegation will return to Moscow on Friday"
+
+
+def test_multi_sentence_quote_and_continuation_in_same_paragraph(nlp):
+    text = ("“The discussions were candid and direct. They were helpful,” Jake Sullivan told reporters. "
+            "“We will now consult with our allies on how to proceed.”")
+    attrs = _one(nlp, text)
+    assert len(attrs) == 2
+    assert {a.speaker for a in attrs} == {"Jake Sullivan"}
+    assert attrs[0].content == "The discussions were candid and direct. They were helpful"
+    assert attrs[1].content.startswith("We will now consult")
+
+
+def test_quote_continued_in_next_paragraph(nlp):
+    paras = [
+        "“We have to take this very seriously,” Michael Carpenter told reporters in Vienna.",
+        "“The drums of war are beating loudly and the rhetoric has become rather shrill.”",
+    ]
+    result = extract_article(paras, nlp=nlp)
+    _check_offsets(paras, result)
+    (a,) = result[1]
+    assert a.speaker == "Michael Carpenter"
+    assert a.direct and a.speaker_start == -1
+
+
+def test_pronoun_resolved_by_gender(nlp):
+    paras = [
+        "Wendy Sherman met the Russian delegation in Geneva on Monday.",
+        "Sergey Lavrov said Moscow expected written answers within a week.",
+        "“The delegation attended almost four hours of meetings,” she said.",
+    ]
+    result = extract_article(paras, nlp=nlp)
+    _check_offsets(paras, result)
+    (a,) = result[2]
+    assert a.speaker_text == "she"
+    assert a.speaker == "Wendy Sherman"
+    assert a.speaker_start >= 0
+
+
+def test_he_said_resolves_to_previous_speaker(nlp):
+    paras = [
+        "Jens Stoltenberg stressed that Ukraine has the right to decide on its own future.",
+        "“No one else has anything to say, and of course Russia doesn’t have a veto,” he said.",
+    ]
+    result = extract_article(paras, nlp=nlp)
+    (a,) = result[1]
+    assert a.speaker == "Jens Stoltenberg"
+
+
+def test_role_noun_resolves_to_named_person(nlp):
+    paras = [
+        "Secretary of State Antony Blinken said on Sunday that talks would continue.",
+        "“I don’t think we will get any breakthrough in the coming week,” the minister said.",
+    ]
+    result = extract_article(paras, nlp=nlp)
+    (a,) = result[1]
+    assert a.speaker == "Antony Blinken"
+    assert a.speaker_text == "the minister"
+
+
+def test_surname_expanded_to_full_name_in_article(nlp):
+    paras = [
+        "Russian Deputy Foreign Minister Sergei Ryabkov led the delegation.",
+        "Ryabkov said the talks had been difficult but necessary.",
+    ]
+    result = extract_article(paras, nlp=nlp)
+    (a,) = result[1]
+    assert a.speaker == "Sergei Ryabkov"
+    assert a.speaker_text == "Ryabkov"
+
+
+def test_scare_quotes_are_not_quotations(nlp):
+    text = "The plan was described as “bold” in the newspaper."
+    assert _one(nlp, text) == []
+
+
+def test_no_attribution_in_plain_narrative(nlp):
+    assert _one(nlp, "Troops gathered near the border on Tuesday.") == []
+
+
+def test_custom_cue_list(nlp):
+    text = "Stoltenberg whispered that the alliance would stay united."
+    assert _one(nlp, text) == []
+    result = extract_article([text], nlp=nlp, cues={"whisper"})
+    assert result[0] and result[0][0].speaker == "Stoltenberg"
+
+
+def test_transcript_labels(nlp):
+    paras = ["WALLACE: Will she be at the debate tomorrow night?",
+             "PENCE: She will not be attending the debate tomorrow night.",
+             "WALLACE: Do you see those two as equivalent?",
+             "PENCE: Well, look, the question really should be about the issues."]
+    result = extract_article(paras, nlp=nlp)
+    _check_offsets(paras, result)
+    assert result[1][0].speaker == "Pence"
+    assert result[0][0].speaker == "Wallace"
+    assert result[1][0].content.startswith("She will not")
+
+
+def test_unknown_single_capitalised_label_is_not_a_speaker(nlp):
+    assert extract_article(["BREAKING: Troops gathered near the border."], nlp=nlp) == [[]]
+
+
+def test_empty_article(nlp):
+    assert extract_article([], nlp=nlp) == []
+    assert extract_article([""], nlp=nlp) == [[]]
+
+
+def test_clean_name_strips_titles_and_possessive():
+    assert clean_name("Mr. Sergey Lavrov's") == ("Sergey Lavrov", "Mr.")
+    assert clean_name("Gov. Mike Pence (R-IN)") == ("Mike Pence", "Gov.")
+    assert clean_name("Brent Bozell III") == ("Brent Bozell", None)
