@@ -66,8 +66,14 @@ def _hard_wrap(sentence: str, max_tokens: int, count: TokenCounter) -> list[str]
     words = sentence.split()
     out: list[str] = []
     step = max(8, len(words) * max_tokens // max(count(sentence), 1) - 4)
-    for i in range(0, len(words), step):
-        out.append(" ".join(words[i:i + step]))
+    i = 0
+    while i < len(words):
+        n = min(step, len(words) - i)
+        # tokens per word vary: shrink the guess until the piece fits (one word always goes)
+        while n > 1 and count(" ".join(words[i:i + n])) > max_tokens:
+            n = min(n - 1, n * 9 // 10)
+        out.append(" ".join(words[i:i + n]))
+        i += n
     return out
 
 

@@ -24,9 +24,14 @@ SPACE = r"[\s\u00a0]"
 # A whole line that is an ad, a cross-link, a share/comment prompt or a site blurb.
 BOILERPLATE_LINES = [
     re.compile(rf"^[-–—•|{SPACE[1:-1]}]*advertisement[-–—•|\s]*(spot_img)?\s*$", _I),
+    # "ADVERTISEMENT - CONTINUE READING BELOW", "Story continues below advertisement"
+    re.compile(r"^[-–—•|\s]*advertisement[-–—•|:\s]+(continue|scroll|story|article)\b[\w ]{0,30}$", _I),
+    re.compile(r"^(the )?(story|article|text) continues (below|after)( (this|the))?"
+               r"( (advertisement|ad))?\.?$", _I),
     re.compile(r"^(spot_img|sponsored( content)?|promoted( content)?|ad)$", _I),
     re.compile(rf"^READ{SPACE}+\S"),  # "READ  Electricity providers cancel ..." (upper case)
     re.compile(r"^(read|see|watch|also read|also see|more)(\s+(also|more))?\s*[:|–—-]", _I),
+    re.compile(r"^related( (story|stories|coverage|content|reading|link))?\s*(:|\s[|–—-]\s)", _I),
     re.compile(r"^(read|see|watch|also read|read also|read more|more from|more)\b.{0,3}$", _I),
     re.compile(r"^read (more|the full story|full article)\b", _I),
     re.compile(r"^(click|tap) here\b", _I),
@@ -67,8 +72,8 @@ DATE_PATTERNS = [
     (re.compile(rf"\b(?P<m>{MONTHS})\.?\s+(?P<d>\d{{1,2}})(st|nd|rd|th)?,?\s+(?P<y>(19|20)\d\d)\b", _I), "mdy"),
     # 24 January 2022
     (re.compile(rf"\b(?P<d>\d{{1,2}})(st|nd|rd|th)?\s+(?P<m>{MONTHS})\.?,?\s+(?P<y>(19|20)\d\d)\b", _I), "dmy"),
-    # 2022-01-24
-    (re.compile(r"\b(?P<y>(19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b"), "iso"),
+    # 2022-01-24, 2022-01-24T10:00:00Z
+    (re.compile(r"\b(?P<y>(19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)(?!\d)"), "iso"),
     # 10.01.2022 (European day.month.year, as in "Status: 10.01.2022 3:50 AM.")
     (re.compile(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(19|20)\d\d)\b"), "dmy"),
 ]
@@ -88,6 +93,10 @@ OUTLET_IN_CREDIT = [
 OUTLET_DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{1,40}\((?P<o>[A-Z][\w .&]{1,24})\)\s*[-–—]")
 OUTLET_BLURB = re.compile(r"^(?P<o>.{2,80}?) is an? ([a-z-]+ ){0,3}(news|media) "
                           r"(portal|website|site|outlet|platform)\b", _I)
+# An author line under the title: "By Jane Doe", "BY JANE DOE AND JOHN ROE | March 3, 2023".
+_NAME = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}"
+BYLINE = re.compile(rf"^(?:by|By|BY) (?P<names>{_NAME}(?:(?:, | and | & |, and ){_NAME})*)"
+                    r"(?:\s*[|,·•–—-]\s*.{0,60})?$")
 TERMINAL = ".!?…:;"
 CLOSERS = "”\"’')]» \u00a0"
 
@@ -163,9 +172,19 @@ def strip_tail(blocks: list[list[str]]) -> list[list[str]]:
     return kept
 
 
-def take_head(blocks: list[list[str]], title: str | None) -> tuple[str, str | None, list[list[str]]]:
-    """Title and dateline from the first lines; the title's repeats are dropped."""
+def head_byline(line: str) -> str | None:
+    """The names of an author line such as "By Jane Doe | March 3, 2023", or None."""
+    if len(line.split()) > 16:
+        return None
+    m = BYLINE.match(line)
+    return m.group("names").strip() if m else None
+
+
+def take_head(blocks: list[list[str]],
+              title: str | None) -> tuple[str, str | None, list[list[str]], str | None]:
+    """Title, dateline and author line from the first lines; the title's repeats are dropped."""
     found_date = None
+    author = None
     rest: list[list[str]] = []
     for index, lines in enumerate(blocks):
         remaining = []
@@ -179,11 +198,14 @@ def take_head(blocks: list[list[str]], title: str | None) -> tuple[str, str | No
                 title = line
             elif title is not None and line.casefold() == title.casefold() and index < 6:
                 continue
+            elif index < 6 and not rest and not remaining and head_byline(line):
+                author = author or head_byline(line)
+                found_date = found_date or parse_date(line)
             else:
                 remaining.append(line)
         if remaining:
             rest.append(remaining)
-    return title or "", found_date, rest
+    return title or "", found_date, rest, author
 
 
 def split_credit(paragraphs: list[str]) -> tuple[list[str], str | None, str | None]:
@@ -242,7 +264,7 @@ def article_id(title: str, paragraphs: list[Paragraph]) -> str:
 def clean_article(raw: RawArticle) -> Article | None:
     """The cleaned article, or None when nothing of a story is left."""
     blocks = strip_tail(split_blocks(raw.text))
-    title, found_date, blocks = take_head(blocks, raw.title.strip() if raw.title else None)
+    title, found_date, blocks, author = take_head(blocks, raw.title.strip() if raw.title else None)
     paragraphs = [" ".join(lines) for lines in blocks]
     paragraphs, byline, note = split_credit(paragraphs)
     parts = sectioned(paragraphs)
@@ -251,4 +273,5 @@ def clean_article(raw: RawArticle) -> Article | None:
     return Article(
         article_id=article_id(title, parts), title=title or parts[0].text[:80], paragraphs=parts,
         path=raw.path, date=normalize_date(raw.date) or found_date, url=raw.url,
-        outlet=infer_outlet(raw, byline, paragraphs), byline=byline or raw.author, note=note)
+        outlet=infer_outlet(raw, byline, paragraphs), byline=byline or raw.author or author,
+        note=note)

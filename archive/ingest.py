@@ -68,7 +68,15 @@ def decode(data: bytes) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:1_000_000]).best()
+    results = from_bytes(data[:1_000_000])
+    best = results.best()
+    if best is not None and best.encoding and best.encoding != "cp1252":
+        # On short Western text the detector cannot tell Latin code pages apart (it reads
+        # latin-1 "naïve" as cp1257 "naļve"); when Windows-1252, the web's default for
+        # undeclared pages, reads the bytes about as cleanly, prefer it.
+        western = next((m for m in results if m.encoding == "cp1252"), None)
+        if western is not None and western.chaos <= best.chaos + 0.05:
+            best = western
     if best is not None and best.encoding:
         try:
             return data.decode(best.encoding)

@@ -5,6 +5,7 @@ Everything here talks to a `Backend`; the fusion and ranking steps are pure func
 """
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -19,6 +20,7 @@ from .store import Filters
 MODES = ("hybrid", "dense", "keyword")
 MAX_K = 1000
 MAX_QUERY_CHARS = 10_000
+SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -115,9 +117,9 @@ class Searcher:
     @property
     def embedder(self):
         if self._embedder is None:
-            from .embed import Embedder
+            from .embed import make_embedder
 
-            self._embedder = Embedder(self.config.model_path, self.config.batch_size)
+            self._embedder = make_embedder(self.config)
         return self._embedder
 
     @property
@@ -126,10 +128,9 @@ class Searcher:
         with self._lock:
             current = self.index_dir.require_current()
             if self._backend is None or self._backend.generation != current:
-                fresh = LocalBackend(current)
-                old, self._backend = self._backend, fresh
-                if old is not None:
-                    old.close()
+                # The old generation is not closed here: a search of another thread may still
+                # be reading it; its connection closes when the last reference goes.
+                self._backend = LocalBackend(current)
             return self._backend
 
     def manifest(self) -> dict[str, object]:
@@ -143,6 +144,12 @@ class Searcher:
                 f"the index was built with {manifest.get('model')} ({manifest.get('dimension')}"
                 f" dimensions) but {self.embedder.name} ({len(vector)}) is in use: rebuild with "
                 "'archive build --full' or set ARCHIVE_MODEL to the index's model")
+        built_with = manifest.get("embedding_backend", "torch-fp32")
+        if built_with != getattr(self.embedder, "backend", "torch-fp32"):
+            raise IndexMismatch(
+                f"the index was built with embedding backend {built_with!r} but "
+                f"{self.embedder.backend!r} is in use: rebuild with 'archive build --full' or "
+                "set ARCHIVE_EMBEDDING_BACKEND to the index's backend")
         return vector
 
     def candidates(self, backend: Backend, text: str, mode: str, n: int,
@@ -169,7 +176,8 @@ class Searcher:
         False gives plain retrieval (the evaluation's baseline).
         """
         validate(mode, k)
-        query = (query or "")[:MAX_QUERY_CHARS]
+        # lone surrogates (undecodable argv bytes under surrogateescape) break the tokenizer
+        query = SURROGATES.sub("\ufffd", (query or "")[:MAX_QUERY_CHARS])
         filters = filters or Filters()
         backend = self.backend
         from . import ranking

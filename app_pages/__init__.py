@@ -1,0 +1,1 @@
+"""The pages of the Streamlit app (app.py is the entry point)."""

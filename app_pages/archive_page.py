@@ -1,0 +1,108 @@
+"""Archive: what the index holds, and adding articles to it while others keep searching."""
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.shared import friendly, has_index, index_path, no_index, searcher
+from archive import ui
+from archive.config import load_config
+from archive.errors import ArchiveError, BuildLocked
+from archive.ingest import SUPPORTED
+
+STAGES = {"attributing": "Finding quotes and speakers", "embedding": "Embedding passages"}
+
+
+def overview() -> None:
+    s = searcher()
+    counts, manifest = s.counts(), s.manifest()
+    cols = st.columns(4)
+    for col, (label, key) in zip(cols, (("Articles", "articles"), ("Passages", "passages"),
+                                        ("Quotes", "attributions"), ("People", "people"))):
+        col.metric(label, f"{counts[key]:,}")
+    first, last = s.date_range()
+    rows = {
+        "Model": f"{manifest.get('model')} ({manifest.get('dimension')} dimensions)",
+        "Last build": str(manifest.get("built_at") or "unknown"),
+        "Dates": f"{first or '?'} to {last or '?'}",
+        "Index folder": index_path(),
+    }
+    st.markdown("".join(f"<div><b>{ui.escape(k)}:</b> {ui.escape(v)}</div>"
+                        for k, v in rows.items()), unsafe_allow_html=True)
+    outlets = s.outlets()
+    if outlets:
+        with st.expander(f"Outlets ({len(outlets)})"):
+            st.dataframe([{"outlet": o, "articles": n} for o, n in outlets],
+                         hide_index=True, width="stretch")
+
+
+def show_result() -> None:
+    result = st.session_state.get("upload_result")
+    if not result:
+        return
+    if result.get("error"):
+        st.error(result["error"], icon=":material/error:")
+        return
+    if result["added"]:
+        st.success(f"Added {result['added']} article{'s' if result['added'] != 1 else ''} "
+                   f"({result['embedded']} passages embedded). The archive now holds "
+                   f"{result['articles']} articles; searches use them at once.",
+                   icon=":material/check_circle:")
+    elif result["articles"]:
+        st.info("Nothing new was added: these articles are already in the archive, or none "
+                "could be read.")
+    for name, reason in result["skipped"]:
+        st.warning(f"Not added: **{ui.escape(name)}**: {ui.escape(reason)}",
+                   icon=":material/block:")
+
+
+def index_files(files) -> None:
+    bar = st.progress(0.0, text="Reading and cleaning the articles…")
+
+    def progress(stage: str, done: int, total: int) -> None:
+        label = STAGES.get(stage, stage.capitalize())
+        bar.progress(min(1.0, done / total) if total else 1.0, text=f"{label}: {done} of {total}")
+
+    config = load_config(index=index_path())
+    try:
+        report, names = ui.add_uploads([(f.name, f.getvalue()) for f in files], config,
+                                       embedder=searcher().embedder, progress=progress)
+    except BuildLocked:
+        result = {"error": "Another build is running on this archive right now. Your files "
+                           "were saved but not indexed: try again when it has finished."}
+    except ArchiveError as exc:
+        result = {"error": str(exc)}
+    else:
+        result = {"added": report.added_articles, "embedded": report.embedded_passages,
+                  "articles": report.articles, "skipped": ui.skipped_lines(report, names)}
+    bar.empty()
+    st.session_state.upload_result = result
+    st.session_state.upload_round = st.session_state.get("upload_round", 0) + 1
+    st.rerun()
+
+
+def upload() -> None:
+    st.subheader("Add articles")
+    st.caption("Plain text (title on the first line), HTML pages, JSON Lines or CSV with a "
+               "text column. Files are kept under the index folder (uploads/) and added to "
+               "what the archive already holds; searching goes on while they are indexed.")
+    show_result()
+    files = st.file_uploader("Article files", accept_multiple_files=True,
+                             key=f"upload-{st.session_state.get('upload_round', 0)}",
+                             help="Accepted: " + ", ".join(sorted(SUPPORTED)))
+    if st.button("Add to the archive", type="primary", disabled=not files,
+                 icon=":material/upload:"):
+        index_files(files)
+
+
+def page() -> None:
+    st.title("Archive")
+    if has_index():
+        with friendly():
+            overview()
+    else:
+        no_index()
+    with friendly():
+        upload()
+
+
+page()

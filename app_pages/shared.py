@@ -1,0 +1,92 @@
+"""What every page shares: the cached model and Searcher, the index in use, error display.
+
+The model is loaded once per server process and only when a page needs it (searching or
+indexing); a Searcher is cached per index folder and follows new generations by itself.
+"""
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import streamlit as st
+
+from archive.config import load_config
+from archive.errors import ArchiveError, IndexNotFound
+from archive.generations import IndexDir
+
+log = logging.getLogger("archive.app")
+BUILD_COMMAND = "archive build seeds"
+
+
+def index_path() -> str:
+    """The index folder chosen by ARCHIVE_INDEX (default ./index), as an absolute path."""
+    return str(Path(load_config().index).expanduser().resolve())
+
+
+@st.cache_resource(show_spinner="Loading the language model…")
+def get_embedder(model_path: str, batch_size: int):
+    from archive.embed import Embedder
+
+    return Embedder(model_path, batch_size)
+
+
+class LazyEmbedder:
+    """Stands in for the shared Embedder; loads it on first use (People and Archive pages
+    never need the model)."""
+
+    def __init__(self, model_path: str, batch_size: int) -> None:
+        self._args = (model_path, batch_size)
+
+    def __getattr__(self, name: str):
+        return getattr(get_embedder(*self._args), name)
+
+
+@st.cache_resource(show_spinner=False)
+def get_searcher(index: str):
+    """One Searcher per index folder, shared by every session (read-only store)."""
+    from archive.search import Searcher
+
+    config = load_config(index=index)
+    return Searcher(config, embedder=LazyEmbedder(config.model_path, config.batch_size))
+
+
+def searcher():
+    return get_searcher(index_path())
+
+
+def has_index(index: str | None = None) -> bool:
+    return IndexDir(index or index_path()).current() is not None
+
+
+def no_index() -> None:
+    st.info("There is no archive here yet. Build one from the seed articles with one command, "
+            "then reload this page:")
+    st.code(f"{BUILD_COMMAND} --index {index_path()}", language="bash")
+    st.caption("From a fresh checkout, `make run` sets everything up and starts this page. "
+               "You can also add your own articles on the Archive page.")
+
+
+def show_error(exc: BaseException) -> None:
+    """One line, never a traceback."""
+    if isinstance(exc, IndexNotFound):
+        no_index()
+    elif isinstance(exc, ArchiveError):
+        st.error(str(exc), icon=":material/error:")
+    else:
+        log.exception("unexpected error in the page")
+        st.error(f"Something went wrong ({type(exc).__name__}): {exc}. The details are in the "
+                 "server log.", icon=":material/error:")
+
+
+@contextmanager
+def friendly() -> Iterator[None]:
+    """Show library errors as one line; let Streamlit's own control flow pass."""
+    try:
+        yield
+    except ArchiveError as exc:
+        show_error(exc)
+    except Exception as exc:  # noqa: BLE001 - the page must never show a traceback
+        # (st.stop / st.rerun raise BaseException subclasses, which pass through)
+        show_error(exc)

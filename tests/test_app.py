@@ -1,0 +1,391 @@
+"""The Streamlit page, run in-process with AppTest against real indexes (no mocks).
+
+Every page and state: results, filters and the URL, people, archive counts, uploads (good
+and bad files, a held build lock), an empty index, a library error, and a hostile article
+that must reach the page as text only.
+"""
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from archive.search import make_filters
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+SEARCH, PEOPLE, ARCHIVE = ("app_pages/search_page.py", "app_pages/people_page.py",
+                           "app_pages/archive_page.py")
+LAVROV_Q = "what did Lavrov say"
+HOSTILE = """Breaking <img src=x onerror=alert(1)> news about the summit
+
+The summit ended with a statement that read <script>alert(1)</script> in full, officials said on Friday in Geneva.
+
+“We will not accept <img src=x onerror=alert(1)> any demands,” said John Smith, the spokesman of the ministry.
+
+Another paragraph mentions *stars*, $x$ math, :smile: emoji and [a link](javascript:alert(1)) at the summit.
+"""
+TEXT_KINDS = ("markdown", "caption", "info", "warning", "error", "success", "title",
+              "subheader", "header")
+
+
+def new_app(monkeypatch, index, page: str | None = None, **params) -> AppTest:
+    monkeypatch.setenv("ARCHIVE_INDEX", str(index))
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def cards(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if 'class="hit"' in m.value]
+
+
+def visible(markup: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def all_text(at: AppTest) -> list[str]:
+    out = []
+    for kind in TEXT_KINDS:
+        out.extend(str(e.value) for e in getattr(at, kind))
+    return out
+
+
+def same_results(at: AppTest, hits) -> None:
+    shown = cards(at)
+    assert len(shown) == len(hits)
+    for card, h in zip(shown, hits):
+        text = visible(card)
+        assert h.title in text and " ".join(h.text.split()) in " ".join(text.split())
+
+
+@pytest.fixture
+def seed_app(monkeypatch, seed_index, seed_config):
+    def make(page: str | None = None, **params) -> AppTest:
+        return new_app(monkeypatch, seed_config.index_dir, page, **params)
+    return make
+
+
+@pytest.fixture
+def writable_index(tmp_path, seed_index, seed_config):
+    """A copy of the seed index the test may add to."""
+    dst = tmp_path / "index"
+    shutil.copytree(seed_config.index_dir, dst)
+    return dst
+
+
+@pytest.fixture(scope="module")
+def hostile_index(tmp_path_factory, embedder):
+    from archive.build import build
+    from archive.config import load_config
+
+    folder = tmp_path_factory.mktemp("hostile")
+    (folder / "src").mkdir()
+    (folder / "src" / "hostile.txt").write_text(HOSTILE)
+    config = load_config(index=str(folder / "index"))
+    report = build([folder / "src"], config, embedder=embedder)
+    assert report.articles == 1
+    return config.index_dir
+
+
+# -- search ------------------------------------------------------------------------------
+def test_search_from_link_shows_lavrovs_words_first(seed_app, searcher):
+    at = seed_app(q=LAVROV_Q)
+    expected = searcher.search(LAVROV_Q, k=10)
+    same_results(at, expected)
+    first = visible(cards(at)[0])
+    assert "Lavrov" in first
+    assert at.text_input(key="q").value == LAVROV_Q
+    # the citation of the first card names its outlet and passage
+    assert at.code[0].value.startswith(expected[0].speaker or expected[0].outlet or "unknown")
+    assert not at.error
+
+
+def test_first_card_carries_lavrovs_badge_and_quote(seed_app, searcher):
+    """Needs speaker attribution in the index (archive/quotes.py, people.py)."""
+    at = seed_app(q=LAVROV_Q)
+    first = searcher.search(LAVROV_Q, k=10)[0]
+    assert first.speaker and "Lavrov" in first.speaker
+    card = cards(at)[0]
+    badge = re.search(r'<span class="speaker"[^>]*>(.*?)</span>', card)
+    assert badge and "Lavrov" in visible(badge.group(1))
+    quote = re.search(r'<span class="quote"[^>]*>(.*?)</span>', card)
+    assert quote and visible(quote.group(1)).strip()
+    assert visible(quote.group(1)) in first.quote or first.quote in visible(card)
+    assert first.speaker in at.code[0].value
+
+
+def test_typing_a_question_updates_the_url(seed_app):
+    at = seed_app()
+    assert not cards(at)
+    assert any("Type a question" in i.value for i in at.info)
+    at.text_input(key="q").input("how many Russian troops are at the border").run()
+    assert cards(at)
+    assert at.query_params["q"] == "how many Russian troops are at the border"
+    card = cards(at)[0]
+    assert "<mark" in card  # query terms highlighted
+
+
+def test_example_question_runs_a_search(seed_app):
+    at = seed_app()
+    button = next(b for b in at.button if b.label == LAVROV_Q)
+    button.click().run()
+    assert at.text_input(key="q").value == LAVROV_Q
+    assert cards(at) and "Lavrov" in visible(cards(at)[0])
+    assert at.query_params["q"] == LAVROV_Q
+
+
+def test_mode_and_k_live_under_advanced_and_in_the_url(seed_app, searcher):
+    at = seed_app(q=LAVROV_Q)
+    advanced = next(e for e in at.expander if e.label == "Advanced")
+    assert advanced.radio(key="mode") and advanced.number_input(key="k")
+    at.radio(key="mode").set_value("keyword").run()
+    at.number_input(key="k").set_value(3).run()
+    same_results(at, searcher.search(LAVROV_Q, k=3, mode="keyword"))
+    assert at.query_params["mode"] == "keyword" and at.query_params["k"] == "3"
+    # and the link opens the same search
+    again = seed_app(q=LAVROV_Q, mode="keyword", k="3")
+    assert at.radio(key="mode").value == "keyword"
+    same_results(again, searcher.search(LAVROV_Q, k=3, mode="keyword"))
+
+
+def test_outlet_filter_restricts_results(seed_app, searcher):
+    at = seed_app(q=LAVROV_Q)
+    unfiltered = cards(at)
+    outlets = [o for o, _ in searcher.outlets()]
+    assert "CNN" in outlets and len(outlets) > 1
+    at.multiselect(key="outlets").set_value(["CNN"]).run()
+    expected = searcher.search(LAVROV_Q, k=10, filters=make_filters(outlets=["CNN"]))
+    same_results(at, expected)
+    assert cards(at) != unfiltered
+    assert all("CNN ·" in visible(c) for c in cards(at))
+    assert at.query_params["outlet"] == "CNN"
+
+
+def test_date_filter_restricts_results(seed_app, searcher):
+    at = seed_app(q=LAVROV_Q)
+    unfiltered = cards(at)
+    at.date_input(key="date_from").set_value(date(2022, 1, 20)).run()
+    expected = searcher.search(LAVROV_Q, k=10, filters=make_filters("2022-01-20"))
+    assert expected and all(h.date and h.date >= "2022-01-20" for h in expected)
+    same_results(at, expected)
+    assert cards(at) != unfiltered
+    assert at.query_params["from"] == "2022-01-20"
+    at.date_input(key="date_to").set_value(date(2022, 1, 21)).run()
+    assert not cards(at)
+    assert any("dropping some filters" in i.value for i in at.info)
+
+
+def test_speaker_filter_restricts_results(seed_app, searcher):
+    """Needs speaker attribution in the index (archive/quotes.py, people.py)."""
+    people = searcher.people()
+    assert people, "the seed index has no attributed quotes"
+    at = seed_app(q="NATO")
+    unfiltered = cards(at)
+    options = at.multiselect(key="speakers").options
+    assert len(options) == len(people)
+    name = people[0]["name"]
+    at.multiselect(key="speakers").set_value([name]).run()
+    expected = searcher.search("NATO", k=10, filters=make_filters(speakers=[name]))
+    same_results(at, expected)
+    assert cards(at) != unfiltered
+    quoted = {q["passage_id"] for q in searcher.quotes_by(name)}
+    assert {h.passage_id for h in expected} <= quoted
+    assert at.query_params["speaker"] == name
+
+
+def test_filters_from_the_link_are_applied(seed_app, searcher):
+    at = seed_app(q=LAVROV_Q, outlet="CNN", **{"from": "2020-01-01"})
+    assert at.multiselect(key="outlets").value == ["CNN"]
+    assert at.date_input(key="date_from").value == date(2020, 1, 1)
+    same_results(at, searcher.search(LAVROV_Q, k=10, filters=make_filters(
+        "2020-01-01", None, ["CNN"])))
+
+
+def test_bad_link_values_are_ignored_with_a_note(seed_app):
+    at = seed_app(q=LAVROV_Q, mode="nonsense", k="many", outlet="No Such Outlet",
+                  **{"from": "yesterday"})
+    assert cards(at)
+    note = " ".join(visible(w.value) for w in at.warning)
+    for bad in ("mode=nonsense", "k=many", "outlet=No Such Outlet", "from=yesterday"):
+        assert bad in note
+
+
+def test_library_error_is_one_line(seed_app):
+    at = seed_app(q=LAVROV_Q, **{"from": "2022-02-01", "to": "2022-01-01"})
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "after" in at.error[0].value and "\n" not in at.error[0].value
+
+
+def test_context_article_and_folded_copies(seed_app, searcher):
+    at = seed_app(q=LAVROV_Q)
+    hits = searcher.search(LAVROV_Q, k=10)
+    labels = [e.label for e in at.expander]
+    assert labels.count("Context") == len(hits) and labels.count("Whole article") == len(hits)
+    context = next(e for e in at.expander if e.label == "Context").markdown[0].value
+    around = searcher.context(hits[0].passage_id, 2, 2)
+    assert len(around) > 1 and context.count("<p ") == len(around)
+    assert 'class="marked"' in context
+    article = next(e for e in at.expander if e.label == "Whole article").markdown[0].value
+    assert article.count('class="marked"') == 1
+    assert visible(article).count(hits[0].text) >= 1
+    folded = [h for h in hits if h.also_in]
+    assert folded, "the seeds hold near-identical passages"
+    text = " ".join(visible(c) for c in (m.value for m in at.markdown))
+    assert "also reported by" in text
+    for h in folded:
+        for other in h.also_in:
+            assert other["text"] not in [x.text for x in hits]
+
+
+# -- people --------------------------------------------------------------------------------
+def test_people_page_lists_people_and_their_quotes(seed_app, searcher):
+    """Needs speaker attribution in the index (archive/quotes.py, people.py)."""
+    people = searcher.people()
+    assert people, "the seed index has no attributed quotes"
+    at = seed_app(PEOPLE)
+    box = at.selectbox(key="person")
+    assert box.options == [f"{p['name']} ({p['quotes']} quotes)" for p in people]
+    lavrov = next(p["name"] for p in people if "Lavrov" in p["name"])
+    box.set_value(lavrov).run()
+    quotes = searcher.quotes_by(lavrov)
+    rows = [m.value for m in at.markdown if 'class="quote-row"' in m.value]
+    assert len(rows) == len(quotes)
+    dates = [q["date"] or "" for q in quotes]
+    assert dates == sorted(dates)
+    assert visible(quotes[0]["content"]) in visible(rows[0])
+    assert at.query_params["person"] == lavrov
+
+
+def test_people_page_without_attributions(monkeypatch, tmp_path, embedder):
+    from archive.build import build
+    from archive.config import load_config
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "a.txt").write_text("Plain title\n\nA paragraph with no quote in it.\n")
+    config = load_config(index=str(tmp_path / "index"), attribution=0)
+    build([tmp_path / "src"], config, embedder=embedder)
+    at = new_app(monkeypatch, config.index_dir, PEOPLE)
+    assert any("No one is quoted" in i.value for i in at.info)
+
+
+# -- archive -------------------------------------------------------------------------------
+def test_archive_page_shows_counts_and_model(seed_app, searcher):
+    at = seed_app(ARCHIVE)
+    counts = searcher.counts()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"Articles": f"{counts['articles']:,}", "Passages": f"{counts['passages']:,}",
+                       "Quotes": f"{counts['attributions']:,}", "People": f"{counts['people']:,}"}
+    info = visible(" ".join(m.value for m in at.markdown))
+    manifest = searcher.manifest()
+    assert manifest["model"] in info and manifest["built_at"] in info
+    assert len(at.file_uploader) == 1
+    add = next(b for b in at.button if b.label == "Add to the archive")
+    assert add.disabled  # nothing to add until files are chosen
+
+
+def upload(at: AppTest, files) -> AppTest:
+    at.file_uploader[0].set_value(files).run()
+    next(b for b in at.button if b.label == "Add to the archive").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_upload_indexes_good_files_and_names_bad_ones(monkeypatch, writable_index):
+    at = new_app(monkeypatch, writable_index, ARCHIVE)
+    before = int(next(m.value for m in at.metric if m.label == "Articles").replace(",", ""))
+    good = ("Zelensky visits Kharkiv front line\n\nPresident Volodymyr Zelensky visited the "
+            "Kharkiv front line on Tuesday and met soldiers of the 92nd brigade near the "
+            "village of Tsyrkuny.\n\nHe thanked them for holding the line.\n").encode()
+    upload(at, [("kharkiv.txt", good, "text/plain"),
+                ("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "image/png"),
+                ("empty.txt", b"", "text/plain")])
+    assert any("Added 1 article" in s.value for s in at.success)
+    warnings = [visible(w.value) for w in at.warning]
+    assert any("photo.png" in w and "unsupported file type" in w for w in warnings)
+    assert any("empty.txt" in w and "empty file" in w for w in warnings)
+    assert not any("kharkiv.txt" in w for w in warnings)
+    after = int(next(m.value for m in at.metric if m.label == "Articles").replace(",", ""))
+    assert after == before + 1
+    saved = list((writable_index / "uploads").glob("*/kharkiv.txt"))
+    assert len(saved) == 1
+    # the uploader was emptied, and the new article is found by the search page
+    assert not at.file_uploader[0].value
+    at.switch_page(SEARCH).run()
+    at.text_input(key="q").input("Zelensky Kharkiv soldiers").run()
+    assert "Zelensky visits Kharkiv" in visible(cards(at)[0])
+    # nothing already indexed was lost
+    at.text_input(key="q").input(LAVROV_Q).run()
+    assert "Lavrov" in visible(cards(at)[0])
+
+
+def test_upload_function_path(writable_index, embedder):
+    """The same handling as the button, called with real bytes."""
+    from archive import ui
+    from archive.config import load_config
+
+    seen = []
+    report, names = ui.add_uploads(
+        [("note.csv", b"title,text\nA,\n"), ("story.jsonl",
+          b'{"title": "Grain deal", "text": "The grain deal was extended by Turkey and the UN '
+          b'for another four months, officials said."}\nnot json\n')],
+        load_config(index=str(writable_index)), embedder=embedder,
+        progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert report.added_articles == 1
+    lines = dict(ui.skipped_lines(report, names))
+    assert "invalid JSON" in lines["story.jsonl#2"]
+    assert "no text field" in lines["note.csv#2"]
+    assert any(stage == "embedding" and done == total for stage, done, total in seen)
+
+
+def test_upload_while_another_build_runs(monkeypatch, writable_index):
+    from archive.generations import IndexDir
+
+    at = new_app(monkeypatch, writable_index, ARCHIVE)
+    with IndexDir(writable_index).lock():
+        upload(at, [("late.txt", b"Late news\n\nSomething happened late on Friday.\n",
+                     "text/plain")])
+    assert len(at.error) == 1
+    assert "Another build is running" in at.error[0].value
+
+
+# -- empty and hostile ---------------------------------------------------------------------
+@pytest.mark.parametrize("page", [None, PEOPLE, ARCHIVE])
+def test_empty_index_says_the_build_command(monkeypatch, tmp_path, page):
+    at = new_app(monkeypatch, tmp_path / "nothing-here", page, q=LAVROV_Q)
+    assert any("archive build seeds" in c.value for c in at.code)
+    assert any("no archive here yet" in i.value for i in at.info)
+    assert not at.error and not cards(at)
+
+
+def test_hostile_article_is_shown_as_text(monkeypatch, hostile_index):
+    at = new_app(monkeypatch, hostile_index, None, q="summit statement", k="5")
+    assert cards(at)
+    rendered = all_text(at)
+    for value in rendered:
+        assert "<script" not in value.lower() and "<img" not in value.lower(), value
+    joined = " ".join(rendered)
+    assert "&lt;script&gt;alert&#40;1&#41;&lt;/script&gt;" in joined
+    assert "&lt;img src&#61;x onerror&#61;alert&#40;1&#41;&gt;" in joined
+    seen = " ".join(visible(v) for v in rendered)
+    assert "<script>alert(1)</script>" in seen  # shown, as text
+    assert "[a link](javascript:alert(1))" in seen and "$x$" in seen
+    # citations are code blocks: shown verbatim, never interpreted
+    assert any("<img src=x onerror=alert(1)>" in c.value for c in at.code)
+    # the other pages too
+    for page in (PEOPLE, ARCHIVE):
+        at.switch_page(page).run()
+        assert not at.exception
+        for value in all_text(at):
+            assert "<script" not in value.lower() and "<img" not in value.lower(), value

@@ -1,0 +1,131 @@
+"""The page in a real headless Chromium: open a shared search link, see Lavrov's words.
+
+Needs /usr/bin/chromium and /usr/bin/chromedriver (`make browser` installs them); skipped
+with that reason when they are missing. The screenshot goes to test-output/ (git-ignored).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+QUERY = "what did Lavrov say"
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_server(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"streamlit did not answer on {url} within {timeout} s")
+
+
+@pytest.fixture
+def browser_index(seed_index, seed_config):
+    """The seeds built into a tmp index with the session embedder (conftest's seed_index)."""
+    return seed_config
+
+
+@pytest.fixture
+def server(browser_index, tmp_path):
+    port = free_port()
+    env = {**os.environ, "ARCHIVE_INDEX": str(browser_index.index_dir), "HF_HUB_OFFLINE": "1",
+           "TRANSFORMERS_OFFLINE": "1", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    log = open(tmp_path / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+         "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_server(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+        log.close()
+
+
+@pytest.fixture
+def driver():
+    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
+        pytest.skip(f"needs {CHROMIUM} and {CHROMEDRIVER} (install with `make browser`)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-dev-shm-usage",
+                "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--window-size=1400,1800"):
+        options.add_argument(arg)
+    options.binary_location = str(CHROMIUM)
+    d = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    try:
+        yield d
+    finally:
+        d.quit()
+
+
+def test_shared_search_link_shows_lavrovs_words(driver, browser_index, server, embedder,
+                                                 tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from archive.search import Searcher
+
+    searcher = Searcher(browser_index, embedder=embedder)
+    first = searcher.search(QUERY, k=10)[0]
+    searcher.close()
+    assert "Lavrov" in first.text and first.speaker and "Lavrov" in first.speaker
+
+    driver.get(f"{server}/?q=what+did+Lavrov+say")
+    wait = WebDriverWait(driver, 120)
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "div.hit")))
+    cards = driver.find_elements(By.CSS_SELECTOR, "div.hit")
+    first_card = cards[0].text
+    shot = tmp_path / "search-lavrov.png"
+    driver.save_screenshot(str(shot))
+    out = ROOT / "test-output"
+    out.mkdir(exist_ok=True)
+    shutil.copy(shot, out / shot.name)
+
+    assert first.title in first_card
+    assert " ".join(first.text.split()) in " ".join(first_card.split())
+    assert first.speaker in first_card  # the speaker badge
+    # the search box holds the shared question and no error is on the page
+    box = driver.find_element(By.CSS_SELECTOR, "input[aria-label='Ask the archive']")
+    assert box.get_attribute("value") == QUERY
+    assert not driver.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")

@@ -1,0 +1,73 @@
+"""Passages: one per paragraph, long paragraphs cut at sentence ends within the model window."""
+from __future__ import annotations
+
+from archive.chunk import approx_tokens, passages_of, split_long, split_sentences
+from archive.models import Article, Paragraph
+
+
+def test_sentences_not_cut_after_titles_or_initials():
+    text = ("Mr. Sullivan met Dr. Moll at 9 a.m. in St. Petersburg. "
+            "U.S. officials said J. R. Tolkien was not invited. “It was fine,” she said. "
+            "Then they left!")
+    assert split_sentences(text) == [
+        "Mr. Sullivan met Dr. Moll at 9 a.m. in St. Petersburg.",
+        "U.S. officials said J. R. Tolkien was not invited.",
+        "“It was fine,” she said.",
+        "Then they left!",
+    ]
+
+
+def test_sentence_split_keeps_every_character():
+    text = "One. Two? “Three!” Four… Five (six). Seven"
+    assert " ".join(split_sentences(text)) == text
+
+
+def test_short_paragraph_is_one_passage():
+    assert split_long("A short paragraph.", 256, approx_tokens) == ["A short paragraph."]
+
+
+def long_paragraph(n: int) -> str:
+    return " ".join(f"Sentence number {i} tells the reader about harbour ferry timetable "
+                    f"change {i} in some detail." for i in range(n))
+
+
+def test_long_paragraph_split_within_window_with_real_tokenizer(embedder):
+    text = long_paragraph(60)
+    count = embedder.count_tokens
+    assert count(text) > 256
+    pieces = split_long(text, 128, count)
+    assert len(pieces) > 2
+    assert all(count(p) <= 128 for p in pieces)
+    assert " ".join(pieces) == text  # nothing lost, nothing repeated
+    assert all(p.endswith(".") for p in pieces)  # cut at sentence ends
+
+
+def test_single_giant_sentence_is_hard_wrapped(embedder):
+    words = [f"word{i}" for i in range(800)]
+    text = " ".join(words)
+    pieces = split_long(text, 64, embedder.count_tokens)
+    assert all(embedder.count_tokens(p) <= 64 for p in pieces)
+    assert " ".join(pieces).split() == words
+
+
+def test_passages_of_numbers_positions_and_keeps_sections():
+    article = Article(article_id="a1", title="T", path="p", paragraphs=[
+        Paragraph("First paragraph of the story."),
+        Paragraph(long_paragraph(40), section="Background"),
+        Paragraph("Last paragraph.", section="Background"),
+    ])
+    passages = passages_of(article, max_tokens=64)
+    assert [p.position for p in passages] == list(range(len(passages)))
+    assert len(passages) > 3
+    assert passages[0].section is None and passages[0].text == "First paragraph of the story."
+    assert all(p.section == "Background" for p in passages[1:])
+    assert all(p.article_id == "a1" for p in passages)
+    assert passages[-1].text == "Last paragraph."
+    assert all(approx_tokens(p.text) <= 64 for p in passages)
+
+
+def test_seed_passages_fit_the_model_window(seed_index, searcher, embedder):
+    store = searcher.backend.store
+    texts = [r[0] for r in store.db.execute("SELECT text FROM passages")]
+    limit = min(searcher.config.max_tokens, embedder.max_tokens)
+    assert texts and all(embedder.count_tokens(t) <= limit for t in texts)
