@@ -55,7 +55,7 @@ def rank(searcher, backend: Backend, query: str, topic: str | None, people: Sequ
     mentions = searcher.candidates(backend, query, mode, n, filters)
     from .search import tiered
 
-    return tiered([direct, indirect, mentions])
+    return tiered([direct, indirect, mentions], searcher.config.rrf_k)
 
 
 def pick_attribution(attributions: Sequence[dict], people: Sequence[str]) -> dict | None:

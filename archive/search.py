@@ -62,16 +62,20 @@ def rrf(rankings: Iterable[Sequence[int]], k: int = 60) -> list[tuple[int, float
     return sorted(scores.items(), key=lambda item: -item[1])
 
 
-def tiered(tiers: Sequence[Sequence[tuple[int, float]]]) -> list[tuple[int, float]]:
-    """Concatenate ranked tiers, each id kept at its first (best) tier."""
+def tiered(tiers: Sequence[Sequence[tuple[int, float]]], k: int = 60) -> list[tuple[int, float]]:
+    """Concatenate ranked tiers, each id kept at its first (best) tier.
+
+    Scores from different tiers are not comparable, so the result is scored by its final
+    order as 1 / (k + rank), on the scale of reciprocal rank fusion: scores always descend.
+    """
     seen: set[int] = set()
-    out: list[tuple[int, float]] = []
+    order: list[int] = []
     for tier in tiers:
-        for doc, score in tier:
+        for doc, _ in tier:
             if doc not in seen:
                 seen.add(doc)
-                out.append((doc, score))
-    return out
+                order.append(doc)
+    return [(doc, 1.0 / (k + rank)) for rank, doc in enumerate(order, start=1)]
 
 
 def validate(mode: str, k: int) -> None:

@@ -176,6 +176,7 @@ def test_rrf_is_pure_and_ties_are_deterministic():
     assert rrf(iter([iter([1, 2])]), k=1) == [(1, 0.5), (2, 1 / 3)]
 
 
-def test_tiered_keeps_best_tier():
-    assert tiered([[(1, 0.9), (2, 0.5)], [(2, 0.8), (3, 0.7)], [(1, 0.1), (4, 0.0)]]) == [
-        (1, 0.9), (2, 0.5), (3, 0.7), (4, 0.0)]
+def test_tiered_keeps_best_tier_and_descending_scores():
+    ranked = tiered([[(1, 0.9), (2, 0.5)], [(2, 0.8), (3, 0.7)], [(1, 0.1), (4, 0.0)]], k=60)
+    assert [d for d, _ in ranked] == [1, 2, 3, 4]
+    assert [s for _, s in ranked] == [1 / 61, 1 / 62, 1 / 63, 1 / 64]
