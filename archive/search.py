@@ -129,6 +129,15 @@ class Searcher:
     @property
     def backend(self) -> LocalBackend:
         """The current generation, reopened when a build has published a new one."""
+        if self.config.backend == "milvus":  # issue 8: one Milvus database, re-read per query
+            with self._lock:
+                if self._backend is None:
+                    from .milvus_backend import MilvusBackend, default_uri
+
+                    self._backend = MilvusBackend(default_uri(self.config))
+                else:
+                    self._backend.refresh()
+                return self._backend
         with self._lock:
             current = self.index_dir.require_current()
             if self._backend is None or self._backend.generation != current:
@@ -163,6 +172,9 @@ class Searcher:
             return []
         if mode == "keyword":
             return backend.keyword(text, n, filters)
+        if mode == "hybrid" and hasattr(backend, "hybrid"):  # issue 8: fused in the engine
+            return backend.hybrid(self.encode(text, backend), text, n, filters,
+                                  self.config.rrf_k)
         dense = backend.dense(self.encode(text, backend), n, filters)
         if mode == "dense":
             return dense
@@ -191,11 +203,15 @@ class Searcher:
                           else ([], query))
         if speaker and not people:
             return []
+        if speaker:  # an explicit speaker filters: only passages quoting that person
+            from dataclasses import replace
+
+            filters = replace(filters, speakers=tuple(people))
         if people:
             ranked = ranking.rank(self, backend, query, topic, people, mode, n, filters)
         else:
             ranked = self.candidates(backend, query, mode, n, filters)
-        return self.hits(backend, ranked, k, people, fold)
+        return self.hits(backend, ranked, k, people or list(filters.speakers), fold)
 
     def hits(self, backend: Backend, ranked: list[tuple[int, float]], k: int,
              people: Sequence[str], fold: bool) -> list[Hit]:
@@ -225,33 +241,33 @@ class Searcher:
     # -- browsing: what a page needs beside ranked hits (read-only, no model) -------------
     def context(self, passage_id: int, before: int = 1, after: int = 1) -> list[dict]:
         """The passage and its neighbours in its article: [{id, position, section, text}]."""
-        return self.backend.store.neighbours(passage_id, before, after)
+        return self.backend.neighbours(passage_id, before, after)
 
     def article(self, article_id: str) -> dict | None:
         """An article's metadata with its cleaned passages under "passages"."""
-        store = self.backend.store
-        meta = store.article(article_id)
+        backend = self.backend
+        meta = backend.article(article_id)
         if meta is not None:
-            meta["passages"] = store.article_passages(article_id)
+            meta["passages"] = backend.article_passages(article_id)
         return meta
 
     def people(self) -> list[dict]:
         """Quoted people: [{name, aliases, roles, quotes, articles}], most quoted first."""
-        return self.backend.store.people()
+        return self.backend.people()
 
     def quotes_by(self, person: str) -> list[dict]:
         """Every attribution to `person`, by date, with passage and article metadata."""
-        return self.backend.store.quotes_by(person)
+        return self.backend.quotes_by(person)
 
     def outlets(self) -> list[tuple[str, int]]:
-        return self.backend.store.outlets()
+        return self.backend.outlets()
 
     def date_range(self) -> tuple[str | None, str | None]:
-        return self.backend.store.date_range()
+        return self.backend.date_range()
 
     def counts(self) -> dict[str, int]:
-        store = self.backend.store
-        return {t: store.count(t) for t in ("articles", "passages", "attributions", "people")}
+        backend = self.backend
+        return {t: backend.count(t) for t in ("articles", "passages", "attributions", "people")}
 
     def close(self) -> None:
         if self._backend is not None:
