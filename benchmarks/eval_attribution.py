@@ -11,6 +11,11 @@ Metrics (all micro-averaged over the split):
 - Source lenient: spans overlap and their last words agree (so "Lavrov" vs "Russian
   Foreign Minister Sergey Lavrov" or "Pence" vs "Mike Pence (R-IN)" count), or the
   predicted name's last word lies inside the gold span.
+- Predicted source spans are de-duplicated like the gold ones (gold Source spans are a
+  set): one speaker phrase cueing two verbs ("X said ... and added ...") is one source
+  prediction, not one true and one false positive. (Before this fix the duplicate
+  counted against precision while the gold side could never have it; content, speaker
+  match and all recall denominators are unchanged.)
 - Source named: the lenient score restricted to spans containing a capitalised word
   that is not a pronoun/determiner (gold and predicted filtered alike).
 - Source speech cues: recall counted only over gold attributions whose cue contains a
@@ -256,7 +261,7 @@ class Totals:
 def score_article(text: str, golds: list[Gold], preds: list[Pred], t: Totals) -> None:
     """Add one article's matches to the totals."""
     gsrc = sorted({g.source for g in golds if g.source})
-    psrc = [p for p in preds if p.source]
+    psrc = list({p.source: p for p in reversed([p for p in preds if p.source])}.values())[::-1]
     t.src_gold += len(gsrc)
     t.src_pred += len(psrc)
     t.src_strict += match_sources(text, gsrc, psrc, strict=True)

@@ -208,3 +208,106 @@ def test_clean_name_strips_titles_and_possessive():
     assert clean_name("Mr. Sergey Lavrov's") == ("Sergey Lavrov", "Mr.")
     assert clean_name("Gov. Mike Pence (R-IN)") == ("Mike Pence", "Gov.")
     assert clean_name("Brent Bozell III") == ("Brent Bozell", None)
+
+
+# --- constructions added for PolNeAR-style attribution (beliefs, polls, objects, labels) ---
+
+
+def test_is_speech_cue_separates_words_from_beliefs():
+    from archive.quotes import is_speech_cue
+
+    for cue in ("said", "says", "told", "tweeted", "According to", ":", "called", "warned"):
+        assert is_speech_cue(cue), cue
+    for cue in ("believes", "thinks", "wants", "hopes", "showed", "found", "fears"):
+        assert not is_speech_cue(cue), cue
+
+
+def test_belief_cue_is_attribution_but_never_direct(nlp):
+    from archive.quotes import is_speech_cue
+
+    (a,) = _one(nlp, "Sanders believes the election was rigged against him.")
+    assert a.speaker_text == "Sanders"
+    assert a.content == "the election was rigged against him"
+    assert not a.direct and not is_speech_cue(a.cue)
+
+
+def test_belief_cues_can_be_switched_off(nlp):
+    text = "Sanders believes the election was rigged against him."
+    assert extract_article([text], nlp=nlp, belief_cues=())[0] == []
+
+
+def test_called_object_predicate(nlp):
+    (a,) = _one(nlp, "Former Florida Gov. Jeb Bush called Trump “unhinged.”")
+    assert a.speaker == "Jeb Bush"
+    assert a.content.startswith("Trump") and "unhinged" in a.content
+    assert not a.direct
+
+
+def test_calling_for_infinitive_content(nlp):
+    (a,) = _one(nlp, "Clinton is calling for the United States to step up military efforts against the Islamic State.")
+    assert a.speaker == "Clinton"
+    assert a.content.startswith("the United States to step up")
+
+
+def test_accused_of(nlp):
+    (a,) = _one(nlp, "Trump accused Clinton of lying about her emails.")
+    assert a.speaker_text == "Trump"
+    assert a.content == "Clinton of lying about her emails"
+
+
+def test_poll_as_source_with_object_content(nlp):
+    (a,) = _one(nlp, "A new CNN/ORC poll showed Clinton with a narrow lead in Nevada.")
+    assert a.speaker_text == "A new CNN/ORC poll"
+    assert a.content == "Clinton with a narrow lead in Nevada"
+    assert not a.direct
+
+
+def test_according_to_document_keeps_whole_source_phrase(nlp):
+    (a,) = _one(nlp, "Clinton leads Sanders by 271 pledged delegates, according to a count released Tuesday by The Associated Press.")
+    assert a.speaker_text == "a count released Tuesday by The Associated Press"
+    assert a.content == "Clinton leads Sanders by 271 pledged delegates"
+
+
+def test_passive_agent_is_source(nlp):
+    (a,) = _one(nlp, "O’Malley’s move was first reported by MSNBC.")
+    assert a.speaker_text == "MSNBC"
+    assert a.content == "O’Malley’s move"
+
+
+def test_nested_attribution_inside_quote(nlp):
+    attrs = _one(nlp, "“We knew in September that Kerry said that 100,000 refugees would be accepted,” Pence said.")
+    outer = [a for a in attrs if a.speaker == "Pence"]
+    inner = [a for a in attrs if a.speaker == "Kerry"]
+    assert outer and outer[0].direct and outer[0].content.startswith("We knew")
+    assert inner and not inner[0].direct and inner[0].content == "100,000 refugees would be accepted"
+
+
+def test_subordinate_cue_leaves_quote_to_main_speaker(nlp):
+    attrs = _one(nlp, "As for pundits who claim to prefer Clinton, Bolton said, “I just think they don’t understand her philosophy.”")
+    direct = [a for a in attrs if a.direct]
+    assert len(direct) == 1 and direct[0].speaker == "Bolton"
+
+
+def test_headline_label(nlp):
+    (a,) = _one(nlp, "Poll: Sanders Burns Clinton With First National Lead.")
+    assert a.speaker_text == "Poll" and a.cue == ":"
+    assert a.content == "Sanders Burns Clinton With First National Lead"
+
+
+def test_headline_label_cut_at_preposition(nlp):
+    paras = ["Clinton to Planned Parenthood: Trump will reverse Roe v. Wade.",
+             "Hillary Clinton spoke to the group on Friday."]
+    result = extract_article(paras, nlp=nlp)
+    _check_offsets(paras, result)
+    (a,) = result[0]
+    assert a.speaker == "Hillary Clinton"
+    assert a.content == "Trump will reverse Roe v. Wade"
+
+
+def test_embedded_tweet(nlp):
+    text = ('<tweet id="1" author="@SpeakerRyan">No one should be above the law. '
+            '— Paul Ryan (@SpeakerRyan) July 5, 2016</tweet>.')
+    (a,) = _one(nlp, text)
+    assert a.speaker == "Paul Ryan"
+    assert a.content == "No one should be above the law."
+    assert a.direct
