@@ -31,6 +31,9 @@ class Backend(Protocol):
     def cluster_members(self, clusters: Sequence[int]) -> dict[int, list[dict]]: ...
     def aliases(self) -> dict[str, str]: ...
     def filtered_ids(self, filters: Filters) -> list[int]: ...
+    # Optional (issue 8): a backend that fuses dense + keyword itself defines
+    #   hybrid(vector, text, n, filters, rrf_k) -> list[tuple[int, float]]
+    # and search.Searcher.candidates uses it for mode "hybrid" instead of fusing in Python.
 
 
 class LocalBackend:
@@ -84,6 +87,33 @@ class LocalBackend:
     def filtered_ids(self, filters: Filters) -> list[int]:
         return self.store.filtered_ids(filters)
 
+    # -- issue 8: browsing through the backend (same shapes as Store), so the Searcher
+    # -- never reaches into `.store` and MilvusBackend can answer the same calls ----------
+    def neighbours(self, passage_id: int, before: int = 1, after: int = 1) -> list[dict]:
+        return self.store.neighbours(passage_id, before, after)
+
+    def article(self, article_id: str) -> dict | None:
+        return self.store.article(article_id)
+
+    def article_passages(self, article_id: str) -> list[dict]:
+        return self.store.article_passages(article_id)
+
+    def people(self) -> list[dict]:
+        return self.store.people()
+
+    def quotes_by(self, person: str) -> list[dict]:
+        return self.store.quotes_by(person)
+
+    def outlets(self) -> list[tuple[str, int]]:
+        return self.store.outlets()
+
+    def date_range(self) -> tuple[str | None, str | None]:
+        return self.store.date_range()
+
+    def count(self, table: str = "passages") -> int:
+        return self.store.count(table)
+    # -- end issue 8 ------------------------------------------------------------------------
+
     def close(self) -> None:
         self.store.close()
 
@@ -97,7 +127,14 @@ def check_manifest(found: dict[str, object], expected: dict[str, object] | None,
     if found.get("format") != FORMAT_VERSION:
         raise IndexMismatch(f"index format {found.get('format')} is not {FORMAT_VERSION}: "
                             "rebuild with 'archive build --full'")
-    for key in ("model", "dimension", "normalized"):
+    for key in ("model", "dimension", "normalized", "embedding_backend"):
+        value = found.get(key, "torch-fp32" if key == "embedding_backend" else None)
+        if key == "embedding_backend" and expected and key in expected and value != expected[key]:
+            raise IndexMismatch(
+                f"the index was built with embedding_backend={value!r} but "
+                f"{expected[key]!r} is in use, and fp32 and int8 vectors never share an index: "
+                "rebuild with 'archive build --full', or set ARCHIVE_EMBEDDING_BACKEND to the "
+                "backend the index was built with")
         if expected and key in expected and found.get(key) != expected[key]:
             raise IndexMismatch(
                 f"the index was built with {key}={found.get(key)!r} but {expected[key]!r} is "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import platform
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -77,7 +78,8 @@ def collect(paths: Iterable[str | Path], report: BuildReport) -> dict[str, Artic
 
 
 def expected_manifest(embedder) -> dict[str, object]:
-    return {"model": embedder.name, "dimension": embedder.dimension, "normalized": True}
+    return {"model": embedder.name, "dimension": embedder.dimension, "normalized": True,
+            "embedding_backend": getattr(embedder, "backend", "torch-fp32")}
 
 
 def build(paths: Sequence[str | Path], config: Config, *, full: bool = False,
@@ -110,11 +112,22 @@ def build(paths: Sequence[str | Path], config: Config, *, full: bool = False,
                 raise IndexMismatch(f"the index in '{index_dir.path}' was built with model "
                                     f"{manifest.get('model')!r}: run 'archive build --reembed' "
                                     "to migrate it to the current model (or --full to rebuild)")
+            from .embed import backend_label
+
+            wanted_backend = getattr(embedder, "backend", None) or backend_label(
+                config.embedding_backend)
+            if manifest.get("embedding_backend", "torch-fp32") != wanted_backend:
+                raise IndexMismatch(
+                    f"the index in '{index_dir.path}' was built with embedding backend "
+                    f"{manifest.get('embedding_backend', 'torch-fp32')!r} but {wanted_backend!r}"
+                    " is configured, and fp32 and int8 vectors never share an index: rebuild "
+                    "with 'archive build --full' (or set ARCHIVE_EMBEDDING_BACKEND back)")
             removed = (have - set(wanted)) if mirror else set()
             added = set(wanted) - have
             if not added and not removed:
                 report.unchanged = True
                 fill_counts(report, previous)
+                sync_backend(config, previous, progress)  # issue 8: catch up a lagging Milvus
                 report.generation = previous.name
                 report.seconds = round(time.perf_counter() - started, 3)
                 return report
@@ -128,10 +141,27 @@ def build(paths: Sequence[str | Path], config: Config, *, full: bool = False,
             raise
         (gen / ".published").touch()
         index_dir.publish(gen)
+        sync_backend(config, gen, progress)  # issue 8: mirror into Milvus (no-op for local)
         index_dir.cleanup()
         report.generation = gen.name
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+# -- issue 8: the configured search backend -----------------------------------------------------
+def sync_backend(config: Config, gen: Path, progress: Progress | None = None) -> None:
+    """With backend=milvus, make Milvus hold the published generation `gen` (a diff against
+    what it last synced: upserts and deletes in batches); nothing to do for backend=local."""
+    backend = getattr(config, "backend", "local")
+    if backend not in ("local", "milvus"):
+        from .errors import BadRequest
+
+        raise BadRequest(f"unknown backend {backend!r}: choose local or milvus")
+    if backend == "milvus":
+        from .milvus_backend import sync_generation
+
+        sync_generation(config, gen)
+# -- end issue 8 ----------------------------------------------------------------------------------
 
 
 def fill_counts(report: BuildReport, gen: Path) -> None:
@@ -161,9 +191,9 @@ def write_generation(gen: Path, previous: Path | None, wanted: dict[str, Article
     from .vectors import VectorIndex
 
     if embedder is None:
-        from .embed import Embedder
+        from .embed import make_embedder
 
-        embedder = Embedder(config.model_path, config.batch_size)
+        embedder = make_embedder(config)
     if previous is not None:
         copy_database(previous / DB_NAME, gen / DB_NAME)
         vectors = VectorIndex.load(previous / VECTORS_NAME)
@@ -197,6 +227,7 @@ def write_generation(gen: Path, previous: Path | None, wanted: dict[str, Article
     if config.attribution:
         group_people(store)
     update_clusters(store, vectors, new_ids)
+    vectors = vectors.adapted(config)  # index type for the new size (flat / IVF / retrain)
     count = store.count("passages")
     if vectors.ntotal != count:
         raise IndexCorrupt(f"internal error: {vectors.ntotal} vectors for {count} passages")
@@ -321,7 +352,8 @@ def manifest_values(embedder, store: Store, vectors) -> dict[str, object]:
     return {
         "format": FORMAT_VERSION, "model": embedder.name, "model_path": embedder.model_path,
         "dimension": vectors.dimension, "normalized": True, "metric": "inner_product",
-        "faiss_index": "IndexIDMap2(IndexFlatIP)", "embedding_backend": "torch-fp32",
+        "faiss_index": vectors.description(), "faiss_params": vectors.params(),
+        "embedding_backend": getattr(embedder, "backend", "torch-fp32"),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "articles": store.count("articles"), "passages": store.count("passages"),
         "versions": {"archive": __version__, "python": platform.python_version(),
@@ -342,9 +374,9 @@ def reembed(config: Config, *, embedder=None, progress: Progress | None = None) 
     with index_dir.lock():
         previous = index_dir.require_current()
         if embedder is None:
-            from .embed import Embedder
+            from .embed import make_embedder
 
-            embedder = Embedder(config.model_path, config.batch_size)
+            embedder = make_embedder(config)
         gen = index_dir.new_generation()
         try:
             copy_database(previous / DB_NAME, gen / DB_NAME)
@@ -353,6 +385,7 @@ def reembed(config: Config, *, embedder=None, progress: Progress | None = None) 
             vectors = VectorIndex(embedder.dimension)
             bar = progress_bar(len(rows), "re-embedding", progress)
             vectors.add([r[0] for r in rows], embedder.encode([r[2] for r in rows], progress=bar))
+            vectors = vectors.adapted(config)
             store.write_manifest(manifest_values(embedder, store, vectors))
             report.embedded_passages = len(rows)
             report.articles, report.passages = store.count("articles"), len(rows)
@@ -368,7 +401,52 @@ def reembed(config: Config, *, embedder=None, progress: Progress | None = None) 
             raise
         (gen / ".published").touch()
         index_dir.publish(gen)
+        sync_backend(config, gen, progress)  # issue 8: mirror into Milvus (no-op for local)
         index_dir.cleanup()
         report.generation = gen.name
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def reattribute(config: Config, *, progress: Progress | None = None) -> BuildReport:
+    """Extract attributions again over the whole archive (after the rules improved) and
+    regroup people, without re-embedding; published as a new generation like any build."""
+    from .quotes import extract_article
+
+    started = time.perf_counter()
+    index_dir = IndexDir(config.index_dir)
+    report = BuildReport(index=str(index_dir.path))
+    with index_dir.lock():
+        previous = index_dir.require_current()
+        gen = index_dir.new_generation()
+        try:
+            copy_database(previous / DB_NAME, gen / DB_NAME)
+            shutil.copyfile(previous / VECTORS_NAME, gen / VECTORS_NAME)
+            store = Store(gen / DB_NAME, readonly=False)
+            articles = sorted(store.article_ids())
+            bar = progress_bar(len(articles), "attributing", progress)
+            for article_id in articles:
+                rows = store.article_passages(article_id)
+                found = extract_article([r["text"] for r in rows])
+                store.replace_attributions(article_id, {
+                    r["id"]: list(a) for r, a in zip(rows, found)})
+                bar(1)
+            group_people(store)
+            fill_report(report, store)
+            store.finish()
+            store.close()
+        except BaseException:
+            shutil.rmtree(gen, ignore_errors=True)
+            raise
+        (gen / ".published").touch()
+        index_dir.publish(gen)
+        index_dir.cleanup()
+        report.generation = gen.name
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
+def fill_report(report: BuildReport, store: Store) -> None:
+    report.articles, report.passages = store.count("articles"), store.count("passages")
+    report.attributions, report.people = store.count("attributions"), store.count("people")
+    report.story_clusters = len(store.stories())

@@ -18,6 +18,9 @@ from .config import SETTINGS, load_config
 from .errors import ArchiveError
 
 INDEX_HELP = "Index folder (default: $ARCHIVE_INDEX or ./index)."
+BACKEND_HELP = "Storage and search engine: local (FAISS + SQLite, default) or milvus."
+MILVUS_HELP = ("Milvus for --backend milvus: a file path (Milvus Lite, in-process) or "
+               "http://host:19530 (default: $ARCHIVE_MILVUS_URI or INDEX/milvus.db).")
 
 
 def friendly(fn: Callable) -> Callable:
@@ -60,14 +63,24 @@ def print_report(report, as_json: bool) -> None:
 
 
 def run_build(paths: tuple[str, ...], index: str | None, full: bool, mirror: bool,
-              as_json: bool, strict: bool, reembed: bool = False) -> None:
-    from .build import build, reembed as migrate
+              as_json: bool, strict: bool, reembed: bool = False, backend: str | None = None,
+              milvus_uri: str | None = None, ray_address: str | None = None,
+              reattribute: bool = False) -> None:
+    from .build import build, reattribute as redo_attribution, reembed as migrate
 
-    config = load_config(index=index)
+    config = load_config(index=index, backend=backend, milvus_uri=milvus_uri)
+    embedder = None
+    if ray_address is not None:  # issue 8: embed on a Ray cluster (or a local one)
+        from .ray_embed import RayEmbedder
+
+        embedder = RayEmbedder(config, None if ray_address == "local" else ray_address)
     if reembed:
-        report = migrate(config)
+        report = migrate(config, embedder=embedder)
+    elif reattribute:
+        report = redo_attribution(config)
     else:
-        report = build(list(paths) or ["seeds"], config, full=full, mirror=mirror)
+        report = build(list(paths) or ["seeds"], config, full=full, mirror=mirror,
+                       embedder=embedder)
     print_report(report, as_json)
     if strict and report.skipped:
         sys.exit(2)
@@ -83,15 +96,25 @@ def run_build(paths: tuple[str, ...], index: str | None, full: bool, mirror: boo
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file was skipped.")
 @click.option("--reembed", is_flag=True, help="Re-embed every passage with the configured "
               "model (after a model change), keeping articles and attributions.")
+@click.option("--backend", type=click.Choice(["local", "milvus"]), default=None,
+              help=BACKEND_HELP)
+@click.option("--milvus-uri", default=None, help=MILVUS_HELP)
+@click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None,
+              metavar="[ADDRESS]", help="Embed with Ray Data: on the cluster at ADDRESS, or "
+              "on a local Ray started for this build when no address is given.")
+@click.option("--reattribute", is_flag=True, help="Extract quotes and speakers again over "
+              "the whole archive (after the rules improved), without re-embedding.")
 @friendly
 def build_cmd(paths: tuple[str, ...], index: str | None, full: bool, as_json: bool,
-              strict: bool, reembed: bool) -> None:
+              strict: bool, reembed: bool, backend: str | None, milvus_uri: str | None,
+              ray_address: str | None, reattribute: bool) -> None:
     """Build or refresh the index from files and folders (default: seeds/).
 
     The index then holds exactly the articles found under PATHS; only new or changed
     articles are embedded.
     """
-    run_build(paths, index, full, True, as_json, strict, reembed)
+    run_build(paths, index, full, True, as_json, strict, reembed, backend, milvus_uri,
+              ray_address, reattribute)
 
 
 @cli.command("add")
@@ -99,10 +122,14 @@ def build_cmd(paths: tuple[str, ...], index: str | None, full: bool, as_json: bo
 @click.option("--index", "index", default=None, help=INDEX_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file was skipped.")
+@click.option("--backend", type=click.Choice(["local", "milvus"]), default=None,
+              help=BACKEND_HELP)
+@click.option("--milvus-uri", default=None, help=MILVUS_HELP)
 @friendly
-def add_cmd(paths: tuple[str, ...], index: str | None, as_json: bool, strict: bool) -> None:
+def add_cmd(paths: tuple[str, ...], index: str | None, as_json: bool, strict: bool,
+            backend: str | None, milvus_uri: str | None) -> None:
     """Add articles to the index, keeping everything it already holds."""
-    run_build(paths, index, False, False, as_json, strict)
+    run_build(paths, index, False, False, as_json, strict, False, backend, milvus_uri)
 
 
 @cli.command("search")
@@ -118,16 +145,20 @@ def add_cmd(paths: tuple[str, ...], index: str | None, as_json: bool, strict: bo
 @click.option("--outlet", "outlets", multiple=True, help="Only these outlets (repeatable).")
 @click.option("--article", "articles", multiple=True, help="Only these article ids (repeatable).")
 @click.option("--no-fold", is_flag=True, help="Show every copy of near-identical passages.")
+@click.option("--backend", type=click.Choice(["local", "milvus"]), default=None,
+              help=BACKEND_HELP)
+@click.option("--milvus-uri", default=None, help=MILVUS_HELP)
 @friendly
 def search_cmd(queries: tuple[str, ...], index: str | None, k: int, mode: str, as_json: bool,
                speaker: str | None, date_from: str | None, date_to: str | None,
-               outlets: tuple[str, ...], articles: tuple[str, ...], no_fold: bool) -> None:
+               outlets: tuple[str, ...], articles: tuple[str, ...], no_fold: bool,
+               backend: str | None, milvus_uri: str | None) -> None:
     """Search the index. Several QUERIES in one call load the model once."""
     from .search import Searcher, make_filters, validate
 
     validate(mode, k)
     filters = make_filters(date_from, date_to, outlets, articles)
-    searcher = Searcher(load_config(index=index))
+    searcher = Searcher(load_config(index=index, backend=backend, milvus_uri=milvus_uri))
     for query in queries:
         hits = searcher.search(query, k=k, mode=mode, filters=filters, speaker=speaker,
                                fold=not no_fold)
@@ -175,13 +206,22 @@ def stats_cmd(index: str | None, as_json: bool) -> None:
 @cli.command("speakers")
 @click.option("--index", "index", default=None, help=INDEX_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.option("--backend", type=click.Choice(["local", "milvus"]), default=None,
+              help=BACKEND_HELP)
+@click.option("--milvus-uri", default=None, help=MILVUS_HELP)
 @friendly
-def speakers_cmd(index: str | None, as_json: bool) -> None:
+def speakers_cmd(index: str | None, as_json: bool, backend: str | None,
+                 milvus_uri: str | None) -> None:
     """Who is quoted, how often, in how many articles, with aliases and roles."""
-    from .stats import open_store
+    config = load_config(index=index, backend=backend, milvus_uri=milvus_uri)
+    if config.backend == "milvus":  # issue 8
+        from .milvus_backend import MilvusBackend, default_uri
 
-    store = open_store(load_config(index=index))
-    people = store.people()
+        people = MilvusBackend(default_uri(config)).people()
+    else:
+        from .stats import open_store
+
+        people = open_store(config).people()
     if as_json:
         click.echo(json.dumps(people, ensure_ascii=False))
         return

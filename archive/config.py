@@ -57,6 +57,12 @@ SETTINGS: tuple[Setting, ...] = (
             " (ONNX Runtime, dynamically quantized; about 2x faster on CPU)."),
     Setting("attribution", "ARCHIVE_ATTRIBUTION", 1, "Extract quotes and speakers at build time "
             "(1) or not (0)."),
+    # -- issue 8: scale-out backend ------------------------------------------------------
+    Setting("backend", "ARCHIVE_BACKEND", "local", "Storage and search engine: local (FAISS + "
+            "SQLite) or milvus (pymilvus; pip install 'archive[scale]')."),
+    Setting("milvus_uri", "ARCHIVE_MILVUS_URI", "", "Milvus to use with backend=milvus: a file "
+            "path runs Milvus Lite in-process, http://host:19530 a Milvus server; empty means "
+            "<index>/milvus.db."),
 )
 
 
@@ -72,6 +78,8 @@ class Config:
     ann_threshold: int = 200_000
     embedding_backend: str = "torch"
     attribution: int = 1
+    backend: str = "local"  # issue 8
+    milvus_uri: str = ""  # issue 8
     extra: dict = field(default_factory=dict)
 
     @property

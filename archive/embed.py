@@ -13,8 +13,41 @@ import numpy as np
 from .errors import ModelNotFound
 
 
+BACKENDS = {"torch": "torch-fp32", "torch-fp32": "torch-fp32", "onnx-int8": "onnx-int8"}
+
+
+def backend_label(setting: str) -> str:
+    """The manifest's "embedding_backend" for a configured `embedding_backend` setting."""
+    from .errors import BadRequest
+
+    try:
+        return BACKENDS[str(setting).strip().lower()]
+    except KeyError:
+        raise BadRequest(f"unknown embedding_backend {setting!r}: choose torch or onnx-int8"
+                         ) from None
+
+
+def make_embedder(config):  # noqa: ANN001, ANN201 - Config -> Embedder | OnnxEmbedder
+    """The embedder the configuration asks for (torch fp32 or ONNX Runtime int8)."""
+    if backend_label(config.embedding_backend) == "onnx-int8":
+        from .embed_onnx import OnnxEmbedder
+
+        return OnnxEmbedder(config.model_path, config.batch_size)
+    return Embedder(config.model_path, config.batch_size)
+
+
+def model_name(model_path: str) -> str:
+    """A stable, human-readable model name for the manifest."""
+    card = Path(model_path) / "README.md"
+    if card.exists() and "all-MiniLM-L6-v2" in card.read_text(errors="ignore")[:4000]:
+        return "sentence-transformers/all-MiniLM-L6-v2"
+    return Path(model_path).name
+
+
 class Embedder:
     """A local sentence-transformers model producing L2-normalised float32 vectors."""
+
+    backend = "torch-fp32"
 
     def __init__(self, model_path: str, batch_size: int = 32) -> None:
         if not model_path or not Path(model_path).is_dir():
@@ -45,10 +78,7 @@ class Embedder:
     @property
     def name(self) -> str:
         """A stable, human-readable model name for the manifest."""
-        card = Path(self.model_path) / "README.md"
-        if card.exists() and "all-MiniLM-L6-v2" in card.read_text(errors="ignore")[:4000]:
-            return "sentence-transformers/all-MiniLM-L6-v2"
-        return Path(self.model_path).name
+        return model_name(self.model_path)
 
     @property
     def dimension(self) -> int:

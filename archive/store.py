@@ -165,14 +165,25 @@ class Store:
                 ids.append(rowid)
                 self.db.execute("INSERT INTO passages_fts (rowid, text, title) VALUES (?, ?, ?)",
                                 [rowid, p.text, article.title])
-                for a in p.attributions:
-                    self.db.execute(
-                        "INSERT INTO attributions (passage_id, article_id, speaker, "
-                        "speaker_text, person, role, cue, content, content_start, content_end,"
-                        " direct) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
-                        [rowid, article.article_id, a.speaker, a.speaker_text, a.role, a.cue,
-                         a.content, a.content_start, a.content_end, int(a.direct)])
+                self._insert_attributions(rowid, article.article_id, p.attributions)
         return ids
+
+    def _insert_attributions(self, passage_id: int, article_id: str,
+                             attributions: Iterable[Attribution]) -> None:
+        self.db.conn.executemany(
+            "INSERT INTO attributions (passage_id, article_id, speaker, speaker_text, person, "
+            "role, cue, content, content_start, content_end, direct) "
+            "VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
+            [(passage_id, article_id, a.speaker, a.speaker_text, a.role, a.cue, a.content,
+              a.content_start, a.content_end, int(a.direct)) for a in attributions])
+
+    def replace_attributions(self, article_id: str,
+                             by_passage: dict[int, list[Attribution]]) -> None:
+        """Swap an article's attributions for freshly extracted ones (re-attribution)."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM attributions WHERE article_id = ?", [article_id])
+            for passage_id, attributions in by_passage.items():
+                self._insert_attributions(passage_id, article_id, attributions)
 
     def delete_articles(self, article_ids: Iterable[str]) -> list[int]:
         """Remove articles with everything hanging off them; returns the removed passage ids."""

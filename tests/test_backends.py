@@ -1,0 +1,328 @@
+"""Backend contract: the same checks against FAISS + SQLite ("local") and Milvus ("milvus",
+through Milvus Lite in a temporary .db file): build, every search mode, filters, speakers,
+folding, browsing, incremental add and delete, hostile queries.
+
+The Milvus half needs `pymilvus[milvus-lite]` (the `test` extra installs it); it is skipped,
+with the reason, only when pymilvus cannot be imported.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from archive.search import MODES, Searcher, make_filters
+from archive.store import Filters
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+BACKENDS = ["local", "milvus"]
+JSON_FIELDS = {"rank", "score", "text", "title", "outlet", "date", "path", "article_id",
+               "position", "passage_id", "section", "url", "speaker", "quote", "cue",
+               "quote_start", "quote_end", "also_in"}
+HOSTILE = ["", "   \n\t ", "NEAR(Lavrov Sherman, 2)", "AND OR NOT", '"Lavrov', "Lav*", "^Lavrov",
+           "title: NATO", "((Lavrov)", "-Lavrov", "'; DROP TABLE passages; --", '" or 1 == 1 or "',
+           "outlet in [\"CNN\"]", "🙂", "🇺🇦 Ukraine 🇷🇺", "Лавров сказал", "拉夫罗夫",
+           "Lavrov\x00said", "\x1b[31mred\x1b[0m", "\\", "a" * 5000,
+           ("Lavrov said the demands were unacceptable. " * 300)[:10_000] + " NEAR( \" * ^"]
+
+
+def config_for(kind: str, root: Path):
+    from archive.config import load_config
+
+    if kind == "milvus":
+        pytest.importorskip("pymilvus", reason="the Milvus backend needs pymilvus[milvus-lite]")
+        return load_config(index=str(root / "index"), backend="milvus",
+                           milvus_uri=str(root / "milvus.db"))
+    return load_config(index=str(root / "index"))
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def built(request, tmp_path_factory, embedder):
+    """(kind, Searcher, BuildReport) over the seeds, one build per backend."""
+    from archive.build import build
+
+    config = config_for(request.param, tmp_path_factory.mktemp(f"contract-{request.param}"))
+    report = build([SEEDS], config, embedder=embedder)
+    searcher = Searcher(config, embedder=embedder)
+    yield request.param, searcher, report
+    searcher.close()
+
+
+def test_build_report(built):
+    kind, searcher, report = built
+    assert (report.articles, report.added_articles) == (5, 5)
+    assert report.passages > 50 and report.attributions > 20 and report.people > 5
+    counts = searcher.counts()
+    assert counts["articles"] == 5 and counts["passages"] == report.passages
+    assert counts["attributions"] == report.attributions and counts["people"] == report.people
+    assert searcher.manifest()["model"] == searcher.embedder.name
+    assert getattr(searcher.backend, "kind", "local") == kind
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_every_mode_returns_json_hits(built, mode):
+    _, searcher, _ = built
+    hits = searcher.search("risk of war in the OSCE region", k=5, mode=mode)
+    assert [h.rank for h in hits] == [1, 2, 3, 4, 5]
+    assert all(set(h.to_json()) == JSON_FIELDS for h in hits)
+    assert any("risk of war in the OSCE region" in h.text for h in hits)
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    top = hits[0]
+    row = searcher.backend.fetch([top.passage_id])[top.passage_id]
+    assert (top.text, top.article_id, top.position, top.title) == (
+        row["text"], row["article_id"], row["position"], row["title"])
+    assert top.path and top.path.endswith(".txt")
+
+
+def test_what_did_lavrov_say(built):
+    _, searcher, _ = built
+    hits = searcher.search("what did Lavrov say", k=3)
+    assert hits and hits[0].speaker == "Sergei Lavrov" and hits[0].quote
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_filters(built, mode):
+    _, searcher, _ = built
+    cnn = searcher.search("NATO Russia talks", k=10, mode=mode, filters=make_filters(
+        outlets=["CNN"]))
+    assert cnn and all(h.outlet == "CNN" for h in cnn)
+    dated = searcher.search("NATO Russia talks", k=10, mode=mode, filters=make_filters(
+        date_from="2022-01-12", date_to="2022-01-31"))
+    assert dated and all(h.date and "2022-01-12" <= h.date <= "2022-01-31" for h in dated)
+    assert searcher.search("NATO", k=5, mode=mode,
+                           filters=make_filters(outlets=["Nobody at all"])) == []
+    one = cnn[0].article_id
+    only = searcher.search("NATO Russia talks", k=10, mode=mode,
+                           filters=make_filters(article_ids=[one]))
+    assert only and all(h.article_id == one for h in only)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_speaker_filter(built, mode):
+    _, searcher, _ = built
+    hits = searcher.search("demands", k=5, mode=mode, speaker="Lavrov")
+    # his own words first (other passages may follow them: ranking.rank's last tier)
+    assert hits and hits[0].speaker == "Sergei Lavrov"
+    spoken = [h.speaker == "Sergei Lavrov" for h in hits]
+    assert spoken == sorted(spoken, reverse=True)
+    assert searcher.search("demands", k=5, mode=mode, speaker="Nobody Known") == []
+    via_filter = searcher.search("demands", k=5, mode=mode, understand=False,
+                                 filters=Filters(speakers=("Sergei Lavrov",)))
+    assert via_filter and all(h.speaker == "Sergei Lavrov" for h in via_filter)
+    assert searcher.search("demands", k=5, mode=mode, understand=False,
+                           filters=Filters(speakers=("Nobody Known",))) == []
+
+
+def test_speakers_list(built):
+    _, searcher, _ = built
+    people = searcher.people()
+    names = [p["name"] for p in people]
+    assert "Sergei Lavrov" in names and "Wendy Sherman" in names
+    assert [p["quotes"] for p in people] == sorted((p["quotes"] for p in people), reverse=True)
+    lavrov = people[names.index("Sergei Lavrov")]
+    assert set(lavrov) == {"name", "aliases", "roles", "quotes", "articles"}
+    quotes = searcher.quotes_by("Sergei Lavrov")
+    assert len(quotes) == lavrov["quotes"] and all(q["passage"] for q in quotes)
+
+
+def test_folding_cnn_translation_pair(built):
+    _, searcher, _ = built
+    unfolded = searcher.search("need to explain how unacceptable such demands are", k=10,
+                               mode="keyword", fold=False)
+    copies = [h for h in unfolded if "unacceptable such demands" in h.text]
+    assert len(copies) >= 2  # the CNN story and its translation
+    folded = searcher.search("need to explain how unacceptable such demands are", k=10,
+                             mode="keyword")
+    top = [h for h in folded if "unacceptable such demands" in h.text]
+    assert len(top) == 1 and top[0].also_in
+    assert {a["article_id"] for a in top[0].also_in} & {h.article_id for h in copies}
+    assert set(top[0].also_in[0]) == {"article_id", "title", "outlet", "date", "text"}
+
+
+def test_browsing(built):
+    _, searcher, _ = built
+    outlets = dict(searcher.outlets())
+    assert outlets.get("CNN", 0) >= 1
+    lo, hi = searcher.date_range()
+    assert lo and hi and lo <= hi
+    hit = searcher.search("risk of war in the OSCE region", k=1, mode="keyword")[0]
+    article = searcher.article(hit.article_id)
+    assert article["title"] == hit.title and article["passages"]
+    middle = article["passages"][len(article["passages"]) // 2]
+    ctx = searcher.context(middle["id"])
+    assert [c["position"] for c in ctx] == [middle["position"] - 1, middle["position"],
+                                            middle["position"] + 1]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_hostile_queries_never_raise(built, mode):
+    _, searcher, _ = built
+    filters = [Filters(), make_filters(outlets=['CNN" or outlet != "x']),
+               make_filters(date_from="2022-01-01", outlets=["CNN"])]
+    queries = HOSTILE if mode == "keyword" else HOSTILE[::3]
+    for i, query in enumerate(queries):
+        f = filters[i % len(filters)]
+        hits = searcher.search(query, k=5, mode=mode, filters=f)
+        assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
+        if f.outlets:
+            assert all(h.outlet in f.outlets for h in hits)
+    assert searcher.search("   ", k=5, mode=mode) == []
+
+
+def test_backends_answer_alike(tmp_path_factory, embedder, request):
+    """Both backends hold the same archive: browsing answers are equal, dense retrieval (exact
+    in both) returns the same passages in the same order."""
+    pytest.importorskip("pymilvus", reason="the Milvus backend needs pymilvus[milvus-lite]")
+    from archive.build import build
+
+    searchers = {}
+    for kind in BACKENDS:
+        config = config_for(kind, tmp_path_factory.mktemp(f"alike-{kind}"))
+        build([SEEDS], config, embedder=embedder)
+        searchers[kind] = Searcher(config, embedder=embedder)
+    local, milvus = searchers["local"], searchers["milvus"]
+    try:
+        assert local.people() == milvus.people()
+        assert local.outlets() == milvus.outlets()
+        assert local.date_range() == milvus.date_range()
+        assert local.counts() == milvus.counts()
+        assert local.backend.aliases() == milvus.backend.aliases()
+        for query in ("NATO expansion to the east", "what did Sherman say", "sanctions"):
+            a = [h.passage_id for h in local.search(query, k=8, mode="dense", fold=False,
+                                                    understand=False)]
+            b = [h.passage_id for h in milvus.search(query, k=8, mode="dense", fold=False,
+                                                     understand=False)]
+            assert a == b
+            a = local.search(query, k=5)
+            b = milvus.search(query, k=5)
+            assert {h.passage_id for h in a} & {h.passage_id for h in b}
+        pid = local.search("sanctions", k=1)[0].passage_id
+        assert local.context(pid) == milvus.context(pid)
+        assert local.backend.attributions_for([pid]) == milvus.backend.attributions_for([pid])
+        quotes_local = local.quotes_by("Sergei Lavrov")
+        quotes_milvus = milvus.quotes_by("Sergei Lavrov")
+        assert [(q["passage_id"], q["content"]) for q in quotes_local] == [
+            (q["passage_id"], q["content"]) for q in quotes_milvus]
+    finally:
+        for s in searchers.values():
+            s.close()
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_incremental_add_and_delete(kind, tmp_path, embedder):
+    from archive.build import build
+
+    config = config_for(kind, tmp_path)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    files = sorted(SEEDS.glob("*.txt"))
+    for f in files[:2]:
+        shutil.copy(f, corpus / f.name)
+    first = build([corpus], config, embedder=embedder)
+    searcher = Searcher(config, embedder=embedder)
+    try:
+        assert searcher.counts()["articles"] == 2
+        # add a third article: only its passages are embedded
+        shutil.copy(files[2], corpus / files[2].name)
+        added = build([corpus], config, embedder=embedder)
+        assert added.added_articles == 1 and added.embedded_passages < added.passages
+        assert searcher.counts()["articles"] == 3  # the same searcher follows the new build
+        assert searcher.counts()["passages"] == added.passages
+        assert len(searcher_article_ids(searcher)) == 3
+        # delete the first article: its passages leave every retriever
+        (corpus / files[0].name).unlink()
+        removed = build([corpus], config, embedder=embedder)
+        assert removed.removed_articles == 1 and removed.added_articles == 0
+        counts = searcher.counts()
+        assert counts["articles"] == 2 and counts["passages"] == removed.passages
+        gone = {h.article_id for h in searcher.search("Lavrov", k=50, mode="keyword", fold=False)}
+        kept = searcher_article_ids(searcher)
+        assert gone <= kept and len(kept) == 2
+        for mode in MODES:
+            for h in searcher.search("NATO talks", k=20, mode=mode, fold=False):
+                assert h.article_id in kept
+        # an unchanged rebuild changes nothing
+        again = build([corpus], config, embedder=embedder)
+        assert again.unchanged and searcher.counts() == counts
+        assert first.articles == 2
+    finally:
+        searcher.close()
+
+
+def searcher_article_ids(searcher) -> set[str]:
+    hits = searcher.search("the", k=200, mode="keyword", fold=False)
+    ids = {h.article_id for h in hits}
+    for h in searcher.search("Russia NATO United States talks", k=200, mode="dense",
+                             fold=False):
+        ids.add(h.article_id)
+    return ids
+
+
+def test_milvus_expression_literals_are_inert():
+    pytest.importorskip("pymilvus", reason="the Milvus backend needs pymilvus[milvus-lite]")
+    from archive.milvus_backend import filter_expr, keyword_text, lit
+
+    assert lit('a" or id > 0 or "') == '"a\\" or id > 0 or \\""'
+    assert lit("back\\slash\n") == '"back\\\\slash\\n"'
+    assert lit("nul\x00byte") == '"nulbyte"'
+    expr = filter_expr(make_filters(outlets=['CNN" or 1==1 or "'], speakers=["X"]), 3)
+    assert expr.startswith("build_id <= 3 and ") and "array_contains_any" in expr
+    assert keyword_text("what did he say about NATO?") == "nato"
+    assert keyword_text("🙂 ^ * (") == ""
+
+
+def test_milvus_missing_archive_is_a_clear_error(tmp_path):
+    pytest.importorskip("pymilvus", reason="the Milvus backend needs pymilvus[milvus-lite]")
+    from archive.config import load_config
+    from archive.errors import IndexNotFound
+
+    config = load_config(index=str(tmp_path / "index"), backend="milvus",
+                         milvus_uri=str(tmp_path / "none.db"))
+    with pytest.raises(IndexNotFound):
+        Searcher(config).search("anything", k=3, mode="keyword")
+
+
+def test_milvus_uncommitted_rows_are_invisible_and_cleaned(tmp_path, embedder):
+    """Rows of a build that died before committing (build_id > committed) are never read,
+    and the next build deletes them; a Milvus that lags the local catalogue catches up."""
+    pytest.importorskip("pymilvus", reason="the Milvus backend needs pymilvus[milvus-lite]")
+    from dataclasses import replace
+
+    from archive.build import build
+    from archive.milvus_backend import PASSAGES, read_state
+
+    config = config_for("milvus", tmp_path)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    files = sorted(SEEDS.glob("*.txt"))
+    shutil.copy(files[0], corpus / files[0].name)
+    build([corpus], config, embedder=embedder)
+    searcher = Searcher(config, embedder=embedder)
+    try:
+        committed = read_state(searcher.backend.client)["committed"]
+        ghost = {"id": 999_999, "text": "zanzibar ghost passage", "article_id": "ghost",
+                 "position": 0, "section": None, "title": "ghost", "outlet": "CNN",
+                 "date": "2022-01-01", "cluster": None, "persons": [], "sig": "x",
+                 "build_id": committed + 1,
+                 "dense": searcher.embedder.encode_query("zanzibar ghost passage").tolist()}
+        searcher.backend.client.insert(PASSAGES, [ghost])
+        searcher.backend.client.flush(PASSAGES)
+        for mode in MODES:
+            assert all(h.passage_id != 999_999 for h in
+                       searcher.search("zanzibar ghost passage", k=5, mode=mode))
+        assert searcher.counts()["passages"] == len(searcher.backend.filtered_ids(Filters()))
+        # the local catalogue moves on without Milvus (as if the sync had failed)...
+        shutil.copy(files[1], corpus / files[1].name)
+        build([corpus], replace(config, backend="local"), embedder=embedder)
+        assert searcher.counts()["articles"] == 1
+        # ...and the next milvus build, with nothing new locally, catches Milvus up
+        report = build([corpus], config, embedder=embedder)
+        assert report.unchanged and searcher.counts()["articles"] == 2
+        client = searcher.backend.client
+        assert client.query(PASSAGES, filter="id == 999999", output_fields=["id"]) == []
+        assert read_state(client)["synced"] is True
+    finally:
+        searcher.close()

@@ -1,0 +1,146 @@
+"""The ONNX Runtime int8 backend: export + quantize once per session (into a session folder,
+so the export path itself is tested), agreement with the torch embedder on real text, the
+Embedder interface, and the rule that fp32 and int8 vectors never share an index."""
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+ort = pytest.importorskip("onnxruntime", reason="onnxruntime is not installed: the onnx-int8 "
+                          "embedding backend cannot run (pip install onnxruntime onnx)")
+
+from archive.errors import IndexMismatch  # noqa: E402
+from tests.conftest import SEEDS  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def onnx_cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("onnx-cache")
+
+
+@pytest.fixture(scope="session")
+def onnx_embedder(onnx_cache):
+    from archive.config import load_config
+    from archive.embed_onnx import OnnxEmbedder
+
+    config = load_config()
+    emb = OnnxEmbedder(config.model_path, config.batch_size, cache=onnx_cache)
+    emb.onnx_path  # export + quantize now, once for the session
+    return emb
+
+
+@pytest.fixture(scope="session")
+def sentences():
+    from archive.clean import clean_article
+    from archive.ingest import read_all
+
+    out = []
+    for item in read_all([SEEDS]):
+        article = clean_article(item)
+        if article is not None:
+            out += [p.text for p in article.paragraphs if len(p.text) > 40][:5]
+    return out[:20]
+
+
+def test_cached_export_happens_once(onnx_embedder, onnx_cache):
+    from archive.embed_onnx import INT8_NAME, cached_model
+
+    path = onnx_embedder.onnx_path
+    assert path.name == INT8_NAME and path.parent.parent == onnx_cache
+    stamp = path.stat().st_mtime_ns
+    assert cached_model(onnx_embedder.model_path, onnx_cache) == path  # no second export
+    assert path.stat().st_mtime_ns == stamp
+    assert not list(onnx_cache.glob(".export-*"))  # no leftovers
+
+
+def test_int8_agrees_with_torch(onnx_embedder, embedder, sentences):
+    assert len(sentences) >= 15
+    fp32 = embedder.encode(sentences)
+    int8 = onnx_embedder.encode(sentences)
+    assert int8.shape == fp32.shape and int8.dtype == np.float32
+    assert np.allclose(np.linalg.norm(int8, axis=1), 1.0, atol=1e-4)
+    cosines = (fp32 * int8).sum(axis=1)
+    assert cosines.mean() >= 0.99
+    assert cosines.min() >= 0.98
+    # the nearest sentence of each query is the same under both backends
+    queries = ["what did Lavrov say", "NATO", "written answer from the United States"]
+    q32, q8 = embedder.encode(queries), onnx_embedder.encode(queries)
+    assert ((q32 @ fp32.T).argmax(axis=1) == (q8 @ int8.T).argmax(axis=1)).all()
+
+
+def test_interface_matches_torch(onnx_embedder, embedder, sentences):
+    assert onnx_embedder.backend == "onnx-int8" and embedder.backend == "torch-fp32"
+    assert onnx_embedder.name == embedder.name
+    assert onnx_embedder.dimension == embedder.dimension == 384
+    assert onnx_embedder.max_tokens == embedder.max_tokens == 256
+    for text in sentences[:5] + ["", "a " * 400]:
+        assert onnx_embedder.count_tokens(text) == embedder.count_tokens(text)
+    assert onnx_embedder.encode([]).shape == (0, 384)
+    one = onnx_embedder.encode_query(sentences[0])
+    batch = onnx_embedder.encode(sentences[:3])  # order kept despite length sorting
+    # dynamic quantization scales activations per batch tensor, so a text's int8 vector
+    # depends very slightly on its batch-mates (padding included): close, not equal
+    assert float(one @ batch[0]) >= 0.99
+    assert float(one @ batch[1]) < 0.99
+    long = onnx_embedder.encode(["word " * 1000])  # truncated at 256 tokens, no error
+    assert long.shape == (1, 384)
+    assert set(onnx_embedder.versions()) == {"onnxruntime", "tokenizers"}
+
+
+def test_make_embedder_picks_backend():
+    from archive.config import load_config
+    from archive.embed import Embedder, make_embedder
+    from archive.embed_onnx import OnnxEmbedder
+    from archive.errors import BadRequest
+
+    assert isinstance(make_embedder(load_config(embedding_backend="onnx-int8")), OnnxEmbedder)
+    assert isinstance(make_embedder(load_config(embedding_backend="torch")), Embedder)
+    with pytest.raises(BadRequest):
+        make_embedder(load_config(embedding_backend="tensorrt"))
+
+
+def test_backends_never_share_an_index(tmp_path, embedder, onnx_embedder):
+    from archive.backend import check_manifest
+    from archive.build import build, expected_manifest
+    from archive.config import load_config
+    from archive.generations import DB_NAME, IndexDir
+    from archive.search import Searcher
+    from archive.store import Store
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for f in sorted(SEEDS.iterdir())[:2]:
+        shutil.copy(f, src)
+    torch_cfg = load_config(index=str(tmp_path / "index"), attribution=0)
+    build([src], torch_cfg, embedder=embedder)
+    gen = IndexDir(torch_cfg.index_dir).require_current()
+    store = Store(gen / DB_NAME)
+    manifest = store.manifest()
+    store.close()
+    assert manifest["embedding_backend"] == "torch-fp32"
+    assert manifest["faiss_index"] == "IndexIDMap2(IndexFlatIP)"
+    assert manifest["faiss_params"]["type"] == "flat"
+
+    onnx_cfg = load_config(index=str(tmp_path / "index"), attribution=0,
+                           embedding_backend="onnx-int8")
+    with pytest.raises(IndexMismatch, match="--full"):
+        check_manifest(manifest, expected_manifest(onnx_embedder), gen)
+    with pytest.raises(IndexMismatch, match="--full"):  # extending it, even with no changes
+        build([src], onnx_cfg, embedder=onnx_embedder)
+    with pytest.raises(IndexMismatch, match="--full"):  # embedder chosen from the config
+        build([src], onnx_cfg)
+    searcher = Searcher(onnx_cfg, embedder=onnx_embedder)
+    with pytest.raises(IndexMismatch, match="--full"):
+        searcher.search("what did Lavrov say", mode="dense", understand=False)
+    searcher.close()
+
+    # --full rebuilds it with the int8 backend, which then searches fine
+    report = build([src], onnx_cfg, full=True, embedder=onnx_embedder)
+    assert report.passages > 0
+    searcher = Searcher(onnx_cfg, embedder=onnx_embedder)
+    assert searcher.manifest()["embedding_backend"] == "onnx-int8"
+    hits = searcher.search("Lavrov", k=3, understand=False)
+    assert hits
+    searcher.close()
