@@ -11,7 +11,8 @@ import platform
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -131,19 +132,10 @@ def build(paths: Sequence[str | Path], config: Config, *, full: bool = False,
                 report.generation = previous.name
                 report.seconds = round(time.perf_counter() - started, 3)
                 return report
-        gen = index_dir.new_generation()
-        try:
+        with generation(index_dir, report) as gen:
             write_generation(gen, previous, wanted, mirror, config, embedder, progress, report)
-        except BaseException:
-            import shutil
-
-            shutil.rmtree(gen, ignore_errors=True)
-            raise
-        (gen / ".published").touch()
-        index_dir.publish(gen)
         sync_backend(config, gen, progress)  # issue 8: mirror into Milvus (no-op for local)
         index_dir.cleanup()
-        report.generation = gen.name
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
@@ -162,6 +154,21 @@ def sync_backend(config: Config, gen: Path, progress: Progress | None = None) ->
 
         sync_generation(config, gen)
 # -- end issue 8 ----------------------------------------------------------------------------------
+
+
+@contextmanager
+def generation(index_dir: IndexDir, report: BuildReport) -> Iterator[Path]:
+    """A new generation folder to fill; published atomically when the block ends, removed
+    when it raises (the previous generation keeps answering either way)."""
+    gen = index_dir.new_generation()
+    try:
+        yield gen
+    except BaseException:
+        shutil.rmtree(gen, ignore_errors=True)
+        raise
+    (gen / ".published").touch()
+    index_dir.publish(gen)
+    report.generation = gen.name
 
 
 def fill_counts(report: BuildReport, gen: Path) -> None:
@@ -377,8 +384,7 @@ def reembed(config: Config, *, embedder=None, progress: Progress | None = None) 
             from .embed import make_embedder
 
             embedder = make_embedder(config)
-        gen = index_dir.new_generation()
-        try:
+        with generation(index_dir, report) as gen:
             copy_database(previous / DB_NAME, gen / DB_NAME)
             store = Store(gen / DB_NAME, readonly=False)
             rows = list(store.all_passages())
@@ -388,22 +394,12 @@ def reembed(config: Config, *, embedder=None, progress: Progress | None = None) 
             vectors = vectors.adapted(config)
             store.write_manifest(manifest_values(embedder, store, vectors))
             report.embedded_passages = len(rows)
-            report.articles, report.passages = store.count("articles"), len(rows)
-            report.attributions, report.people = store.count("attributions"), store.count("people")
-            report.story_clusters = len(store.stories())
+            fill_report(report, store)
             store.finish()
             store.close()
             vectors.save(gen / VECTORS_NAME)
-        except BaseException:
-            import shutil
-
-            shutil.rmtree(gen, ignore_errors=True)
-            raise
-        (gen / ".published").touch()
-        index_dir.publish(gen)
         sync_backend(config, gen, progress)  # issue 8: mirror into Milvus (no-op for local)
         index_dir.cleanup()
-        report.generation = gen.name
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
@@ -418,8 +414,7 @@ def reattribute(config: Config, *, progress: Progress | None = None) -> BuildRep
     report = BuildReport(index=str(index_dir.path))
     with index_dir.lock():
         previous = index_dir.require_current()
-        gen = index_dir.new_generation()
-        try:
+        with generation(index_dir, report) as gen:
             copy_database(previous / DB_NAME, gen / DB_NAME)
             shutil.copyfile(previous / VECTORS_NAME, gen / VECTORS_NAME)
             store = Store(gen / DB_NAME, readonly=False)
@@ -435,13 +430,8 @@ def reattribute(config: Config, *, progress: Progress | None = None) -> BuildRep
             fill_report(report, store)
             store.finish()
             store.close()
-        except BaseException:
-            shutil.rmtree(gen, ignore_errors=True)
-            raise
-        (gen / ".published").touch()
-        index_dir.publish(gen)
+        sync_backend(config, gen, progress)  # issue 8: mirror into Milvus (no-op for local)
         index_dir.cleanup()
-        report.generation = gen.name
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
