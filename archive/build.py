@@ -21,7 +21,7 @@ import numpy as np
 from . import __version__
 from .backend import FORMAT_VERSION, check_manifest
 from .chunk import passages_of
-from .clean import clean_article
+from .clean import clean_article, oversized_paragraph
 from .config import Config
 from .errors import IndexCorrupt, IndexMismatch
 from .generations import DB_NAME, FAULT_ENV, VECTORS_NAME, IndexDir, fault_point
@@ -61,6 +61,11 @@ def collect(paths: Iterable[str | Path], report: BuildReport) -> dict[str, Artic
     for item in read_all(paths):
         if isinstance(item, Skipped):
             report.skipped.append({"path": item.path, "reason": item.reason})
+            continue
+        size = oversized_paragraph(item.text)
+        if size:
+            report.skipped.append({"path": item.path, "reason": f"a single paragraph of {size:,} "
+                                   "characters: not article text (split it into paragraphs)"})
             continue
         try:
             article = clean_article(item)

@@ -261,13 +261,33 @@ def article_id(title: str, paragraphs: list[Paragraph]) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
 
 
+MAX_PARAGRAPH_CHARS = 100_000
+
+
+def oversized_paragraph(text: str) -> int:
+    """Length of the longest run of text without a blank line, when it is beyond any news
+    paragraph (a dump with no newline, a minified page): such input is not an article."""
+    longest = max((len(b) for b in re.split(r"\n\s*\n", text)), default=0)
+    return longest if longest > MAX_PARAGRAPH_CHARS else 0
+
+
 def clean_article(raw: RawArticle) -> Article | None:
     """The cleaned article, or None when nothing of a story is left."""
     blocks = strip_tail(split_blocks(raw.text))
+    if len(blocks) == 1 and len(blocks[0]) == 1 and not raw.title:
+        # A single paragraph (a short record, a one-line file) is body, not a title.
+        only = blocks[0][0]
+        return finish_article(raw, only[:80].rsplit(" ", 1)[0] if len(only) > 80 else only,
+                              None, [only], None)
     title, found_date, blocks, author = take_head(blocks, raw.title.strip() if raw.title else None)
     paragraphs = [" ".join(lines) for lines in blocks]
+    return finish_article(raw, title, found_date, paragraphs, author)
+
+
+def finish_article(raw: RawArticle, title: str, found_date: str | None,
+                   paragraphs: list[str], author: str | None) -> Article | None:
     paragraphs, byline, note = split_credit(paragraphs)
-    parts = sectioned(paragraphs)
+    parts = sectioned(paragraphs) if len(paragraphs) > 1 else [Paragraph(p) for p in paragraphs]
     if not parts:
         return None
     return Article(
