@@ -155,8 +155,9 @@ class Searcher:
         if manifest.get("model") != self.embedder.name or manifest.get("dimension") != len(vector):
             raise IndexMismatch(
                 f"the index was built with {manifest.get('model')} ({manifest.get('dimension')}"
-                f" dimensions) but {self.embedder.name} ({len(vector)}) is in use: rebuild with "
-                "'archive build --full' or set ARCHIVE_MODEL to the index's model")
+                f" dimensions) but {self.embedder.name} ({len(vector)}) is in use: migrate "
+                "the index with 'archive build --reembed' (or rebuild with --full), or set "
+                "ARCHIVE_MODEL to the index's model")
         built_with = manifest.get("embedding_backend", "torch-fp32")
         if built_with != getattr(self.embedder, "backend", "torch-fp32"):
             raise IndexMismatch(
