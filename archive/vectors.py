@@ -50,7 +50,7 @@ RETRAIN_FACTOR = 4.0     # retrain an IVF index when n changed this much since t
 BRUTE_FORCE_LIMIT = 20_000  # filtered searches over at most this many ids are exact
 TUNE_QUERIES = 300
 QUERY_NOISE = 2.0        # |noise| / |vector| of tuning queries: cosine 1/sqrt(1+2²) = 0.45
-TUNE_MARGIN = 0.04       # tune to target + margin: real text queries are harder (1M BBC: 0.945 at +0.02)
+TUNE_MARGIN = 0.03       # tune to target + margin: real text queries are harder (1M BBC: 0.945 at +0.02)
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 
@@ -356,6 +356,13 @@ class VectorIndex:
             ladder = [16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 1024]
             setter = lambda v: setattr(self.hnsw.hnsw, "efSearch", v)  # noqa: E731
         best, goal = 0.0, min(1.0, target + (TUNE_MARGIN if default_queries else 0.0))
+        if default_queries:
+            # The margin must stay below what the compressed vectors can reach at all (SQ8
+            # caps recall a little under 1 even scanning every list), or the ladder would
+            # climb to an exhaustive scan; never below the target itself.
+            setter(ladder[-1])
+            ceiling = recall_at(self.search_batch(queries, k)[1], truth_ids)
+            goal = max(min(goal, ceiling - 0.01), min(target, ceiling))
         for value in dict.fromkeys(ladder):
             setter(value)
             _, found = self.search_batch(queries, k)
