@@ -127,16 +127,24 @@ def check_manifest(found: dict[str, object], expected: dict[str, object] | None,
     if found.get("format") != FORMAT_VERSION:
         raise IndexMismatch(f"index format {found.get('format')} is not {FORMAT_VERSION}: "
                             "rebuild with 'archive build --full'")
+    compare_manifest(found, expected)
+
+
+def compare_manifest(found: dict[str, object], expected: dict[str, object] | None) -> None:
+    """Refuse vectors of another model, dimension, normalisation or embedding backend; each
+    message says how to migrate. Used when opening an index and before each query."""
     for key in ("model", "dimension", "normalized", "embedding_backend"):
+        if not expected or key not in expected:
+            continue
         value = found.get(key, "torch-fp32" if key == "embedding_backend" else None)
-        if key == "embedding_backend" and expected and key in expected and value != expected[key]:
+        if key == "embedding_backend" and value != expected[key]:
             raise IndexMismatch(
                 f"the index was built with embedding_backend={value!r} but "
                 f"{expected[key]!r} is in use, and fp32 and int8 vectors never share an index: "
                 "rebuild with 'archive build --full', or set ARCHIVE_EMBEDDING_BACKEND to the "
                 "backend the index was built with")
-        if expected and key in expected and found.get(key) != expected[key]:
+        if value != expected[key]:
             raise IndexMismatch(
-                f"the index was built with {key}={found.get(key)!r} but {expected[key]!r} is "
-                f"in use: migrate it with 'archive build --reembed' (or rebuild with --full), or set ARCHIVE_MODEL to "
-                f"the model the index was built with")
+                f"the index was built with {key}={value!r} but {expected[key]!r} is in use: "
+                "migrate it with 'archive build --reembed' (or rebuild with --full), or set "
+                "ARCHIVE_MODEL to the model the index was built with")

@@ -11,9 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .backend import Backend, LocalBackend
+from .backend import Backend, LocalBackend, compare_manifest
 from .config import Config, load_config
-from .errors import BadRequest, IndexMismatch
+from .errors import BadRequest
 from .generations import IndexDir
 from .store import Filters
 
@@ -151,19 +151,9 @@ class Searcher:
 
     def encode(self, text: str, backend: Backend):
         vector = self.embedder.encode_query(text[:MAX_QUERY_CHARS])
-        manifest = backend.manifest()
-        if manifest.get("model") != self.embedder.name or manifest.get("dimension") != len(vector):
-            raise IndexMismatch(
-                f"the index was built with {manifest.get('model')} ({manifest.get('dimension')}"
-                f" dimensions) but {self.embedder.name} ({len(vector)}) is in use: migrate "
-                "the index with 'archive build --reembed' (or rebuild with --full), or set "
-                "ARCHIVE_MODEL to the index's model")
-        built_with = manifest.get("embedding_backend", "torch-fp32")
-        if built_with != getattr(self.embedder, "backend", "torch-fp32"):
-            raise IndexMismatch(
-                f"the index was built with embedding backend {built_with!r} but "
-                f"{self.embedder.backend!r} is in use: rebuild with 'archive build --full' or "
-                "set ARCHIVE_EMBEDDING_BACKEND to the index's backend")
+        compare_manifest(backend.manifest(), {
+            "model": self.embedder.name, "dimension": len(vector),
+            "embedding_backend": getattr(self.embedder, "backend", "torch-fp32")})
         return vector
 
     def candidates(self, backend: Backend, text: str, mode: str, n: int,
