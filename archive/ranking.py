@@ -47,8 +47,10 @@ def rank(searcher, backend: Backend, query: str, topic: str | None, people: Sequ
         own = [d for d in own if d in allowed]
     relevance = searcher.candidates(backend, topic or query, mode, max(len(own), 1),
                                     replace(filters, speakers=tuple(people)))
-    ranked_own = [(d, s) for d, s in relevance if d in set(own)]
-    ranked_own += [(d, 0.0) for d in own if d not in {x for x, _ in ranked_own}]
+    own_set = set(own)
+    ranked_own = [(d, s) for d, s in relevance if d in own_set]
+    ranked = {d for d, _ in ranked_own}
+    ranked_own += [(d, 0.0) for d in own if d not in ranked]
     attributions = backend.attributions_for([d for d, _ in ranked_own])
     direct = [(d, s) for d, s in ranked_own if any(
         a["person"] in people and a["direct"] for a in attributions.get(d, []))]

@@ -117,6 +117,7 @@ class Searcher:
         self._embedder = embedder
         self._backend: LocalBackend | None = None
         self._lock = threading.Lock()
+        self._vectors: dict[str, object] = {}
 
     @property
     def embedder(self):
@@ -150,7 +151,17 @@ class Searcher:
         return self.backend.manifest()
 
     def encode(self, text: str, backend: Backend):
-        vector = self.embedder.encode_query(text[:MAX_QUERY_CHARS])
+        """The query vector, checked against the index's manifest. A speaker question
+        encodes the same text for its own-words tier and its mentions tier: the last few
+        vectors are kept, so each text costs one encode."""
+        text = text[:MAX_QUERY_CHARS]
+        vector = self._vectors.get(text)
+        if vector is None:
+            vector = self.embedder.encode_query(text)
+            with self._lock:  # page sessions share one Searcher across threads
+                if len(self._vectors) >= 32:
+                    self._vectors.pop(next(iter(self._vectors)))
+                self._vectors[text] = vector
         compare_manifest(backend.manifest(), {
             "model": self.embedder.name, "dimension": len(vector),
             "embedding_backend": getattr(self.embedder, "backend", "torch-fp32")})
