@@ -53,6 +53,7 @@ SERVER_NPROBE = 32
 MAX_TEXT = 65_535
 MAX_SHORT = 4_096
 MAX_PERSONS = 64
+SCHEMA = 2  # 2: the `fold` field for group-by folding; an older database is rebuilt on sync
 # BM25 analyzer: Milvus Standalone/Distributed stem English words; Milvus Lite (pure Python)
 # applies the standard tokenizer and lowercasing and ignores the stemmer filter.
 ANALYZER = {"tokenizer": "standard", "filter": ["lowercase",
@@ -195,6 +196,9 @@ def create_collections(client, dimension: int, lite: bool) -> None:  # noqa: ANN
     s.add_field("outlet", DataType.VARCHAR, max_length=256, nullable=True)
     s.add_field("date", DataType.VARCHAR, max_length=32, nullable=True)
     s.add_field("cluster", DataType.INT64, nullable=True)
+    # group-by key for folding: the near-duplicate cluster, or -id for a passage in none
+    # (Milvus groups nulls together, so a singleton needs a key of its own)
+    s.add_field("fold", DataType.INT64)
     s.add_field("persons", DataType.ARRAY, element_type=DataType.VARCHAR,
                 max_capacity=MAX_PERSONS, max_length=256)
     s.add_field("sig", DataType.VARCHAR, max_length=64)
@@ -209,7 +213,7 @@ def create_collections(client, dimension: int, lite: bool) -> None:  # noqa: ANN
                      params={"nlist": SERVER_NLIST})
     ip.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
     if not lite:
-        for field in ("article_id", "outlet", "date", "cluster", "persons", "build_id"):
+        for field in ("article_id", "outlet", "date", "cluster", "fold", "persons", "build_id"):
             ip.add_index(field, index_type="INVERTED")
     make(PASSAGES, s, ip)
 
@@ -339,26 +343,39 @@ class MilvusBackend:
     def manifest(self) -> dict[str, object]:
         return dict(self._manifest)
 
-    def dense(self, vector: np.ndarray, k: int, filters: Filters) -> list[tuple[int, float]]:
+    # Group-by folding: with group=True Milvus returns the best passage of each near-duplicate
+    # cluster (group_by_field="fold", group_size=1), so the k results are k distinct stories
+    # rather than k copies of one wire story; the Searcher then lists the other copies of each
+    # kept passage as `also_in` (cluster_members), exactly as for the local backend.
+    groups = True
+
+    @staticmethod
+    def _group(group: bool) -> dict:
+        return {"group_by_field": "fold", "group_size": 1} if group else {}
+
+    def dense(self, vector: np.ndarray, k: int, filters: Filters,
+              group: bool = False) -> list[tuple[int, float]]:
         res = self.client.search(
             PASSAGES, data=[np.asarray(vector, dtype=np.float32).tolist()], anns_field="dense",
             limit=int(k), filter=self.expr(filters), output_fields=["id"],
-            search_params={"metric_type": "IP", "params": {"nprobe": SERVER_NPROBE}})
+            search_params={"metric_type": "IP", "params": {"nprobe": SERVER_NPROBE}},
+            **self._group(group))
         return [(int(h["id"]), float(h["distance"])) for h in res[0]]
 
-    def keyword(self, text: str, k: int, filters: Filters) -> list[tuple[int, float]]:
+    def keyword(self, text: str, k: int, filters: Filters,
+                group: bool = False) -> list[tuple[int, float]]:
         words = keyword_text(text)
         if not words:
             return []
         res = self.client.search(
             PASSAGES, data=[words], anns_field="sparse", limit=int(k),
             filter=self.expr(filters), output_fields=["id"],
-            search_params={"metric_type": "BM25"})
+            search_params={"metric_type": "BM25"}, **self._group(group))
         # Milvus ranks best first; Lite reports BM25 as a negative distance, Milvus as positive
         return [(int(h["id"]), abs(float(h["distance"]))) for h in res[0]]
 
     def hybrid(self, vector: np.ndarray, text: str, n: int, filters: Filters,
-               rrf_k: int = 60) -> list[tuple[int, float]]:
+               rrf_k: int = 60, group: bool = False) -> list[tuple[int, float]]:
         """Dense + BM25 fused inside Milvus: hybrid_search with RRFRanker(rrf_k)."""
         from pymilvus import AnnSearchRequest, RRFRanker
 
@@ -373,7 +390,8 @@ class MilvusBackend:
                                              param={"metric_type": "BM25"}, limit=int(n),
                                              expr=expr))
         res = self.client.hybrid_search(PASSAGES, requests, RRFRanker(int(rrf_k)),
-                                        limit=int(n), output_fields=["id"])
+                                        limit=int(n), output_fields=["id"],
+                                        **self._group(group))
         return [(int(h["id"]), float(h["distance"])) for h in res[0]]
 
     def fetch(self, ids: Sequence[int]) -> dict[int, dict]:
@@ -589,7 +607,8 @@ def sync_generation(config, gen: Path, progress=None) -> dict[str, int]:  # noqa
         dimension = int(manifest["dimension"])
         old_manifest = state.get("manifest") or {}
         if client.has_collection(PASSAGES) and (
-                old_manifest.get("model") != manifest.get("model")
+                state.get("schema", 1) != SCHEMA
+                or old_manifest.get("model") != manifest.get("model")
                 or old_manifest.get("dimension") != dimension
                 or old_manifest.get("embedding_backend") != manifest.get("embedding_backend")):
             for name in (PASSAGES, ARTICLES, ATTRIBUTIONS, PEOPLE, ALIASES, MANIFEST):
@@ -635,7 +654,8 @@ def sync_generation(config, gen: Path, progress=None) -> dict[str, int]:  # noqa
                 client.flush(name)
             # 3. commit: every row written above becomes visible together
             write_state(client, {"committed": build_id, "generation": gen.name,
-                                 "synced": False, "manifest": manifest, "base": base_name})
+                                 "synced": False, "manifest": manifest, "base": base_name,
+                                 "schema": SCHEMA})
             # 4. removed rows, people and aliases
             for chunk in chunks(delete_p, 1000):
                 client.delete(ATTRIBUTIONS, filter=f"passage_id in {lits(chunk)}")
@@ -649,11 +669,16 @@ def sync_generation(config, gen: Path, progress=None) -> dict[str, int]:  # noqa
             client.flush(name)
         # 5. fully synced: the next build diffs against this generation
         write_state(client, {"committed": build_id, "generation": gen.name, "synced": True,
-                             "manifest": manifest})
+                             "manifest": manifest, "schema": SCHEMA})
         return {"upserted": len(upsert_p), "deleted": len(delete_p),
                 "articles_upserted": len(upsert_a), "articles_deleted": len(delete_a)}
     finally:
         client.close()
+
+
+def fold_key(passage_id: int, cluster: int | None) -> int:
+    """The group-by key: a passage's cluster, or a key of its own (-id) when it has none."""
+    return -int(passage_id) if cluster is None else int(cluster)
 
 
 def article_rows(store, ids: Sequence[str], sigs: dict[str, str], build_id: int) -> list[dict]:  # noqa: ANN001
@@ -692,6 +717,7 @@ def passage_rows(store, vectors, ids: Sequence[int], sigs: dict[int, str],  # no
             "section": clip(r["section"]), "title": clip(r["title"]),
             "outlet": clip(r["outlet"], 256), "date": clip(r["date"], 32),
             "cluster": None if r["cluster"] is None else int(r["cluster"]),
+            "fold": fold_key(pid, r["cluster"]),
             "persons": [clip(p, 256) for p in persons], "sig": sigs[pid],
             "build_id": build_id})
         for n, a in enumerate(mine):

@@ -168,19 +168,24 @@ class Searcher:
         return vector
 
     def candidates(self, backend: Backend, text: str, mode: str, n: int,
-                   filters: Filters) -> list[tuple[int, float]]:
-        """Ranked (id, score) for one retriever or their reciprocal-rank fusion."""
+                   filters: Filters, group: bool = False) -> list[tuple[int, float]]:
+        """Ranked (id, score) for one retriever or their reciprocal-rank fusion.
+
+        group: the caller folds near-duplicates; a backend that can group by cluster in the
+        engine (Milvus group-by) then returns one passage per cluster, so the n candidates
+        are n distinct stories. The local backend folds afterwards in Python instead."""
         if not text.strip():
             return []
+        grouped = {"group": True} if group and getattr(backend, "groups", False) else {}
         if mode == "keyword":
-            return backend.keyword(text, n, filters)
+            return backend.keyword(text, n, filters, **grouped)
         if mode == "hybrid" and hasattr(backend, "hybrid"):  # issue 8: fused in the engine
             return backend.hybrid(self.encode(text, backend), text, n, filters,
-                                  self.config.rrf_k)
-        dense = backend.dense(self.encode(text, backend), n, filters)
+                                  self.config.rrf_k, **grouped)
+        dense = backend.dense(self.encode(text, backend), n, filters, **grouped)
         if mode == "dense":
             return dense
-        keyword = backend.keyword(text, n, filters)
+        keyword = backend.keyword(text, n, filters, **grouped)
         return rrf([[d for d, _ in dense], [d for d, _ in keyword]], self.config.rrf_k)
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid",
@@ -212,7 +217,7 @@ class Searcher:
         if people:
             ranked = ranking.rank(self, backend, query, topic, people, mode, n, filters)
         else:
-            ranked = self.candidates(backend, query, mode, n, filters)
+            ranked = self.candidates(backend, query, mode, n, filters, group=fold)
         return self.hits(backend, ranked, k, people or list(filters.speakers), fold)
 
     def hits(self, backend: Backend, ranked: list[tuple[int, float]], k: int,

@@ -142,6 +142,34 @@ def test_folding_cnn_translation_pair(built):
     assert set(top[0].also_in[0]) == {"article_id", "title", "outlet", "date", "text"}
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_milvus_group_by_returns_one_passage_per_cluster(built, mode):
+    """Milvus folds in the engine (group_by_field): no two candidates share a cluster, the
+    ungrouped candidates do, and the folded hits equal the Python folding of the ungrouped
+    list (the local backend's way)."""
+    kind, searcher, _ = built
+    if kind != "milvus":
+        pytest.skip("group-by is the Milvus backend's")
+    backend = searcher.backend
+    query = "need to explain how unacceptable such demands are"
+    plain = searcher.candidates(backend, query, mode, 30, Filters())
+    grouped = searcher.candidates(backend, query, mode, 30, Filters(), group=True)
+    rows = backend.fetch([d for d, _ in plain + grouped])
+    key = {d: r["cluster"] if r["cluster"] is not None else -d for d, r in rows.items()}
+    assert len({key[d] for d, _ in grouped}) == len(grouped)  # one per cluster
+    assert len({key[d] for d, _ in plain}) < len(plain)  # the translations share clusters
+    seen, python_folded = set(), []
+    for d, _ in plain:
+        if key[d] not in seen:
+            seen.add(key[d])
+            python_folded.append(d)
+    # the engine keeps the same best passage of each cluster as folding in Python would
+    top = [d for d, _ in grouped][:5]
+    assert top == python_folded[:5]
+    hits = searcher.search(query, k=5, mode=mode)
+    assert len({key.get(h.passage_id, h.passage_id) for h in hits}) == len(hits)
+
+
 def test_browsing(built):
     _, searcher, _ = built
     outlets = dict(searcher.outlets())
