@@ -59,7 +59,8 @@ DEFAULT_CUES: frozenset[str] = frozenset(
     applaud hail commend welcome refute rebut dispute contradict challenge
     lash rail vent grumble gripe fume whine concede swear guarantee assure predict
     forecast sum summarize summarise elaborate clarify specify detail outline
-    disclose divulge leak publish print air broadcast""".split()
+    disclose divulge leak publish print air broadcast shout chant yell email interject
+    confess recite retweet pronounce chime reaffirm articulate""".split()
 )
 
 # Lemmas of verbs attributing beliefs, intentions, stances, findings of polls or
@@ -73,6 +74,17 @@ BELIEF_CUES: frozenset[str] = frozenset(
     understand learn remember decide offer push target ignore focus suspect presume
     guess imagine suppose trust reckon anticipate envision envisage dread aim
     conclude judge deem""".split()
+) | frozenset(
+    # Learned from the PolNeAR train annotations (benchmarks/learn_cues.py, verbs with a
+    # subject seen >= 3 times, >= 45% of them annotated as cue with that subject as
+    # source), minus the speech verbs listed above: stances and actions that PolNeAR
+    # attributes ("rejected the deal", "distanced herself from", "credited X with").
+    """point refer reject issue name compare list reference credit imply voice invoke
+    speculate resist distance assail side unveil disavow balk paint brush liken dislike
+    cry dwell contemplate allude acquiesce rebuff single mull vouch insult prohibit
+    interpret document repudiate pressure herald mandate shrug mince relish zero posit
+    sentence calculate peg forward inform coin overstate headline spell boycott ponder
+    reprise trash author symbolize eye revisit foreshadow pump empathize""".split()
 )
 
 # Cues whose content must be a clause or a quotation, never a bare object: "continued
@@ -237,6 +249,9 @@ def find_quotes(text: str) -> list[QuoteSpan]:
     straight marks in one paragraph, a closing mark typed as an opening one, and the
     convention that a quote continuing in the next paragraph is left unclosed.
     """
+    # Two apostrophes are a double quote in some archives (NYT: ''We will win,'' he said);
+    # replaced by a same-length '" ' so every offset still points into `text`.
+    text = text.replace("''", '" ')
     spans: list[QuoteSpan] = []
     i, n = 0, len(text)
     while i < n:
@@ -499,9 +514,19 @@ def _quote_of(offset: int, quotes: Sequence[QuoteSpan]) -> int | None:
     return None
 
 
+# Lemmatizer slips on cue verbs ("hoping" -> "hop").
+_LEMMA_FIX = {"hoping": "hope", "hoped": "hope", "hopes": "hope", "retweeted": "retweet",
+              "retweeting": "retweet"}
+
+
+def _lemma(tok: "Token") -> str:
+    """The token's lemma, lower-cased, with known lemmatizer slips fixed."""
+    return _LEMMA_FIX.get(tok.lower_) or tok.lemma_.lower()
+
+
 def _is_cue(tok: "Token", cues: frozenset[str]) -> bool:
     """A speech verb token (by lemma; spaCy tags some as AUX/NOUN in headlines)."""
-    return tok.pos_ in ("VERB", "AUX") and (tok.lemma_.lower() in cues or tok.lower_ in cues)
+    return tok.pos_ in ("VERB", "AUX") and (_lemma(tok) in cues or tok.lower_ in cues)
 
 
 def _subject(verb: "Token") -> "Token | None":
@@ -942,8 +967,33 @@ def _verb_content(verb: "Token", st: _ParaState, quotes_ok: bool = True
     if attached:
         st.claimed.update(attached)
         return [(st.quotes[k].start, st.quotes[k].end) for k in attached], True
+    inserted = _parenthetical_content(verb, st)
+    if inserted:
+        return inserted, False
     that = _that_clause(verb, st)
     return ([that], False) if that else ([], False)
+
+
+def _parenthetical_content(verb: "Token", st: _ParaState) -> list[tuple[int, int]]:
+    """Content around an inserted cue: "It was impossible, Gabuyev said, so ..." and
+    "In Miami, Mr. Regalado said, Mr. Trump is seen as a bully": the sentence without
+    the parenthetical (one span before it, one after)."""
+    if verb.dep_ != "parataxis" or not any(c.dep_ == "nsubj" and c.i < verb.i for c in verb.children):
+        return []
+    sent = verb.sent
+    inner = {t.i for t in verb.subtree}
+    if _quote_of(sent.start_char, st.quotes) is not None:
+        return []
+    out = []
+    for part in ([t for t in sent if t.i < min(inner)], [t for t in sent if t.i > max(inner)]):
+        while part and (part[0].is_punct or part[0].dep_ == "cc"):
+            part.pop(0)
+        while part and part[-1].is_punct:
+            part.pop()
+        if len(part) >= 2 and not any(_quote_of(t.idx, st.quotes) is not None for t in part):
+            out.append(_span_of(part))
+    return out if sum(1 for _ in out) and len(
+        [t for t in sent if t.i not in inner and not t.is_punct]) >= 4 else []
 
 
 def _defers_quotes(verb: "Token", st: _ParaState) -> bool:

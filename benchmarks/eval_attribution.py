@@ -86,7 +86,8 @@ def parse_ann(path: Path) -> list[Gold]:
     spans: dict[str, tuple[list[tuple[int, int]], str]] = {}
     events: list[dict[str, str]] = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("T"):
+        if line.startswith("T") and line.count("\t") >= 2:
+            # (a line without tabs continues the text of a span that contains a newline)
             tid, mid, text = (line.split("\t") + ["", ""])[:3]
             frags = [tuple(map(int, f.split()[-2:])) for f in mid.split(";")]
             spans[tid] = ([(a, b) for a, b in frags], text)

@@ -311,3 +311,39 @@ def test_embedded_tweet(nlp):
     assert a.speaker == "Paul Ryan"
     assert a.content == "No one should be above the law."
     assert a.direct
+
+
+def test_two_apostrophes_are_a_double_quote(nlp):
+    text = "''We have to rebuild the party from the ground up,'' Mr. Walsh said on Monday."
+    (a,) = _one(nlp, text)
+    assert a.speaker == "Walsh"
+    assert a.direct
+    assert a.content == "We have to rebuild the party from the ground up"
+
+
+def test_parenthetical_cue_takes_the_rest_of_the_sentence(nlp):
+    text = "In Ohio, Mr. Dunleavy said, the governor is seen as a pragmatist by most voters."
+    attrs = _one(nlp, text)
+    assert attrs and {a.speaker for a in attrs} == {"Dunleavy"}
+    joined = " ".join(a.content for a in attrs)
+    assert "the governor is seen as a pragmatist" in joined
+    assert "Dunleavy" not in joined
+    assert not any(a.direct for a in attrs)
+
+
+def test_hoping_is_a_belief_cue_despite_lemmatizer(nlp):
+    text = "Governor Maria Alvarez is hoping that the legislature passes the budget before July."
+    (a,) = _one(nlp, text)
+    assert a.speaker == "Maria Alvarez"
+    assert "the legislature passes the budget" in a.content
+    assert not a.direct
+
+
+def test_learned_stance_verb_with_object_content(nlp):
+    text = "Senator Paul Brennan rejected the trade agreement on Tuesday."
+    (a,) = _one(nlp, text)
+    assert a.speaker == "Paul Brennan"
+    assert a.content.startswith("the trade agreement")
+    assert not a.direct
+    from archive.quotes import is_speech_cue
+    assert not is_speech_cue(a.cue)  # a stance, not the senator's words

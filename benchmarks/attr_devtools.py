@@ -1,0 +1,119 @@
+"""Development helper for attribution rules: parse a PolNeAR split once, then re-run
+only the rules (seconds instead of minutes) and list misses.
+
+Usage:
+    python benchmarks/attr_devtools.py --split train [--fn out.txt] [--fp out.txt]
+
+The spaCy parses are cached under benchmarks/results/attr/<split>.spacy (git-ignored).
+Metrics are those of eval_attribution.py (same scoring code). Only train and dev.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import eval_attribution as ev  # noqa: E402
+
+from archive.quotes import _cue_sets, _extract_docs, load_nlp  # noqa: E402
+
+CACHE = Path(__file__).resolve().parent / "results" / "attr"
+
+
+def parsed(split: str, nlp) -> tuple[list, list]:
+    """(files, docs per article), from the cache when present."""
+    from spacy.tokens import DocBin
+
+    files = ev.article_files(split)
+    path = CACHE / f"{split}.spacy"
+    texts = [[p for p, _ in ev.paragraphs_with_offsets(t.read_text(encoding="utf-8"))] for t, _ in files]
+    if path.exists():
+        docs = list(DocBin().from_bytes(path.read_bytes()).get_docs(nlp.vocab))
+    else:
+        flat = [p for ps in texts for p in ps]
+        docs = list(nlp.pipe(flat, batch_size=64))
+        CACHE.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(DocBin(docs=docs, store_user_data=False).to_bytes())
+    out, k = [], 0
+    for ps in texts:
+        out.append(docs[k : k + len(ps)])
+        k += len(ps)
+    return files, out
+
+
+def run(split: str, fn_path: str | None, fp_path: str | None) -> dict:
+    nlp = load_nlp()
+    files, docs = parsed(split, nlp)
+    cue_sets = _cue_sets(None, None)
+    t = ev.Totals()
+    fns, fps = [], []
+    start = time.perf_counter()
+    for (txt, ann), article in zip(files, docs):
+        text = txt.read_text(encoding="utf-8")
+        paras = ev.paragraphs_with_offsets(text)
+        attrs = _extract_docs(article, *cue_sets)
+        golds = ev.parse_ann(ann)
+        preds = ev.to_preds(paras, attrs)
+        ev.score_article(text, golds, preds, t)
+        # named-source misses and false alarms
+        gsrc = sorted({g.source for g in golds if g.source})
+        psrc = list({p.source: p for p in reversed([p for p in preds if p.source])}.values())[::-1]
+        gnamed = [g for g in gsrc if ev.is_named(text[g[0]:g[1]])]
+        pnamed = [p for p in psrc if ev.is_named(p.speaker_text)]
+        used_g, used_p = set(), set()
+        for gi, g in enumerate(gnamed):
+            for k, p in enumerate(pnamed):
+                if k not in used_p and ev.lenient(text, g, p):
+                    used_p.add(k)
+                    used_g.add(gi)
+                    break
+        cues = {g.source: g for g in golds if g.source}
+        for gi, g in enumerate(gnamed):
+            if gi in used_g:
+                continue
+            gold = cues[g]
+            a = max(0, min([g[0]] + [c[0] for c in gold.content]) - 0)
+            b = max([g[1]] + [c[1] for c in gold.content])
+            ctx = text[max(0, a - 60):min(len(text), b + 20)].replace("\n", " ")
+            fns.append(f"{txt.stem}\t[{text[g[0]:g[1]]}]\tcue=[{gold.cue}]\t{ctx}")
+        for k, p in enumerate(pnamed):
+            if k in used_p:
+                continue
+            a, b = p.source
+            content = " | ".join(text[c0:c1] for c0, c1 in p.content)[:200]
+            fps.append(f"{txt.stem}\t[{p.speaker_text}]->{p.speaker}\t{content}")
+    secs = time.perf_counter() - start
+    res = {
+        "source_strict": ev.prf(t.src_strict, t.src_pred, t.src_gold),
+        "source_named": ev.prf(t.named_tp, t.named_pred, t.named_gold),
+        "content": ev.prf(t.content_tp, t.content_pred, t.content_gold),
+        "speaker_match": round(t.speaker_ok / t.content_tp, 4) if t.content_tp else 0.0,
+        "seconds": round(secs, 1),
+    }
+    if fn_path:
+        Path(fn_path).write_text("\n".join(fns), encoding="utf-8")
+    if fp_path:
+        Path(fp_path).write_text("\n".join(fps), encoding="utf-8")
+    Path(CACHE / f"speaker_errors_{split}.json").write_text(json.dumps(t.errors, indent=1))
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--split", default="train", choices=["train", "dev"])
+    ap.add_argument("--fn", default=None)
+    ap.add_argument("--fp", default=None)
+    args = ap.parse_args()
+    res = run(args.split, args.fn, args.fp)
+    for k in ("source_strict", "source_named", "content"):
+        m = res[k]
+        print(f"{k:<15} P {m['p']:.3f} R {m['r']:.3f} F1 {m['f1']:.3f}  ({m['tp']}/{m['pred']}/{m['gold']})")
+    print(f"speaker_match {res['speaker_match']:.3f}  rules {res['seconds']}s")
+
+
+if __name__ == "__main__":
+    main()
