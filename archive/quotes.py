@@ -252,6 +252,13 @@ def find_quotes(text: str) -> list[QuoteSpan]:
     # Two apostrophes are a double quote in some archives (NYT: ''We will win,'' he said);
     # replaced by a same-length '" ' so every offset still points into `text`.
     text = text.replace("''", '" ')
+    if "\n" in text:  # a line break ends any quotation (live blogs glued into one block)
+        out, start = [], 0
+        for line in text.split("\n"):
+            out += [QuoteSpan(q.start + start, q.end + start, q.open_at + start,
+                              q.close_at + start, q.closed) for q in find_quotes(line)]
+            start += len(line) + 1
+        return out
     spans: list[QuoteSpan] = []
     i, n = 0, len(text)
     while i < n:
@@ -877,6 +884,41 @@ def _cue_attributions(st: _ParaState, index: _ArticleIndex, cues: frozenset[str]
 
 _PERSON_ORG = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
+# Stance adjectives after "be" whose subject is a source: "Clinton was critical of the
+# deal", "Republicans are eager to move on". Learned from PolNeAR train
+# (benchmarks/learn_cues.py, >= 45% precision) plus a few close synonyms.
+STANCE_ADJECTIVES: frozenset[str] = frozenset(
+    """eager critical quick worried aware upset proud hopeful optimistic wary reluctant
+    adamant inclined glad upbeat impressed outspoken outraged pleased vocal concerned
+    confident skeptical sceptical supportive convinced""".split()
+)
+
+
+def _adjective_attributions(st: _ParaState, index: _ArticleIndex) -> None:
+    """ "X is/was <stance adjective> <of/about/that/to ...>": X holds the stance."""
+    for adj in st.doc:
+        if adj.dep_ != "acomp" or adj.lemma_.lower() not in STANCE_ADJECTIVES or adj.head.lemma_ != "be":
+            continue
+        be = adj.head
+        if _quote_of(adj.idx, st.quotes) is not None:
+            continue
+        subj = next((c for c in be.children if c.dep_ == "nsubj"), None) or _subject(be)
+        if subj is None or _quote_of(subj.idx, st.quotes) is not None or subj.tag_ in ("WP", "WDT", "EX"):
+            continue
+        comp = next((c for c in adj.children if c.i > adj.i and c.dep_ in ("prep", "xcomp", "ccomp")), None)
+        if comp is None:
+            continue
+        toks = [t for t in comp.subtree if t is not comp or comp.dep_ != "prep"]
+        toks = [t for t in toks if not (t.dep_ == "mark" and t.lower_ == "that" and t.i == toks[0].i)]
+        while toks and toks[-1].is_punct:
+            toks.pop()
+        if len(toks) < 2:
+            continue
+        spk = _analyse_speaker(subj, index, st.para, be)
+        _register(spk, index, st.para)
+        cue_span = (be.idx, adj.idx + len(adj.text))
+        _emit(st, spk, st.doc.text[cue_span[0]:cue_span[1]], cue_span, _span_of(toks), False)
+
 
 def _agent(verb: "Token") -> "Token | None":
     """The agent of a passive cue: "was first reported by MSNBC" -> MSNBC."""
@@ -967,11 +1009,39 @@ def _verb_content(verb: "Token", st: _ParaState, quotes_ok: bool = True
     if attached:
         st.claimed.update(attached)
         return [(st.quotes[k].start, st.quotes[k].end) for k in attached], True
-    inserted = _parenthetical_content(verb, st)
+    inserted = _as_clause_content(verb, st) or _parenthetical_content(verb, st)
     if inserted:
         return inserted, False
     that = _that_clause(verb, st)
     return ([that], False) if that else ([], False)
+
+
+def _as_clause_content(verb: "Token", st: _ParaState) -> list[tuple[int, int]]:
+    """ "As The Washington Post reported, Sanders would ..." / "..., as Comey noted": the
+    clause the "as" cue hangs from is the content."""
+    if verb.dep_ != "advcl" or verb.head is verb or not any(
+            c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
+        return []
+    if any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in verb.children):
+        return []
+    inner = {t.i for t in verb.subtree}
+    toks = [t for t in verb.head.subtree if t.i not in inner]
+    while toks and (toks[0].is_punct or toks[0].dep_ == "cc"):
+        toks.pop(0)
+    while toks and toks[-1].is_punct:
+        toks.pop()
+    if len(toks) < 4 or any(_quote_of(t.idx, st.quotes) is not None for t in (toks[0], toks[-1])):
+        return []
+    parts, run = [], [toks[0]]
+    for t in toks[1:]:
+        if t.i == run[-1].i + 1:
+            run.append(t)
+        else:
+            parts.append(run)
+            run = [t]
+    parts.append(run)
+    return [_span_of([t for t in part if not t.is_punct] or part) for part in parts
+            if any(not t.is_punct for t in part)]
 
 
 def _parenthetical_content(verb: "Token", st: _ParaState) -> list[tuple[int, int]]:
@@ -1022,6 +1092,72 @@ def _that_clause(verb: "Token", st: _ParaState) -> tuple[int, int] | None:
                 return _span_of(toks)
         if tok.is_punct and tok.text in ".;:":
             break
+    return None
+
+
+# Noun cues owned by a source: "Trump's assertion that ...", "a warning from the FBI",
+# "her opposition to the deal". NOUN_CUES plus nouns learned from PolNeAR train
+# (benchmarks/learn_cues.py) and stance nouns; the content must be a that-clause, an
+# attached quotation or a complement ("of/on/about/to/against/for ...").
+_OWNED_NOUNS: frozenset[str] = NOUN_CUES | frozenset(
+    """suggestion assertion warning embrace disagreement contention takeaway insistence
+    assurance reluctance criticism opposition endorsement refusal stance decision
+    rejection defense defence support praise attack attacks description denial
+    complaint concern concerns fear fears hope hopes argument explanation response
+    reaction answer assessment prediction promise threat vow pledge commitment
+    declaration admission confession recollection account version characterization
+    dismissal condemnation denunciation call calls insistence objection objections
+    plea push""".split()
+) - frozenset("poll survey study analysis report post data".split())
+_NOUN_PREPS = frozenset({"that"})
+
+
+def _noun_attributions(st: _ParaState, index: _ArticleIndex) -> None:
+    """Attributions headed by an owned noun cue ("Trump's claim that the election is
+    rigged", "a statement from the campaign: “...”")."""
+    for noun in st.doc:
+        if noun.pos_ != "NOUN" or _lemma(noun) not in _OWNED_NOUNS:
+            continue
+        if _quote_of(noun.idx, st.quotes) is not None:
+            continue
+        owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+        if owner is None:
+            owner = next((g for c in noun.children if c.dep_ == "prep" and c.lower_ in ("from", "by")
+                          for g in c.children if g.dep_ == "pobj"), None)
+        if owner is None or owner.lower_ in ("its", "their", "my", "your", "our") or (
+                owner.pos_ not in ("PROPN", "PRON") and owner.ent_type_ not in _PERSON_ORG):
+            continue
+        content = _noun_content(noun, owner, st)
+        if content is None:
+            continue
+        spk = _analyse_speaker(owner, index, st.para)
+        if spk.text.endswith(("'s", "’s")):
+            spk.text = spk.text[:-2]
+            spk.end -= 2
+        cue_span = (noun.idx, noun.idx + len(noun.text))
+        _emit(st, spk, noun.text, cue_span, content, False)
+
+
+def _noun_content(noun: "Token", owner: "Token", st: _ParaState) -> tuple[int, int] | None:
+    """That-clause, attached quotation or prepositional complement of a noun cue."""
+    for c in noun.children:
+        if c.i < noun.i or c.i in {t.i for t in owner.subtree}:
+            continue
+        if c.dep_ in ("acl", "ccomp", "relcl") and any(g.lower_ == "that" and g.dep_ == "mark" for g in c.children):
+            toks = _content_tokens(c)
+            return _span_of(toks) if len(toks) >= 3 else None
+        if c.dep_ == "prep" and c.lower_ in _NOUN_PREPS:
+            toks = [t for t in c.subtree if t is not c]
+            while toks and toks[-1].is_punct:
+                toks.pop()
+            if toks and toks[0].ent_type_ not in _CIRCUMSTANCE_ENTS and len(toks) >= 1:
+                return _span_of(toks)
+    nxt = noun.i + 1
+    if nxt < len(noun.doc) and noun.doc[nxt].text == ":":
+        for k, q in enumerate(st.quotes):
+            if k not in st.claimed and q.open_at > noun.idx and not st.doc.text[noun.idx + len(noun): q.open_at].strip(" :"):
+                st.claimed.add(k)
+                return (q.start, q.end)
     return None
 
 
@@ -1236,6 +1372,8 @@ def _extract_paragraph(doc: "Doc", quotes: list[QuoteSpan], para: int, index: _A
     if not st.attrs:
         _cue_attributions(st, index, cues, beliefs)
         _according_to(st, index)
+        _noun_attributions(st, index)
+        _adjective_attributions(st, index)
     _orphan_quotes(st, previous)
     return st.attrs
 

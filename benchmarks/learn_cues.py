@@ -62,6 +62,10 @@ def main() -> None:
     verbs_pos: Counter = Counter()
     nouns: Counter = Counter()
     nouns_pos: Counter = Counter()
+    adjs: Counter = Counter()
+    adjs_pos: Counter = Counter()
+    passives: Counter = Counter()
+    passives_pos: Counter = Counter()
     for (txt, ann), article in zip(files, docs):
         text = txt.read_text(encoding="utf-8")
         paras = ev.paragraphs_with_offsets(text)
@@ -81,6 +85,24 @@ def main() -> None:
                 if _quote_of(tok.idx, quotes) is not None or not tok.is_alpha:
                     continue
                 lemma = tok.lemma_.lower()
+                if tok.dep_ == "acomp" and tok.head.lemma_ == "be":
+                    subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+                    if subj is None or _quote_of(subj.idx, quotes) is not None:
+                        continue
+                    st = _speaker_tokens(subj, tok.head)
+                    src = (base + st[0].idx, base + st[-1].idx + len(st[-1]))
+                    adjs[lemma] += 1
+                    adjs_pos[lemma] += is_pos((base + tok.idx, 0), src) or is_pos((base + tok.head.idx, 0), src)
+                    continue
+                if tok.pos_ == "VERB" and any(c.dep_ == "nsubjpass" for c in tok.children):
+                    subj = next(c for c in tok.children if c.dep_ == "nsubjpass")
+                    if _quote_of(subj.idx, quotes) is not None or any(c.dep_ == "agent" for c in tok.children):
+                        continue
+                    st = _speaker_tokens(subj, tok)
+                    src = (base + st[0].idx, base + st[-1].idx + len(st[-1]))
+                    passives[lemma] += 1
+                    passives_pos[lemma] += is_pos((base + tok.idx, 0), src)
+                    continue
                 if tok.pos_ == "VERB":
                     subj = _agent(tok) or _subject(tok)
                     if subj is None or _quote_of(subj.idx, quotes) is not None:
@@ -99,7 +121,9 @@ def main() -> None:
                     src = (base + st[0].idx, base + st[-1].idx + len(st[-1]))
                     nouns[lemma] += 1
                     nouns_pos[lemma] += is_pos((base + tok.idx, 0), src)
-    for name, total, pos in (("verbs", verbs, verbs_pos), ("nouns", nouns, nouns_pos)):
+    for name, total, pos in (("verbs", verbs, verbs_pos), ("nouns", nouns, nouns_pos),
+                              ("adjectives after 'be'", adjs, adjs_pos),
+                              ("passive verbs (subject as source)", passives, passives_pos)):
         keep = sorted((lem for lem, n in total.items()
                        if n >= args.min_count and pos[lem] / n >= args.min_precision and re.fullmatch(r"[a-z\-]+", lem)),
                       key=lambda lem: -pos[lem])

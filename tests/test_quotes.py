@@ -347,3 +347,37 @@ def test_learned_stance_verb_with_object_content(nlp):
     assert not a.direct
     from archive.quotes import is_speech_cue
     assert not is_speech_cue(a.cue)  # a stance, not the senator's words
+
+
+def test_as_clause_cue_takes_the_main_clause(nlp):
+    text = "As the Boston Globe reported, the mayor will not seek a third term next year."
+    (a,) = [a for a in _one(nlp, text) if a.cue == "reported"]
+    assert a.speaker_text == "the Boston Globe"
+    assert a.content == "the mayor will not seek a third term next year"
+    assert not a.direct
+
+
+def test_stance_adjective_after_be(nlp):
+    text = "Senator Karen Holt was critical of the new tariffs on steel imports."
+    (a,) = _one(nlp, text)
+    assert a.speaker == "Karen Holt"
+    assert a.content == "the new tariffs on steel imports"
+    assert a.cue == "was critical"
+    from archive.quotes import is_speech_cue
+    assert not is_speech_cue(a.cue)
+
+
+def test_owned_noun_cue_with_that_clause(nlp):
+    text = "The committee rejected Greenfield's assertion that the contract had been approved in 2019."
+    attrs = _one(nlp, text)
+    noun = [a for a in attrs if a.cue == "assertion"]
+    assert noun and noun[0].speaker_text == "Greenfield"
+    assert noun[0].content == "the contract had been approved in 2019"
+
+
+def test_line_break_ends_a_quotation(nlp):
+    from archive.quotes import find_quotes
+    text = 'Update 9:15 "the polls are closing\nLater, "We will win this state," Mr. Ortega said.'
+    spans = find_quotes(text)
+    assert [text[s.start : s.end] for s in spans] == ["the polls are closing", "We will win this state"]
+    assert [s.closed for s in spans] == [False, True]
