@@ -268,3 +268,46 @@ def _alias_score(q: NameParts, qkey: str, parts: NameParts) -> float:
     if not q.first and parts.first and _translit(parts.first[0]) == qkey:
         return 90.0
     return 0.0
+
+
+# ---------------------------------------------------------------------------
+# Speaker types
+# ---------------------------------------------------------------------------
+
+SPEAKER_TYPE_VALUES = ("person", "organization", "place", "group")
+
+
+def speaker_types(mentions: Iterable[tuple[str, str | None]],
+                  aliases: dict[str, str] | None = None) -> dict[str, str | None]:
+    """The type of each (canonical) speaker from its attributions' types.
+
+    `mentions` are (speaker name, speaker_type) pairs, one per attribution, with types as
+    given by archive.quotes (spaCy PERSON vs ORG/GPE/NORP: "person", "organization",
+    "place", "group", or None when unknown). With `aliases` (group_names output) names
+    are mapped to their canonical person first. The majority of known types wins; a tie
+    between "person" and another type goes to "person" (the extractor only calls a
+    name a person on evidence: a PERSON entity or a known first name). Names never typed
+    map to None.
+    """
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for name, kind in mentions:
+        if not name or not name.strip():
+            continue
+        canon = (aliases or {}).get(name.strip(), name.strip())
+        votes[canon][kind if kind in SPEAKER_TYPE_VALUES else None] += 1
+    out: dict[str, str | None] = {}
+    for canon, c in votes.items():
+        known = [(n, k) for k, n in c.items() if k is not None]
+        if not known:
+            out[canon] = None
+            continue
+        best = max(n for n, _ in known)
+        tied = {k for n, k in known if n == best}
+        out[canon] = "person" if "person" in tied else sorted(tied)[0]
+    return out
+
+
+def is_person(kind: str | None) -> bool:
+    """True for speakers that may be people: typed "person" or untyped (older archives,
+    unresolved names); False for organizations, places and groups."""
+    return kind in (None, "person")

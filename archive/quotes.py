@@ -644,6 +644,19 @@ class _Speaker:
     name: str | None
     role: str | None
     person: bool  # True when `name` is a person (pronoun targets, people grouping)
+    kind: str | None = None  # see speaker_type(): organization / place / group
+
+
+# spaCy entity labels -> speaker type of a non-person named source ("Russia", "the
+# Kremlin", "Republicans"); persons are "person", unnamed sources ("officials") None.
+SPEAKER_TYPES = {"PERSON": "person", "ORG": "organization", "FAC": "organization",
+                 "GPE": "place", "LOC": "place", "NORP": "group"}
+
+
+def speaker_type(attr: Attribution) -> str | None:
+    """"person", "organization", "place", "group" or None (unnamed or unknown) for an
+    extracted attribution; None for attributions made before types existed."""
+    return getattr(attr, "speaker_type", None)
 
 
 def _entity_at(tok: "Token") -> "Span | None":
@@ -678,7 +691,9 @@ def _analyse_speaker(subj: "Token", index: _ArticleIndex, para: int,
         if found and (cand is subj or found[1]):
             name, person, name_toks = found
             role = _role_from(toks, name_toks, cand) if person else None
-            return _Speaker(text, start, end, name, role, person)
+            ent = _entity_at(cand)
+            kind = SPEAKER_TYPES.get(ent.label_) if ent is not None and not person else None
+            return _Speaker(text, start, end, name, role, person, kind)
     name = _resolve_unnamed(subj, index, (para, subj.idx))
     if name is None and subj.pos_ == "NOUN":
         index.unnamed.append((para, subj.idx, subj.lemma_.lower()))
@@ -836,6 +851,8 @@ def _emit(st: _ParaState, spk: _Speaker, cue: str, cue_span: tuple[int, int],
         cue_start=cue_span[0],
         cue_end=cue_span[1],
     )
+    # An added attribute until models.Attribution has the field (see speaker_type()).
+    attr.speaker_type = "person" if spk.person and spk.name else spk.kind  # type: ignore[attr-defined]
     st.attrs.append(attr)
     st.index.contents.append((st.para, content[0], content[1]))
     return attr
@@ -1339,6 +1356,7 @@ def _orphan_quotes(st: _ParaState, previous: list[Attribution]) -> None:
                 cue_end=src.cue_end if same_para else -1,
             )
         )
+        st.attrs[-1].speaker_type = speaker_type(src)  # type: ignore[attr-defined]
     st.attrs.sort(key=lambda a: a.content_start)
 
 

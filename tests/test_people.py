@@ -92,3 +92,26 @@ def test_scales_to_tens_of_thousands_of_names():
     aliases = group_names(_mentions(names))
     assert time.perf_counter() - start < 60
     assert len(aliases) == len(names)
+
+
+def test_speaker_types_majority_and_aliases():
+    from archive.people import is_person, speaker_types
+
+    aliases = {"Lavrov": "Sergey Lavrov", "Sergey Lavrov": "Sergey Lavrov"}
+    mentions = [("Lavrov", "person"), ("Sergey Lavrov", None), ("Russia", "place"),
+                ("Russia", "place"), ("Russia", "person"), ("Kremlin", "organization"),
+                ("officials", None), ("", "person")]
+    types = speaker_types(mentions, aliases)
+    assert types["Sergey Lavrov"] == "person"
+    assert types["Russia"] == "place"
+    assert types["Kremlin"] == "organization"
+    assert types["officials"] is None
+    assert "" not in types and "Lavrov" not in types
+    assert is_person(types["Sergey Lavrov"]) and is_person(None)
+    assert not is_person(types["Russia"]) and not is_person("group")
+
+
+def test_speaker_types_tie_prefers_person():
+    from archive.people import speaker_types
+
+    assert speaker_types([("Jordan", "place"), ("Jordan", "person")]) == {"Jordan": "person"}

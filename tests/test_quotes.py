@@ -381,3 +381,21 @@ def test_line_break_ends_a_quotation(nlp):
     spans = find_quotes(text)
     assert [text[s.start : s.end] for s in spans] == ["the polls are closing", "We will win this state"]
     assert [s.closed for s in spans] == [False, True]
+
+
+def test_speaker_type_person_vs_organisation_and_place(nlp):
+    from archive.quotes import speaker_type
+
+    paras = ["Russia said the sanctions would hurt ordinary Europeans more than Moscow.",
+             "The Kremlin said the talks had been useful but difficult.",
+             "Foreign Minister Sergey Lavrov said Moscow was ready to respond.",
+             "Republicans said the bill would raise taxes on the middle class.",
+             "Officials said the border would reopen on Monday."]
+    result = extract_article(paras, nlp=nlp)
+    _check_offsets(paras, result)
+    types = [speaker_type(attrs[0]) if attrs else "missing" for attrs in result]
+    assert types[0] == "place"
+    assert types[1] == "organization"
+    assert types[2] == "person"
+    assert types[3] == "group"
+    assert types[4] is None
