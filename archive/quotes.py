@@ -20,7 +20,14 @@ dependency parse:
    showed Clinton ahead"), passive agents ("was reported by MSNBC"), nested
    attributions inside quotations, headline labels ("Poll: ...") and embedded tweets;
 5. speakers are cleaned (titles and roles split off) and pronouns / role nouns are
-   resolved against the people already seen in the article.
+   resolved against the people already seen in the article;
+6. PolNeAR-style stance attributions learned from its train split
+   (benchmarks/learn_cues.py): extra stance/action verbs ("rejected", "distanced
+   herself from"), stance adjectives ("was critical of"), owned noun cues with a
+   that-clause ("Trump's assertion that ..."), "As X reported, ..." and inserted cues
+   ("It was impossible, Gabuyev said, so ...");
+7. each attribution carries `speaker_type` ("person", "organization", "place", "group"
+   or None, from spaCy's PERSON / ORG / GPE / NORP labels; read it with speaker_type()).
 
 Offsets are character offsets into each paragraph string.
 """
