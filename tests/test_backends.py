@@ -333,7 +333,8 @@ def test_milvus_uncommitted_rows_are_invisible_and_cleaned(tmp_path, embedder):
         committed = read_state(searcher.backend.client)["committed"]
         ghost = {"id": 999_999, "text": "zanzibar ghost passage", "article_id": "ghost",
                  "position": 0, "section": None, "title": "ghost", "outlet": "CNN",
-                 "date": "2022-01-01", "cluster": None, "persons": [], "sig": "x",
+                 "date": "2022-01-01", "cluster": None, "fold": -999_999, "persons": [],
+                 "sig": "x",
                  "build_id": committed + 1,
                  "dense": searcher.embedder.encode_query("zanzibar ghost passage").tolist()}
         searcher.backend.client.insert(PASSAGES, [ghost])
