@@ -9,6 +9,11 @@ from archive import ui
 TOP = 30
 
 
+def kind(person: dict) -> str:
+    """person / organization / place / group; untyped names (older archives) count as people."""
+    return person.get("type") or "person"
+
+
 def chart(people: list[dict]) -> None:
     import altair as alt
     import pandas as pd
@@ -16,11 +21,13 @@ def chart(people: list[dict]) -> None:
     top = people[:TOP]
     data = pd.DataFrame({"person": [p["name"] for p in top],
                          "quotes": [p["quotes"] for p in top],
-                         "articles": [p["articles"] for p in top]})
+                         "articles": [p["articles"] for p in top],
+                         "speaker": [kind(p) for p in top]})
     bars = alt.Chart(data).mark_bar().encode(
         x=alt.X("quotes:Q", title="quotes"),
         y=alt.Y("person:N", sort="-x", title=None),
-        tooltip=["person", "quotes", "articles"])
+        color=alt.Color("speaker:N", title=None),
+        tooltip=["person", "speaker", "quotes", "articles"])
     st.altair_chart(bars, width="stretch")
 
 
@@ -53,6 +60,8 @@ def page() -> None:
     aliases = [a for a in person["aliases"] if a != name]
     facts = [f"{ui.plural(person['quotes'], 'quote')} in "
              f"{ui.plural(person['articles'], 'article')}"]
+    if kind(person) != "person":  # "Russia", "the Kremlin": a named source, not a person
+        facts.insert(0, kind(person))
     if person["roles"]:
         facts.append("roles: " + ", ".join(person["roles"]))
     if aliases:

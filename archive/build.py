@@ -330,9 +330,10 @@ def attribute(articles: list[Article], passages: dict[str, list[Passage]],
 
 
 def group_people(store: Store) -> None:
-    from .people import group_names
+    from .people import group_names, speaker_types
 
-    store.write_people(group_names(store.speaker_mentions()))
+    aliases = group_names(store.speaker_mentions())
+    store.write_people(aliases, speaker_types(store.speaker_typed_mentions(), aliases))
 
 
 def update_clusters(store: Store, vectors, new_ids: Sequence[int]) -> None:

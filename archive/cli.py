@@ -239,7 +239,9 @@ def speakers_cmd(index: str | None, as_json: bool, backend: str | None,
     for p in people:
         aliases = ", ".join(a for a in p["aliases"] if a != p["name"])
         roles = "; ".join(p["roles"])
+        kind = p.get("type")
         click.echo(f"{p['quotes']:>5} quotes {p['articles']:>4} articles  {p['name']}"
+                   + (f"  <{kind}>" if kind and kind != "person" else "")
                    + (f"  (also: {aliases})" if aliases else "") + (f"  [{roles}]" if roles else ""))
 
 

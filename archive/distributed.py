@@ -329,7 +329,8 @@ class Writer:
                     "role": mb.clip(a.role), "cue": mb.clip(a.cue),
                     "content": mb.clip(a.content, mb.MAX_TEXT),
                     "content_start": a.content_start, "content_end": a.content_end,
-                    "direct": int(a.direct), "build_id": self.build_id,
+                    "direct": int(a.direct), "speaker_type": mb.clip(a.speaker_type, 32),
+                    "build_id": self.build_id,
                     mb.DUMMY: mb.DUMMY_VECTOR})
             self.counts[aid] += 1
         self.client.upsert(mb.PASSAGES, passages)
@@ -492,16 +493,22 @@ class Writer:
         articles: dict[str, set] = {}
         names: dict[str, set] = {}
         roles: dict[str, set] = {}
+        typed = []
         for r in mb.scan(self.client, mb.ATTRIBUTIONS, f'person != "" and {visible}',
-                         ["person", "speaker", "role", "article_id"]):
+                         ["person", "speaker", "role", "article_id", "speaker_type"]):
             p = r["person"]
+            typed.append((r["speaker"], r.get("speaker_type")))
             quotes[p] += 1
             articles.setdefault(p, set()).add(r["article_id"])
             names.setdefault(p, set()).add(r["speaker"])
             if r.get("role"):
                 roles.setdefault(p, set()).add(r["role"])
+        from .people import speaker_types
+
+        types = speaker_types(typed, self.aliases)
         people = [{"name": p, "aliases": sorted(names[p]), "roles": sorted(roles.get(p, ())),
-                   "quotes": quotes[p], "articles": len(articles[p])} for p in quotes]
+                   "quotes": quotes[p], "articles": len(articles[p]), "type": types.get(p)}
+                  for p in quotes]
 
         class Catalogue:  # the two calls milvus_backend.write_people makes of a Store
             def people(self) -> list[dict]:

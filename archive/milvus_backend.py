@@ -53,7 +53,7 @@ SERVER_NPROBE = 32
 MAX_TEXT = 65_535
 MAX_SHORT = 4_096
 MAX_PERSONS = 64
-SCHEMA = 2  # 2: the `fold` field for group-by folding; an older database is rebuilt on sync
+SCHEMA = 3  # 2: `fold` for group-by folding; 3: speaker types. Older databases are rebuilt
 # BM25 analyzer: Milvus Standalone/Distributed stem English words; Milvus Lite (pure Python)
 # applies the standard tokenizer and lowercasing and ignores the stemmer filter.
 ANALYZER = {"tokenizer": "standard", "filter": ["lowercase",
@@ -63,7 +63,8 @@ PASSAGE_FIELDS = ["id", "article_id", "position", "section", "text", "cluster", 
 ARTICLE_FIELDS = ["article_id", "title", "date", "outlet", "url", "path", "byline", "note",
                   "n_passages", "story"]
 ATTRIBUTION_FIELDS = ["id", "passage_id", "article_id", "speaker", "speaker_text", "person",
-                      "role", "cue", "content", "content_start", "content_end", "direct"]
+                      "role", "cue", "content", "content_start", "content_end", "direct",
+                      "speaker_type"]
 
 
 
@@ -241,6 +242,7 @@ def create_collections(client, dimension: int, lite: bool) -> None:  # noqa: ANN
     s.add_field("content_start", DataType.INT64, nullable=True)
     s.add_field("content_end", DataType.INT64, nullable=True)
     s.add_field("direct", DataType.INT64)
+    s.add_field("speaker_type", DataType.VARCHAR, max_length=32, nullable=True)
     s.add_field("build_id", DataType.INT64)
     dummy(s)
     make(ATTRIBUTIONS, s, dummy_index())
@@ -251,6 +253,7 @@ def create_collections(client, dimension: int, lite: bool) -> None:  # noqa: ANN
     s.add_field("roles", DataType.JSON)
     s.add_field("quotes", DataType.INT64)
     s.add_field("articles", DataType.INT64)
+    s.add_field("type", DataType.VARCHAR, max_length=32, nullable=True)
     dummy(s)
     make(PEOPLE, s, dummy_index())
 
@@ -480,9 +483,9 @@ class MilvusBackend:
 
     def people(self) -> list[dict]:
         rows = [{"name": r["name"], "aliases": list(r["aliases"]), "roles": list(r["roles"]),
-                 "quotes": r["quotes"], "articles": r["articles"]}
+                 "quotes": r["quotes"], "articles": r["articles"], "type": r.get("type")}
                 for r in scan(self.client, PEOPLE, "name != \"\"",
-                              ["name", "aliases", "roles", "quotes", "articles"])]
+                              ["name", "aliases", "roles", "quotes", "articles", "type"])]
         return sorted(rows, key=lambda r: (-r["quotes"], r["name"]))
 
     def quotes_by(self, person: str) -> list[dict]:
@@ -567,7 +570,8 @@ def passage_sigs(store) -> dict[int, str]:  # noqa: ANN001
     atts: dict[int, list] = {}
     for r in store.db.execute(
             "SELECT passage_id, speaker, speaker_text, person, role, cue, content, "
-            "content_start, content_end, direct FROM attributions ORDER BY passage_id, id"):
+            "content_start, content_end, direct, speaker_type FROM attributions "
+            "ORDER BY passage_id, id"):
         atts.setdefault(r[0], []).append(r[1:])
     out = {}
     for r in store.db.execute(
@@ -726,6 +730,7 @@ def passage_rows(store, vectors, ids: Sequence[int], sigs: dict[int, str],  # no
                 **{k: clip(a[k]) for k in ("speaker", "speaker_text", "person", "role", "cue")},
                 "content": clip(a["content"], MAX_TEXT), "content_start": a["content_start"],
                 "content_end": a["content_end"], "direct": int(a["direct"] or 0),
+                "speaker_type": clip(a.get("speaker_type"), 32),
                 "build_id": build_id, DUMMY: DUMMY_VECTOR})
     return passages, attributions
 
@@ -739,7 +744,8 @@ def write_people(client, store) -> None:  # noqa: ANN001
     for chunk in chunks(people, BATCH):
         client.upsert(PEOPLE, [{"name": clip(p["name"]), "aliases": p["aliases"],
                                 "roles": p["roles"], "quotes": int(p["quotes"]),
-                                "articles": int(p["articles"]), DUMMY: DUMMY_VECTOR}
+                                "articles": int(p["articles"]),
+                                "type": clip(p.get("type"), 32), DUMMY: DUMMY_VECTOR}
                                for p in chunk])
     for chunk in chunks(sorted(aliases.items()), BATCH):
         client.upsert(ALIASES, [{"alias": clip(a), "name": clip(n), DUMMY: DUMMY_VECTOR}

@@ -69,6 +69,9 @@ class Attribution:
     speaker_end: int = -1
     cue_start: int = -1
     cue_end: int = -1
+    # "person", "organization", "place", "group" (spaCy PERSON / ORG / GPE / NORP) or None
+    # for an unnamed source ("officials"); see archive.quotes.speaker_type
+    speaker_type: str | None = None
 
 
 @dataclass

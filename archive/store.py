@@ -103,17 +103,23 @@ class Store:
             id INTEGER PRIMARY KEY, passage_id INTEGER NOT NULL REFERENCES passages(id),
             article_id TEXT NOT NULL, speaker TEXT, speaker_text TEXT, person TEXT, role TEXT,
             cue TEXT, content TEXT, content_start INTEGER, content_end INTEGER,
-            direct INTEGER);
+            direct INTEGER, speaker_type TEXT);
         CREATE INDEX IF NOT EXISTS attributions_passage ON attributions(passage_id);
         CREATE INDEX IF NOT EXISTS attributions_person ON attributions(person);
         CREATE TABLE IF NOT EXISTS people (
-            name TEXT PRIMARY KEY, aliases TEXT, roles TEXT, quotes INTEGER, articles INTEGER);
+            name TEXT PRIMARY KEY, aliases TEXT, roles TEXT, quotes INTEGER, articles INTEGER,
+            type TEXT);
         CREATE TABLE IF NOT EXISTS aliases (alias TEXT PRIMARY KEY, name TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS passage_links (
             a INTEGER NOT NULL, b INTEGER NOT NULL, kind TEXT, similarity REAL,
             PRIMARY KEY (a, b));
         CREATE TABLE IF NOT EXISTS manifest (key TEXT PRIMARY KEY, value TEXT);
         """)
+        # columns added after the first release: an index built before them gains them
+        # on its next build (its rows read as NULL: untyped)
+        for table, column in (("attributions", "speaker_type"), ("people", "type")):
+            if column not in {c.name for c in self.db[table].columns}:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
 
     def check(self) -> None:
         try:
@@ -172,10 +178,11 @@ class Store:
                              attributions: Iterable[Attribution]) -> None:
         self.db.conn.executemany(
             "INSERT INTO attributions (passage_id, article_id, speaker, speaker_text, person, "
-            "role, cue, content, content_start, content_end, direct) "
-            "VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
+            "role, cue, content, content_start, content_end, direct, speaker_type) "
+            "VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)",
             [(passage_id, article_id, a.speaker, a.speaker_text, a.role, a.cue, a.content,
-              a.content_start, a.content_end, int(a.direct)) for a in attributions])
+              a.content_start, a.content_end, int(a.direct), a.speaker_type)
+             for a in attributions])
 
     def replace_attributions(self, article_id: str,
                              by_passage: dict[int, list[Attribution]]) -> None:
@@ -224,8 +231,15 @@ class Store:
         return [(r[0], r[1]) for r in self.db.execute(
             "SELECT speaker, role FROM attributions WHERE speaker IS NOT NULL")]
 
-    def write_people(self, aliases: dict[str, str]) -> None:
-        """Store the alias → canonical person map and the people table derived from it."""
+    def speaker_typed_mentions(self) -> list[tuple[str, str | None]]:
+        """(speaker, speaker_type) per attribution with a named speaker."""
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT speaker, speaker_type FROM attributions WHERE speaker IS NOT NULL")]
+
+    def write_people(self, aliases: dict[str, str],
+                     types: dict[str, str | None] | None = None) -> None:
+        """Store the alias → canonical person map and the people table derived from it;
+        `types` gives each canonical name its speaker type (person, organization, ...)."""
         with self.db.atomic():
             self.db.execute("DELETE FROM aliases")
             self.db.execute("DELETE FROM people")
@@ -239,9 +253,11 @@ class Store:
                 FROM attributions WHERE person IS NOT NULL GROUP BY person""").fetchall()
             for name, quotes, articles, names, roles in rows:
                 roles_list = [r for r in json.loads(roles) if r]
-                self.db.execute("INSERT INTO people VALUES (?, ?, ?, ?, ?)",
+                self.db.execute("INSERT INTO people (name, aliases, roles, quotes, articles, "
+                                "type) VALUES (?, ?, ?, ?, ?, ?)",
                                 [name, json.dumps(sorted(set(json.loads(names)))),
-                                 json.dumps(sorted(set(roles_list))), quotes, articles])
+                                 json.dumps(sorted(set(roles_list))), quotes, articles,
+                                 (types or {}).get(name)])
 
     def aliases(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self.db.execute("SELECT alias, name FROM aliases")}
@@ -249,7 +265,7 @@ class Store:
     def people(self) -> list[dict]:
         return [{"name": r["name"], "aliases": json.loads(r["aliases"]),
                  "roles": json.loads(r["roles"]), "quotes": r["quotes"],
-                 "articles": r["articles"]}
+                 "articles": r["articles"], "type": r.get("type")}
                 for r in self.db.query("SELECT * FROM people ORDER BY quotes DESC, name")]
 
     def attributions_for(self, passage_ids: Sequence[int]) -> dict[int, list[dict]]:

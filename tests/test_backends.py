@@ -123,7 +123,11 @@ def test_speakers_list(built):
     assert "Sergei Lavrov" in names and "Wendy Sherman" in names
     assert [p["quotes"] for p in people] == sorted((p["quotes"] for p in people), reverse=True)
     lavrov = people[names.index("Sergei Lavrov")]
-    assert set(lavrov) == {"name", "aliases", "roles", "quotes", "articles"}
+    assert set(lavrov) == {"name", "aliases", "roles", "quotes", "articles", "type"}
+    # named sources are typed: a person is a person, a country is not
+    kinds = {p["name"]: p["type"] for p in people}
+    assert kinds["Sergei Lavrov"] == kinds["Wendy Sherman"] == "person"
+    assert kinds.get("Russia") in ("place", "organization")
     quotes = searcher.quotes_by("Sergei Lavrov")
     assert len(quotes) == lavrov["quotes"] and all(q["passage"] for q in quotes)
 

@@ -163,6 +163,20 @@ def test_speakers_and_duplicates_json(runner, seed_index, seed_config):
         assert isinstance(json.loads(result.stdout), list)
 
 
+def test_speakers_lists_types_of_named_sources(runner, seed_index, seed_config):
+    """`archive speakers --json` adds "type" to each entry; the plain listing marks named
+    sources that are not people ("Russia  <place>")."""
+    people = json.loads(run(runner, "speakers", "--index", seed_config.index, "--json").stdout)
+    assert all({"name", "aliases", "roles", "quotes", "articles", "type"} <= set(p)
+               for p in people)
+    lines = run(runner, "speakers", "--index", seed_config.index).stdout.splitlines()
+    russia = [line for line in lines if line.split("  ")[2:3] == ["Russia"]
+              or "articles  Russia  <" in line]
+    assert russia and ("<place>" in russia[0] or "<organization>" in russia[0])
+    lavrov = [line for line in lines if "Sergei Lavrov" in line]
+    assert lavrov and "<" not in lavrov[0]
+
+
 def test_settings_and_help(runner):
     from archive.config import SETTINGS
 

@@ -60,6 +60,7 @@ def test_report_and_counts_match_the_local_build(distributed, seed_index, search
     for field in ("articles", "passages", "attributions", "people"):
         assert getattr(report, field) == getattr(seed_index, field), field
     assert milvus.counts() == searcher.counts()
+    assert milvus.people() == searcher.people()  # names, aliases, roles, counts and types
     assert report.embedded_passages == seed_index.passages
     assert milvus.manifest()["model"] == searcher.manifest()["model"]
     assert milvus.manifest()["built_with"] == "ray"
