@@ -33,10 +33,13 @@ Offsets are character offsets into each paragraph string.
 """
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from archive.models import Attribution
@@ -1388,7 +1391,9 @@ def _continued(text: str, q: QuoteSpan, attrs: list[Attribution],
 
 def _extract_paragraph(doc: "Doc", quotes: list[QuoteSpan], para: int, index: _ArticleIndex,
                        previous: list[Attribution], cues: frozenset[str],
-                       labels: Counter, beliefs: frozenset[str] = frozenset()) -> list[Attribution]:
+                       labels: Counter, beliefs: frozenset[str] = frozenset(),
+                       model: "AttributionModel | None" = None,
+                       collect: list | None = None) -> list[Attribution]:
     """All attributions of one parsed paragraph, in text order."""
     st = _ParaState(doc, quotes, para, index)
     _transcript(st, index, labels)
@@ -1399,8 +1404,289 @@ def _extract_paragraph(doc: "Doc", quotes: list[QuoteSpan], para: int, index: _A
         _according_to(st, index)
         _noun_attributions(st, index)
         _adjective_attributions(st, index)
+    if model is not None or collect is not None:
+        _learned_pass(st, index, model, collect)
     _orphan_quotes(st, previous)
     return st.attrs
+
+
+# ---------------------------------------------------------------------------
+# Learned candidate classifier (benchmarks/train_attribution.py)
+# ---------------------------------------------------------------------------
+#
+# The rules above are precise but miss the long tail of PolNeAR attributions ("Sanders
+# made it clear that ...", "a chorus of Democrats urging ...", "Breitbart reported").
+# This pass generates a candidate for every noun-phrase head of a paragraph (names,
+# nouns, pronouns), links it to the word it attaches to (its verb, noun or preposition
+# head: the cue), describes the pair with sparse string features (path, cue lemma, the
+# cue's complements, lexicon membership, quotes, whether a rule already made it a
+# source) and scores it with a logistic regression trained on PolNeAR train. Confident
+# candidates the rules missed become attributions; rule attributions whose source the
+# model finds very unlikely are vetoed. The model is a JSON file of feature weights, so
+# scoring is a dictionary lookup per feature: deterministic and cheap.
+
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "attribution_model.json"
+
+# Candidate heads: heads of noun phrases. Modifiers inside a phrase are never sources.
+_CAND_POS = frozenset({"PROPN", "NOUN", "PRON"})
+_CAND_SKIP_DEPS = frozenset({"compound", "det", "amod", "nummod", "quantmod", "npadvmod",
+                             "nmod", "case", "punct", "expl", "predet", "poss_case"})
+_CAND_SKIP_WORDS = frozenset({"it", "this", "that", "which", "what", "there", "these",
+                              "those", "something", "anything", "everything", "nothing",
+                              "itself", "themselves", "himself", "herself", "me", "us"})
+
+
+@dataclass
+class _Candidate:
+    """A possible source (noun-phrase head), the token it attaches to and its features."""
+
+    mention: "Token"
+    cue: "Token | None"
+    top: "Token"  # the child of `cue` on the way from the mention (mention or preposition)
+    path: str
+    feats: list[str]
+    rule: list[Attribution]  # rule attributions whose source this mention heads
+    prob: float = 0.0
+
+
+class AttributionModel:
+    """Logistic regression over string features, loaded from JSON.
+
+    `add_threshold`: a candidate the rules did not produce becomes an attribution at or
+    above this probability; `veto_threshold`: a rule attribution whose source scores
+    below it is dropped."""
+
+    def __init__(self, weights: dict[str, float], bias: float, add_threshold: float,
+                 veto_threshold: float, meta: dict | None = None) -> None:
+        self.weights = weights
+        self.bias = bias
+        self.add_threshold = add_threshold
+        self.veto_threshold = veto_threshold
+        self.meta = meta or {}
+
+    @classmethod
+    def load(cls, path: "str | Path" = MODEL_PATH) -> "AttributionModel":
+        """Read a model file written by benchmarks/train_attribution.py."""
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls({k: float(v) for k, v in data["weights"].items()}, float(data["bias"]),
+                   float(data["add_threshold"]), float(data["veto_threshold"]), data.get("meta"))
+
+    def to_json(self) -> str:
+        """The model file's text (weights sorted for stable diffs)."""
+        return json.dumps({"bias": self.bias, "add_threshold": self.add_threshold,
+                           "veto_threshold": self.veto_threshold, "meta": self.meta,
+                           "weights": dict(sorted(self.weights.items()))}, indent=0, sort_keys=False)
+
+    def prob(self, feats: Iterable[str]) -> float:
+        """P(the candidate is an annotated source)."""
+        z = self.bias + sum(self.weights.get(f, 0.0) for f in set(feats))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def score(self, cand: _Candidate, st: "_ParaState") -> float:
+        """Probability for a candidate (hook for training-time out-of-fold scorers)."""
+        return self.prob(cand.feats)
+
+
+@lru_cache(maxsize=1)
+def load_model() -> AttributionModel | None:
+    """The shipped model (archive/data/attribution_model.json), or None if absent."""
+    return AttributionModel.load(MODEL_PATH) if MODEL_PATH.exists() else None
+
+
+def _cue_of(m: "Token") -> tuple["Token | None", "Token", str]:
+    """(cue token, its child on the path, path label) for a candidate head."""
+    head = m.head
+    if head is m:
+        return None, m, "root"
+    if m.dep_ == "pobj" and head.pos_ == "ADP":
+        if head.head is head:
+            return None, head, "pobj:" + head.lower_
+        label = "agent" if head.dep_ == "agent" else "pobj:" + head.lower_
+        return head.head, head, label
+    return head, m, m.dep_
+
+
+def _lexicon(lemma: str, cue: "Token") -> str:
+    """Which hand-written or learned cue list a lemma belongs to."""
+    if cue.pos_ in ("NOUN", "PROPN"):
+        return "noun_cue" if lemma in _OWNED_NOUNS else "doc_noun" if lemma in DOCUMENT_NOUNS else "noun"
+    if lemma in DEFAULT_CUES:
+        return "speech"
+    if lemma in BELIEF_CUES:
+        return "belief"
+    if lemma in STANCE_ADJECTIVES:
+        return "stance"
+    return "other"
+
+
+def _bucket(n: int) -> str:
+    return "1" if n <= 1 else "2" if n == 2 else "3-5" if n <= 5 else "6-10" if n <= 10 else "11+"
+
+
+def _candidate_features(m: "Token", cue: "Token | None", top: "Token", path: str,
+                        st: _ParaState, rule: list[Attribution]) -> list[str]:
+    """Sparse string features of a (mention, cue) pair."""
+    text = st.doc.text
+    ent = m.ent_type_ or "-"
+    named = m.pos_ == "PROPN" or ent in _PERSON_ORG
+    mword = m.lower_ if m.pos_ == "PRON" else m.lemma_.lower() if m.pos_ == "NOUN" else m.pos_
+    f = ["p=" + path, "m=" + mword, "mpos=" + m.pos_, "ent=" + ent, "mtag=" + m.tag_,
+         f"named={int(named)}", f"named|p={int(named)}|{path}"]
+    sent = m.sent
+    in_q = _quote_of(m.idx, st.quotes) is not None
+    sent_q = any(q.open_at < sent.end_char and q.end >= sent.start_char for q in st.quotes
+                 if q.words(text) >= _MIN_QUOTE_WORDS)
+    f += [f"mq={int(in_q)}", f"sq={int(sent_q)}", f"para0={int(st.para == 0)}",
+          f"sent0={int(sent.start == 0)}", "len=" + _bucket(len(list(m.subtree)))]
+    in_content = any(a.content_start <= m.idx < a.content_end for a in st.attrs if a not in rule)
+    f.append(f"inc={int(in_content)}")
+    if rule:
+        f += ["rule", "rule|p=" + path, "rulecue=" + cue_lemma(rule[0].cue),
+              f"ruledir={int(any(a.direct for a in rule))}"]
+    else:
+        f.append("norule|p=" + path)
+    if cue is None:
+        f.append("nocue")
+        return f
+    cl = _lemma(cue)
+    lex = _lexicon(cl, cue)
+    f += ["l=" + cl, "pl=" + path + "|" + cl, "cpos=" + cue.pos_, "ctag=" + cue.tag_,
+          "cdep=" + cue.dep_, "p|cdep=" + path + "|" + cue.dep_, "lex=" + lex,
+          "p|lex=" + path + "|" + lex, f"cq={int(_quote_of(cue.idx, st.quotes) is not None)}",
+          "ord=" + ("b" if m.i < cue.i else "a"), "dist=" + _bucket(abs(m.i - cue.i)),
+          f"named|lex={int(named)}|{lex}", f"mq|lex={int(in_q)}|{lex}", f"sq|lex={int(sent_q)}|{lex}"]
+    if rule:
+        f.append("rule|lex=" + lex)
+    comps = []
+    for c in cue.children:
+        if c is top or c.is_punct:
+            continue
+        if c.dep_ == "neg":
+            f.append("neg")
+        if c.dep_ == "prep":
+            f += ["prep=" + c.lower_, "l|prep=" + cl + "|" + c.lower_]
+        elif c.dep_ in ("ccomp", "xcomp", "dobj", "acomp", "attr", "oprd", "dative", "advcl",
+                        "agent", "parataxis", "acl", "relcl"):
+            comps.append(c.dep_)
+            f += ["ch=" + c.dep_, "l|ch=" + cl + "|" + c.dep_, "p|ch=" + path + "|" + c.dep_]
+            if c.dep_ in ("xcomp", "dobj", "acomp", "attr", "oprd", "ccomp"):
+                f += [c.dep_ + "l=" + _lemma(c), "l|" + c.dep_ + "l=" + cl + "|" + _lemma(c)]
+            if c.dep_ in ("ccomp", "acl", "relcl") and any(g.dep_ == "mark" and g.lower_ == "that"
+                                                           for g in c.children):
+                f += ["that", "l|that=" + cl]
+    if not comps:
+        f += ["nocomp", "lex|nocomp=" + lex]
+    if cue.head is not cue:
+        f += ["hl=" + _lemma(cue.head), "cdep|hl=" + cue.dep_ + "|" + _lemma(cue.head),
+              "hlex=" + _lexicon(_lemma(cue.head), cue.head)]
+    nxt = cue.nbor(1).lower_ if cue.i + 1 < len(cue.doc) else "<end>"
+    f.append("next=" + nxt)
+    return f
+
+
+def _candidates(st: _ParaState) -> list[_Candidate]:
+    """Every noun-phrase head of the paragraph with its cue, features and rule status."""
+    out = []
+    by_src: dict[int, list[Attribution]] = {}
+    for a in st.attrs:
+        if a.speaker_start < 0:
+            continue
+        for t in st.doc.char_span(a.speaker_start, a.speaker_end, alignment_mode="expand") or []:
+            if not (a.speaker_start <= t.head.idx < a.speaker_end) or t.head is t:
+                by_src.setdefault(t.i, []).append(a)
+    for m in st.doc:
+        if m.pos_ not in _CAND_POS or m.dep_ in _CAND_SKIP_DEPS:
+            continue
+        if m.lower_ in _CAND_SKIP_WORDS and m.i not in by_src:
+            continue
+        cue, top, path = _cue_of(m)
+        rule = by_src.get(m.i, [])
+        out.append(_Candidate(m, cue, top, path, _candidate_features(m, cue, top, path, st, rule), rule))
+    return out
+
+
+def _run_tokens(toks: list["Token"]) -> list["Token"]:
+    """The longest contiguous run of tokens, trimmed of edge punctuation and connectives."""
+    toks = sorted(toks, key=lambda t: t.i)
+    runs: list[list["Token"]] = []
+    for t in toks:
+        if runs and t.i == runs[-1][-1].i + 1:
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    best = max(runs, key=len) if runs else []
+    while best and (best[0].is_punct or best[0].dep_ in ("prep", "mark", "cc", "aux", "neg")
+                    and best[0].lower_ in ("that", "to", "of", "about", "for", "on", "and", "but", "as")):
+        best.pop(0)
+    while best and (best[-1].is_punct and best[-1].text not in "”\"’" or best[-1].dep_ == "cc"):
+        best.pop()
+    return best
+
+
+def _learned_content(c: _Candidate, st: _ParaState, speech: bool
+                     ) -> tuple[list[tuple[int, int]], bool]:
+    """Content of a classifier-added attribution: the cue's clause, quotation or
+    complement, else the rest of its phrase or sentence."""
+    cue = c.cue
+    if cue is None:
+        return [], False
+    outer = _quote_of(cue.idx, st.quotes)
+    if cue.pos_ in ("VERB", "AUX"):
+        spans, direct = _verb_content(cue, st, outer is None)
+        if outer is not None:
+            q = st.quotes[outer]
+            spans = [s for s in spans if not direct and q.start <= s[0] and s[1] <= q.end]
+        if spans:
+            return spans, direct and speech
+        obj = _object_content(cue, st, outer)
+        if obj:
+            return [obj], False
+    skip = {t.i for t in c.top.subtree} | {cue.i}
+    toks = [t for t in cue.subtree if t.i not in skip]
+    if len([t for t in toks if not t.is_punct]) < 2:
+        toks = [t for t in cue.sent if t.i not in skip and t.i not in {x.i for x in cue.subtree}]
+    best = _run_tokens(toks)
+    if len([t for t in best if not t.is_punct]) < 2:
+        return [], False
+    if any(_quote_of(t.idx, st.quotes) != outer for t in (best[0], best[-1])) and outer is not None:
+        return [], False
+    return [_span_of(best)], False
+
+
+def _learned_pass(st: _ParaState, index: _ArticleIndex, model: "AttributionModel | None",
+                  collect: list | None = None) -> None:
+    """Score the paragraph's candidates; add confident new sources, veto unlikely rule ones.
+
+    With `collect`, (paragraph, candidate) pairs are appended for training."""
+    cands = _candidates(st)
+    if collect is not None:
+        collect.extend((st.para, c) for c in cands)
+    if model is None:
+        return
+    for c in cands:
+        c.prob = model.score(c, st)
+    vetoed = {id(a) for c in cands if c.rule and c.prob < model.veto_threshold for a in c.rule}
+    if vetoed:
+        st.attrs = [a for a in st.attrs if id(a) not in vetoed]
+    for c in cands:
+        if c.rule or c.prob < model.add_threshold or c.cue is None:
+            continue
+        m = c.mention
+        if any(a.speaker_start <= m.idx < a.speaker_end or a.content_start <= m.idx < a.content_end
+               for a in st.attrs):
+            continue
+        speech = _is_cue(c.cue, DEFAULT_CUES)
+        content, direct = _learned_content(c, st, speech)
+        if not content:
+            continue
+        spk = _analyse_speaker(m, index, st.para, c.cue)
+        if spk.text.endswith(("'s", "’s")):
+            spk.text, spk.end = spk.text[:-2], spk.end - 2
+        if _quote_of(m.idx, st.quotes) is None:
+            _register(spk, index, st.para)
+        cue_span = (c.cue.idx, c.cue.idx + len(c.cue.text))
+        for span in content:
+            _emit(st, spk, c.cue.text, cue_span, span, direct)
 
 
 # ---------------------------------------------------------------------------
@@ -1410,16 +1696,18 @@ def _extract_paragraph(doc: "Doc", quotes: list[QuoteSpan], para: int, index: _A
 
 def extract_article(paragraphs: list[str], nlp: "Language | None" = None,
                     cues: Iterable[str] | None = None,
-                    belief_cues: Iterable[str] | None = None) -> list[list[Attribution]]:
+                    belief_cues: Iterable[str] | None = None,
+                    learned: bool = True) -> list[list[Attribution]]:
     """Attributions per paragraph of one article (paragraph-relative offsets).
 
     `nlp` defaults to the cached `load_nlp()`; `cues` overrides DEFAULT_CUES (speech
     lemmas) and `belief_cues` overrides BELIEF_CUES (non-speech lemmas; pass () to only
-    extract speech).
+    extract speech); `learned=False` skips the learned classifier pass (rules only).
     """
     nlp = nlp or load_nlp()
     docs = list(nlp.pipe(paragraphs, batch_size=64))
-    return _extract_docs(docs, *_cue_sets(cues, belief_cues))
+    return _extract_docs(docs, *_cue_sets(cues, belief_cues),
+                         model=load_model() if learned else None)
 
 
 def _cue_sets(cues: Iterable[str] | None, belief_cues: Iterable[str] | None
@@ -1432,12 +1720,13 @@ def _cue_sets(cues: Iterable[str] | None, belief_cues: Iterable[str] | None
 
 def extract_articles(articles: Iterable[list[str]], nlp: "Language | None" = None,
                      cues: Iterable[str] | None = None, batch_size: int = 128,
-                     n_process: int = 1, belief_cues: Iterable[str] | None = None
-                     ) -> Iterator[list[list[Attribution]]]:
+                     n_process: int = 1, belief_cues: Iterable[str] | None = None,
+                     learned: bool = True) -> Iterator[list[list[Attribution]]]:
     """Like extract_article over many articles, streaming all paragraphs through one
     `nlp.pipe` (better batching; `n_process=2` uses both cores on large archives)."""
     nlp = nlp or load_nlp()
     cue_sets = _cue_sets(cues, belief_cues)
+    model = load_model() if learned else None
     articles = list(articles)
     flat = ((p, i) for i, paras in enumerate(articles) for p in paras)
     docs_iter = nlp.pipe(flat, as_tuples=True, batch_size=batch_size, n_process=n_process)
@@ -1445,24 +1734,27 @@ def extract_articles(articles: Iterable[list[str]], nlp: "Language | None" = Non
     current_id = 0
     for doc, art_id in docs_iter:
         while art_id != current_id:
-            yield _extract_docs(current, *cue_sets)
+            yield _extract_docs(current, *cue_sets, model=model)
             current, current_id = [], current_id + 1
         current.append(doc)
     while current_id < len(articles):
-        yield _extract_docs(current, *cue_sets)
+        yield _extract_docs(current, *cue_sets, model=model)
         current, current_id = [], current_id + 1
 
 
 def _extract_docs(docs: list["Doc"], cues: frozenset[str],
-                  beliefs: frozenset[str] = frozenset()) -> list[list[Attribution]]:
-    """Run the rules over one article's parsed paragraphs."""
+                  beliefs: frozenset[str] = frozenset(), model: "AttributionModel | None" = None,
+                  collect: list | None = None) -> list[list[Attribution]]:
+    """Run the rules (and, with `model`, the learned pass) over one article's parsed
+    paragraphs; `collect` receives (paragraph, candidate) pairs for training."""
     quotes = [find_quotes(d.text) for d in docs]
     index = _build_index(docs, quotes)
     out: list[list[Attribution]] = []
     previous: list[Attribution] = []
     labels = Counter(lab for lab in (transcript_label(d.text) for d in docs) if lab)
     for para, (doc, qs) in enumerate(zip(docs, quotes)):
-        attrs = _extract_paragraph(doc, qs, para, index, previous, cues, labels, beliefs)
+        attrs = _extract_paragraph(doc, qs, para, index, previous, cues, labels, beliefs,
+                                   model, collect)
         out.append(attrs)
         previous = attrs
     return out

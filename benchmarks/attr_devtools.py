@@ -2,7 +2,10 @@
 only the rules (seconds instead of minutes) and list misses.
 
 Usage:
-    python benchmarks/attr_devtools.py --split train [--fn out.txt] [--fp out.txt]
+    python benchmarks/attr_devtools.py --split train [--fn out.txt] [--fp out.txt] [--rules-only]
+    python benchmarks/attr_devtools.py --split dev --timing   # seconds per 1,000 paragraphs
+
+The learned pass (archive/data/attribution_model.json) runs unless --rules-only.
 
 The spaCy parses are cached under benchmarks/results/attr/<split>.spacy (git-ignored).
 Metrics are those of eval_attribution.py (same scoring code). Only train and dev.
@@ -19,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import eval_attribution as ev  # noqa: E402
 
-from archive.quotes import _cue_sets, _extract_docs, load_nlp  # noqa: E402
+from archive.quotes import _cue_sets, _extract_docs, load_model, load_nlp  # noqa: E402
 
 CACHE = Path(__file__).resolve().parent / "results" / "attr"
 
@@ -45,17 +48,18 @@ def parsed(split: str, nlp) -> tuple[list, list]:
     return files, out
 
 
-def run(split: str, fn_path: str | None, fp_path: str | None) -> dict:
+def run(split: str, fn_path: str | None, fp_path: str | None, learned: bool = True) -> dict:
     nlp = load_nlp()
     files, docs = parsed(split, nlp)
     cue_sets = _cue_sets(None, None)
+    model = load_model() if learned else None
     t = ev.Totals()
     fns, fps = [], []
     start = time.perf_counter()
     for (txt, ann), article in zip(files, docs):
         text = txt.read_text(encoding="utf-8")
         paras = ev.paragraphs_with_offsets(text)
-        attrs = _extract_docs(article, *cue_sets)
+        attrs = _extract_docs(article, *cue_sets, model=model)
         golds = ev.parse_ann(ann)
         preds = ev.to_preds(paras, attrs)
         ev.score_article(text, golds, preds, t)
@@ -102,13 +106,49 @@ def run(split: str, fn_path: str | None, fp_path: str | None) -> dict:
     return res
 
 
+def timing(split: str, n: int = 1000, repeats: int = 3) -> None:
+    """Extraction seconds per 1,000 paragraphs: spaCy parse of the first `n` paragraphs,
+    then rules only and rules + learned pass on those parses (best of `repeats`)."""
+    nlp = load_nlp()
+    files, _ = parsed(split, nlp)
+    articles, total = [], 0
+    for txt, _ in files:
+        paras = [p for p, _ in ev.paragraphs_with_offsets(txt.read_text(encoding="utf-8"))]
+        articles.append(paras[: n - total])
+        total += len(articles[-1])
+        if total >= n:
+            break
+    start = time.perf_counter()
+    docs = [list(nlp.pipe(a, batch_size=64)) for a in articles]
+    parse = time.perf_counter() - start
+    cue_sets = _cue_sets(None, None)
+    model = load_model()
+    best = {}
+    for name, m in (("rules", None), ("learned", model), ("rules", None), ("learned", model)) * repeats:
+        start = time.perf_counter()
+        for d in docs:
+            _extract_docs(d, *cue_sets, model=m)
+        best[name] = min(best.get(name, 1e9), time.perf_counter() - start)
+    per = 1000 / total
+    before, after = parse + best["rules"], parse + best["learned"]
+    print(f"{total} {split} paragraphs, seconds per 1,000: spaCy parse {parse * per:.2f}, "
+          f"rules {best['rules'] * per:.2f}, rules + learned {best['learned'] * per:.2f}")
+    print(f"extraction (parse + attribution) before {before * per:.2f}s, after {after * per:.2f}s, "
+          f"ratio {after / before:.3f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default="train", choices=["train", "dev"])
     ap.add_argument("--fn", default=None)
     ap.add_argument("--fp", default=None)
+    ap.add_argument("--rules-only", action="store_true", help="skip the learned pass")
+    ap.add_argument("--timing", action="store_true", help="seconds per 1,000 paragraphs")
     args = ap.parse_args()
-    res = run(args.split, args.fn, args.fp)
+    if args.timing:
+        timing(args.split)
+        return
+    res = run(args.split, args.fn, args.fp, learned=not args.rules_only)
     for k in ("source_strict", "source_named", "content"):
         m = res[k]
         print(f"{k:<15} P {m['p']:.3f} R {m['r']:.3f} F1 {m['f1']:.3f}  ({m['tp']}/{m['pred']}/{m['gold']})")
