@@ -111,3 +111,32 @@ def test_clusters_follow_incremental_removal(seed_index, seed_config, embedder, 
     s = Searcher(config, embedder=embedder)
     assert all(h.also_in == [] for h in s.search("what did Lavrov say", k=5))
     s.close()
+
+
+class _Aliases:
+    """A backend that only knows people's aliases (what people_for reads)."""
+
+    def __init__(self, aliases: dict[str, str]) -> None:
+        self._aliases = aliases
+
+    def aliases(self) -> dict[str, str]:
+        return self._aliases
+
+
+def test_full_names_do_not_resolve_to_other_people_or_bare_names():
+    from archive.ranking import people_for
+
+    backend = _Aliases({
+        "Kelly Holmes": "Kelly Holmes", "Holmes": "Kelly Holmes", "Brad Holm": "Brad Holm",
+        "Iran": "Iran", "Joan": "Joan", "Chuck Jordan": "Chuck Jordan",
+        "John G. Roberts Jr.": "John G. Roberts Jr.", "John Robertson": "John Robertson",
+        "Sergei Lavrov": "Sergei Lavrov", "Lavrov": "Sergei Lavrov",
+        "Sergei Ryabkov": "Sergei Ryabkov", "Riabco": "Sergei Ryabkov"})
+    assert people_for("what did Brad Holm say", None, backend)[0] == ["Brad Holm"]
+    assert people_for("what did Chuck Jordan say", None, backend)[0] == ["Chuck Jordan"]
+    assert people_for("what did John G. Roberts Jr. say", None, backend)[0] == [
+        "John G. Roberts Jr."]
+    # the generous matching is kept where it is needed: misspelt or bare names
+    assert people_for("what did Sergei Lavrof say", None, backend)[0] == ["Sergei Lavrov"]
+    assert "Sergei Ryabkov" in people_for("what did Riabkov say", None, backend)[0]
+    assert "Kelly Holmes" in people_for("what did Holmes say", None, backend)[0]
