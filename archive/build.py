@@ -70,6 +70,21 @@ def collect(paths: Iterable[str | Path], report: BuildReport) -> dict[str, Artic
     return articles
 
 
+def with_uploads(paths: Sequence[str | Path], config: Config) -> list[str | Path]:
+    """`paths` plus the index's own uploads folder: articles added through the page live
+    there, and a mirror build (`archive build seeds`) must not drop them. To remove an
+    upload, delete its file under <index>/uploads/ and build again."""
+    from .generations import UPLOADS
+
+    uploads = Path(config.index_dir) / UPLOADS
+    if not uploads.is_dir():
+        return list(paths)
+    given = {Path(p).resolve() for p in paths}
+    if any(uploads.resolve() == g or uploads.resolve().is_relative_to(g) for g in given):
+        return list(paths)
+    return [*paths, uploads]
+
+
 def prepare(item) -> tuple[Article | None, str | None]:  # noqa: ANN001 - RawArticle | Skipped
     """One read item cleaned into an Article, or (None, why it is skipped). Shared by the
     local build and the distributed one (archive/distributed.py), so both skip alike."""
@@ -105,7 +120,7 @@ def build(paths: Sequence[str | Path], config: Config, *, full: bool = False,
     index_dir = IndexDir(config.index_dir)
     report = BuildReport(index=str(index_dir.path))
     with index_dir.lock():
-        wanted = collect(paths, report)
+        wanted = collect(with_uploads(paths, config) if mirror else paths, report)
         if not wanted:
             # Nothing readable (a mistyped path, a folder of unsupported files): leave the
             # index as it is rather than publish an empty one over it. articles=0 tells

@@ -166,7 +166,9 @@ def build_distributed(paths: Sequence[str | Path], config: Config, *,
     index_dir = IndexDir(config.index_dir)
     with index_dir.lock():
         files = []
-        for item in iter_files(paths):
+        from .build import with_uploads
+
+        for item in iter_files(with_uploads(paths, config) if mirror else paths):
             if isinstance(item, Skipped):
                 report.skipped.append({"path": item.path, "reason": item.reason})
             else:

@@ -4,6 +4,8 @@ Layout of an index folder:
     index/CURRENT            name of the generation readers use (replaced atomically)
     index/gen-<time>-<pid>/  archive.db (SQLite) + vectors.faiss (FAISS), immutable once published
     index/build.lock         held (flock) by the one build allowed at a time
+    index/uploads/<stamp>/   articles added through the page; part of the archive: every
+                             build keeps them (see build.with_uploads)
 A reader that opened a generation keeps answering from it even while a new one is published;
 a killed build leaves a half-written folder that is never pointed at, and is cleaned up later.
 """
@@ -23,6 +25,7 @@ POINTER = "CURRENT"
 DB_NAME = "archive.db"
 VECTORS_NAME = "vectors.faiss"
 KEEP_GENERATIONS = 2
+UPLOADS = "uploads"
 FAULT_ENV = "ARCHIVE_FAULT_INJECT"
 
 

@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from .generations import UPLOADS
 from .store import STOPWORDS
 
 # Characters Markdown or Streamlit's Markdown extensions give a meaning to. `&`, `<`, `>`,
@@ -185,7 +186,7 @@ def also_html(also_in: Sequence[dict]) -> str:
 
 
 # -- uploads ------------------------------------------------------------------------------
-UPLOAD_FOLDER = "uploads"
+UPLOAD_FOLDER = UPLOADS
 
 
 def safe_filename(name: str, fallback: str = "upload") -> str:

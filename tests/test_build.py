@@ -207,6 +207,27 @@ def test_deleted_file_leaves_the_index(index_copy, seeds_copy, embedder, seed_in
     assert IndexDir(index_copy.index_dir).current() in gens and len(gens) <= 2
 
 
+def test_page_uploads_survive_a_mirror_build(index_copy, seeds_copy, embedder, seed_index):
+    """Articles added through the page live under <index>/uploads/: `archive build seeds`
+    (a mirror build) keeps them; deleting the upload's file and building again drops it."""
+    from archive import ui
+
+    report, _ = ui.add_uploads([("ferry.txt", NEW_ARTICLE.encode())], index_copy,
+                               embedder=embedder, stamp="s1")
+    assert report.added_articles == 1 and report.articles == 6
+    again = build([seeds_copy], index_copy, embedder=embedder)
+    assert again.unchanged and again.articles == 6
+    assert sum(r["title"] == "Harbour council approves new ferry timetable"
+               for r in passage_rows(index_copy)) == 3
+    # naming the uploads folder itself changes nothing either
+    named = build([seeds_copy, Path(index_copy.index_dir) / "uploads"], index_copy,
+                  embedder=embedder)
+    assert named.unchanged and named.articles == 6
+    (Path(index_copy.index_dir) / "uploads" / "s1" / "ferry.txt").unlink()
+    gone = build([seeds_copy], index_copy, embedder=embedder)
+    assert gone.removed_articles == 1 and gone.articles == 5
+
+
 def test_full_rebuild_reembeds_everything(full_rebuild, seed_index):
     config, report = full_rebuild
     assert report.passages == seed_index.passages
