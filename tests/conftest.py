@@ -65,3 +65,18 @@ def seeds_copy(tmp_path):
     dst = tmp_path / "seeds"
     shutil.copytree(SEEDS, dst)
     return dst
+
+
+@pytest.fixture(scope="session")
+def ray_local():
+    """One local Ray (2 worker CPUs + 1 for the tasks feeding them) for the whole session:
+    the distributed-build tests join it instead of starting their own."""
+    ray = pytest.importorskip("ray", reason="the distributed build needs ray[data]")
+    pytest.importorskip("pymilvus", reason="the distributed build needs pymilvus[milvus-lite]")
+    from archive.ray_embed import OFFLINE_ENV
+
+    if not ray.is_initialized():
+        ray.init(num_cpus=3, include_dashboard=False, log_to_driver=False,
+                 configure_logging=False, runtime_env={"env_vars": dict(OFFLINE_ENV)})
+    yield
+    ray.shutdown()

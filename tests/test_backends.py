@@ -18,6 +18,8 @@ from archive.store import Filters
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 BACKENDS = ["local", "milvus"]
+# the contract also runs on an archive made by the distributed build (Ray → Milvus Lite)
+KINDS = BACKENDS + ["milvus-ray"]
 JSON_FIELDS = {"rank", "score", "text", "title", "outlet", "date", "path", "article_id",
                "position", "passage_id", "section", "url", "speaker", "quote", "cue",
                "quote_start", "quote_end", "also_in"}
@@ -31,20 +33,32 @@ HOSTILE = ["", "   \n\t ", "NEAR(Lavrov Sherman, 2)", "AND OR NOT", '"Lavrov', "
 def config_for(kind: str, root: Path):
     from archive.config import load_config
 
-    if kind == "milvus":
+    if kind in ("milvus", "milvus-ray"):
         pytest.importorskip("pymilvus", reason="the Milvus backend needs pymilvus[milvus-lite]")
         return load_config(index=str(root / "index"), backend="milvus",
                            milvus_uri=str(root / "milvus.db"))
     return load_config(index=str(root / "index"))
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def built(request, tmp_path_factory, embedder):
-    """(kind, Searcher, BuildReport) over the seeds, one build per backend."""
+def builder(kind: str, request):
+    """The build function for `kind`: the local pipeline (mirrored into Milvus for "milvus")
+    or the distributed build on the session's local Ray."""
+    if kind == "milvus-ray":
+        request.getfixturevalue("ray_local")
+        from archive.distributed import build_distributed
+
+        return lambda paths, config, embedder: build_distributed(
+            paths, config, workers=2, embedder=embedder)
     from archive.build import build
 
+    return lambda paths, config, embedder: build(paths, config, embedder=embedder)
+
+
+@pytest.fixture(scope="module", params=KINDS)
+def built(request, tmp_path_factory, embedder):
+    """(kind, Searcher, BuildReport) over the seeds, one build per backend."""
     config = config_for(request.param, tmp_path_factory.mktemp(f"contract-{request.param}"))
-    report = build([SEEDS], config, embedder=embedder)
+    report = builder(request.param, request)([SEEDS], config, embedder)
     searcher = Searcher(config, embedder=embedder)
     yield request.param, searcher, report
     searcher.close()
@@ -58,7 +72,7 @@ def test_build_report(built):
     assert counts["articles"] == 5 and counts["passages"] == report.passages
     assert counts["attributions"] == report.attributions and counts["people"] == report.people
     assert searcher.manifest()["model"] == searcher.embedder.name
-    assert getattr(searcher.backend, "kind", "local") == kind
+    assert getattr(searcher.backend, "kind", "local") == kind.removesuffix("-ray")
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -152,7 +166,7 @@ def test_milvus_group_by_returns_one_passage_per_cluster(built, mode):
     ungrouped candidates do, and the folded hits equal the Python folding of the ungrouped
     list (the local backend's way)."""
     kind, searcher, _ = built
-    if kind != "milvus":
+    if kind == "local":
         pytest.skip("group-by is the Milvus backend's")
     backend = searcher.backend
     query = "need to explain how unacceptable such demands are"
@@ -243,9 +257,12 @@ def test_backends_answer_alike(tmp_path_factory, embedder, request):
             s.close()
 
 
-@pytest.mark.parametrize("kind", BACKENDS)
-def test_incremental_add_and_delete(kind, tmp_path, embedder):
-    from archive.build import build
+@pytest.mark.parametrize("kind", KINDS)
+def test_incremental_add_and_delete(kind, tmp_path, embedder, request):
+    run = builder(kind, request)
+
+    def build(paths, config, embedder):  # noqa: ANN001, ANN202 - the kind's build
+        return run(paths, config, embedder)
 
     config = config_for(kind, tmp_path)
     corpus = tmp_path / "corpus"

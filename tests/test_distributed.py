@@ -4,7 +4,7 @@ the same articles, passages, attributions, people, vectors (cosine >= 0.9999), r
 near-duplicate clusters. Incremental builds embed only new articles; a build that fails
 halfway leaves the committed archive answering as before, and the next build converges.
 
-One local Ray (2 workers) is started for the module; the model loads once per worker per
+One local Ray (2 workers) is started for the session (conftest.ray_local); the model loads once per worker per
 build, which is the cost of these tests.
 """
 from __future__ import annotations
@@ -21,18 +21,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 QUERIES = ("what did Lavrov say", "NATO expansion to the east", "written answer",
            "how many Russian troops are at the border", "what did Wendy Sherman say")
-
-
-@pytest.fixture(scope="module")
-def ray_local():
-    ray = pytest.importorskip("ray", reason="the distributed build needs ray[data]")
-    pytest.importorskip("pymilvus", reason="the distributed build needs pymilvus[milvus-lite]")
-    from archive.ray_embed import OFFLINE_ENV
-
-    ray.init(num_cpus=3, include_dashboard=False, log_to_driver=False,
-             configure_logging=False, runtime_env={"env_vars": dict(OFFLINE_ENV)})
-    yield
-    ray.shutdown()
 
 
 def milvus_config(root: Path):
@@ -145,7 +133,7 @@ def test_near_duplicate_clusters_match_the_local_build(distributed, searcher):
     assert hits[0].also_in and "unacceptable such demands" in hits[0].text
 
 
-def test_incremental_builds_add_remove_and_converge(ray_local, tmp_path, embedder):
+def test_incremental_builds_add_remove_and_converge(ray_local, tmp_path, embedder, seed_index):
     from archive import distributed
     from archive.distributed import build_distributed
 
@@ -162,6 +150,9 @@ def test_incremental_builds_add_remove_and_converge(ray_local, tmp_path, embedde
     second = build_distributed([corpus], config, workers=2, embedder=embedder)
     assert (second.articles, second.added_articles, second.removed_articles) == (5, 2, 0)
     assert 0 < second.embedded_passages < second.passages  # only the two new articles
+    # built in two steps, the archive is the one a local build of all five makes
+    for field in ("passages", "attributions", "people"):
+        assert getattr(second, field) == getattr(seed_index, field), field
     again = build_distributed([corpus], config, workers=2, embedder=embedder)
     assert again.unchanged and again.embedded_passages == 0
 
