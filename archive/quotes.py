@@ -27,7 +27,13 @@ dependency parse:
    that-clause ("Trump's assertion that ..."), "As X reported, ..." and inserted cues
    ("It was impossible, Gabuyev said, so ...");
 7. each attribution carries `speaker_type` ("person", "organization", "place", "group"
-   or None, from spaCy's PERSON / ORG / GPE / NORP labels; read it with speaker_type()).
+   or None, from spaCy's PERSON / ORG / GPE / NORP labels; read it with speaker_type());
+8. a learned pass (logistic regression trained on PolNeAR train by
+   benchmarks/train_attribution.py, shipped as archive/data/attribution_model.json)
+   scores every noun-phrase head as a possible source of the word it attaches to: it
+   adds the long tail the rules skip ("Sanders made it clear that ...", "Breitbart
+   reported the meeting") and vetoes rule attributions it finds very unlikely. Pass
+   `learned=False` for the rules alone.
 
 Offsets are character offsets into each paragraph string.
 """
@@ -1556,15 +1562,26 @@ def _candidate_features(m: "Token", cue: "Token | None", top: "Token", path: str
           "ord=" + ("b" if m.i < cue.i else "a"), "dist=" + _bucket(abs(m.i - cue.i)),
           f"named|lex={int(named)}|{lex}", f"mq|lex={int(in_q)}|{lex}", f"sq|lex={int(sent_q)}|{lex}"]
     if rule:
-        f.append("rule|lex=" + lex)
+        f += ["rule|lex=" + lex, "rule|pl=" + path + "|" + cl]
+    f.append(f"named|pl={int(named)}|{path}|{cl}")
+    left = m.left_edge.i
+    f.append("mprev=" + (m.doc[left - 1].lower_ if left > sent.start else "<s>"))
+    cinc = any(a.content_start <= cue.idx < a.content_end for a in st.attrs if a not in rule)
+    f.append(f"cinc={int(cinc)}")
     comps = []
     for c in cue.children:
         if c is top or c.is_punct:
             continue
         if c.dep_ == "neg":
             f.append("neg")
+        if c.dep_ in ("mark", "aux") and c.i < cue.i:
+            f.append(c.dep_ + "=" + c.lower_)
         if c.dep_ == "prep":
             f += ["prep=" + c.lower_, "l|prep=" + cl + "|" + c.lower_]
+            pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            if pobj is not None:  # "launched into a lament", "railed against"
+                pl = _lemma(pobj)
+                f += ["pobjl=" + c.lower_ + "|" + pl, "pobjlex=" + _lexicon(pl, pobj)]
         elif c.dep_ in ("ccomp", "xcomp", "dobj", "acomp", "attr", "oprd", "dative", "advcl",
                         "agent", "parataxis", "acl", "relcl"):
             comps.append(c.dep_)
@@ -1574,8 +1591,13 @@ def _candidate_features(m: "Token", cue: "Token | None", top: "Token", path: str
             if c.dep_ in ("ccomp", "acl", "relcl") and any(g.dep_ == "mark" and g.lower_ == "that"
                                                            for g in c.children):
                 f += ["that", "l|that=" + cl]
+        if c.dep_ in ("xcomp", "advcl", "ccomp", "conj", "dobj"):
+            clex = _lexicon(_lemma(c), c)
+            if clex not in ("other", "noun"):  # "seemed to recognize", "spent ... railing"
+                f += ["chlex=" + c.dep_ + "|" + clex, f"named|chlex={int(named)}|{clex}"]
     if not comps:
         f += ["nocomp", "lex|nocomp=" + lex]
+    f.append("sig=" + path + "|" + cl + "|" + ",".join(sorted(set(comps))))
     if cue.head is not cue:
         f += ["hl=" + _lemma(cue.head), "cdep|hl=" + cue.dep_ + "|" + _lemma(cue.head),
               "hlex=" + _lexicon(_lemma(cue.head), cue.head)]

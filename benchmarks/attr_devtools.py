@@ -152,7 +152,7 @@ def main() -> None:
     for k in ("source_strict", "source_named", "content"):
         m = res[k]
         print(f"{k:<15} P {m['p']:.3f} R {m['r']:.3f} F1 {m['f1']:.3f}  ({m['tp']}/{m['pred']}/{m['gold']})")
-    print(f"speaker_match {res['speaker_match']:.3f}  rules {res['seconds']}s")
+    print(f"speaker_match {res['speaker_match']:.3f}  extraction {res['seconds']}s")
 
 
 if __name__ == "__main__":

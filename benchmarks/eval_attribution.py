@@ -1,7 +1,9 @@
 """Evaluate archive.quotes.extract_article on PolNeAR (brat standoff attributions).
 
 Usage:
-    python benchmarks/eval_attribution.py --split dev [--limit N] [--json out.json]
+    python benchmarks/eval_attribution.py --split dev [--limit N] [--json out.json] [--rules-only]
+
+--rules-only skips the learned classifier pass of archive.quotes (the rules alone).
 
 Only the train and dev splits are allowed: test is held out.
 
@@ -320,7 +322,7 @@ def article_files(split: str) -> list[tuple[Path, Path]]:
             if (root / "text" / f"{n}.txt").exists()]
 
 
-def evaluate(split: str, limit: int | None = None) -> dict:
+def evaluate(split: str, limit: int | None = None, learned: bool = True) -> dict:
     """Run extraction over a split and return the metrics dictionary."""
     if split == "test":
         raise SystemExit("The test split is held out: evaluate on train or dev.")
@@ -331,7 +333,7 @@ def evaluate(split: str, limit: int | None = None) -> dict:
         text = txt.read_text(encoding="utf-8")
         paras = paragraphs_with_offsets(text)
         start = time.perf_counter()
-        attrs = extract_article([p for p, _ in paras], nlp=nlp)
+        attrs = extract_article([p for p, _ in paras], nlp=nlp, learned=learned)
         t.seconds += time.perf_counter() - start
         t.paragraphs += len(paras)
         golds = parse_ann(ann)
@@ -373,8 +375,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--split", default="dev", choices=["train", "dev"])
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--json", dest="json_path", default=None)
+    ap.add_argument("--rules-only", action="store_true", help="skip the learned classifier pass")
     args = ap.parse_args(argv)
-    res = evaluate(args.split, args.limit)
+    res = evaluate(args.split, args.limit, learned=not args.rules_only)
     print_table(res)
     if args.json_path:
         Path(args.json_path).write_text(json.dumps(res, indent=2), encoding="utf-8")

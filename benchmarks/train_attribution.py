@@ -136,9 +136,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default=str(MODEL_PATH))
     ap.add_argument("--min-count", type=int, default=3)
-    ap.add_argument("--C", type=float, nargs="+", default=[0.1, 0.3, 1.0])
-    ap.add_argument("--add", type=float, nargs="+", default=[0.4, 0.5, 0.6, 0.7, 0.8])
-    ap.add_argument("--veto", type=float, nargs="+", default=[0.0, 0.02, 0.05, 0.1, 0.15])
+    ap.add_argument("--C", type=float, nargs="+", default=[0.2])
+    ap.add_argument("--add", type=float, nargs="+", default=[0.4, 0.45, 0.5])
+    ap.add_argument("--veto", type=float, nargs="+", default=[0.2, 0.25, 0.3, 0.35, 0.4])
+    ap.add_argument("--prune", type=float, default=0.01,
+                    help="drop weights smaller than this in absolute value (file size)")
     args = ap.parse_args()
     from sklearn.metrics import average_precision_score, roc_auc_score
 
@@ -172,11 +174,11 @@ def main() -> None:
     print(f"chosen: C={best_c} add={add} veto={veto}: {short(results[(add, veto)])}")
     clf = fit(X, y, best_c)
     names = sorted(vocab, key=vocab.get)
-    weights = {f: round(float(w), 4) for f, w in zip(names, clf.coef_[0]) if abs(w) >= 1e-4}
+    weights = {f: round(float(w), 4) for f, w in zip(names, clf.coef_[0]) if abs(w) >= args.prune}
     model = AttributionModel(weights, round(float(clf.intercept_[0]), 4), add, veto, meta={
         "trained_on": "PolNeAR v1.0.0 train (first annotator per article)",
         "script": "benchmarks/train_attribution.py",
-        "C": best_c, "min_count": args.min_count, "candidates": len(rows),
+        "C": best_c, "min_count": args.min_count, "prune": args.prune, "candidates": len(rows),
         "positives": int(y.sum()), "cv_average_precision": round(best_ap, 4),
         "cv_train_metrics": results[(add, veto)],
     })

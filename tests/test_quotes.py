@@ -399,3 +399,70 @@ def test_speaker_type_person_vs_organisation_and_place(nlp):
     assert types[2] == "person"
     assert types[3] == "group"
     assert types[4] is None
+
+
+# ---------------------------------------------------------------------------
+# Learned classifier pass (archive/data/attribution_model.json)
+# ---------------------------------------------------------------------------
+
+
+def test_shipped_model_loads_and_is_deterministic():
+    from archive.quotes import MODEL_PATH, AttributionModel, load_model
+
+    model = load_model()
+    assert model is not None and MODEL_PATH.exists()
+    assert 0.0 < model.veto_threshold < model.add_threshold < 1.0
+    assert len(model.weights) > 1000
+    again = AttributionModel.load(MODEL_PATH)
+    assert again.weights == model.weights and again.bias == model.bias
+    feats = ["p=nsubj", "l=say", "lex=speech", "ch=ccomp", "that", "named=1", "unseen-feature"]
+    assert model.prob(feats) == again.prob(list(reversed(feats)))
+    # a named subject of "said" with a that-clause is a source; a date is not
+    assert model.prob(feats) > 0.9
+    assert model.prob(["p=nsubj", "ent=DATE", "mq=1", "inc=1"]) < model.prob(feats)
+
+
+def test_learned_pass_is_deterministic(nlp):
+    paras = ["Sanders made it clear that he would not endorse the deal.",
+             "The Clinton campaign declined to comment on the donations."]
+    first = extract_article(paras, nlp=nlp)
+    second = extract_article(paras, nlp=nlp)
+    assert first == second
+    _check_offsets(paras, first)
+
+
+def test_learned_pass_adds_made_it_clear(nlp):
+    text = "Sanders made it clear that he would not endorse the deal."
+    rules = extract_article([text], nlp=nlp, learned=False)[0]
+    assert not any(a.speaker_text == "Sanders" for a in rules)
+    attrs = _one(nlp, text)
+    found = [a for a in attrs if a.speaker_text == "Sanders"]
+    assert found and found[0].cue == "made"
+    assert "he would not endorse the deal" in found[0].content
+    assert not found[0].direct
+
+
+def test_learned_pass_adds_stance_without_clause(nlp):
+    text = "Senator Elizabeth Warren has made no secret of her opposition to the trade agreement."
+    assert extract_article([text], nlp=nlp, learned=False)[0] == []
+    attrs = _one(nlp, text)
+    assert attrs and attrs[0].speaker == "Elizabeth Warren"
+    assert attrs[0].speaker_type == "person"
+    assert "opposition to the trade agreement" in attrs[0].content
+
+
+def test_learned_pass_leaves_plain_events_alone(nlp):
+    for text in ["Cruz drew one of his smaller crowds of the month in Osceola.",
+                 "Obama departs the UK for Germany today.",
+                 "The governor took a hard line on immigration at the rally."]:
+        assert _one(nlp, text) == [], text
+
+
+def test_learned_pass_keeps_rule_speech_and_resolves_pronouns(nlp):
+    paras = ["Senator Elizabeth Warren spoke to reporters in Boston on Monday.",
+             "She said the bill would hurt workers and called it a giveaway to banks."]
+    result = extract_article(paras, nlp=nlp)
+    _check_offsets(paras, result)
+    said = [a for a in result[1] if a.cue == "said"]
+    assert said and said[0].speaker == "Elizabeth Warren"
+    assert said[0].content.startswith("the bill would hurt workers")
