@@ -1687,7 +1687,10 @@ def _learned_pass(st: _ParaState, index: _ArticleIndex, model: "AttributionModel
         return
     for c in cands:
         c.prob = model.score(c, st)
-    vetoed = {id(a) for c in cands if c.rule and c.prob < model.veto_threshold for a in c.rule}
+    # nested attributions inside quotations ("“... Kerry said that ...,” Pence said") are
+    # kept: PolNeAR cannot annotate them (one attribution per token), the archive wants them
+    vetoed = {id(a) for c in cands if c.rule and c.prob < model.veto_threshold for a in c.rule
+              if a.cue_start < 0 or _quote_of(a.cue_start, st.quotes) is None}
     if vetoed:
         st.attrs = [a for a in st.attrs if id(a) not in vetoed]
     for c in cands:
@@ -1699,8 +1702,10 @@ def _learned_pass(st: _ParaState, index: _ArticleIndex, model: "AttributionModel
             continue
         speech = _is_cue(c.cue, DEFAULT_CUES)
         content, direct = _learned_content(c, st, speech)
-        if not content:
-            continue
+        if not content or any(a0 <= x < a1 for a0, a1 in content for a in st.attrs
+                              for x in (a.speaker_start, a.cue_start) if x >= 0) or any(
+                a0 < a.content_end and a.content_start < a1 for a0, a1 in content for a in st.attrs):
+            continue  # one attribution per token: no other's source, cue or content inside
         spk = _analyse_speaker(m, index, st.para, c.cue)
         if spk.text.endswith(("'s", "’s")):
             spk.text, spk.end = spk.text[:-2], spk.end - 2
@@ -1719,17 +1724,26 @@ def _learned_pass(st: _ParaState, index: _ArticleIndex, model: "AttributionModel
 def extract_article(paragraphs: list[str], nlp: "Language | None" = None,
                     cues: Iterable[str] | None = None,
                     belief_cues: Iterable[str] | None = None,
-                    learned: bool = True) -> list[list[Attribution]]:
+                    learned: bool | None = None) -> list[list[Attribution]]:
     """Attributions per paragraph of one article (paragraph-relative offsets).
 
     `nlp` defaults to the cached `load_nlp()`; `cues` overrides DEFAULT_CUES (speech
     lemmas) and `belief_cues` overrides BELIEF_CUES (non-speech lemmas; pass () to only
-    extract speech); `learned=False` skips the learned classifier pass (rules only).
+    extract speech). `learned` runs the learned classifier pass (see module docstring);
+    by default it runs unless a custom cue list is given (then the lists decide alone).
     """
     nlp = nlp or load_nlp()
     docs = list(nlp.pipe(paragraphs, batch_size=64))
     return _extract_docs(docs, *_cue_sets(cues, belief_cues),
-                         model=load_model() if learned else None)
+                         model=_model_for(learned, cues, belief_cues))
+
+
+def _model_for(learned: bool | None, cues: Iterable[str] | None,
+               belief_cues: Iterable[str] | None) -> "AttributionModel | None":
+    """The learned model to use: on by default, off when custom cue lists are passed."""
+    if learned is None:
+        learned = cues is None and belief_cues is None
+    return load_model() if learned else None
 
 
 def _cue_sets(cues: Iterable[str] | None, belief_cues: Iterable[str] | None
@@ -1743,12 +1757,12 @@ def _cue_sets(cues: Iterable[str] | None, belief_cues: Iterable[str] | None
 def extract_articles(articles: Iterable[list[str]], nlp: "Language | None" = None,
                      cues: Iterable[str] | None = None, batch_size: int = 128,
                      n_process: int = 1, belief_cues: Iterable[str] | None = None,
-                     learned: bool = True) -> Iterator[list[list[Attribution]]]:
+                     learned: bool | None = None) -> Iterator[list[list[Attribution]]]:
     """Like extract_article over many articles, streaming all paragraphs through one
     `nlp.pipe` (better batching; `n_process=2` uses both cores on large archives)."""
     nlp = nlp or load_nlp()
     cue_sets = _cue_sets(cues, belief_cues)
-    model = load_model() if learned else None
+    model = _model_for(learned, cues, belief_cues)
     articles = list(articles)
     flat = ((p, i) for i, paras in enumerate(articles) for p in paras)
     docs_iter = nlp.pipe(flat, as_tuples=True, batch_size=batch_size, n_process=n_process)
