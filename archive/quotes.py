@@ -1687,10 +1687,17 @@ def _learned_pass(st: _ParaState, index: _ArticleIndex, model: "AttributionModel
         return
     for c in cands:
         c.prob = model.score(c, st)
-    # nested attributions inside quotations ("“... Kerry said that ...,” Pence said") are
-    # kept: PolNeAR cannot annotate them (one attribution per token), the archive wants them
+    # nested attributions, inside a quotation ("“... Kerry said that ...,” Pence said") or
+    # speech relayed by "according to" ("Sherman said ..., according to his department")
+    # are kept: PolNeAR cannot annotate them (one attribution per token), but they are
+    # the speaker's own words for the archive
+    def nested(a: Attribution) -> bool:
+        return a.cue_start >= 0 and (_quote_of(a.cue_start, st.quotes) is not None or any(
+            b.content_start <= a.cue_start < b.content_end and cue_lemma(b.cue) == "according to"
+            for b in st.attrs if b is not a) and is_speech_cue(a.cue))
+
     vetoed = {id(a) for c in cands if c.rule and c.prob < model.veto_threshold for a in c.rule
-              if a.cue_start < 0 or _quote_of(a.cue_start, st.quotes) is None}
+              if not nested(a)}
     if vetoed:
         st.attrs = [a for a in st.attrs if id(a) not in vetoed]
     for c in cands:

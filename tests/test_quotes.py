@@ -481,3 +481,11 @@ def test_learned_pass_keeps_rule_speech_and_resolves_pronouns(nlp):
     said = [a for a in result[1] if a.cue == "said"]
     assert said and said[0].speaker == "Elizabeth Warren"
     assert said[0].content.startswith("the bill would hurt workers")
+
+
+def test_learned_veto_keeps_speech_relayed_by_according_to(nlp):
+    text = ("Sherman said during the meeting, according to her department, that the alliance "
+            "would not change its policy on Ukraine.")
+    attrs = _one(nlp, text)
+    said = [a for a in attrs if a.cue == "said"]
+    assert said and said[0].speaker_text == "Sherman"
