@@ -175,25 +175,6 @@ def build_distributed(paths: Sequence[str | Path], config: Config, *,
                 files.append(str(item))
         client = mb.connect(uri)
         try:
-            state = mb.read_state(client)
-            old = state.get("manifest") or {}
-            if client.has_collection(mb.PASSAGES) and (
-                    full or state.get("schema", 1) != mb.SCHEMA
-                    or any(old.get(k) != want_manifest[k]
-                           for k in ("model", "dimension", "embedding_backend"))):
-                if not full and old and old.get("model") != want_manifest["model"]:
-                    raise IndexMismatch(f"the Milvus archive at '{uri}' was built with model "
-                                        f"{old.get('model')!r}: rebuild it with --full")
-                for name in (mb.PASSAGES, mb.ARTICLES, mb.ATTRIBUTIONS, mb.PEOPLE, mb.ALIASES,
-                             mb.MANIFEST):
-                    if client.has_collection(name):
-                        client.drop_collection(name)
-                state = {}
-            mb.create_collections(client, embedder.dimension, mb.is_lite(uri))
-            committed = state.get("committed")
-            build_id = int(committed or 0) + 1
-            for name in (mb.PASSAGES, mb.ARTICLES, mb.ATTRIBUTIONS):
-                client.delete(name, filter=f"build_id >= {build_id}")
             with ray_session(address, workers) as n_workers:
                 articles = ray.data.from_items(
                     [{"path": f} for f in files],
@@ -213,12 +194,35 @@ def build_distributed(paths: Sequence[str | Path], config: Config, *,
                 if not wanted:  # nothing readable: leave the archive as it is
                     report.seconds = round(time.perf_counter() - started, 3)
                     return report
+                state = mb.read_state(client)
+                old = state.get("manifest") or {}
+                if client.has_collection(mb.PASSAGES) and (
+                        state.get("schema", 1) != mb.SCHEMA
+                        or any(old.get(k) != want_manifest[k]
+                               for k in ("model", "dimension", "embedding_backend"))):
+                    # vectors of another model or dimension cannot share the collections
+                    if not full and old and old.get("model") != want_manifest["model"]:
+                        raise IndexMismatch(f"the Milvus archive at '{uri}' was built with "
+                                            f"model {old.get('model')!r}: rebuild it with "
+                                            "--full")
+                    for name in (mb.PASSAGES, mb.ARTICLES, mb.ATTRIBUTIONS, mb.PEOPLE,
+                                 mb.ALIASES, mb.MANIFEST):
+                        if client.has_collection(name):
+                            client.drop_collection(name)
+                    state = {}
+                mb.create_collections(client, embedder.dimension, mb.is_lite(uri))
+                committed = state.get("committed")
+                build_id = int(committed or 0) + 1
+                for name in (mb.PASSAGES, mb.ARTICLES, mb.ATTRIBUTIONS):
+                    client.delete(name, filter=f"build_id >= {build_id}")
                 have = {r["article_id"] for r in mb.scan(
                     client, mb.ARTICLES, f"build_id <= {int(committed or 0)}", ["article_id"])}
-                new = [a for a in wanted if a not in have]
+                # --full: every article is processed again into new rows; the old rows keep
+                # answering until the commit and are deleted after it (build_id < B)
+                new = list(wanted) if full else [a for a in wanted if a not in have]
                 removed = sorted(have - set(wanted)) if mirror else []
                 report.added_articles, report.removed_articles = len(new), len(removed)
-                if not new and not removed:
+                if not new and not removed and not full:
                     report.unchanged = True
                     fill(report, client, f"build_id <= {int(committed or 0)}")
                     report.generation = str(state.get("generation") or "")
@@ -226,7 +230,8 @@ def build_distributed(paths: Sequence[str | Path], config: Config, *,
                     return report
                 first = int(state.get("next_article", 0))
                 numbers = {aid: first + i for i, aid in enumerate(new)}
-                writer = Writer(client, build_id, progress, len(new))
+                writer = Writer(client, build_id, progress, len(new),
+                                scope=f"build_id == {build_id}" if full else None)
                 if new:
                     # a plain function before the actor stage is fused into it (a separate
                     # filter task would wait for a CPU the actors hold)
@@ -257,11 +262,14 @@ def build_distributed(paths: Sequence[str | Path], config: Config, *,
                                     "next_article": first + len(new),
                                     "manifest": {**want_manifest, "built_at": time.strftime(
                                         "%Y-%m-%dT%H:%M:%SZ", time.gmtime())}})
+            if full:
+                for name in (mb.ATTRIBUTIONS, mb.PASSAGES, mb.ARTICLES):
+                    client.delete(name, filter=f"build_id < {build_id}")
             for chunk in mb.chunks(removed, 1000):
                 client.delete(mb.ATTRIBUTIONS, filter=f"article_id in {mb.lits(chunk)}")
                 client.delete(mb.PASSAGES, filter=f"article_id in {mb.lits(chunk)}")
                 client.delete(mb.ARTICLES, filter=f"article_id in {mb.lits(chunk)}")
-            if config.attribution and removed:
+            if config.attribution and (removed or full):
                 writer.people()
             for name in (mb.ARTICLES, mb.PASSAGES, mb.ATTRIBUTIONS, mb.PEOPLE, mb.ALIASES):
                 client.flush(name)
@@ -291,10 +299,13 @@ class Writer:
     """The driver's side: writes what the workers send, in batches, with build_id = B."""
 
     def __init__(self, client, build_id: int, progress: Progress | None,  # noqa: ANN001
-                 total_articles: int) -> None:
+                 total_articles: int, scope: str | None = None) -> None:
         from . import milvus_backend as mb
 
         self.mb, self.client, self.build_id = mb, client, build_id
+        # the rows new passages may be near-duplicates of: everything visible plus this
+        # build's, or only this build's for --full (the old rows are about to go)
+        self.scope = scope or f"build_id <= {build_id}"
         self.aliases = {r["alias"]: r["name"] for r in mb.scan(client, mb.ALIASES,
                                                                 'alias != ""', ["alias", "name"])}
         self.links: list = []  # near-duplicate links touching new passages
@@ -356,7 +367,7 @@ class Writer:
         self.client.flush(mb.PASSAGES)
         res = self.client.search(
             mb.PASSAGES, data=vectors.tolist(), anns_field="dense", limit=NEIGHBOURS,
-            filter=f"build_id <= {self.build_id}", output_fields=["id"],
+            filter=self.scope, output_fields=["id"],
             search_params={"metric_type": "IP",
                            "params": {"nprobe": mb.SERVER_NPROBE, "radius": CANDIDATE_COSINE}})
         wanted = sorted({int(h["id"]) for hits in res for h in hits})

@@ -193,6 +193,22 @@ def test_incremental_builds_add_remove_and_converge(ray_local, tmp_path, embedde
         assert any("editors today" in t for t in texts)
         ids = searcher.backend.filtered_ids(__import__("archive.store").store.Filters())
         assert len(ids) == len(set(ids)) == third.passages
+        before = searcher.counts()
+        # nothing readable, even with --full: the archive is left as it is
+        nothing = build_distributed([tmp_path / "no-such-folder"], config, workers=2,
+                                    embedder=embedder, full=True)
+        assert nothing.articles == 0 and nothing.skipped
+        searcher.backend.refresh()
+        assert searcher.counts() == before
+        # --full re-processes everything into new rows; the old ones go after the commit
+        full = build_distributed([corpus], config, workers=2, embedder=embedder, full=True)
+        assert (full.articles, full.added_articles) == (5, 5)
+        assert full.embedded_passages == full.passages == third.passages
+        searcher.backend.refresh()
+        assert searcher.counts() == before
+        new_ids = searcher.backend.filtered_ids(__import__("archive.store").store.Filters())
+        assert not set(new_ids) & set(ids)
+        assert searcher.search("what did Lavrov say", k=1)[0].speaker == "Sergei Lavrov"
     finally:
         searcher.close()
 
