@@ -38,7 +38,7 @@ import numpy as np
 from .build import BuildReport, Progress, expected_manifest, prepare
 from .config import Config
 from .errors import BadRequest, IndexMismatch
-from .models import Article, Attribution, Paragraph
+from .models import Article, Paragraph
 
 STREAM_BASE = 1 << 40  # above any SQLite rowid a local build will reach
 SPAN = 1 << 16  # passage ids per article
@@ -196,25 +196,11 @@ def build_distributed(paths: Sequence[str | Path], config: Config, *,
                     return report
                 state = mb.read_state(client)
                 old = state.get("manifest") or {}
-                if client.has_collection(mb.PASSAGES) and (
-                        state.get("schema", 1) != mb.SCHEMA
-                        or any(old.get(k) != want_manifest[k]
-                               for k in ("model", "dimension", "embedding_backend"))):
-                    # vectors of another model or dimension cannot share the collections
-                    if not full and old and old.get("model") != want_manifest["model"]:
-                        raise IndexMismatch(f"the Milvus archive at '{uri}' was built with "
-                                            f"model {old.get('model')!r}: rebuild it with "
-                                            "--full")
-                    for name in (mb.PASSAGES, mb.ARTICLES, mb.ATTRIBUTIONS, mb.PEOPLE,
-                                 mb.ALIASES, mb.MANIFEST):
-                        if client.has_collection(name):
-                            client.drop_collection(name)
-                    state = {}
-                mb.create_collections(client, embedder.dimension, mb.is_lite(uri))
+                if not full and old and old.get("model") != want_manifest["model"]:
+                    raise IndexMismatch(f"the Milvus archive at '{uri}' was built with model "
+                                        f"{old.get('model')!r}: rebuild it with --full")
+                state, build_id = mb.begin_build(client, uri, state, want_manifest)
                 committed = state.get("committed")
-                build_id = int(committed or 0) + 1
-                for name in (mb.PASSAGES, mb.ARTICLES, mb.ATTRIBUTIONS):
-                    client.delete(name, filter=f"build_id >= {build_id}")
                 have = {r["article_id"] for r in mb.scan(
                     client, mb.ARTICLES, f"build_id <= {int(committed or 0)}", ["article_id"])}
                 # --full: every article is processed again into new rows; the old rows keep
@@ -285,14 +271,10 @@ def build_distributed(paths: Sequence[str | Path], config: Config, *,
 def fill(report: BuildReport, client, visible: str) -> None:  # noqa: ANN001
     from . import milvus_backend as mb
 
-    def count(name: str, expr: str) -> int:
-        rows = client.query(name, filter=expr, output_fields=["count(*)"])
-        return int(rows[0]["count(*)"]) if rows else 0
-
-    report.articles = count(mb.ARTICLES, visible)
-    report.passages = count(mb.PASSAGES, visible)
-    report.attributions = count(mb.ATTRIBUTIONS, visible)
-    report.people = count(mb.PEOPLE, 'name != ""')
+    report.articles = mb.count_rows(client, mb.ARTICLES, visible)
+    report.passages = mb.count_rows(client, mb.PASSAGES, visible)
+    report.attributions = mb.count_rows(client, mb.ATTRIBUTIONS, visible)
+    report.people = mb.count_rows(client, mb.PEOPLE, 'name != ""')
 
 
 class Writer:
@@ -321,30 +303,17 @@ class Writer:
         passages, attributions = [], []
         for n, pid in enumerate(ids):
             aid = str(batch["article_id"][n])
-            atts = [Attribution(**a) for a in json.loads(str(batch["atts"][n]))]
-            persons = list(dict.fromkeys(self.person(a.speaker) for a in atts
-                                         if a.speaker))[:mb.MAX_PERSONS]
+            atts = [{**a, "article_id": aid,
+                     "person": self.person(a["speaker"]) if a["speaker"] else None}
+                    for a in json.loads(str(batch["atts"][n]))]
             text = str(batch["text"][n])
-            passages.append({
-                "id": pid, "text": mb.clip(text, mb.MAX_TEXT),
-                "dense": np.asarray(batch["vector"][n], dtype=np.float32).tolist(),
-                "article_id": aid, "position": int(batch["position"][n]),
-                "section": mb.clip(str(batch["section"][n])) or None, "title": None,
-                "outlet": None, "date": None, "cluster": None, "fold": mb.fold_key(pid, None),
-                "persons": [mb.clip(p, 256) for p in persons],
-                "sig": mb.signature(aid, text), "build_id": self.build_id})
-            for k, a in enumerate(atts):
-                attributions.append({
-                    "key": pid * 1000 + k, "id": pid * 1000 + k, "passage_id": pid,
-                    "article_id": aid, "speaker": mb.clip(a.speaker),
-                    "speaker_text": mb.clip(a.speaker_text),
-                    "person": mb.clip(self.person(a.speaker)) if a.speaker else None,
-                    "role": mb.clip(a.role), "cue": mb.clip(a.cue),
-                    "content": mb.clip(a.content, mb.MAX_TEXT),
-                    "content_start": a.content_start, "content_end": a.content_end,
-                    "direct": int(a.direct), "speaker_type": mb.clip(a.speaker_type, 32),
-                    "build_id": self.build_id,
-                    mb.DUMMY: mb.DUMMY_VECTOR})
+            row = {"article_id": aid, "position": int(batch["position"][n]), "text": text,
+                   "section": str(batch["section"][n]) or None}
+            persons = dict.fromkeys(a["person"] for a in atts if a["person"])
+            passages.append(mb.passage_row(pid, row, batch["vector"][n], persons,
+                                           mb.signature(aid, text), self.build_id))
+            attributions.extend(mb.attribution_row(pid, k, a, self.build_id, pid * 1000 + k)
+                                for k, a in enumerate(atts))
             self.counts[aid] += 1
         self.client.upsert(mb.PASSAGES, passages)
         if attributions:
@@ -416,7 +385,7 @@ class Writer:
         """Upsert the passages matching `expr` with `change(row)` applied (whole rows: an
         upsert replaces the row; the BM25 field is recomputed by Milvus from the text)."""
         mb = self.mb
-        fields = [f for f in mb.PASSAGE_FIELDS + ["dense", "persons", "sig", "build_id", "fold"]]
+        fields = mb.PASSAGE_FIELDS + ["dense", "persons", "sig", "build_id", "fold"]
         batch = []
         for r in mb.scan(self.client, mb.PASSAGES, expr, fields):
             values = change(r)
@@ -471,8 +440,9 @@ class Writer:
 
         mb = self.mb
         visible = f"build_id <= {self.build_id}"
-        mentions = [(r["speaker"], r.get("role")) for r in mb.scan(
-            self.client, mb.ATTRIBUTIONS, f'speaker != "" and {visible}', ["speaker", "role"])]
+        named = list(mb.scan(self.client, mb.ATTRIBUTIONS, f'speaker != "" and {visible}',
+                             ["speaker", "role", "article_id", "speaker_type"]))
+        mentions = [(r["speaker"], r.get("role")) for r in named]
         aliases = group_names(mentions)
         changed = sorted({s for s, _ in mentions
                           if aliases.get(s, s) != self.aliases.get(s, s)})
@@ -498,37 +468,29 @@ class Writer:
             self.rewrite(f"id in {mb.lits(chunk)}", lambda r: {"persons": [
                 mb.clip(p, 256) for p in dict.fromkeys(persons.get(int(r["id"]), []))
             ][:mb.MAX_PERSONS]})
-        self.write_people(visible)
+        self.write_people(named)
 
-    def write_people(self, visible: str) -> None:
-        mb = self.mb
+    def write_people(self, rows: list[dict]) -> None:
+        """The people and aliases collections from every named attribution (`rows`: speaker,
+        role, article_id, speaker_type), as store.write_people derives its tables."""
+        from .people import speaker_types
+
         quotes: Counter = Counter()
         articles: dict[str, set] = {}
         names: dict[str, set] = {}
         roles: dict[str, set] = {}
         typed = []
-        for r in mb.scan(self.client, mb.ATTRIBUTIONS, f'person != "" and {visible}',
-                         ["person", "speaker", "role", "article_id", "speaker_type"]):
-            p = r["person"]
+        for r in rows:
+            p = self.person(r["speaker"])
             typed.append((r["speaker"], r.get("speaker_type")))
             quotes[p] += 1
             articles.setdefault(p, set()).add(r["article_id"])
             names.setdefault(p, set()).add(r["speaker"])
             if r.get("role"):
                 roles.setdefault(p, set()).add(r["role"])
-        from .people import speaker_types
-
         types = speaker_types(typed, self.aliases)
         people = [{"name": p, "aliases": sorted(names[p]), "roles": sorted(roles.get(p, ())),
                    "quotes": quotes[p], "articles": len(articles[p]), "type": types.get(p)}
                   for p in quotes]
-
-        class Catalogue:  # the two calls milvus_backend.write_people makes of a Store
-            def people(self) -> list[dict]:
-                return people
-
-            def aliases(self) -> dict[str, str]:
-                return {a: n for a, n in self_aliases.items() if n in quotes}
-
-        self_aliases = self.aliases
-        mb.write_people(self.client, Catalogue())
+        self.mb.write_people(self.client, people,
+                             {a: n for a, n in self.aliases.items() if n in quotes})

@@ -526,8 +526,7 @@ class MilvusBackend:
             expr = self.visible
         else:
             raise ValueError(f"unknown table {table}")
-        rows = self.client.query(table, filter=expr, output_fields=["count(*)"])
-        return int(rows[0]["count(*)"]) if rows else 0
+        return count_rows(self.client, table, expr)
 
     def close(self) -> None:
         try:
@@ -549,6 +548,32 @@ def write_state(client, state: dict) -> None:  # noqa: ANN001
 
 
 # -- writing: mirror a published local generation into Milvus ---------------------------------
+def begin_build(client, uri: str, state: dict, manifest: dict) -> tuple[dict, int]:  # noqa: ANN001
+    """Ready Milvus for a build writing vectors described by `manifest`: collections of
+    another schema, model, dimension or embedding backend are dropped (their vectors cannot
+    be mixed), the collections are created if missing, and rows of a build that died before
+    committing are deleted. Returns the state to build on and the new build's id."""
+    old = state.get("manifest") or {}
+    if client.has_collection(PASSAGES) and (
+            state.get("schema", 1) != SCHEMA
+            or any(old.get(k) != manifest.get(k)
+                   for k in ("model", "dimension", "embedding_backend"))):
+        for name in (PASSAGES, ARTICLES, ATTRIBUTIONS, PEOPLE, ALIASES, MANIFEST):
+            if client.has_collection(name):
+                client.drop_collection(name)
+        state = {}
+    create_collections(client, int(manifest["dimension"]), is_lite(uri))
+    build_id = int(state.get("committed") or 0) + 1
+    for name in (PASSAGES, ARTICLES, ATTRIBUTIONS):
+        client.delete(name, filter=f"build_id >= {build_id}")
+    return state, build_id
+
+
+def count_rows(client, collection: str, expr: str) -> int:  # noqa: ANN001
+    rows = client.query(collection, filter=expr, output_fields=["count(*)"])
+    return int(rows[0]["count(*)"]) if rows else 0
+
+
 def signature(*values: object) -> str:
     return hashlib.sha1(json.dumps(values, ensure_ascii=False, default=str).encode()
                         ).hexdigest()
@@ -608,23 +633,9 @@ def sync_generation(config, gen: Path, progress=None) -> dict[str, int]:  # noqa
         state = read_state(client)
         if state.get("generation") == gen.name and state.get("synced"):
             return {"upserted": 0, "deleted": 0}
-        dimension = int(manifest["dimension"])
-        old_manifest = state.get("manifest") or {}
-        if client.has_collection(PASSAGES) and (
-                state.get("schema", 1) != SCHEMA
-                or old_manifest.get("model") != manifest.get("model")
-                or old_manifest.get("dimension") != dimension
-                or old_manifest.get("embedding_backend") != manifest.get("embedding_backend")):
-            for name in (PASSAGES, ARTICLES, ATTRIBUTIONS, PEOPLE, ALIASES, MANIFEST):
-                if client.has_collection(name):
-                    client.drop_collection(name)
-            state = {}
-        create_collections(client, dimension, is_lite(uri))
+        # 1. (in begin_build) rows of a build that died before committing
+        state, build_id = begin_build(client, uri, state, manifest)
         committed = state.get("committed")
-        build_id = int(committed or 0) + 1
-        # 1. rows of a build that died before committing
-        for name in (PASSAGES, ARTICLES, ATTRIBUTIONS):
-            client.delete(name, filter=f"build_id >= {build_id}")
         # diff base: the last fully synced generation (a build that died after its commit
         # recorded the generation it started from as "base")
         base_name = state.get("generation") if state.get("synced") else state.get("base")
@@ -666,7 +677,7 @@ def sync_generation(config, gen: Path, progress=None) -> dict[str, int]:  # noqa
                 client.delete(PASSAGES, filter=f"id in {lits(chunk)}")
             for chunk in chunks(delete_a, 1000):
                 client.delete(ARTICLES, filter=f"article_id in {lits(chunk)}")
-            write_people(client, store)
+            write_people(client, store.people(), store.aliases())
         finally:
             store.close()
         for name in (ARTICLES, PASSAGES, ATTRIBUTIONS, PEOPLE, ALIASES):
@@ -715,30 +726,41 @@ def passage_rows(store, vectors, ids: Sequence[int], sigs: dict[int, str],  # no
         pid = int(r["id"])
         mine = atts.get(pid, [])
         persons = list(dict.fromkeys(a["person"] for a in mine if a["person"]))[:MAX_PERSONS]
-        passages.append({
-            "id": pid, "text": clip(r["text"], MAX_TEXT), "dense": vec[pid].tolist(),
-            "article_id": r["article_id"], "position": int(r["position"]),
-            "section": clip(r["section"]), "title": clip(r["title"]),
-            "outlet": clip(r["outlet"], 256), "date": clip(r["date"], 32),
-            "cluster": None if r["cluster"] is None else int(r["cluster"]),
-            "fold": fold_key(pid, r["cluster"]),
-            "persons": [clip(p, 256) for p in persons], "sig": sigs[pid],
-            "build_id": build_id})
-        for n, a in enumerate(mine):
-            attributions.append({
-                "key": pid * 1000 + n, "id": int(a["id"]), "passage_id": pid, "article_id": a["article_id"],
-                **{k: clip(a[k]) for k in ("speaker", "speaker_text", "person", "role", "cue")},
-                "content": clip(a["content"], MAX_TEXT), "content_start": a["content_start"],
-                "content_end": a["content_end"], "direct": int(a["direct"] or 0),
-                "speaker_type": clip(a.get("speaker_type"), 32),
-                "build_id": build_id, DUMMY: DUMMY_VECTOR})
+        passages.append(passage_row(pid, r, vec[pid], persons, sigs[pid], build_id))
+        attributions.extend(attribution_row(pid, n, a, build_id, int(a["id"]))
+                            for n, a in enumerate(mine))
     return passages, attributions
 
 
-def write_people(client, store) -> None:  # noqa: ANN001
-    """People and aliases are small: rewritten whole on every sync."""
-    people = store.people()
-    aliases = store.aliases()
+def passage_row(pid: int, r: dict, vector, persons: Sequence[str], sig: str,  # noqa: ANN001
+                build_id: int) -> dict:
+    """A passages-collection row from `r` (article_id, position, section, text, cluster,
+    title, outlet, date) and its vector."""
+    cluster = r.get("cluster")
+    return {"id": pid, "text": clip(r["text"], MAX_TEXT),
+            "dense": np.asarray(vector, dtype=np.float32).tolist(),
+            "article_id": r["article_id"], "position": int(r["position"]),
+            "section": clip(r.get("section")), "title": clip(r.get("title")),
+            "outlet": clip(r.get("outlet"), 256), "date": clip(r.get("date"), 32),
+            "cluster": None if cluster is None else int(cluster),
+            "fold": fold_key(pid, cluster),
+            "persons": [clip(p, 256) for p in list(persons)[:MAX_PERSONS]], "sig": sig,
+            "build_id": build_id}
+
+
+def attribution_row(pid: int, n: int, a: dict, build_id: int, ident: int) -> dict:
+    """The n-th attribution of passage `pid` as an attributions-collection row."""
+    return {"key": pid * 1000 + n, "id": ident, "passage_id": pid,
+            "article_id": a["article_id"],
+            **{k: clip(a.get(k)) for k in ("speaker", "speaker_text", "person", "role", "cue")},
+            "content": clip(a.get("content"), MAX_TEXT), "content_start": a.get("content_start"),
+            "content_end": a.get("content_end"), "direct": int(a.get("direct") or 0),
+            "speaker_type": clip(a.get("speaker_type"), 32),
+            "build_id": build_id, DUMMY: DUMMY_VECTOR}
+
+
+def write_people(client, people: list[dict], aliases: dict[str, str]) -> None:  # noqa: ANN001
+    """People and aliases are small: rewritten whole on every build."""
     old_people = {r["name"] for r in scan(client, PEOPLE, 'name != ""', ["name"])}
     old_aliases = {r["alias"] for r in scan(client, ALIASES, 'alias != ""', ["alias"])}
     for chunk in chunks(people, BATCH):

@@ -247,7 +247,36 @@ def resolve_person(query_name: str, aliases: dict[str, str], limit: int = 5) -> 
                                score_cutoff=88, limit=limit)
         for alias, score, _ in hits:
             scored[folded[alias]] = max(scored.get(folded[alias], 0.0), score)
-    return [c for c, _ in sorted(scored.items(), key=lambda x: (-x[1], x[0]))][:limit]
+    ranked = [c for c, _ in sorted(scored.items(), key=lambda x: (-x[1], x[0]))]
+    if q.first:
+        ranked = _same_person(q, ranked, exact is not None)
+    return ranked[:limit]
+
+
+def _same_person(q: NameParts, candidates: list[str], exact: bool) -> list[str]:
+    """The candidates a name typed with a first name can really mean.
+
+    The matching above is generous so that "Lavrof" or "Riabco" still find their person; with
+    a full name typed ("what did Brad Holm say") it let in other people and bare names: "Kelly
+    Holmes" (another first name, through the alias "Holmes"), "Iran" or "Orange" for Rangel
+    (one-word names of another surname), and "John Robertson" beside an exact "John G.
+    Roberts Jr.". Over 194 PolNeAR names these took 1-4 of the top 5 from the asked person.
+    So: a candidate with a first name needs a compatible one; a one-word candidate needs the
+    same surname (transliteration key); and when the typed name is itself a known alias, only
+    candidates with that surname stay."""
+    key = _translit(q.surname)
+    keep = []
+    for name in candidates:
+        parts = split_name(name)
+        if parts is None:
+            continue
+        same = _translit(parts.surname) == key
+        if parts.first and not first_names_compatible(q.first, parts.first):
+            continue
+        if (not parts.first or exact) and not same:
+            continue
+        keep.append(name)
+    return keep
 
 
 def _alias_score(q: NameParts, qkey: str, parts: NameParts) -> float:

@@ -30,45 +30,10 @@ def people_for(query: str, speaker: str | None, backend: Backend) -> tuple[list[
     intent = parse_query(query, known_names=aliases.keys())
     if speaker:
         topic = intent.topic if intent.speaker_text else query
-        return plausible(speaker, resolve_person(speaker, aliases), aliases), topic
+        return resolve_person(speaker, aliases), topic
     if not intent.speaker_text:
         return [], query
-    name = intent.speaker_text
-    return plausible(name, resolve_person(name, aliases), aliases), intent.topic
-
-
-def plausible(query_name: str, candidates: Sequence[str], aliases: dict[str, str]) -> list[str]:
-    """The candidates a name with a first name can really mean.
-
-    resolve_person is generous so that "Lavrof" or "Riabco" still find their person; with a
-    full name typed ("what did Brad Holm say") that generosity let in other people and bare
-    names: "Kelly Holmes" (another first name), "Holmes", "Iran" or "Orange" for Rangel (a
-    one-word name with a different surname), and "John Robertson" beside an exact "John G.
-    Roberts Jr.". Over 194 PolNeAR names these took 1-4 of the top 5 from the asked person.
-    So, when the query has a first name: a candidate with a first name needs a compatible
-    one; a one-word candidate needs the same surname (transliteration key); and when the
-    typed name is itself a known alias, only candidates with that surname stay."""
-    from .people import _translit, first_names_compatible, fold, split_name
-
-    q = split_name(query_name or "")
-    if q is None or not q.first:
-        return list(candidates)  # a bare surname or a misspelt word: keep the fuzzy matches
-    key = _translit(q.surname)
-    exact = fold(query_name) in {fold(a) for a in aliases}
-    keep = []
-    for name in candidates:
-        parts = split_name(name)
-        if parts is None:
-            continue
-        same = _translit(parts.surname) == key
-        if parts.first and not first_names_compatible(q.first, parts.first):
-            continue
-        if not parts.first and not same:
-            continue
-        if exact and not same:
-            continue
-        keep.append(name)
-    return keep
+    return resolve_person(intent.speaker_text, aliases), intent.topic
 
 
 def rank(searcher, backend: Backend, query: str, topic: str | None, people: Sequence[str],

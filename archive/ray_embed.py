@@ -83,36 +83,13 @@ class RayEmbedder:
         self.workers = workers
         self.local = local or make_embedder(config)  # tokenizer, name, queries: in the driver
 
-    # -- the local embedder's identity: the manifest must not depend on how we embedded --
-    @property
-    def name(self) -> str:
-        return self.local.name
-
-    @property
-    def backend(self) -> str:
-        return getattr(self.local, "backend", "torch-fp32")
-
-    @property
-    def model_path(self) -> str:
-        return self.local.model_path
-
-    @property
-    def dimension(self) -> int:
-        return self.local.dimension
-
-    @property
-    def max_tokens(self) -> int:
-        return self.local.max_tokens
-
-    @property
-    def batch_size(self) -> int:
-        return self.local.batch_size
-
-    def count_tokens(self, text: str) -> int:
-        return self.local.count_tokens(text)
-
-    def encode_query(self, text: str) -> np.ndarray:
-        return self.local.encode_query(text)
+    def __getattr__(self, name: str):  # noqa: ANN204
+        """Everything but `encode` and `versions` is the local embedder's (name, backend,
+        model_path, dimension, max_tokens, batch_size, count_tokens, encode_query): the
+        manifest must not depend on how the vectors were computed."""
+        if name == "local":  # not set yet (e.g. while unpickling): no recursion
+            raise AttributeError(name)
+        return getattr(self.local, name)
 
     def versions(self) -> dict[str, str]:
         import ray

@@ -71,12 +71,9 @@ def seeds_copy(tmp_path):
 def ray_local():
     """One local Ray (2 worker CPUs + 1 for the tasks feeding them) for the whole session:
     the distributed-build tests join it instead of starting their own."""
-    ray = pytest.importorskip("ray", reason="the distributed build needs ray[data]")
+    pytest.importorskip("ray", reason="the distributed build needs ray[data]")
     pytest.importorskip("pymilvus", reason="the distributed build needs pymilvus[milvus-lite]")
-    from archive.ray_embed import OFFLINE_ENV
+    from archive.ray_embed import ray_session
 
-    if not ray.is_initialized():
-        ray.init(num_cpus=3, include_dashboard=False, log_to_driver=False,
-                 configure_logging=False, runtime_env={"env_vars": dict(OFFLINE_ENV)})
-    yield
-    ray.shutdown()
+    with ray_session(None, 2):
+        yield
