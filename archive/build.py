@@ -198,11 +198,7 @@ def generation(index_dir: IndexDir, report: BuildReport) -> Iterator[Path]:
 
 def fill_counts(report: BuildReport, gen: Path) -> None:
     store = Store(gen / DB_NAME, readonly=True)
-    report.articles = store.count("articles")
-    report.passages = store.count("passages")
-    report.attributions = store.count("attributions")
-    report.people = store.count("people")
-    report.story_clusters = len(store.stories())
+    fill_report(report, store)
     store.close()
 
 
@@ -264,9 +260,7 @@ def write_generation(gen: Path, previous: Path | None, wanted: dict[str, Article
     if vectors.ntotal != count:
         raise IndexCorrupt(f"internal error: {vectors.ntotal} vectors for {count} passages")
     store.write_manifest(manifest_values(embedder, store, vectors))
-    report.articles, report.passages = store.count("articles"), count
-    report.attributions, report.people = store.count("attributions"), store.count("people")
-    report.story_clusters = len(store.stories())
+    fill_report(report, store)
     store.finish()
     store.close()
     fault_point("faiss")
