@@ -327,12 +327,12 @@ def attribute(articles: list[Article], passages: dict[str, list[Passage]],
     """Who said what in each new passage (spaCy, loaded only when there is new text)."""
     if not articles:
         return
-    from .quotes import extract_article
+    from .quotes import passage_attributions
 
     bar = progress_bar(len(articles), "attributing", progress)
     for article in articles:
         ps = passages[article.article_id]
-        found = extract_article([p.text for p in ps])
+        found = passage_attributions([p.text for p in ps])
         for p, attributions in zip(ps, found):
             p.attributions = list(attributions)
         bar(1)
@@ -427,7 +427,7 @@ def reembed(config: Config, *, embedder=None, progress: Progress | None = None) 
 def reattribute(config: Config, *, progress: Progress | None = None) -> BuildReport:
     """Extract attributions again over the whole archive (after the rules improved) and
     regroup people, without re-embedding; published as a new generation like any build."""
-    from .quotes import extract_article
+    from .quotes import passage_attributions
 
     started = time.perf_counter()
     index_dir = IndexDir(config.index_dir)
@@ -442,7 +442,7 @@ def reattribute(config: Config, *, progress: Progress | None = None) -> BuildRep
             bar = progress_bar(len(articles), "attributing", progress)
             for article_id in articles:
                 rows = store.article_passages(article_id)
-                found = extract_article([r["text"] for r in rows])
+                found = passage_attributions([r["text"] for r in rows])
                 store.replace_attributions(article_id, {
                     r["id"]: list(a) for r, a in zip(rows, found)})
                 bar(1)

@@ -115,9 +115,9 @@ class IndexArticles:
                                  f"{SPAN} an article may have in a distributed build")
             found = [[] for _ in passages]
             if self.attribution and passages:
-                from .quotes import extract_article
+                from .quotes import passage_attributions
 
-                found = extract_article([p.text for p in passages])
+                found = passage_attributions([p.text for p in passages])
             for p, atts in zip(passages, found):
                 rows.append({
                     "id": STREAM_BASE + int(number) * SPAN + p.position,

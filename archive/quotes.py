@@ -295,13 +295,21 @@ def find_quotes(text: str) -> list[QuoteSpan]:
 
 def _find_closer(text: str, start: int, opener: str, closer: str) -> int | None:
     """Offset of the mark closing a quote opened just before `start`, or None."""
+    depth = 0
     for j in range(start, len(text)):
         ch = text[j]
         if ch == closer:
-            return j
-        # A second opening curly mark right after punctuation is a mistyped closer.
-        if opener == "“" and ch == "“" and j > start and text[j - 2 : j].strip()[-1:] in tuple(",.!?;"):
-            return j
+            if depth == 0:
+                return j
+            depth -= 1
+            continue
+        if opener == "“" and ch == "“" and j > start:
+            # A second opening curly mark right after punctuation is a mistyped closer;
+            # after a word it opens a quotation nested inside this one ("calls “hell” than").
+            if text[j - 2 : j].strip()[-1:] in tuple(",.!?;"):
+                return j
+            if text[j - 1].isspace() and "”" in text[j + 1 :]:
+                depth += 1
     return None
 
 
@@ -829,6 +837,7 @@ class _ParaState:
     claimed: set[int] = field(default_factory=set)
     attrs: list[Attribution] = field(default_factory=list)
     sents_used: set[int] = field(default_factory=set)
+    signed: set[int] = field(default_factory=set)  # ids of signature attributions (no veto)
 
 
 def _attached_quotes(verb: "Token", st: _ParaState) -> list[int]:
@@ -1328,6 +1337,84 @@ def _headline(st: _ParaState, index: _ArticleIndex) -> None:
         return
 
 
+# A signature after a quotation: "“...” ― Sonya Herridge", "“...” — Julie A. Diaz Martinez."
+# (vox pops, reader roundups, epigraphs). Name words are capitalised or short particles.
+_SIGNATURE_RE = re.compile(
+    r"\s*(?:[―—–]|--)\s*((?:[^\W\d_][\w'’\-]*\.?)(?:[ \u00a0]+(?:[^\W\d_][\w'’\-]*\.?)){0,5})")
+_NAME_PARTICLES = frozenset({"de", "da", "del", "della", "van", "von", "der", "la", "le", "bin", "al"})
+
+
+def _signatures(st: _ParaState, index: _ArticleIndex) -> list[Attribution]:
+    """Quotations signed by a dash and a name right after the closing mark.
+
+    Hand-written: no parser attaches a trailing "― Name" to the quotation before it, and
+    the signature is the only cue. The quotations are claimed so no rule or neighbour
+    takes them; the attributions are returned for the caller to add.
+    """
+    text = st.doc.text
+    found: list[Attribution] = []
+    saved, st.attrs = st.attrs, []
+    for k, q in enumerate(st.quotes):
+        if k in st.claimed or not q.closed or q.words(text) < _MIN_QUOTE_WORDS:
+            continue
+        m = _SIGNATURE_RE.match(text, q.close_at + 1)
+        if not m:
+            continue
+        words = []
+        for w in m.group(1).split():
+            if not (w[0].isupper() or (words and w.lower() in _NAME_PARTICLES)):
+                break
+            words.append(w)
+        while words and words[-1].lower() in _NAME_PARTICLES:
+            words.pop()
+        label = " ".join(words).rstrip(".") if words and len(words[-1]) > 2 else " ".join(words)
+        if not label or label.split()[0].lower().strip(".:") in _LABEL_STOP:
+            continue
+        name, title = clean_name(label)
+        if not name:
+            continue
+        known = index.expand(name) in index.people or name.split()[-1].lower() in index.by_surname
+        person = known or _looks_like_name(name) or any(
+            e.label_ == "PERSON" and m.start(1) <= e.start_char < m.start(1) + len(label)
+            for e in st.doc.ents)
+        start = m.start(1)
+        spk = _Speaker(label, start, start + len(label), index.expand(name) if person else name,
+                       title, person)
+        _register(spk, index, st.para)
+        dash = m.group(0).strip()[0]
+        at = text.index(dash, q.close_at + 1)
+        _emit(st, spk, dash, (at, at + 1), (q.start, q.end), True)
+        st.claimed.add(k)
+    found, st.attrs = st.attrs, saved
+    st.signed.update(id(a) for a in found)
+    return found
+
+
+def _lead_in(st: _ParaState, index: _ArticleIndex) -> None:
+    """A paragraph ending "Cruz continued:" or "The New York Times reports:" whose words
+    are the quotation opening the next paragraph (the caller checks that it does).
+
+    The attribution records source and cue here with empty content at the colon; the
+    quotation is joined to it by the next paragraph's orphan-quote step (_continued).
+    passage_attributions, which the archive stores, leaves it out."""
+    text = st.doc.text
+    end = len(text.rstrip())
+    if not text[:end].endswith(":") or any(a.content_end >= end - 1 for a in st.attrs):
+        return
+    sent = st.doc[-1].sent
+    verb = sent.root
+    if verb.pos_ not in ("VERB", "AUX") or _quote_of(verb.idx, st.quotes) is not None:
+        return
+    if any(c.dep_ in ("dobj", "ccomp", "xcomp") and c.i > verb.i for c in verb.children):
+        return  # "... released the following statement:" is not a lead-in of this kind
+    subj = _agent(verb) or _subject(verb)
+    if subj is None or subj.pos_ not in _CAND_POS or subj.lower_ in _CAND_SKIP_WORDS:
+        return
+    spk = _analyse_speaker(subj, index, st.para, verb)
+    _register(spk, index, st.para)
+    _emit(st, spk, verb.text, (verb.idx, verb.idx + len(verb.text)), (end, end), True)
+
+
 def _looks_like_name(name: str) -> bool:
     """Two or more capitalised words with a known first name."""
     return len(name.split()) >= 2 and guess_gender_from_first_name(name) is not None
@@ -1399,9 +1486,11 @@ def _extract_paragraph(doc: "Doc", quotes: list[QuoteSpan], para: int, index: _A
                        previous: list[Attribution], cues: frozenset[str],
                        labels: Counter, beliefs: frozenset[str] = frozenset(),
                        model: "AttributionModel | None" = None,
-                       collect: list | None = None) -> list[Attribution]:
-    """All attributions of one parsed paragraph, in text order."""
+                       collect: list | None = None, lead_in: bool = False) -> list[Attribution]:
+    """All attributions of one parsed paragraph, in text order (`lead_in`: the next
+    paragraph opens with a quotation, see _lead_in)."""
     st = _ParaState(doc, quotes, para, index)
+    signed = _signatures(st, index)
     _transcript(st, index, labels)
     if not st.attrs:
         _headline(st, index)
@@ -1410,9 +1499,12 @@ def _extract_paragraph(doc: "Doc", quotes: list[QuoteSpan], para: int, index: _A
         _according_to(st, index)
         _noun_attributions(st, index)
         _adjective_attributions(st, index)
+    st.attrs = signed + st.attrs
     if model is not None or collect is not None:
         _learned_pass(st, index, model, collect)
     _orphan_quotes(st, previous)
+    if lead_in:
+        _lead_in(st, index)
     return st.attrs
 
 
@@ -1453,6 +1545,7 @@ class _Candidate:
     feats: list[str]
     rule: list[Attribution]  # rule attributions whose source this mention heads
     prob: float = 0.0
+    extra: bool = False  # a second cue of the mention (see _extra_cues): never vetoes
 
 
 class AttributionModel:
@@ -1510,6 +1603,28 @@ def _cue_of(m: "Token") -> tuple["Token | None", "Token", str]:
         label = "agent" if head.dep_ == "agent" else "pobj:" + head.lower_
         return head.head, head, label
     return head, m, m.dep_
+
+
+def _extra_cues(m: "Token") -> list[tuple["Token", str]]:
+    """Verbs a mention is the unwritten subject of, beside its own head: conjoined verbs
+    ("A reporter spotted Stein and reported her presence"), subjectless participles
+    ("Trump was defensive ..., saying ...") and participles modifying it ("footage of
+    Clinton asking, “...”"). The parse links the mention to one verb only."""
+    out: list[tuple["Token", str]] = []
+    head = m.head
+    if m.dep_ in ("nsubj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
+        stack = [c for c in head.children if c.dep_ in ("conj", "advcl")]
+        while stack:
+            v = stack.pop()
+            if v.pos_ != "VERB" or any(c.dep_ in ("nsubj", "nsubjpass", "expl", "mark")
+                                       for c in v.children):
+                continue
+            if v.dep_ == "advcl" and v.tag_ != "VBG":
+                continue
+            out.append((v, "subj>" + v.dep_))
+            stack += [c for c in v.children if c.dep_ == "conj"]
+    out += [(c, "acl>") for c in m.children if c.dep_ == "acl" and c.tag_ == "VBG"]
+    return out
 
 
 def _lexicon(lemma: str, cue: "Token") -> str:
@@ -1624,6 +1739,9 @@ def _candidates(st: _ParaState) -> list[_Candidate]:
         cue, top, path = _cue_of(m)
         rule = by_src.get(m.i, [])
         out.append(_Candidate(m, cue, top, path, _candidate_features(m, cue, top, path, st, rule), rule))
+        for cue, path in _extra_cues(m):
+            out.append(_Candidate(m, cue, m, path, _candidate_features(m, cue, m, path, st, rule),
+                                  rule, extra=True))
     return out
 
 
@@ -1663,7 +1781,8 @@ def _learned_content(c: _Candidate, st: _ParaState, speech: bool
         obj = _object_content(cue, st, outer)
         if obj:
             return [obj], False
-    skip = {t.i for t in c.top.subtree} | {cue.i}
+    own = {t.i for t in cue.subtree} if c.extra else set()  # an "acl>" cue is inside top
+    skip = {t.i for t in c.top.subtree if t.i not in own} | {cue.i}
     toks = [t for t in cue.subtree if t.i not in skip]
     if len([t for t in toks if not t.is_punct]) < 2:
         toks = [t for t in cue.sent if t.i not in skip and t.i not in {x.i for x in cue.subtree}]
@@ -1696,8 +1815,8 @@ def _learned_pass(st: _ParaState, index: _ArticleIndex, model: "AttributionModel
             b.content_start <= a.cue_start < b.content_end and cue_lemma(b.cue) == "according to"
             for b in st.attrs if b is not a) and is_speech_cue(a.cue))
 
-    vetoed = {id(a) for c in cands if c.rule and c.prob < model.veto_threshold for a in c.rule
-              if not nested(a)}
+    vetoed = {id(a) for c in cands if c.rule and not c.extra and c.prob < model.veto_threshold
+              for a in c.rule if not nested(a) and id(a) not in st.signed}
     if vetoed:
         st.attrs = [a for a in st.attrs if id(a) not in vetoed]
     for c in cands:
@@ -1743,6 +1862,14 @@ def extract_article(paragraphs: list[str], nlp: "Language | None" = None,
     docs = list(nlp.pipe(paragraphs, batch_size=64))
     return _extract_docs(docs, *_cue_sets(cues, belief_cues),
                          model=_model_for(learned, cues, belief_cues))
+
+
+def passage_attributions(passages: list[str]) -> list[list[Attribution]]:
+    """What the archive stores per passage of one article: extract_article without the
+    lead-in records ("Cruz continued:"), whose words are in the next passage and are
+    attributed there."""
+    return [[a for a in attrs if a.content_end > a.content_start]
+            for attrs in extract_article(passages)]
 
 
 def _model_for(learned: bool | None, cues: Iterable[str] | None,
@@ -1796,8 +1923,11 @@ def _extract_docs(docs: list["Doc"], cues: frozenset[str],
     previous: list[Attribution] = []
     labels = Counter(lab for lab in (transcript_label(d.text) for d in docs) if lab)
     for para, (doc, qs) in enumerate(zip(docs, quotes)):
+        nxt = quotes[para + 1] if para + 1 < len(docs) else []
+        lead_in = bool(nxt) and not docs[para + 1].text[: nxt[0].open_at].strip() and \
+            nxt[0].words(docs[para + 1].text) >= _MIN_QUOTE_WORDS
         attrs = _extract_paragraph(doc, qs, para, index, previous, cues, labels, beliefs,
-                                   model, collect)
+                                   model, collect, lead_in)
         out.append(attrs)
         previous = attrs
     return out

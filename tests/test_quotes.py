@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from archive.models import Attribution
-from archive.quotes import clean_name, extract_article, find_quotes, load_nlp
+from archive.quotes import clean_name, extract_article, find_quotes, load_nlp, passage_attributions
 
 
 @pytest.fixture(scope="session")
@@ -489,3 +489,46 @@ def test_learned_veto_keeps_speech_relayed_by_according_to(nlp):
     attrs = _one(nlp, text)
     said = [a for a in attrs if a.cue == "said"]
     assert said and said[0].speaker_text == "Sherman"
+
+
+def test_dash_signatures_give_each_quotation_its_signer(nlp):
+    text = ("“He has said hateful things time and again about our families.” ― Carlos Raúl "
+            "“The most unqualified person to ever run for president.” —\u00a0Julie A. Diaz Martinez.")
+    attrs = _one(nlp, text)
+    assert [(a.speaker, a.direct) for a in attrs] == [("Carlos Raúl", True),
+                                                      ("Julie A. Diaz Martinez", True)]
+    assert attrs[0].content.startswith("He has said hateful things")
+    assert attrs[1].content.startswith("The most unqualified person")
+    assert attrs[0].speaker_type == "person"
+
+
+def test_dash_after_a_quotation_needs_a_capitalised_signer(nlp):
+    text = "“We will keep the schools open all winter long,” ― and that was the whole promise."
+    assert all(a.cue not in "―—–" for a in _one(nlp, text))
+
+
+def test_find_quotes_keeps_a_nested_double_quote_inside():
+    text = "“I’d rather live in what he calls “hell” than live under him.” ― Ana Ruiz"
+    (q,) = find_quotes(text)
+    assert text[q.start : q.end] == "I’d rather live in what he calls “hell” than live under him."
+
+
+def test_lead_in_paragraph_gives_its_speaker_to_the_next_quotation(nlp):
+    paragraphs = ["Senator Ted Cruz told the crowd in Iowa that the race was far from over. Cruz continued:",
+                  "“You look at the questions they asked us tonight and you see the whole problem.”"]
+    result = extract_article(paragraphs, nlp=nlp)
+    _check_offsets(paragraphs, result)
+    lead = [a for a in result[0] if a.cue == "continued"]
+    assert len(lead) == 1 and lead[0].speaker == "Ted Cruz" and lead[0].content == ""
+    (quote,) = result[1]
+    assert quote.speaker == "Ted Cruz" and quote.direct
+    assert quote.content.startswith("You look at the questions")
+    # the archive stores words: the lead-in record stays out of the first passage
+    stored = passage_attributions(paragraphs)
+    assert all(a.content for a in stored[0]) and stored[1][0].speaker == "Ted Cruz"
+
+
+def test_no_lead_in_when_the_next_paragraph_is_not_a_quotation(nlp):
+    paragraphs = ["Cruz continued:", "The crowd cheered for a long time after the speech ended."]
+    result = extract_article(paragraphs, nlp=nlp)
+    assert all(a.cue != "continued" for a in result[0]) and result[1] == []
