@@ -1545,7 +1545,6 @@ class _Candidate:
     feats: list[str]
     rule: list[Attribution]  # rule attributions whose source this mention heads
     prob: float = 0.0
-    extra: bool = False  # a second cue of the mention (see _extra_cues): never vetoes
 
 
 class AttributionModel:
@@ -1603,28 +1602,6 @@ def _cue_of(m: "Token") -> tuple["Token | None", "Token", str]:
         label = "agent" if head.dep_ == "agent" else "pobj:" + head.lower_
         return head.head, head, label
     return head, m, m.dep_
-
-
-def _extra_cues(m: "Token") -> list[tuple["Token", str]]:
-    """Verbs a mention is the unwritten subject of, beside its own head: conjoined verbs
-    ("A reporter spotted Stein and reported her presence"), subjectless participles
-    ("Trump was defensive ..., saying ...") and participles modifying it ("footage of
-    Clinton asking, “...”"). The parse links the mention to one verb only."""
-    out: list[tuple["Token", str]] = []
-    head = m.head
-    if m.dep_ in ("nsubj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
-        stack = [c for c in head.children if c.dep_ in ("conj", "advcl")]
-        while stack:
-            v = stack.pop()
-            if v.pos_ != "VERB" or any(c.dep_ in ("nsubj", "nsubjpass", "expl", "mark")
-                                       for c in v.children):
-                continue
-            if v.dep_ == "advcl" and v.tag_ != "VBG":
-                continue
-            out.append((v, "subj>" + v.dep_))
-            stack += [c for c in v.children if c.dep_ == "conj"]
-    out += [(c, "acl>") for c in m.children if c.dep_ == "acl" and c.tag_ == "VBG"]
-    return out
 
 
 def _lexicon(lemma: str, cue: "Token") -> str:
@@ -1739,9 +1716,6 @@ def _candidates(st: _ParaState) -> list[_Candidate]:
         cue, top, path = _cue_of(m)
         rule = by_src.get(m.i, [])
         out.append(_Candidate(m, cue, top, path, _candidate_features(m, cue, top, path, st, rule), rule))
-        for cue, path in _extra_cues(m):
-            out.append(_Candidate(m, cue, m, path, _candidate_features(m, cue, m, path, st, rule),
-                                  rule, extra=True))
     return out
 
 
@@ -1781,8 +1755,7 @@ def _learned_content(c: _Candidate, st: _ParaState, speech: bool
         obj = _object_content(cue, st, outer)
         if obj:
             return [obj], False
-    own = {t.i for t in cue.subtree} if c.extra else set()  # an "acl>" cue is inside top
-    skip = {t.i for t in c.top.subtree if t.i not in own} | {cue.i}
+    skip = {t.i for t in c.top.subtree} | {cue.i}
     toks = [t for t in cue.subtree if t.i not in skip]
     if len([t for t in toks if not t.is_punct]) < 2:
         toks = [t for t in cue.sent if t.i not in skip and t.i not in {x.i for x in cue.subtree}]
@@ -1815,8 +1788,8 @@ def _learned_pass(st: _ParaState, index: _ArticleIndex, model: "AttributionModel
             b.content_start <= a.cue_start < b.content_end and cue_lemma(b.cue) == "according to"
             for b in st.attrs if b is not a) and is_speech_cue(a.cue))
 
-    vetoed = {id(a) for c in cands if c.rule and not c.extra and c.prob < model.veto_threshold
-              for a in c.rule if not nested(a) and id(a) not in st.signed}
+    vetoed = {id(a) for c in cands if c.rule and c.prob < model.veto_threshold for a in c.rule
+              if not nested(a) and id(a) not in st.signed}
     if vetoed:
         st.attrs = [a for a in st.attrs if id(a) not in vetoed]
     for c in cands:

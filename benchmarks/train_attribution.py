@@ -32,7 +32,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import attr_devtools  # noqa: E402
 import eval_attribution as ev  # noqa: E402
-from learn_cues import gold_spans  # noqa: E402
 
 from archive.quotes import MODEL_PATH, AttributionModel, _cue_sets, _extract_docs, load_nlp  # noqa: E402
 
@@ -51,10 +50,6 @@ def collect(split: str = "train"):
         paras = ev.paragraphs_with_offsets(text)
         golds = ev.parse_ann(ann)
         spans = sorted({g.source for g in golds if g.source})
-        cue_of = {}  # source extent -> annotated cue fragments (labels of extra candidates)
-        for frags, src in gold_spans(ann)[1]:
-            if src:
-                cue_of.setdefault(src, []).extend(frags)
         cands: list = []
         _extract_docs(article, *cue_sets, collect=cands)
         for para, c in cands:
@@ -63,12 +58,7 @@ def collect(split: str = "train"):
             head_off = base + c.mention.head.idx
             label = any(a <= off < b and (c.mention.head is c.mention or not a <= head_off < b)
                         for a, b in spans)
-            if label and c.extra:  # a second cue of the mention must be the annotated one
-                cue_off = base + c.cue.idx
-                label = any(a <= off < b and any(x <= cue_off < y for x, y in cue_of.get((a, b), []))
-                            for a, b in spans)
-            rows.append((art, para, (c.mention.i, c.cue.i if c.cue is not None else -1), c.feats,
-                         int(label), bool(c.rule)))
+            rows.append((art, para, c.mention.i, c.feats, int(label), bool(c.rule)))
         articles.append((txt, ann, text, paras, golds, article))
     return rows, articles
 
@@ -116,7 +106,7 @@ class OOFScorer(AttributionModel):
         self.art = 0
 
     def score(self, cand, st) -> float:
-        return self.probs[(self.art, st.para, (cand.mention.i, cand.cue.i if cand.cue is not None else -1))]
+        return self.probs[(self.art, st.para, cand.mention.i)]
 
 
 def run_split(articles, model) -> dict:
