@@ -607,6 +607,20 @@ def _person_before(verb: "Token") -> "Token | None":
     return ent.root if ent is not None and ent.end == i + 1 else None
 
 
+def _name_after_quote(verb: "Token", st: "_ParaState") -> "Token | None":
+    """Parser fallback for '“...,” Flynn, a top Trump surrogate, said': the first named
+    entity between the closing mark of the quotation before the verb and the verb."""
+    before = [q for q in st.quotes if q.closed and verb.sent.start_char <= q.close_at < verb.idx]
+    if not before:
+        return None
+    close = before[-1].close_at
+    for tok in verb.sent:
+        if close < tok.idx < verb.idx and tok.ent_type_ in ("PERSON", "ORG"):
+            ent = _entity_at(tok)
+            return ent.root if ent is not None else tok
+    return None
+
+
 def _span_of(tokens: Iterable["Token"]) -> tuple[int, int]:
     """Character extent (start, end) of some tokens."""
     toks = sorted(tokens, key=lambda t: t.i)
@@ -837,7 +851,7 @@ class _ParaState:
     claimed: set[int] = field(default_factory=set)
     attrs: list[Attribution] = field(default_factory=list)
     sents_used: set[int] = field(default_factory=set)
-    signed: set[int] = field(default_factory=set)  # ids of signature attributions (no veto)
+    no_veto: set[int] = field(default_factory=set)  # ids of attributions the model keeps
 
 
 def _attached_quotes(verb: "Token", st: _ParaState) -> list[int]:
@@ -898,6 +912,9 @@ def _cue_attributions(st: _ParaState, index: _ArticleIndex, cues: frozenset[str]
             continue  # "declined to say", "took to Twitter to say": the inner verb speaks
         outer = _quote_of(verb.idx, st.quotes)
         subj = _agent(verb) or _subject(verb)
+        fallback = subj is not None and outer is None and _quote_of(subj.idx, st.quotes) is not None
+        if fallback:  # the parse took a word of a quotation; its features would mislead the model
+            subj = _name_after_quote(verb, st)
         if subj is None or _quote_of(subj.idx, st.quotes) != outer:
             continue
         if outer is not None and not (subj.pos_ == "PROPN" or subj.ent_type_ in _PERSON_ORG):
@@ -920,7 +937,9 @@ def _cue_attributions(st: _ParaState, index: _ArticleIndex, cues: frozenset[str]
             spk.text, spk.start, spk.end = rel.text, rel.idx, rel.idx + len(rel.text)
         cue_span = (verb.idx, verb.idx + len(verb.text))
         for span in content:
-            _emit(st, spk, verb.text, cue_span, span, direct and speech)
+            attr = _emit(st, spk, verb.text, cue_span, span, direct and speech)
+            if fallback:
+                st.no_veto.add(id(attr))
         st.sents_used.add(verb.sent.start)
 
 
@@ -1228,6 +1247,8 @@ def _according_to(st: _ParaState, index: _ArticleIndex) -> None:
             for k in attached:
                 _emit(st, spk, cue, cue_span, (st.quotes[k].start, st.quotes[k].end), True)
             continue
+        if len(rest) < 3 and tok.i == tok.sent.start:  # the parse hung the clause under X
+            rest = [t for t in tok.sent if t.idx >= spk.end]
         while rest and rest[0].is_punct:
             rest.pop(0)
         while rest and rest[-1].is_punct:
@@ -1386,7 +1407,7 @@ def _signatures(st: _ParaState, index: _ArticleIndex) -> list[Attribution]:
         _emit(st, spk, dash, (at, at + 1), (q.start, q.end), True)
         st.claimed.add(k)
     found, st.attrs = st.attrs, saved
-    st.signed.update(id(a) for a in found)
+    st.no_veto.update(id(a) for a in found)
     return found
 
 
@@ -1789,7 +1810,7 @@ def _learned_pass(st: _ParaState, index: _ArticleIndex, model: "AttributionModel
             for b in st.attrs if b is not a) and is_speech_cue(a.cue))
 
     vetoed = {id(a) for c in cands if c.rule and c.prob < model.veto_threshold for a in c.rule
-              if not nested(a) and id(a) not in st.signed}
+              if not nested(a) and id(a) not in st.no_veto}
     if vetoed:
         st.attrs = [a for a in st.attrs if id(a) not in vetoed]
     for c in cands:
