@@ -1411,12 +1411,13 @@ def _signatures(st: _ParaState, index: _ArticleIndex) -> list[Attribution]:
     return found
 
 
-def _lead_in(st: _ParaState, index: _ArticleIndex) -> None:
+def _lead_in(st: _ParaState, index: _ArticleIndex, quoted: bool, cues: frozenset[str]) -> None:
     """A paragraph ending "Cruz continued:" or "The New York Times reports:" whose words
-    are the quotation opening the next paragraph (the caller checks that it does).
+    are the next paragraph: a quotation opening it (`quoted`), or, after a speech verb
+    ("Limbaugh added:"), the whole paragraph, a block quotation that lost its marks.
 
     The attribution records source and cue here with empty content at the colon; the
-    quotation is joined to it by the next paragraph's orphan-quote step (_continued).
+    next paragraph's words are joined to it there (_continued, _block_quote).
     passage_attributions, which the archive stores, leaves it out."""
     text = st.doc.text
     end = len(text.rstrip())
@@ -1426,6 +1427,8 @@ def _lead_in(st: _ParaState, index: _ArticleIndex) -> None:
     verb = sent.root
     if verb.pos_ not in ("VERB", "AUX") or _quote_of(verb.idx, st.quotes) is not None:
         return
+    if not quoted and not _is_cue(verb, cues):
+        return
     if any(c.dep_ in ("dobj", "ccomp", "xcomp") and c.i > verb.i for c in verb.children):
         return  # "... released the following statement:" is not a lead-in of this kind
     subj = _agent(verb) or _subject(verb)
@@ -1434,6 +1437,21 @@ def _lead_in(st: _ParaState, index: _ArticleIndex) -> None:
     spk = _analyse_speaker(subj, index, st.para, verb)
     _register(spk, index, st.para)
     _emit(st, spk, verb.text, (verb.idx, verb.idx + len(verb.text)), (end, end), True)
+
+
+def _block_quote(st: _ParaState, previous: list[Attribution]) -> None:
+    """The whole paragraph as the words of the previous paragraph's lead-in ("Limbaugh
+    added:"), when it has no quotation or attribution of its own."""
+    text = st.doc.text
+    lead = [a for a in previous if a.content_start == a.content_end and a.direct]
+    if st.attrs or st.quotes or not lead or len(text.split()) < _MIN_QUOTE_WORDS:
+        return
+    src = lead[-1]
+    attr = Attribution(speaker=src.speaker, speaker_text=src.speaker_text, cue=src.cue,
+                       content=text.strip(), content_start=len(text) - len(text.lstrip()),
+                       content_end=len(text.rstrip()), direct=True, role=src.role)
+    attr.speaker_type = speaker_type(src)  # type: ignore[attr-defined]
+    st.attrs.append(attr)
 
 
 def _looks_like_name(name: str) -> bool:
@@ -1507,9 +1525,9 @@ def _extract_paragraph(doc: "Doc", quotes: list[QuoteSpan], para: int, index: _A
                        previous: list[Attribution], cues: frozenset[str],
                        labels: Counter, beliefs: frozenset[str] = frozenset(),
                        model: "AttributionModel | None" = None,
-                       collect: list | None = None, lead_in: bool = False) -> list[Attribution]:
-    """All attributions of one parsed paragraph, in text order (`lead_in`: the next
-    paragraph opens with a quotation, see _lead_in)."""
+                       collect: list | None = None, lead_in: str | None = None) -> list[Attribution]:
+    """All attributions of one parsed paragraph, in text order (`lead_in`: "quote" or
+    "text", what opens the next paragraph, see _lead_in)."""
     st = _ParaState(doc, quotes, para, index)
     signed = _signatures(st, index)
     _transcript(st, index, labels)
@@ -1524,8 +1542,9 @@ def _extract_paragraph(doc: "Doc", quotes: list[QuoteSpan], para: int, index: _A
     if model is not None or collect is not None:
         _learned_pass(st, index, model, collect)
     _orphan_quotes(st, previous)
+    _block_quote(st, previous)
     if lead_in:
-        _lead_in(st, index)
+        _lead_in(st, index, lead_in == "quote", cues)
     return st.attrs
 
 
@@ -1918,8 +1937,9 @@ def _extract_docs(docs: list["Doc"], cues: frozenset[str],
     labels = Counter(lab for lab in (transcript_label(d.text) for d in docs) if lab)
     for para, (doc, qs) in enumerate(zip(docs, quotes)):
         nxt = quotes[para + 1] if para + 1 < len(docs) else []
-        lead_in = bool(nxt) and not docs[para + 1].text[: nxt[0].open_at].strip() and \
-            nxt[0].words(docs[para + 1].text) >= _MIN_QUOTE_WORDS
+        lead_in = None if para + 1 == len(docs) else "text" if not nxt else "quote" if (
+            not docs[para + 1].text[: nxt[0].open_at].strip()
+            and nxt[0].words(docs[para + 1].text) >= _MIN_QUOTE_WORDS) else None
         attrs = _extract_paragraph(doc, qs, para, index, previous, cues, labels, beliefs,
                                    model, collect, lead_in)
         out.append(attrs)

@@ -528,7 +528,19 @@ def test_lead_in_paragraph_gives_its_speaker_to_the_next_quotation(nlp):
     assert all(a.content for a in stored[0]) and stored[1][0].speaker == "Ted Cruz"
 
 
-def test_no_lead_in_when_the_next_paragraph_is_not_a_quotation(nlp):
-    paragraphs = ["Cruz continued:", "The crowd cheered for a long time after the speech ended."]
+def test_lead_in_speech_verb_takes_an_unquoted_block(nlp):
+    paragraphs = ["The host spent the afternoon on the debate and its moderators. Limbaugh added:",
+                  "And from a supposed front-runner, this reeks of the greatest fear I have ever seen.",
+                  "The debate is on Monday night at Hofstra University."]
     result = extract_article(paragraphs, nlp=nlp)
-    assert all(a.cue != "continued" for a in result[0]) and result[1] == []
+    _check_offsets(paragraphs, result)
+    (block,) = result[1]
+    assert block.speaker == "Limbaugh" and block.direct and block.content == paragraphs[1]
+    assert result[2] == []  # only the paragraph right after the lead-in
+
+
+def test_unquoted_block_needs_a_speech_verb(nlp):
+    paragraphs = ["The committee met on Tuesday and the senators took their seats. Smith arrived:",
+                  "The hearing opened with a long statement about the budget for next year."]
+    result = extract_article(paragraphs, nlp=nlp)
+    assert result[1] == [] and all(a.content for a in result[0])
