@@ -1341,8 +1341,16 @@ def _headline(st: _ParaState, index: _ArticleIndex) -> None:
                                      for e in st.doc.ents):
             continue
         end = len(text.rstrip().rstrip(".").rstrip())
-        if len(text[m.end() : end].split()) < 2:
-            continue
+        if len(re.findall(r"[^\W\d_]{2,}", text[m.end() : end])) < 2:
+            continue  # "Clinton: 1,769." is a tally, not words
+        label_toks = [t for t in st.doc if m.start(1) <= t.idx < m.start(1) + len(spoken)]
+        if any(t.tag_.startswith("VB") for t in label_toks):
+            continue  # a headline of its own ("Carly Fiorina Endorses Ted Cruz: ...")
+        last = spoken.split()[-1].lower()
+        if not (any(t.ent_type_ in _PERSON_ORG for t in label_toks) or last in index.by_surname
+                or last.rstrip("s") in DOCUMENT_NOUNS | {"newspaper", "fact-check"}
+                or spoken.isupper() and len(spoken.split()) >= 2):
+            continue  # "Stealth Over Health: ...", "The Latest: ..." (but "Poll: ...", "JAKE TAPPER: ...")
         name, title = clean_name(" ".join(w.capitalize() if w.isupper() and len(w) > 3 else w
                                           for w in spoken.split()))
         if not name:
