@@ -1292,6 +1292,8 @@ def _transcript(st: _ParaState, index: _ArticleIndex, labels: Counter) -> None:
         return
     name = index.expand(name)
     end = len(text.rstrip().rstrip("\"”").rstrip())
+    if len(re.findall(r"[^\W\d_]{2,}", text[m.end() : end])) < 2:
+        return  # "Clinton: 1,769." is a tally, not words
     spk = _Speaker(label, m.start(1), m.end(1), name, title, True)
     _register(spk, index, st.para)
     colon = m.end(1)
@@ -1345,7 +1347,7 @@ def _headline(st: _ParaState, index: _ArticleIndex) -> None:
             continue  # "Clinton: 1,769." is a tally, not words
         label_toks = [t for t in st.doc if m.start(1) <= t.idx < m.start(1) + len(spoken)]
         if any(t.tag_.startswith("VB") for t in label_toks):
-            continue  # a headline of its own ("Carly Fiorina Endorses Ted Cruz: ...")
+            continue  # a headline of its own ("Fiorina endorses Cruz: ...")
         last = spoken.split()[-1].lower()
         if not (any(t.ent_type_ in _PERSON_ORG for t in label_toks) or last in index.by_surname
                 or last.rstrip("s") in DOCUMENT_NOUNS | {"newspaper", "fact-check"}

@@ -544,3 +544,16 @@ def test_unquoted_block_needs_a_speech_verb(nlp):
                   "The hearing opened with a long statement about the budget for next year."]
     result = extract_article(paragraphs, nlp=nlp)
     assert result[1] == [] and all(a.content for a in result[0])
+
+
+@pytest.mark.parametrize("headline, speaker", [
+    ("Poll: Sanders leads Clinton among young voters in Iowa", "Poll"),
+    ("Graham: Trump is a kook who is unfit for office", "Graham"),
+    ("The Latest: Trump urges supporters to monitor polling places", None),
+    ("Stealth Over Health: Clinton was headed to the hospital", None),
+    ("Fiorina endorses Cruz: I am horrified by what Trump says", None),
+    ("Hillary Clinton: 1,769.", None),
+])
+def test_headline_labels_must_name_a_source(nlp, headline, speaker):
+    colon = [a for a in _one(nlp, headline) if a.cue == ":"]
+    assert [a.speaker_text for a in colon] == ([speaker] if speaker else [])
