@@ -583,6 +583,9 @@ def _subject(verb: "Token") -> "Token | None":
         return _subject(head)
     if verb.dep_ in ("advcl", "xcomp") and verb.tag_ == "VBG" and head is not verb:
         return _subject(head)
+    if verb.dep_ == "advcl" and head is not verb and any(  # "went on to explain"
+            c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return _subject(head)
     if verb.dep_ == "xcomp" and head is not verb:  # "declined to say"
         return _subject(head)
     return _person_before(verb)
