@@ -865,11 +865,11 @@ def _attached_quotes(verb: "Token", st: _ParaState) -> list[int]:
     for k, q in enumerate(st.quotes):
         if k in st.claimed or q.words(text) < _MIN_QUOTE_WORDS:
             continue
-        inside = q.open_at < sent.end_char and q.close_at >= sent.start_char
+        inside = q.start < sent.end_char and q.close_at >= sent.start_char  # not just its mark
         gap_after = text[sent.end_char : q.open_at]
         colon = text[sent.start_char : sent.end_char].rstrip().endswith(":") and not gap_after.strip()
         gap_before = text[q.close_at + 1 : sent.start_char] if q.closed else "x"
-        trailing = not gap_before.strip(" ,.") and verb.i - sent.start <= 6
+        trailing = not gap_before.strip(" ,.'") and verb.i - sent.start <= 6  # ' of a '' closer
         if inside or (colon and q.open_at >= sent.end_char) or (trailing and q.close_at < sent.start_char):
             out.append(k)
     return out
@@ -1391,7 +1391,7 @@ def _signatures(st: _ParaState, index: _ArticleIndex) -> list[Attribution]:
     for k, q in enumerate(st.quotes):
         if k in st.claimed or not q.closed or q.words(text) < _MIN_QUOTE_WORDS:
             continue
-        m = _SIGNATURE_RE.match(text, q.close_at + 1)
+        m = _SIGNATURE_RE.match(text, q.close_at + 1 + (text[q.close_at : q.close_at + 2] == "''"))
         if not m:
             continue
         words = []

@@ -557,3 +557,12 @@ def test_unquoted_block_needs_a_speech_verb(nlp):
 def test_headline_labels_must_name_a_source(nlp, headline, speaker):
     colon = [a for a in _one(nlp, headline) if a.cue == ":"]
     assert [a.speaker_text for a in colon] == ([speaker] if speaker else [])
+
+
+def test_double_apostrophe_quote_after_a_sentence_goes_to_its_own_speaker(nlp):
+    text = ("Although Mr. Brown does not plan to endorse Mr. Cruz from his pulpit, he shows his "
+            "support in other ways. ''A pastor in Iowa is out in the community,'' Mr. Brown said.")
+    quote = [a for a in _one(nlp, text) if a.content.startswith("A pastor")]
+    assert [(a.speaker, a.cue, a.direct) for a in quote] == [("Brown", "said", True)]
+    (asked,) = _one(nlp, "''Why do the richest corporations pay lower rates than you do?'' Mrs. Clinton asked.")
+    assert asked.speaker == "Clinton" and asked.cue == "asked" and asked.direct
