@@ -583,6 +583,9 @@ def _subject(verb: "Token") -> "Token | None":
         return _subject(head)
     if verb.dep_ in ("advcl", "xcomp") and verb.tag_ == "VBG" and head is not verb:
         return _subject(head)
+    if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and head.dep_ == "prep" and \
+            head.head.pos_ in ("VERB", "AUX") and head.head is not head:  # "began by saying"
+        return _subject(head.head)
     if verb.dep_ == "advcl" and head is not verb and any(  # "went on to explain"
             c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
         return _subject(head)
