@@ -324,6 +324,80 @@ def _make_span(text: str, open_at: int, close_at: int, closed: bool) -> QuoteSpa
 
 
 # ---------------------------------------------------------------------------
+# Parsing: surnames that are also verbs
+# ---------------------------------------------------------------------------
+#
+# en_core_web_sm reads a sentence-initial "Trump avoids condemning ..." as the verb "to
+# trump" and the whole parse falls apart (no subject, no speaker). Surnames that the
+# lemmatizer's tables list as English verbs (Trump, Bush, Price, Cook, Rice, Lynch,
+# Brown, ...) and that the article itself writes after a first name ("Donald Trump")
+# are swapped for an unambiguous name of the same length before parsing; the parse is
+# then copied onto the original words, so every offset and token text is unchanged.
+# Hand-written because no spaCy option pins a token's part of speech before the parser
+# (the parser reads tok2vec features, not the tagger's output).
+
+_STAND_INS = {3: "Lim", 4: "Ruiz", 5: "Obama", 6: "Merkel", 7: "Sanchez", 8: "Gonzalez",
+              9: "Rodriguez", 10: "Villanueva"}
+_NAME_PAIR = re.compile(r"\b([A-Z][a-z]+)\.? ([A-Z][a-z]+)\b")
+
+
+def _verb_surnames(nlp: "Language", paragraphs: Sequence[str]) -> set[str]:
+    """Surnames of the article (after a known first name) that are also English verbs."""
+    try:
+        verbs = _verb_lemmas(nlp)
+    except (KeyError, ValueError):  # a pipeline without the rule lemmatizer's tables
+        return set()
+    found = set()
+    for text in paragraphs:
+        for first, last in _NAME_PAIR.findall(text):
+            if (first.lower() in MALE_NAMES or first.lower() in FEMALE_NAMES) and \
+                    last.lower() in verbs and len(last) in _STAND_INS:
+                found.add(last)
+    return found
+
+
+@lru_cache(maxsize=4)
+def _verb_lemmas(nlp: "Language") -> frozenset[str]:
+    """The verb entries of the rule lemmatizer's index (WordNet verbs)."""
+    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    return frozenset(table["verb"])
+
+
+def _masked(text: str, surnames: set[str]) -> str:
+    """`text` with each surname replaced by its same-length stand-in."""
+    if not surnames:
+        return text
+    pattern = re.compile(r"\b(" + "|".join(sorted(surnames)) + r")\b")
+    return pattern.sub(lambda m: _STAND_INS[len(m.group(1))], text)
+
+
+def _restored(doc: "Doc", text: str) -> "Doc":
+    """`doc`'s analysis on the original `text` (same token boundaries)."""
+    if doc.text == text:
+        return doc
+    from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, TAG
+    from spacy.tokens import Doc
+
+    words = [text[t.idx : t.idx + len(t.text)] for t in doc]
+    out = Doc(doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc])
+    attrs = [TAG, POS, MORPH, LEMMA, HEAD, DEP, ENT_IOB, ENT_TYPE]
+    out.from_array(attrs, doc.to_array(attrs))
+    for a, b in zip(doc, out):
+        if a.text != b.text:
+            b.lemma_ = b.text
+    return out
+
+
+def parse_article(paragraphs: Sequence[str], nlp: "Language | None" = None,
+                  batch_size: int = 64) -> list["Doc"]:
+    """spaCy docs of one article's paragraphs (see the note above on verb surnames)."""
+    nlp = nlp or load_nlp()
+    surnames = _verb_surnames(nlp, paragraphs)
+    docs = nlp.pipe([_masked(p, surnames) for p in paragraphs], batch_size=batch_size)
+    return [_restored(d, p) for d, p in zip(docs, paragraphs)]
+
+
+# ---------------------------------------------------------------------------
 # Names, titles, gender
 # ---------------------------------------------------------------------------
 
@@ -1887,8 +1961,7 @@ def extract_article(paragraphs: list[str], nlp: "Language | None" = None,
     extract speech). `learned` runs the learned classifier pass (see module docstring);
     by default it runs unless a custom cue list is given (then the lists decide alone).
     """
-    nlp = nlp or load_nlp()
-    docs = list(nlp.pipe(paragraphs, batch_size=64))
+    docs = parse_article(paragraphs, nlp)
     return _extract_docs(docs, *_cue_sets(cues, belief_cues),
                          model=_model_for(learned, cues, belief_cues))
 
@@ -1927,15 +2000,16 @@ def extract_articles(articles: Iterable[list[str]], nlp: "Language | None" = Non
     cue_sets = _cue_sets(cues, belief_cues)
     model = _model_for(learned, cues, belief_cues)
     articles = list(articles)
-    flat = ((p, i) for i, paras in enumerate(articles) for p in paras)
+    flat = ((_masked(p, names), (i, p)) for i, paras in enumerate(articles)
+            for names in [_verb_surnames(nlp, paras)] for p in paras)
     docs_iter = nlp.pipe(flat, as_tuples=True, batch_size=batch_size, n_process=n_process)
     current: list["Doc"] = []
     current_id = 0
-    for doc, art_id in docs_iter:
+    for doc, (art_id, text) in docs_iter:
         while art_id != current_id:
             yield _extract_docs(current, *cue_sets, model=model)
             current, current_id = [], current_id + 1
-        current.append(doc)
+        current.append(_restored(doc, text))
     while current_id < len(articles):
         yield _extract_docs(current, *cue_sets, model=model)
         current, current_id = [], current_id + 1

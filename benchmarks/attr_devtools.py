@@ -7,7 +7,7 @@ Usage:
 
 The learned pass (archive/data/attribution_model.json) runs unless --rules-only.
 
-The spaCy parses are cached under benchmarks/results/attr/<split>.spacy (git-ignored).
+The spaCy parses are cached under benchmarks/results/attr/<split>.v2.spacy (git-ignored).
 Metrics are those of eval_attribution.py (same scoring code). Only train and dev.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import eval_attribution as ev  # noqa: E402
 
-from archive.quotes import _cue_sets, _extract_docs, load_model, load_nlp  # noqa: E402
+from archive.quotes import _cue_sets, _extract_docs, load_model, load_nlp, parse_article  # noqa: E402
 
 CACHE = Path(__file__).resolve().parent / "results" / "attr"
 
@@ -32,13 +32,12 @@ def parsed(split: str, nlp) -> tuple[list, list]:
     from spacy.tokens import DocBin
 
     files = ev.article_files(split)
-    path = CACHE / f"{split}.spacy"
+    path = CACHE / f"{split}.v2.spacy"  # v2: parse_article (verb surnames stood in)
     texts = [[p for p, _ in ev.paragraphs_with_offsets(t.read_text(encoding="utf-8"))] for t, _ in files]
     if path.exists():
         docs = list(DocBin().from_bytes(path.read_bytes()).get_docs(nlp.vocab))
     else:
-        flat = [p for ps in texts for p in ps]
-        docs = list(nlp.pipe(flat, batch_size=64))
+        docs = [d for ps in texts for d in parse_article(ps, nlp)]  # as the archive parses
         CACHE.mkdir(parents=True, exist_ok=True)
         path.write_bytes(DocBin(docs=docs, store_user_data=False).to_bytes())
     out, k = [], 0
@@ -119,7 +118,7 @@ def timing(split: str, n: int = 1000, repeats: int = 3) -> None:
         if total >= n:
             break
     start = time.perf_counter()
-    docs = [list(nlp.pipe(a, batch_size=64)) for a in articles]
+    docs = [parse_article(a, nlp) for a in articles]
     parse = time.perf_counter() - start
     cue_sets = _cue_sets(None, None)
     model = load_model()

@@ -3,7 +3,7 @@
 Usage:
     python benchmarks/train_attribution.py [--out archive/data/attribution_model.json]
 
-1. Parse train once (cached like attr_devtools.py: benchmarks/results/attr/train.spacy),
+1. Parse train once (cached like attr_devtools.py: benchmarks/results/attr/train.v2.spacy),
    run the rules and collect every candidate of `archive.quotes._candidates` (a
    noun-phrase head, the token it attaches to, string features, rule status).
 2. Label a candidate positive when it heads an annotated Source span: its token lies

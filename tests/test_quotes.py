@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from archive.models import Attribution
-from archive.quotes import clean_name, extract_article, find_quotes, load_nlp, passage_attributions
+from archive.quotes import (clean_name, extract_article, extract_articles, find_quotes, load_nlp,
+                            parse_article, passage_attributions)
 
 
 @pytest.fixture(scope="session")
@@ -566,3 +567,25 @@ def test_double_apostrophe_quote_after_a_sentence_goes_to_its_own_speaker(nlp):
     assert [(a.speaker, a.cue, a.direct) for a in quote] == [("Brown", "said", True)]
     (asked,) = _one(nlp, "''Why do the richest corporations pay lower rates than you do?'' Mrs. Clinton asked.")
     assert asked.speaker == "Clinton" and asked.cue == "asked" and asked.direct
+
+
+def test_surname_that_is_a_verb_is_parsed_as_a_name(nlp):
+    paragraphs = ["Donald Trump spoke in Ohio on Tuesday.",
+                  "Trump avoids condemning Russia’s invasion of Ukraine, including the annexation of Crimea."]
+    docs = parse_article(paragraphs, nlp)
+    assert [d.text for d in docs] == paragraphs  # offsets and words untouched
+    trump = docs[1][0]
+    assert trump.text == "Trump" and trump.lemma_ == "Trump" and trump.pos_ == "PROPN"
+    assert trump.dep_ == "nsubj" and trump.head.lemma_ == "avoid"
+    (attr,) = extract_article(paragraphs, nlp=nlp)[1]
+    assert attr.speaker == "Donald Trump" and attr.speaker_text == "Trump"
+    other = ["“We will not sign this deal under any circumstances,” Rice said.", "Susan Rice left."]
+    assert list(extract_articles([paragraphs, other], nlp=nlp)) == [
+        extract_article(paragraphs, nlp=nlp), extract_article(other, nlp=nlp)]
+
+
+def test_verb_surnames_need_a_first_name_in_the_article(nlp):
+    from archive.quotes import _verb_surnames
+
+    assert _verb_surnames(nlp, ["Donald Trump and Jeb Bush met.", "Trump spoke."]) == {"Trump", "Bush"}
+    assert _verb_surnames(nlp, ["Aces trump kings.", "Will Trump win?"]) == set()
