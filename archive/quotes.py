@@ -995,6 +995,9 @@ def _cue_attributions(st: _ParaState, index: _ArticleIndex, cues: frozenset[str]
         fallback = subj is not None and outer is None and _quote_of(subj.idx, st.quotes) is not None
         if fallback:  # the parse took a word of a quotation; its features would mislead the model
             subj = _name_after_quote(verb, st)
+        # "TASS quoted Ryabkov as saying ...": Ryabkov's words, whatever the model thinks
+        fallback = fallback or verb.dep_ == "pcomp" and verb.head.lower_ == "as" and \
+            verb.head.head.lemma_ == "quote"
         if subj is None or _quote_of(subj.idx, st.quotes) != outer:
             continue
         if outer is not None and not (subj.pos_ == "PROPN" or subj.ent_type_ in _PERSON_ORG):
