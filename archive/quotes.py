@@ -655,12 +655,15 @@ def _subject(verb: "Token") -> "Token | None":
         return next((c for c in head.head.children if c.dep_ == "dobj"), None)
     if verb.dep_ == "conj" and head is not verb:
         return _subject(head)
+    if verb.dep_ in ("advcl", "xcomp", "pobj", "pcomp") and verb.tag_ == "VBG" and \
+            _person_before(verb) is not None:  # "footage of Hillary Clinton asking, “...”"
+        return _person_before(verb)
     if verb.dep_ in ("advcl", "xcomp") and verb.tag_ == "VBG" and head is not verb:
         return _subject(head)
     if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and head.dep_ == "prep" and \
-            head.head.pos_ in ("VERB", "AUX") and head.head is not head:  # "began by saying"
+            head.head.pos_ in ("VERB", "AUX") and head.head != head:  # "began by saying"
         return _subject(head.head)
-    if verb.dep_ == "advcl" and head is not verb and any(  # "went on to explain"
+    if verb.dep_ == "advcl" and head != verb and any(  # "went on to explain"
             c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
         return _subject(head)
     if verb.dep_ == "xcomp" and head is not verb:  # "declined to say"
@@ -947,6 +950,10 @@ def _attached_quotes(verb: "Token", st: _ParaState) -> list[int]:
         colon = text[sent.start_char : sent.end_char].rstrip().endswith(":") and not gap_after.strip()
         gap_before = text[q.close_at + 1 : sent.start_char] if q.closed else "x"
         trailing = not gap_before.strip(" ,.'") and verb.i - sent.start <= 6  # ' of a '' closer
+        if inside and q.open_at > verb.idx and any(  # "concludes with footage of Trump saying
+                w.i > verb.i and w.idx < q.open_at and w.tag_ == "VBG" and  # last week, “...”"
+                _is_cue(w, DEFAULT_CUES) and _quote_of(w.idx, st.quotes) is None for w in sent):
+            continue  # a nearer speech participle introduces it
         if inside or (colon and q.open_at >= sent.end_char) or (trailing and q.close_at < sent.start_char):
             out.append(k)
     return out
@@ -995,9 +1002,11 @@ def _cue_attributions(st: _ParaState, index: _ArticleIndex, cues: frozenset[str]
         fallback = subj is not None and outer is None and _quote_of(subj.idx, st.quotes) is not None
         if fallback:  # the parse took a word of a quotation; its features would mislead the model
             subj = _name_after_quote(verb, st)
-        # "TASS quoted Ryabkov as saying ...": Ryabkov's words, whatever the model thinks
+        # "TASS quoted Ryabkov as saying ...": Ryabkov's words, whatever the model thinks;
+        # so are a name's right before its participle ("footage of Clinton asking, “...”")
         fallback = fallback or verb.dep_ == "pcomp" and verb.head.lower_ == "as" and \
-            verb.head.head.lemma_ == "quote"
+            verb.head.head.lemma_ == "quote" or subj is not None and subj.head != verb \
+            and verb.tag_ == "VBG" and subj == _person_before(verb)
         if subj is None or _quote_of(subj.idx, st.quotes) != outer:
             continue
         if outer is not None and not (subj.pos_ == "PROPN" or subj.ent_type_ in _PERSON_ORG):
@@ -1215,10 +1224,15 @@ def _defers_quotes(verb: "Token", st: _ParaState) -> bool:
     quotation to a main-clause speech verb of the same sentence ("..., Bolton said, “...”")."""
     if verb.dep_ not in ("relcl", "acl", "advcl", "pcomp", "pobj", "csubj"):
         return False
-    for other in verb.sent:
+    sent = verb.sent
+    # a participle right before the quotation keeps it ("concludes with footage of Trump
+    # saying last week, “...”")
+    nearer = verb.tag_ == "VBG" and any(sent.start_char <= q.open_at < sent.end_char
+                                        and q.open_at > verb.idx for q in st.quotes)
+    for other in sent:
         if (other is not verb and other.dep_ in ("ROOT", "conj", "ccomp") and other.pos_ == "VERB"
                 and other.lemma_.lower() in DEFAULT_CUES and _quote_of(other.idx, st.quotes) is None
-                and other not in verb.subtree):
+                and other not in verb.subtree and not (nearer and other.i < verb.i)):
             return True
     return False
 

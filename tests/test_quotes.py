@@ -589,3 +589,13 @@ def test_verb_surnames_need_a_first_name_in_the_article(nlp):
 
     assert _verb_surnames(nlp, ["Donald Trump and Jeb Bush met.", "Trump spoke."]) == {"Trump", "Bush"}
     assert _verb_surnames(nlp, ["Aces trump kings.", "Will Trump win?"]) == set()
+
+
+def test_footage_of_a_person_saying_gives_the_quote_to_that_person(nlp):
+    text = ("The spot concludes with footage of Trump saying during the debate last week, "
+            "“That makes me smart,” when Clinton blasted him for not paying income tax.")
+    quote = [a for a in _one(nlp, text) if a.content == "That makes me smart"]
+    assert [(a.speaker, a.cue) for a in quote] == [("Trump", "saying")]
+    text = "The ad uses footage of Hillary Clinton asking, “Why aren’t I 50 points ahead, you might ask?”"
+    quote = [a for a in _one(nlp, text) if a.content.startswith("Why aren’t I")]
+    assert [(a.speaker, a.cue) for a in quote] == [("Hillary Clinton", "asking")]
