@@ -999,12 +999,13 @@ def _cue_attributions(st: _ParaState, index: _ArticleIndex, cues: frozenset[str]
             continue  # "declined to say", "took to Twitter to say": the inner verb speaks
         outer = _quote_of(verb.idx, st.quotes)
         subj = _agent(verb) or _subject(verb)
-        fallback = subj is not None and outer is None and _quote_of(subj.idx, st.quotes) is not None
-        if fallback:  # the parse took a word of a quotation; its features would mislead the model
+        misparsed = subj is not None and outer is None and _quote_of(subj.idx, st.quotes) is not None
+        if misparsed:  # the parse took a word of a quotation as the subject
             subj = _name_after_quote(verb, st)
-        # "TASS quoted Ryabkov as saying ...": Ryabkov's words, whatever the model thinks;
-        # so are a name's right before its participle ("footage of Clinton asking, “...”")
-        fallback = fallback or verb.dep_ == "pcomp" and verb.head.lower_ == "as" and \
+        # The model's features describe the parse, so it may not veto what the rules found
+        # despite it: a misparsed subject, "TASS quoted Ryabkov as saying ..." (Ryabkov's
+        # words), a name right before its participle ("footage of Clinton asking, “...”").
+        keep = misparsed or verb.dep_ == "pcomp" and verb.head.lower_ == "as" and \
             verb.head.head.lemma_ == "quote" or subj is not None and subj.head != verb \
             and verb.tag_ == "VBG" and subj == _person_before(verb)
         if subj is None or _quote_of(subj.idx, st.quotes) != outer:
@@ -1030,7 +1031,7 @@ def _cue_attributions(st: _ParaState, index: _ArticleIndex, cues: frozenset[str]
         cue_span = (verb.idx, verb.idx + len(verb.text))
         for span in content:
             attr = _emit(st, spk, verb.text, cue_span, span, direct and speech)
-            if fallback:
+            if keep:
                 st.no_veto.add(id(attr))
         st.sents_used.add(verb.sent.start)
 
@@ -1354,6 +1355,11 @@ def _according_to(st: _ParaState, index: _ArticleIndex) -> None:
             _emit(st, spk, cue, cue_span, _span_of(rest), False)
 
 
+def _has_words(text: str) -> bool:
+    """Two words or more: "Clinton: 1,769." is a tally, not words."""
+    return len(re.findall(r"[^\W\d_]{2,}", text)) >= 2
+
+
 def transcript_label(text: str) -> str | None:
     """The capitalised label of a transcript turn or headline ("PENCE: ...", "Graham: ...")."""
     m = _TRANSCRIPT_RE.match(text)
@@ -1389,8 +1395,8 @@ def _transcript(st: _ParaState, index: _ArticleIndex, labels: Counter) -> None:
         return
     name = index.expand(name)
     end = len(text.rstrip().rstrip("\"”").rstrip())
-    if len(re.findall(r"[^\W\d_]{2,}", text[m.end() : end])) < 2:
-        return  # "Clinton: 1,769." is a tally, not words
+    if not _has_words(text[m.end() : end]):
+        return
     spk = _Speaker(label, m.start(1), m.end(1), name, title, True)
     _register(spk, index, st.para)
     colon = m.end(1)
@@ -1440,8 +1446,8 @@ def _headline(st: _ParaState, index: _ArticleIndex) -> None:
                                      for e in st.doc.ents):
             continue
         end = len(text.rstrip().rstrip(".").rstrip())
-        if len(re.findall(r"[^\W\d_]{2,}", text[m.end() : end])) < 2:
-            continue  # "Clinton: 1,769." is a tally, not words
+        if not _has_words(text[m.end() : end]):
+            continue
         label_toks = [t for t in st.doc if m.start(1) <= t.idx < m.start(1) + len(spoken)]
         if any(t.tag_.startswith("VB") for t in label_toks):
             continue  # a headline of its own ("Fiorina endorses Cruz: ...")
