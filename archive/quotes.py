@@ -367,8 +367,13 @@ def _masked(text: str, surnames: set[str]) -> str:
     """`text` with each surname replaced by its same-length stand-in."""
     if not surnames:
         return text
-    pattern = re.compile(r"\b(" + "|".join(sorted(surnames)) + r")\b")
-    return pattern.sub(lambda m: _STAND_INS[len(m.group(1))], text)
+    return _surname_pattern(frozenset(surnames)).sub(lambda m: _STAND_INS[len(m.group(1))], text)
+
+
+@lru_cache(maxsize=256)
+def _surname_pattern(surnames: frozenset[str]) -> "re.Pattern[str]":
+    """One compiled pattern per article's surnames (not one per paragraph)."""
+    return re.compile(r"\b(" + "|".join(sorted(surnames)) + r")\b")
 
 
 def _restored(doc: "Doc", text: str) -> "Doc":
@@ -656,8 +661,8 @@ def _subject(verb: "Token") -> "Token | None":
     if verb.dep_ == "conj" and head is not verb:
         return _subject(head)
     if verb.dep_ in ("advcl", "xcomp", "pobj", "pcomp") and verb.tag_ == "VBG" and \
-            _person_before(verb) is not None:  # "footage of Hillary Clinton asking, “...”"
-        return _person_before(verb)
+            (named := _person_before(verb)) is not None:  # "footage of Hillary Clinton asking"
+        return named
     if verb.dep_ in ("advcl", "xcomp") and verb.tag_ == "VBG" and head is not verb:
         return _subject(head)
     if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and head.dep_ == "prep" and \

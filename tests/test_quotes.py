@@ -32,6 +32,12 @@ def _one(nlp, text: str) -> list[Attribution]:
     return result[0]
 
 
+def _article(nlp, paragraphs: list[str]) -> list[list[Attribution]]:
+    result = extract_article(paragraphs, nlp=nlp)
+    _check_offsets(paragraphs, result)
+    return result
+
+
 def test_load_nlp_is_cached():
     assert load_nlp() is load_nlp()
 
@@ -477,8 +483,7 @@ def test_learned_pass_leaves_plain_events_alone(nlp):
 def test_learned_pass_keeps_rule_speech_and_resolves_pronouns(nlp):
     paras = ["Senator Elizabeth Warren spoke to reporters in Boston on Monday.",
              "She said the bill would hurt workers and called it a giveaway to banks."]
-    result = extract_article(paras, nlp=nlp)
-    _check_offsets(paras, result)
+    result = _article(nlp, paras)
     said = [a for a in result[1] if a.cue == "said"]
     assert said and said[0].speaker == "Elizabeth Warren"
     assert said[0].content.startswith("the bill would hurt workers")
@@ -517,8 +522,7 @@ def test_find_quotes_keeps_a_nested_double_quote_inside():
 def test_lead_in_paragraph_gives_its_speaker_to_the_next_quotation(nlp):
     paragraphs = ["Senator Ted Cruz told the crowd in Iowa that the race was far from over. Cruz continued:",
                   "“You look at the questions they asked us tonight and you see the whole problem.”"]
-    result = extract_article(paragraphs, nlp=nlp)
-    _check_offsets(paragraphs, result)
+    result = _article(nlp, paragraphs)
     lead = [a for a in result[0] if a.cue == "continued"]
     assert len(lead) == 1 and lead[0].speaker == "Ted Cruz" and lead[0].content == ""
     (quote,) = result[1]
@@ -533,8 +537,7 @@ def test_lead_in_speech_verb_takes_an_unquoted_block(nlp):
     paragraphs = ["The host spent the afternoon on the debate and its moderators. Limbaugh added:",
                   "And from a supposed front-runner, this reeks of the greatest fear I have ever seen.",
                   "The debate is on Monday night at Hofstra University."]
-    result = extract_article(paragraphs, nlp=nlp)
-    _check_offsets(paragraphs, result)
+    result = _article(nlp, paragraphs)
     (block,) = result[1]
     assert block.speaker == "Limbaugh" and block.direct and block.content == paragraphs[1]
     assert result[2] == []  # only the paragraph right after the lead-in
