@@ -14,8 +14,8 @@ from pathlib import Path
 
 import click
 
-from .config import SETTINGS, load_config
-from .errors import ArchiveError
+from archive.config import SETTINGS, load_config
+from archive.errors import ArchiveError
 
 INDEX_HELP = "Index folder (default: $ARCHIVE_INDEX or ./index)."
 BACKEND_HELP = "Storage and search engine: local (FAISS + SQLite, default) or milvus."
@@ -66,7 +66,7 @@ def run_build(paths: tuple[str, ...], index: str | None, full: bool, mirror: boo
               as_json: bool, strict: bool, reembed: bool = False, backend: str | None = None,
               milvus_uri: str | None = None, ray_address: str | None = None,
               reattribute: bool = False) -> None:
-    from .build import build, reattribute as redo_attribution, reembed as migrate
+    from archive.build.pipeline import build, reattribute as redo_attribution, reembed as migrate
 
     config = load_config(index=index, backend=backend, milvus_uri=milvus_uri)
     address = None if ray_address == "local" else ray_address
@@ -75,13 +75,13 @@ def run_build(paths: tuple[str, ...], index: str | None, full: bool, mirror: boo
             and config.backend == "milvus":
         # issue 8: the distributed build: Ray workers clean, attribute and embed; the
         # driver streams their rows into Milvus in batches (no local copy of the archive)
-        from .distributed import build_distributed
+        from archive.build.distributed import build_distributed
 
         report = build_distributed(list(paths) or ["seeds"], config, address=address,
                                    full=full, mirror=mirror)
     else:
         if ray_address is not None:  # issue 8: embed on a Ray cluster (or a local one)
-            from .ray_embed import RayEmbedder
+            from archive.embed.ray_data import RayEmbedder
 
             embedder = RayEmbedder(config, address)
         if reembed:
@@ -165,7 +165,7 @@ def search_cmd(queries: tuple[str, ...], index: str | None, k: int, mode: str, a
                outlets: tuple[str, ...], articles: tuple[str, ...], no_fold: bool,
                backend: str | None, milvus_uri: str | None) -> None:
     """Search the index. Several QUERIES in one call load the model once."""
-    from .search import Searcher, make_filters, validate
+    from archive.search.searcher import Searcher, make_filters, validate
 
     validate(mode, k)
     filters = make_filters(date_from, date_to, outlets, articles)
@@ -202,7 +202,7 @@ def print_hits(query: str, hits) -> None:
 @friendly
 def stats_cmd(index: str | None, as_json: bool) -> None:
     """Counts, model, build time and size on disk of the index."""
-    from .stats import index_stats
+    from archive.storage.stats import index_stats
 
     stats = index_stats(load_config(index=index))
     if as_json:
@@ -226,11 +226,11 @@ def speakers_cmd(index: str | None, as_json: bool, backend: str | None,
     """Who is quoted, how often, in how many articles, with aliases and roles."""
     config = load_config(index=index, backend=backend, milvus_uri=milvus_uri)
     if config.backend == "milvus":  # issue 8
-        from .milvus_backend import MilvusBackend, default_uri
+        from archive.storage.milvus import MilvusBackend, default_uri
 
         people = MilvusBackend(default_uri(config)).people()
     else:
-        from .stats import open_store
+        from archive.storage.stats import open_store
 
         people = open_store(config).people()
     if as_json:
@@ -251,7 +251,7 @@ def speakers_cmd(index: str | None, as_json: bool, backend: str | None,
 @friendly
 def duplicates_cmd(index: str | None, as_json: bool) -> None:
     """Story clusters: articles that tell the same story, and how alike their members are."""
-    from .stats import story_clusters
+    from archive.storage.stats import story_clusters
 
     clusters = story_clusters(load_config(index=index))
     if as_json:

@@ -50,8 +50,8 @@ def timed(fn):  # noqa: ANN001, ANN201
 
 
 def passages_of_index(index: Path) -> list[str]:
-    from archive.generations import DB_NAME, IndexDir
-    from archive.store import Store
+    from archive.storage.generations import DB_NAME, IndexDir
+    from archive.storage.sqlite import Store
 
     store = Store(IndexDir(index).require_current() / DB_NAME)
     texts = [t for _, _, t in store.all_passages()]
@@ -66,9 +66,9 @@ def main() -> None:
     parser.add_argument("--json", default=str(RESULTS / "bench_build.json"))
     args = parser.parse_args()
 
-    from archive.build import build
+    from archive.build.pipeline import build
     from archive.config import load_config
-    from archive.embed import Embedder, make_embedder
+    from archive.embed.sbert import Embedder, make_embedder
 
     files = sorted(BBC.glob("*/*.txt"))
     step = max(1, len(files) // args.limit)

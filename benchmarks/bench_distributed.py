@@ -55,12 +55,12 @@ def main() -> None:
     args = parser.parse_args()
     import ray
 
-    from archive.build import build
+    from archive.build.pipeline import build
     from archive.config import load_config
-    from archive.distributed import build_distributed
-    from archive.embed import make_embedder
-    from archive.ray_embed import OFFLINE_ENV
-    from archive.search import Searcher
+    from archive.build.distributed import build_distributed
+    from archive.embed.sbert import make_embedder
+    from archive.embed.ray_data import OFFLINE_ENV
+    from archive.search.searcher import Searcher
 
     root = Path(tempfile.mkdtemp(prefix="bench-distributed-"))
     folder, extra = corpus(root, args.articles)

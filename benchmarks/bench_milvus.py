@@ -38,12 +38,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from archive.build import build, copy_database  # noqa: E402
+from archive.build.pipeline import build, copy_database  # noqa: E402
 from archive.config import load_config  # noqa: E402
-from archive.generations import DB_NAME, VECTORS_NAME, IndexDir  # noqa: E402
+from archive.storage.generations import DB_NAME, VECTORS_NAME, IndexDir  # noqa: E402
 from archive.models import Article, Passage  # noqa: E402
-from archive.search import Searcher  # noqa: E402
-from archive.store import Filters, Store  # noqa: E402
+from archive.search.searcher import Searcher  # noqa: E402
+from archive.storage.sqlite import Filters, Store  # noqa: E402
 
 BBC = ROOT.parent / "shared" / "data" / "bbc"
 CACHE = ROOT / "benchmarks" / "results" / "bbc_paragraph_vectors.npz"
@@ -88,7 +88,7 @@ def haystack(target: int, seed: int = 0):
 
 def build_local(seed_gen: Path, index: Path, corpus) -> float:
     """A new generation: the seeds plus the haystack, written as archive's build writes."""
-    from archive.vectors import VectorIndex
+    from archive.storage.vectors import VectorIndex
 
     index_dir = IndexDir(index)
     started = time.perf_counter()
@@ -166,7 +166,7 @@ def main() -> None:
     out: dict = {"haystack_passages": args.passages, "cpus": os.cpu_count(),
                  "load_average_at_start": os.getloadavg()}
 
-    from archive.embed import make_embedder
+    from archive.embed.sbert import make_embedder
 
     seed_config = load_config(index=str(work / "seed"))
     embedder = make_embedder(seed_config)
@@ -187,7 +187,7 @@ def main() -> None:
     out["local_bytes_on_disk"] = sum(p.stat().st_size for p in gen.iterdir() if p.is_file())
     print(f"local build (SQLite + FTS5 + FAISS flat): {local_s:.1f} s", flush=True)
 
-    from archive.milvus_backend import sync_generation
+    from archive.storage.milvus import sync_generation
 
     milvus = load_config(index=str(work / "local"), backend="milvus",
                          milvus_uri=str(work / "milvus.db"))

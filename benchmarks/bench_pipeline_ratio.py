@@ -26,11 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from archive.build import build  # noqa: E402
+from archive.build.pipeline import build  # noqa: E402
 from archive.config import load_config  # noqa: E402
-from archive.embed import Embedder  # noqa: E402
-from archive.generations import DB_NAME, IndexDir  # noqa: E402
-from archive.store import Store  # noqa: E402
+from archive.embed.sbert import Embedder  # noqa: E402
+from archive.storage.generations import DB_NAME, IndexDir  # noqa: E402
+from archive.storage.sqlite import Store  # noqa: E402
 
 BBC = ROOT.parent / "shared" / "data" / "bbc"
 

@@ -77,7 +77,7 @@ def read_corpus() -> tuple[list[dict], list[str]]:
 def reuse_vectors(articles: list[dict], npz: Path) -> tuple[list[dict], np.ndarray]:
     """Keep only paragraphs whose vector is in `npz` (keys = archive.store.passage_hash of
     the text, vecs = their vectors: e.g. another benchmark's cache); no embedding at all."""
-    from archive.store import passage_hash
+    from archive.storage.sqlite import passage_hash
 
     data = np.load(npz)
     row = {k: i for i, k in enumerate(data["keys"].tolist())}
@@ -92,7 +92,7 @@ def reuse_vectors(articles: list[dict], npz: Path) -> tuple[list[dict], np.ndarr
 
 def corpus_vectors(articles: list[dict]) -> np.ndarray:
     from archive.config import load_config
-    from archive.embed import Embedder
+    from archive.embed.sbert import Embedder
 
     texts = [p for a in articles for p in a["paragraphs"]]
     cache = RESULTS / f"corpus_{len(texts)}.npy"
@@ -124,11 +124,11 @@ def write_index(folder: Path, articles: list[dict], vectors: np.ndarray, n: int,
                 index_type: str, embedder) -> dict:
     """A published generation of n passages: SQLite (+FTS5) through Store, FAISS through
     VectorIndex, a manifest like the build's."""
-    from archive.backend import FORMAT_VERSION
+    from archive.storage.local import FORMAT_VERSION
     from archive.config import load_config
-    from archive.generations import DB_NAME, VECTORS_NAME, IndexDir
-    from archive.store import Store, passage_hash
-    from archive.vectors import VectorIndex, target_kind
+    from archive.storage.generations import DB_NAME, VECTORS_NAME, IndexDir
+    from archive.storage.sqlite import Store, passage_hash
+    from archive.storage.vectors import VectorIndex, target_kind
 
     index_dir = IndexDir(folder)
     gen = index_dir.new_generation()
@@ -187,9 +187,9 @@ def percentile(xs: list[float], p: float) -> float:
 
 def run_size(n: int, index_type: str, articles, base, queries, embedder, keep: bool) -> dict:
     from archive.config import load_config
-    from archive.generations import DB_NAME, VECTORS_NAME
-    from archive.search import Searcher
-    from archive.vectors import exact_neighbours, recall_at
+    from archive.storage.generations import DB_NAME, VECTORS_NAME
+    from archive.search.searcher import Searcher
+    from archive.storage.vectors import exact_neighbours, recall_at
 
     vectors = tiled(base, n) if n > len(base) else base[:n]
     folder = Path(tempfile.mkdtemp(prefix=f"bench-q{n}-", dir=RESULTS if keep else None))
@@ -264,7 +264,7 @@ def main() -> None:
     if args.prepare:
         return
     from archive.config import load_config
-    from archive.embed import make_embedder
+    from archive.embed.sbert import make_embedder
 
     seed_queries = [q["query"] for q in json.loads(
         (ROOT / "benchmarks" / "seed_queries.json").read_text())["queries"]]

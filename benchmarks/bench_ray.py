@@ -48,8 +48,8 @@ def main() -> None:
     import ray
 
     from archive.config import load_config
-    from archive.embed import Embedder
-    from archive.ray_embed import RayEmbedder
+    from archive.embed.sbert import Embedder
+    from archive.embed.ray_data import RayEmbedder
 
     texts = paragraphs(args.passages)
     config = load_config()

@@ -57,8 +57,8 @@ def latencies(fn, queries: list[str], repeat: int = 5) -> dict:  # noqa: ANN001
 
 
 def stored_passages(index: Path) -> list[tuple[int, str]]:
-    from archive.generations import DB_NAME, IndexDir
-    from archive.store import Store
+    from archive.storage.generations import DB_NAME, IndexDir
+    from archive.storage.sqlite import Store
 
     store = Store(IndexDir(index).require_current() / DB_NAME)
     rows = [(pid, text) for pid, _, text in store.all_passages()]
@@ -98,10 +98,10 @@ def main() -> None:
         print("txtai is not installed (pip install --no-deps txtai msgpack): skipped")
         return
 
-    from archive.build import build
+    from archive.build.pipeline import build
     from archive.config import load_config
-    from archive.embed import Embedder
-    from archive.search import Searcher
+    from archive.embed.sbert import Embedder
+    from archive.search.searcher import Searcher
 
     work = Path(tempfile.mkdtemp(prefix="bench-txtai-"))
     base = load_config()

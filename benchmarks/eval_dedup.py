@@ -29,7 +29,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.dedup import (  # noqa: E402
+from archive.text.dedup import (  # noqa: E402
     DedupParams,
     PairLink,
     article_pair_stats,

@@ -25,10 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.build import build  # noqa: E402
+from archive.build.pipeline import build  # noqa: E402
 from archive.config import load_config  # noqa: E402
 from archive.metrics import ndcg  # noqa: E402
-from archive.search import Searcher  # noqa: E402
+from archive.search.searcher import Searcher  # noqa: E402
 
 CONFIGS = {
     "archive (hybrid + attribution + folding)": dict(mode="hybrid", understand=True, fold=True),

@@ -37,10 +37,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from eval_attribution import (article_files, parse_ann,  # noqa: E402
                               resolved_gold_sources, surname)
 
-from archive.build import build  # noqa: E402
+from archive.build.pipeline import build  # noqa: E402
 from archive.config import load_config  # noqa: E402
 from archive.metrics import ndcg, precision_at  # noqa: E402
-from archive.search import Searcher  # noqa: E402
+from archive.search.searcher import Searcher  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 INDEX = ROOT / "benchmarks" / "results" / "speaker-haystack"

@@ -21,7 +21,7 @@ SHARED = ROOT.parent / "shared"
 @pytest.fixture(scope="session")
 def embedder():
     from archive.config import load_config
-    from archive.embed import Embedder
+    from archive.embed.sbert import Embedder
 
     config = load_config()
     return Embedder(config.model_path, config.batch_size)
@@ -37,14 +37,14 @@ def seed_config(tmp_path_factory):
 @pytest.fixture(scope="session")
 def seed_index(seed_config, embedder):
     """The seeds built once into a session-wide index folder; returns its BuildReport."""
-    from archive.build import build
+    from archive.build.pipeline import build
 
     return build([SEEDS], seed_config, embedder=embedder)
 
 
 @pytest.fixture(scope="session")
 def searcher(seed_index, seed_config, embedder):
-    from archive.search import Searcher
+    from archive.search.searcher import Searcher
 
     s = Searcher(seed_config, embedder=embedder)
     yield s
@@ -73,7 +73,7 @@ def ray_local():
     the distributed-build tests join it instead of starting their own."""
     pytest.importorskip("ray", reason="the distributed build needs ray[data]")
     pytest.importorskip("pymilvus", reason="the distributed build needs pymilvus[milvus-lite]")
-    from archive.ray_embed import ray_session
+    from archive.embed.ray_data import ray_session
 
     with ray_session(None, 2):
         yield

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from archive.search import make_filters
+from archive.search.searcher import make_filters
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-SEARCH, PEOPLE, ARCHIVE = ("app_pages/search_page.py", "app_pages/people_page.py",
-                           "app_pages/archive_page.py")
+SEARCH, PEOPLE, ARCHIVE = ("archive/app/pages/search.py", "archive/app/pages/people.py",
+                           "archive/app/pages/archive.py")
 LAVROV_Q = "what did Lavrov say"
 HOSTILE = """Breaking <img src=x onerror=alert(1)> news about the summit
 
@@ -86,7 +86,7 @@ def writable_index(tmp_path, seed_index, seed_config):
 
 @pytest.fixture(scope="module")
 def hostile_index(tmp_path_factory, embedder):
-    from archive.build import build
+    from archive.build.pipeline import build
     from archive.config import load_config
 
     folder = tmp_path_factory.mktemp("hostile")
@@ -269,7 +269,7 @@ def test_people_page_lists_people_and_their_quotes(seed_app, searcher):
 
 
 def test_people_page_without_attributions(monkeypatch, tmp_path, embedder):
-    from archive.build import build
+    from archive.build.pipeline import build
     from archive.config import load_config
 
     (tmp_path / "src").mkdir()
@@ -332,7 +332,7 @@ def test_upload_indexes_good_files_and_names_bad_ones(monkeypatch, writable_inde
 
 def test_upload_function_path(writable_index, embedder):
     """The same handling as the button, called with real bytes."""
-    from archive import ui
+    from archive.app import html as ui
     from archive.config import load_config
 
     seen = []
@@ -350,7 +350,7 @@ def test_upload_function_path(writable_index, embedder):
 
 
 def test_upload_while_another_build_runs(monkeypatch, writable_index):
-    from archive.generations import IndexDir
+    from archive.storage.generations import IndexDir
 
     at = new_app(monkeypatch, writable_index, ARCHIVE)
     with IndexDir(writable_index).lock():

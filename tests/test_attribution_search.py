@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from archive.build import build
-from archive.search import Searcher, make_filters
-from archive.stats import story_clusters
+from archive.build.pipeline import build
+from archive.search.searcher import Searcher, make_filters
+from archive.storage.stats import story_clusters
 
 SPEAKER_QUERIES = {
     "what did Lavrov say": "Lavrov",
@@ -124,7 +124,7 @@ class _Aliases:
 
 
 def test_full_names_do_not_resolve_to_other_people_or_bare_names():
-    from archive.ranking import people_for
+    from archive.search.speakers import people_for
 
     backend = _Aliases({
         "Kelly Holmes": "Kelly Holmes", "Holmes": "Kelly Holmes", "Brad Holm": "Brad Holm",

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from archive.search import MODES, Searcher, make_filters
-from archive.store import Filters
+from archive.search.searcher import MODES, Searcher, make_filters
+from archive.storage.sqlite import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -45,11 +45,11 @@ def builder(kind: str, request):
     or the distributed build on the session's local Ray."""
     if kind == "milvus-ray":
         request.getfixturevalue("ray_local")
-        from archive.distributed import build_distributed
+        from archive.build.distributed import build_distributed
 
         return lambda paths, config, embedder: build_distributed(
             paths, config, workers=2, embedder=embedder)
-    from archive.build import build
+    from archive.build.pipeline import build
 
     return lambda paths, config, embedder: build(paths, config, embedder=embedder)
 
@@ -222,7 +222,7 @@ def test_backends_answer_alike(tmp_path_factory, embedder, request):
     """Both backends hold the same archive: browsing answers are equal, dense retrieval (exact
     in both) returns the same passages in the same order."""
     pytest.importorskip("pymilvus", reason="the Milvus backend needs pymilvus[milvus-lite]")
-    from archive.build import build
+    from archive.build.pipeline import build
 
     searchers = {}
     for kind in BACKENDS:
@@ -312,7 +312,7 @@ def searcher_article_ids(searcher) -> set[str]:
 
 def test_milvus_expression_literals_are_inert():
     pytest.importorskip("pymilvus", reason="the Milvus backend needs pymilvus[milvus-lite]")
-    from archive.milvus_backend import filter_expr, keyword_text, lit
+    from archive.storage.milvus import filter_expr, keyword_text, lit
 
     assert lit('a" or id > 0 or "') == '"a\\" or id > 0 or \\""'
     assert lit("back\\slash\n") == '"back\\\\slash\\n"'
@@ -340,8 +340,8 @@ def test_milvus_uncommitted_rows_are_invisible_and_cleaned(tmp_path, embedder):
     pytest.importorskip("pymilvus", reason="the Milvus backend needs pymilvus[milvus-lite]")
     from dataclasses import replace
 
-    from archive.build import build
-    from archive.milvus_backend import PASSAGES, read_state
+    from archive.build.pipeline import build
+    from archive.storage.milvus import PASSAGES, read_state
 
     config = config_for("milvus", tmp_path)
     corpus = tmp_path / "corpus"

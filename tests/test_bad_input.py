@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from archive.build import build
+from archive.build.pipeline import build
 from archive.cli import cli
 from archive.config import load_config
 from archive.errors import IndexCorrupt
-from archive.generations import DB_NAME, IndexDir
-from archive.search import Searcher
+from archive.storage.generations import DB_NAME, IndexDir
+from archive.search.searcher import Searcher
 
 GOOD = """Port strike ends after ten days
 

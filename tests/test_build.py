@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from archive.build import build
+from archive.build.pipeline import build
 from archive.config import load_config
 from archive.errors import BuildLocked, IndexCorrupt, IndexMismatch
-from archive.generations import DB_NAME, VECTORS_NAME, IndexDir
-from archive.search import Searcher
-from archive.store import Filters, Store
+from archive.storage.generations import DB_NAME, VECTORS_NAME, IndexDir
+from archive.search.searcher import Searcher
+from archive.storage.sqlite import Filters, Store
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -210,8 +210,7 @@ def test_deleted_file_leaves_the_index(index_copy, seeds_copy, embedder, seed_in
 def test_page_uploads_survive_a_mirror_build(index_copy, seeds_copy, embedder, seed_index):
     """Articles added through the page live under <index>/uploads/: `archive build seeds`
     (a mirror build) keeps them; deleting the upload's file and building again drops it."""
-    from archive import ui
-
+    from archive.app import html as ui
     report, _ = ui.add_uploads([("ferry.txt", NEW_ARTICLE.encode())], index_copy,
                                embedder=embedder, stamp="s1")
     assert report.added_articles == 1 and report.articles == 6
@@ -297,7 +296,7 @@ def _build_with_change(config, embedder):
 def test_vectors_out_of_step_with_database(index_copy, embedder):
     """A vectors file from another generation (fewer vectors) is caught at open."""
     gen = IndexDir(index_copy.index_dir).require_current()
-    from archive.vectors import VectorIndex
+    from archive.storage.vectors import VectorIndex
 
     v = VectorIndex.load(gen / VECTORS_NAME)
     v.remove(v.ids()[:3].tolist())

@@ -1,7 +1,7 @@
 """Passages: one per paragraph, long paragraphs cut at sentence ends within the model window."""
 from __future__ import annotations
 
-from archive.chunk import approx_tokens, passages_of, split_long, split_sentences
+from archive.text.chunk import approx_tokens, passages_of, split_long, split_sentences
 from archive.models import Article, Paragraph
 
 

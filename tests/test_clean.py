@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from archive.clean import clean_article, date_line, normalize_date, parse_date
-from archive.ingest import read_path
+from archive.text.clean import clean_article, date_line, normalize_date, parse_date
+from archive.text.ingest import read_path
 from archive.models import RawArticle
-from archive.store import Store
-from archive.generations import DB_NAME, IndexDir
+from archive.storage.sqlite import Store
+from archive.storage.generations import DB_NAME, IndexDir
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

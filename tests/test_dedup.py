@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from archive.dedup import (
+from archive.text.dedup import (
     DedupParams,
     PairLink,
     cluster_members,

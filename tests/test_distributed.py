@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from archive.search import MODES, Searcher
+from archive.search.searcher import MODES, Searcher
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -32,7 +32,7 @@ def milvus_config(root: Path):
 
 @pytest.fixture(scope="module")
 def distributed(ray_local, tmp_path_factory, embedder):
-    from archive.distributed import build_distributed
+    from archive.build.distributed import build_distributed
 
     config = milvus_config(tmp_path_factory.mktemp("distributed"))
     report = build_distributed([SEEDS], config, workers=2, embedder=embedder)
@@ -55,7 +55,7 @@ def test_report_and_counts_match_the_local_build(distributed, seed_index, search
 
 
 def test_ids_are_blocks_per_article_above_local_rowids(distributed):
-    from archive.distributed import SPAN, STREAM_BASE
+    from archive.build.distributed import SPAN, STREAM_BASE
 
     _, _, milvus = distributed
     hits = milvus.search("Lavrov", k=50, mode="keyword", fold=False)
@@ -71,10 +71,10 @@ def test_ids_are_blocks_per_article_above_local_rowids(distributed):
 
 
 def test_vectors_equal_the_single_process_ones(distributed, seed_config, embedder):
-    from archive import milvus_backend as mb
-    from archive.generations import DB_NAME, VECTORS_NAME, IndexDir
-    from archive.store import Store
-    from archive.vectors import VectorIndex
+    from archive.storage import milvus as mb
+    from archive.storage.generations import DB_NAME, VECTORS_NAME, IndexDir
+    from archive.storage.sqlite import Store
+    from archive.storage.vectors import VectorIndex
 
     _, _, milvus = distributed
     gen = IndexDir(seed_config.index_dir).require_current()
@@ -112,8 +112,7 @@ def test_answers_like_the_local_build(distributed, searcher, mode):
 def test_near_duplicate_clusters_match_the_local_build(distributed, searcher):
     """Candidates come from Milvus's vector index instead of MinHash LSH; the clusters (as
     groups of article/text) are the local build's."""
-    from archive import milvus_backend as mb
-
+    from archive.storage import milvus as mb
     def groups(members: dict[int, list[dict]]) -> set[frozenset]:
         return {frozenset((m["article_id"], m["text"]) for m in ms)
                 for ms in members.values() if len(ms) > 1}
@@ -121,7 +120,7 @@ def test_near_duplicate_clusters_match_the_local_build(distributed, searcher):
     _, _, milvus = distributed
     local_backend = searcher.backend
     local_clusters = sorted({r["cluster"] for r in local_backend.fetch(
-        local_backend.filtered_ids(__import__("archive.store").store.Filters())).values()
+        local_backend.filtered_ids(__import__("archive.storage.sqlite").storage.sqlite.Filters())).values()
         if r["cluster"] is not None})
     client = milvus.backend.client
     milvus_clusters = sorted({int(r["cluster"]) for r in mb.scan(
@@ -134,8 +133,8 @@ def test_near_duplicate_clusters_match_the_local_build(distributed, searcher):
 
 
 def test_incremental_builds_add_remove_and_converge(ray_local, tmp_path, embedder, seed_index):
-    from archive import distributed
-    from archive.distributed import build_distributed
+    from archive.build import distributed
+    from archive.build.distributed import build_distributed
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -191,7 +190,7 @@ def test_incremental_builds_add_remove_and_converge(ray_local, tmp_path, embedde
         texts = [h.text for h in searcher.search("paragraph added by the editors today",
                                                  k=5, mode="keyword", fold=False)]
         assert any("editors today" in t for t in texts)
-        ids = searcher.backend.filtered_ids(__import__("archive.store").store.Filters())
+        ids = searcher.backend.filtered_ids(__import__("archive.storage.sqlite").storage.sqlite.Filters())
         assert len(ids) == len(set(ids)) == third.passages
         before = searcher.counts()
         # nothing readable, even with --full: the archive is left as it is
@@ -206,7 +205,7 @@ def test_incremental_builds_add_remove_and_converge(ray_local, tmp_path, embedde
         assert full.embedded_passages == full.passages == third.passages
         searcher.backend.refresh()
         assert searcher.counts() == before
-        new_ids = searcher.backend.filtered_ids(__import__("archive.store").store.Filters())
+        new_ids = searcher.backend.filtered_ids(__import__("archive.storage.sqlite").storage.sqlite.Filters())
         assert not set(new_ids) & set(ids)
         assert searcher.search("what did Lavrov say", k=1)[0].speaker == "Sergei Lavrov"
     finally:
@@ -215,7 +214,7 @@ def test_incremental_builds_add_remove_and_converge(ray_local, tmp_path, embedde
 
 def test_cli_distributed_build_needs_milvus(tmp_path):
     from archive.config import load_config
-    from archive.distributed import build_distributed
+    from archive.build.distributed import build_distributed
     from archive.errors import BadRequest
 
     with pytest.raises(BadRequest, match="--backend milvus"):
@@ -229,7 +228,7 @@ def test_cli_build_ray_milvus_reports_json(ray_local, tmp_path):
 
     from click.testing import CliRunner
 
-    from archive.build import BuildReport
+    from archive.build.pipeline import BuildReport
     from archive.cli import cli
 
     corpus = tmp_path / "corpus"

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from archive.build import BuildReport, build, collect
-from archive.generations import DB_NAME, IndexDir
-from archive.ingest import decode, iter_files, looks_binary, read_path
+from archive.build.pipeline import BuildReport, build, collect
+from archive.storage.generations import DB_NAME, IndexDir
+from archive.text.ingest import decode, iter_files, looks_binary, read_path
 from archive.models import RawArticle
-from archive.store import Store
+from archive.storage.sqlite import Store
 
 PNG_HEAD = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00"
 

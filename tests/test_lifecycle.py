@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from archive.build import build
+from archive.build.pipeline import build
 from archive.config import load_config
-from archive.generations import IndexDir
-from archive.search import Searcher
+from archive.storage.generations import IndexDir
+from archive.search.searcher import Searcher
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ["what did Lavrov say", "NATO open door policy", "troops at the border"]
@@ -129,7 +129,7 @@ def test_build_killed_at_random_moments(base_index, tmp_path, embedder):
 SEARCH_LOOP = textwrap.dedent("""
     import json, sys
     from archive.config import load_config
-    from archive.search import Searcher
+    from archive.search.searcher import Searcher
     searcher = Searcher(load_config(index=sys.argv[1]))
     errors, seen = [], []
     for i in range(int(sys.argv[2])):

@@ -23,7 +23,7 @@ def onnx_cache(tmp_path_factory):
 @pytest.fixture(scope="session")
 def onnx_embedder(onnx_cache):
     from archive.config import load_config
-    from archive.embed_onnx import OnnxEmbedder
+    from archive.embed.onnx_int8 import OnnxEmbedder
 
     config = load_config()
     emb = OnnxEmbedder(config.model_path, config.batch_size, cache=onnx_cache)
@@ -33,8 +33,8 @@ def onnx_embedder(onnx_cache):
 
 @pytest.fixture(scope="session")
 def sentences():
-    from archive.clean import clean_article
-    from archive.ingest import read_all
+    from archive.text.clean import clean_article
+    from archive.text.ingest import read_all
 
     out = []
     for item in read_all([SEEDS]):
@@ -45,7 +45,7 @@ def sentences():
 
 
 def test_cached_export_happens_once(onnx_embedder, onnx_cache):
-    from archive.embed_onnx import INT8_NAME, cached_model
+    from archive.embed.onnx_int8 import INT8_NAME, cached_model
 
     path = onnx_embedder.onnx_path
     assert path.name == INT8_NAME and path.parent.parent == onnx_cache
@@ -91,8 +91,8 @@ def test_interface_matches_torch(onnx_embedder, embedder, sentences):
 
 def test_make_embedder_picks_backend():
     from archive.config import load_config
-    from archive.embed import Embedder, make_embedder
-    from archive.embed_onnx import OnnxEmbedder
+    from archive.embed.sbert import Embedder, make_embedder
+    from archive.embed.onnx_int8 import OnnxEmbedder
     from archive.errors import BadRequest
 
     assert isinstance(make_embedder(load_config(embedding_backend="onnx-int8")), OnnxEmbedder)
@@ -102,12 +102,12 @@ def test_make_embedder_picks_backend():
 
 
 def test_backends_never_share_an_index(tmp_path, embedder, onnx_embedder):
-    from archive.backend import check_manifest
-    from archive.build import build, expected_manifest
+    from archive.storage.local import check_manifest
+    from archive.build.pipeline import build, expected_manifest
     from archive.config import load_config
-    from archive.generations import DB_NAME, IndexDir
-    from archive.search import Searcher
-    from archive.store import Store
+    from archive.storage.generations import DB_NAME, IndexDir
+    from archive.search.searcher import Searcher
+    from archive.storage.sqlite import Store
 
     src = tmp_path / "in"
     src.mkdir()

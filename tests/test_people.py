@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 import time
 
-from archive.people import first_names_compatible, group_names, resolve_person, split_name
+from archive.text.names import first_names_compatible, group_names, resolve_person, split_name
 
 
 def _mentions(counts: dict[str, int]) -> list[tuple[str, str | None]]:
@@ -95,7 +95,7 @@ def test_scales_to_tens_of_thousands_of_names():
 
 
 def test_speaker_types_majority_and_aliases():
-    from archive.people import is_person, speaker_types
+    from archive.text.names import is_person, speaker_types
 
     aliases = {"Lavrov": "Sergey Lavrov", "Sergey Lavrov": "Sergey Lavrov"}
     mentions = [("Lavrov", "person"), ("Sergey Lavrov", None), ("Russia", "place"),
@@ -112,6 +112,6 @@ def test_speaker_types_majority_and_aliases():
 
 
 def test_speaker_types_tie_prefers_person():
-    from archive.people import speaker_types
+    from archive.text.names import speaker_types
 
     assert speaker_types([("Jordan", "place"), ("Jordan", "person")]) == {"Jordan": "person"}

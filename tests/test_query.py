@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.query import QueryIntent, parse_query
+from archive.search.query import QueryIntent, parse_query
 
 
 @pytest.mark.parametrize("q, speaker, topic", [

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from archive.search import MODES, Searcher
+from archive.search.searcher import MODES, Searcher
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -23,9 +23,9 @@ QUERIES = ("what did Lavrov say", "NATO expansion to the east", "written answer"
 def two_builds(tmp_path_factory, embedder):
     """The same two seed articles built with one process and with Ray (2 local workers)."""
     pytest.importorskip("ray", reason="Ray embedding needs ray[data] (pip install 'archive[scale]')")
-    from archive.build import build
+    from archive.build.pipeline import build
     from archive.config import load_config
-    from archive.ray_embed import RayEmbedder
+    from archive.embed.ray_data import RayEmbedder
 
     root = tmp_path_factory.mktemp("ray")
     corpus = root / "corpus"
@@ -41,9 +41,9 @@ def two_builds(tmp_path_factory, embedder):
 
 
 def vectors_of(config) -> tuple[list[str], np.ndarray]:
-    from archive.generations import DB_NAME, VECTORS_NAME, IndexDir
-    from archive.store import Store
-    from archive.vectors import VectorIndex
+    from archive.storage.generations import DB_NAME, VECTORS_NAME, IndexDir
+    from archive.storage.sqlite import Store
+    from archive.storage.vectors import VectorIndex
 
     gen = IndexDir(config.index_dir).require_current()
     store = Store(gen / DB_NAME, readonly=True)

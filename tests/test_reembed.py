@@ -6,12 +6,12 @@ import shutil
 
 import pytest
 
-from archive.build import build, reattribute, reembed
+from archive.build.pipeline import build, reattribute, reembed
 from archive.config import load_config
 from archive.errors import IndexMismatch
-from archive.generations import DB_NAME, IndexDir
-from archive.search import Searcher
-from archive.store import Store
+from archive.storage.generations import DB_NAME, IndexDir
+from archive.search.searcher import Searcher
+from archive.storage.sqlite import Store
 
 
 @pytest.fixture

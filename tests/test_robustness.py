@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive.clean import clean_article
-from archive.ingest import decode, read_path
+from archive.text.clean import clean_article
+from archive.text.ingest import decode, read_path
 from archive.models import RawArticle
-from archive.search import MODES, MAX_QUERY_CHARS, make_filters
-from archive.store import Filters, fts_query
+from archive.search.searcher import MODES, MAX_QUERY_CHARS, make_filters
+from archive.storage.sqlite import Filters, fts_query
 
 PASTE = ("Russian Foreign Minister Sergei Lavrov said the demands were unacceptable. " * 200)[:10_000]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from archive.errors import BadRequest
-from archive.search import MODES, Searcher, make_filters, rrf, tiered
-from archive.store import Filters
+from archive.search.searcher import MODES, Searcher, make_filters, rrf, tiered
+from archive.storage.sqlite import Filters
 
 # Lavrov's own words in the seeds (000, 001: the same quote in two translations; 002).
 LAVROV_QUOTES = ("need to explain how absolutely unacceptable such demands are",

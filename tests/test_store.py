@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from archive.errors import BuildLocked, IndexCorrupt, IndexNotFound
-from archive.generations import IndexDir
+from archive.storage.generations import IndexDir
 from archive.models import Article, Paragraph, Passage
-from archive.store import Filters, Store, fts_query
-from archive.vectors import VectorIndex
+from archive.storage.sqlite import Filters, Store, fts_query
+from archive.storage.vectors import VectorIndex
 
 
 def make_article(aid: str, title: str, texts: list[str], date=None, outlet=None) -> tuple:

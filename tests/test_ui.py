@@ -9,9 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive import ui
-
-
+from archive.app import html as ui
 def visible(markup: str) -> str:
     """The text a browser shows for our markup: tags dropped, entities decoded."""
     return html.unescape(re.sub(r"<[^>]+>", "", markup))

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from archive import vectors as V
-from archive.vectors import VectorIndex, exact_neighbours, recall_at
+from archive.storage import vectors as V
+from archive.storage.vectors import VectorIndex, exact_neighbours, recall_at
 
 DIM = 384
 N = 3000
@@ -173,9 +173,9 @@ def test_memory_per_passage(indexes):
 def test_real_vectors_with_ivf(embedder):
     """Real embeddings of the seed passages, tiled to 2,000 vectors, each copy moved by
     noise (cosine ~0.7 to its original) so copies are distinct neighbours, not ties."""
-    from archive.chunk import passages_of
-    from archive.clean import clean_article
-    from archive.ingest import read_all
+    from archive.text.chunk import passages_of
+    from archive.text.clean import clean_article
+    from archive.text.ingest import read_all
     from tests.conftest import SEEDS
 
     texts = []

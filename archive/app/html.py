@@ -15,8 +15,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .generations import UPLOADS
-from .store import STOPWORDS
+from archive.storage.generations import UPLOADS
+from archive.storage.sqlite import STOPWORDS
 
 # Characters Markdown or Streamlit's Markdown extensions give a meaning to. `&`, `<`, `>`,
 # `"` and `'` are handled by html.escape first.
@@ -261,7 +261,7 @@ def add_uploads(files: Iterable[tuple[str, bytes]], config, embedder=None, progr
                 stamp: str | None = None):
     """Save uploaded files under the index folder and add them to the archive (nothing already
     indexed is dropped). Returns (BuildReport, {saved path: uploaded name})."""
-    from .build import build
+    from archive.build.pipeline import build
 
     folder, names = save_uploads(files, config.index_dir, stamp)
     report = build([folder], config, mirror=False, embedder=embedder, progress=progress)

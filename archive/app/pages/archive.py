@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.shared import friendly, has_index, index_path, no_index, searcher
-from archive import ui
+from archive.app.shared import friendly, has_index, index_path, no_index, searcher
+from archive.app import html as ui
 from archive.config import load_config
 from archive.errors import ArchiveError, BuildLocked
-from archive.ingest import SUPPORTED
+from archive.text.ingest import SUPPORTED
 
 STAGES = {"attributing": "Finding quotes and speakers", "embedding": "Embedding passages"}
 

@@ -18,16 +18,16 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
-from .backend import FORMAT_VERSION, check_manifest
-from .chunk import passages_of
-from .clean import clean_article, oversized_paragraph
-from .config import Config
-from .errors import IndexCorrupt, IndexMismatch
-from .generations import DB_NAME, FAULT_ENV, VECTORS_NAME, IndexDir, fault_point
-from .ingest import Skipped, read_all
-from .models import Article, Passage
-from .store import Store, passage_hash
+from archive import __version__
+from archive.storage.local import FORMAT_VERSION, check_manifest
+from archive.text.chunk import passages_of
+from archive.text.clean import clean_article, oversized_paragraph
+from archive.config import Config
+from archive.errors import IndexCorrupt, IndexMismatch
+from archive.storage.generations import DB_NAME, FAULT_ENV, VECTORS_NAME, IndexDir, fault_point
+from archive.text.ingest import Skipped, read_all
+from archive.models import Article, Passage
+from archive.storage.sqlite import Store, passage_hash
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -74,7 +74,7 @@ def with_uploads(paths: Sequence[str | Path], config: Config) -> list[str | Path
     """`paths` plus the index's own uploads folder: articles added through the page live
     there, and a mirror build (`archive build seeds`) must not drop them. To remove an
     upload, delete its file under <index>/uploads/ and build again."""
-    from .generations import UPLOADS
+    from archive.storage.generations import UPLOADS
 
     uploads = Path(config.index_dir) / UPLOADS
     if not uploads.is_dir():
@@ -138,7 +138,7 @@ def build(paths: Sequence[str | Path], config: Config, *, full: bool = False,
                 raise IndexMismatch(f"the index in '{index_dir.path}' was built with model "
                                     f"{manifest.get('model')!r}: run 'archive build --reembed' "
                                     "to migrate it to the current model (or --full to rebuild)")
-            from .embed import backend_label
+            from archive.embed.sbert import backend_label
 
             wanted_backend = getattr(embedder, "backend", None) or backend_label(
                 config.embedding_backend)
@@ -171,11 +171,11 @@ def sync_backend(config: Config, gen: Path, progress: Progress | None = None) ->
     what it last synced: upserts and deletes in batches); nothing to do for backend=local."""
     backend = getattr(config, "backend", "local")
     if backend not in ("local", "milvus"):
-        from .errors import BadRequest
+        from archive.errors import BadRequest
 
         raise BadRequest(f"unknown backend {backend!r}: choose local or milvus")
     if backend == "milvus":
-        from .milvus_backend import sync_generation
+        from archive.storage.milvus import sync_generation
 
         sync_generation(config, gen)
 # -- end issue 8 ----------------------------------------------------------------------------------
@@ -216,10 +216,10 @@ def copy_database(src: Path, dst: Path) -> None:
 def write_generation(gen: Path, previous: Path | None, wanted: dict[str, Article], mirror: bool,
                      config: Config, embedder, progress: Progress | None,
                      report: BuildReport) -> None:
-    from .vectors import VectorIndex
+    from archive.storage.vectors import VectorIndex
 
     if embedder is None:
-        from .embed import make_embedder
+        from archive.embed.sbert import make_embedder
 
         embedder = make_embedder(config)
     if previous is not None:
@@ -327,7 +327,7 @@ def attribute(articles: list[Article], passages: dict[str, list[Passage]],
     """Who said what in each new passage (spaCy, loaded only when there is new text)."""
     if not articles:
         return
-    from .quotes import passage_attributions
+    from archive.quotes import passage_attributions
 
     bar = progress_bar(len(articles), "attributing", progress)
     for article in articles:
@@ -339,7 +339,7 @@ def attribute(articles: list[Article], passages: dict[str, list[Passage]],
 
 
 def group_people(store: Store) -> None:
-    from .people import group_names, speaker_types
+    from archive.text.names import group_names, speaker_types
 
     aliases = group_names(store.speaker_mentions())
     store.write_people(aliases, speaker_types(store.speaker_typed_mentions(), aliases))
@@ -350,8 +350,7 @@ def update_clusters(store: Store, vectors, new_ids: Sequence[int]) -> None:
     passage clusters and story clusters over the whole archive."""
     from collections import Counter
 
-    from . import dedup
-
+    from archive.text import dedup
     params = dedup.DedupParams()
     everything = list(store.all_passages())
     fresh = set(new_ids)
@@ -374,7 +373,7 @@ def update_clusters(store: Store, vectors, new_ids: Sequence[int]) -> None:
 def manifest_values(embedder, store: Store, vectors) -> dict[str, object]:
     from importlib.metadata import version
 
-    from .vectors import faiss_version
+    from archive.storage.vectors import faiss_version
 
     return {
         "format": FORMAT_VERSION, "model": embedder.name, "model_path": embedder.model_path,
@@ -393,7 +392,7 @@ def manifest_values(embedder, store: Store, vectors) -> dict[str, object]:
 def reembed(config: Config, *, embedder=None, progress: Progress | None = None) -> BuildReport:
     """Migrate the archive to the configured model: keep articles, passages, attributions and
     clusters, re-embed every passage, write a new manifest, publish a new generation."""
-    from .vectors import VectorIndex
+    from archive.storage.vectors import VectorIndex
 
     started = time.perf_counter()
     index_dir = IndexDir(config.index_dir)
@@ -401,7 +400,7 @@ def reembed(config: Config, *, embedder=None, progress: Progress | None = None) 
     with index_dir.lock():
         previous = index_dir.require_current()
         if embedder is None:
-            from .embed import make_embedder
+            from archive.embed.sbert import make_embedder
 
             embedder = make_embedder(config)
         with generation(index_dir, report) as gen:
@@ -427,7 +426,7 @@ def reembed(config: Config, *, embedder=None, progress: Progress | None = None) 
 def reattribute(config: Config, *, progress: Progress | None = None) -> BuildReport:
     """Extract attributions again over the whole archive (after the rules improved) and
     regroup people, without re-embedding; published as a new generation like any build."""
-    from .quotes import passage_attributions
+    from archive.quotes import passage_attributions
 
     started = time.perf_counter()
     index_dir = IndexDir(config.index_dir)

@@ -11,10 +11,10 @@ from typing import Protocol
 
 import numpy as np
 
-from .errors import IndexCorrupt, IndexMismatch
-from .generations import DB_NAME, VECTORS_NAME
-from .store import Filters, Store
-from .vectors import VectorIndex
+from archive.errors import IndexCorrupt, IndexMismatch
+from archive.storage.generations import DB_NAME, VECTORS_NAME
+from archive.storage.sqlite import Filters, Store
+from archive.storage.vectors import VectorIndex
 
 FORMAT_VERSION = 1
 

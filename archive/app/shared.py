@@ -14,7 +14,7 @@ import streamlit as st
 
 from archive.config import load_config
 from archive.errors import ArchiveError, IndexNotFound
-from archive.generations import IndexDir
+from archive.storage.generations import IndexDir
 
 log = logging.getLogger("archive.app")
 BUILD_COMMAND = "archive build seeds"
@@ -27,7 +27,7 @@ def index_path() -> str:
 
 @st.cache_resource(show_spinner="Loading the language model…")
 def get_embedder(model_path: str, batch_size: int):
-    from archive.embed import Embedder
+    from archive.embed.sbert import Embedder
 
     return Embedder(model_path, batch_size)
 
@@ -46,7 +46,7 @@ class LazyEmbedder:
 @st.cache_resource(show_spinner=False)
 def get_searcher(index: str):
     """One Searcher per index folder, shared by every session (read-only store)."""
-    from archive.search import Searcher
+    from archive.search.searcher import Searcher
 
     config = load_config(index=index)
     return Searcher(config, embedder=LazyEmbedder(config.model_path, config.batch_size))

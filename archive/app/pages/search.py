@@ -9,9 +9,9 @@ from datetime import date
 
 import streamlit as st
 
-from app_pages.shared import friendly, has_index, no_index, searcher
-from archive import ui
-from archive.search import MODES, make_filters
+from archive.app.shared import friendly, has_index, no_index, searcher
+from archive.app import html as ui
+from archive.search.searcher import MODES, make_filters
 
 EXAMPLES = ("what did Lavrov say", "how many Russian troops are at the border",
             "what security guarantees does Russia demand from NATO")

@@ -39,8 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ArchiveError, IndexCorrupt, IndexMismatch, IndexNotFound
-from .store import STOPWORDS, MAX_QUERY_TERMS, Filters, chunks
+from archive.errors import ArchiveError, IndexCorrupt, IndexMismatch, IndexNotFound
+from archive.storage.sqlite import STOPWORDS, MAX_QUERY_TERMS, Filters, chunks
 
 PASSAGES, ARTICLES, ATTRIBUTIONS = "passages", "articles", "attributions"
 MAX_ID_FILTER = 10_000  # speaker filters with at most this many passages become `id in [...]`
@@ -303,7 +303,7 @@ class MilvusBackend:
     kind = "milvus"
 
     def __init__(self, uri: str, expected: dict[str, object] | None = None) -> None:
-        from .backend import check_manifest
+        from archive.storage.local import check_manifest
 
         self.uri = uri
         self.generation = None
@@ -581,8 +581,8 @@ def signature(*values: object) -> str:
 
 def catalogue(gen: Path) -> tuple[dict[int, str], dict[str, str], dict]:
     """(passage id → signature, article id → signature, manifest) of a local generation."""
-    from .generations import DB_NAME
-    from .store import Store
+    from archive.storage.generations import DB_NAME
+    from archive.storage.sqlite import Store
 
     store = Store(gen / DB_NAME, readonly=True)
     try:
@@ -622,9 +622,9 @@ def milvus_sigs(client, committed: int | None) -> tuple[dict[int, str], dict[str
 
 def sync_generation(config, gen: Path, progress=None) -> dict[str, int]:  # noqa: ANN001
     """Make Milvus hold exactly the published generation `gen`; returns what it changed."""
-    from .generations import DB_NAME, VECTORS_NAME
-    from .store import Store
-    from .vectors import VectorIndex
+    from archive.storage.generations import DB_NAME, VECTORS_NAME
+    from archive.storage.sqlite import Store
+    from archive.storage.vectors import VectorIndex
 
     uri = default_uri(config)
     client = connect(uri)

@@ -35,10 +35,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .build import BuildReport, Progress, expected_manifest, prepare
-from .config import Config
-from .errors import BadRequest, IndexMismatch
-from .models import Article, Paragraph
+from archive.build.pipeline import BuildReport, Progress, expected_manifest, prepare
+from archive.config import Config
+from archive.errors import BadRequest, IndexMismatch
+from archive.models import Article, Paragraph
 
 STREAM_BASE = 1 << 40  # above any SQLite rowid a local build will reach
 SPAN = 1 << 16  # passage ids per article
@@ -50,7 +50,7 @@ CANDIDATE_COSINE = 0.6  # range-search radius for candidates; judge_pair decides
 # -- on the workers -----------------------------------------------------------------------------
 def read_clean(row: dict) -> list[dict]:
     """Ray flat_map: one file → its cleaned articles (as JSON) or the reasons it was skipped."""
-    from .ingest import read_path
+    from archive.text.ingest import read_path
 
     out = []
     for item in read_path(Path(row["path"])):
@@ -91,11 +91,11 @@ class IndexArticles:
                  max_tokens: int, attribution: bool) -> None:
         import os
 
-        from .ray_embed import OFFLINE_ENV
+        from archive.embed.ray_data import OFFLINE_ENV
 
         os.environ.update({k: v for k, v in OFFLINE_ENV.items() if k not in os.environ})
-        from .config import load_config
-        from .embed import make_embedder
+        from archive.config import load_config
+        from archive.embed.sbert import make_embedder
 
         config = load_config(model=model_path, batch_size=batch_size,
                              embedding_backend=embedding_backend)
@@ -104,7 +104,7 @@ class IndexArticles:
         self.attribution = attribution
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        from .chunk import passages_of
+        from archive.text.chunk import passages_of
 
         rows: list[dict] = []
         for data, number in zip(batch["article"], batch["number"]):
@@ -115,7 +115,7 @@ class IndexArticles:
                                  f"{SPAN} an article may have in a distributed build")
             found = [[] for _ in passages]
             if self.attribution and passages:
-                from .quotes import passage_attributions
+                from archive.quotes import passage_attributions
 
                 found = passage_attributions([p.text for p in passages])
             for p, atts in zip(passages, found):
@@ -145,12 +145,12 @@ def build_distributed(paths: Sequence[str | Path], config: Config, *,
     import ray
     import ray.data
 
-    from . import milvus_backend as mb
-    from .backend import FORMAT_VERSION
-    from .embed import make_embedder
-    from .generations import IndexDir
-    from .ingest import Skipped, iter_files
-    from .ray_embed import ray_session
+    from archive.storage import milvus as mb
+    from archive.storage.local import FORMAT_VERSION
+    from archive.embed.sbert import make_embedder
+    from archive.storage.generations import IndexDir
+    from archive.text.ingest import Skipped, iter_files
+    from archive.embed.ray_data import ray_session
 
     if config.backend != "milvus":
         raise BadRequest("the distributed build writes to Milvus: add --backend milvus "
@@ -166,7 +166,7 @@ def build_distributed(paths: Sequence[str | Path], config: Config, *,
     index_dir = IndexDir(config.index_dir)
     with index_dir.lock():
         files = []
-        from .build import with_uploads
+        from archive.build.pipeline import with_uploads
 
         for item in iter_files(with_uploads(paths, config) if mirror else paths):
             if isinstance(item, Skipped):
@@ -269,8 +269,7 @@ def build_distributed(paths: Sequence[str | Path], config: Config, *,
 
 
 def fill(report: BuildReport, client, visible: str) -> None:  # noqa: ANN001
-    from . import milvus_backend as mb
-
+    from archive.storage import milvus as mb
     report.articles = mb.count_rows(client, mb.ARTICLES, visible)
     report.passages = mb.count_rows(client, mb.PASSAGES, visible)
     report.attributions = mb.count_rows(client, mb.ATTRIBUTIONS, visible)
@@ -282,8 +281,7 @@ class Writer:
 
     def __init__(self, client, build_id: int, progress: Progress | None,  # noqa: ANN001
                  total_articles: int, scope: str | None = None) -> None:
-        from . import milvus_backend as mb
-
+        from archive.storage import milvus as mb
         self.mb, self.client, self.build_id = mb, client, build_id
         # the rows new passages may be near-duplicates of: everything visible plus this
         # build's, or only this build's for --full (the old rows are about to go)
@@ -330,7 +328,7 @@ class Writer:
     def near_duplicates(self, passages: list[dict], vectors: np.ndarray) -> None:
         """Links between this batch and everything written so far (older batches included),
         candidates from Milvus's vector index, judged by dedup's rules."""
-        from .dedup import judge_pair
+        from archive.text.dedup import judge_pair
 
         mb = self.mb
         self.client.flush(mb.PASSAGES)
@@ -405,7 +403,7 @@ class Writer:
     def clusters(self) -> None:
         """Near-duplicate clusters (smallest member id, as the local build) from the new
         links and the clusters the linked old passages are already in."""
-        from .dedup import _UnionFind
+        from archive.text.dedup import _UnionFind
 
         mb = self.mb
         if not self.links:
@@ -436,7 +434,7 @@ class Writer:
     def people(self) -> None:
         """Group every speaker name of the archive into people (names only reach the
         driver), then fix the attributions and passages whose person changed."""
-        from .people import group_names
+        from archive.text.names import group_names
 
         mb = self.mb
         visible = f"build_id <= {self.build_id}"
@@ -473,7 +471,7 @@ class Writer:
     def write_people(self, rows: list[dict]) -> None:
         """The people and aliases collections from every named attribution (`rows`: speaker,
         role, article_id, speaker_type), as store.write_people derives its tables."""
-        from .people import speaker_types
+        from archive.text.names import speaker_types
 
         quotes: Counter = Counter()
         articles: dict[str, set] = {}

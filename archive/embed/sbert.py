@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ModelNotFound
+from archive.errors import ModelNotFound
 
 
 BACKENDS = {"torch": "torch-fp32", "torch-fp32": "torch-fp32", "onnx-int8": "onnx-int8"}
@@ -18,7 +18,7 @@ BACKENDS = {"torch": "torch-fp32", "torch-fp32": "torch-fp32", "onnx-int8": "onn
 
 def backend_label(setting: str) -> str:
     """The manifest's "embedding_backend" for a configured `embedding_backend` setting."""
-    from .errors import BadRequest
+    from archive.errors import BadRequest
 
     try:
         return BACKENDS[str(setting).strip().lower()]
@@ -30,7 +30,7 @@ def backend_label(setting: str) -> str:
 def make_embedder(config):  # noqa: ANN001, ANN201 - Config -> Embedder | OnnxEmbedder
     """The embedder the configuration asks for (torch fp32 or ONNX Runtime int8)."""
     if backend_label(config.embedding_backend) == "onnx-int8":
-        from .embed_onnx import OnnxEmbedder
+        from archive.embed.onnx_int8 import OnnxEmbedder
 
         return OnnxEmbedder(config.model_path, config.batch_size)
     return Embedder(config.model_path, config.batch_size)

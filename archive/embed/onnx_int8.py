@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ModelNotFound
+from archive.errors import ModelNotFound
 
 BACKEND = "onnx-int8"
 EXPORT_VERSION = 1  # bump when the export or quantization recipe changes
@@ -208,7 +208,7 @@ class OnnxEmbedder:
     # -- the Embedder interface -----------------------------------------------------------
     @property
     def name(self) -> str:
-        from .embed import model_name
+        from archive.embed.sbert import model_name
 
         return model_name(self.model_path)
 

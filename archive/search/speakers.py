@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from .backend import Backend
-from .store import Filters
+from archive.storage.local import Backend
+from archive.storage.sqlite import Filters
 
 MAX_OWN = 5000
 
@@ -24,8 +24,8 @@ def people_for(query: str, speaker: str | None, backend: Backend) -> tuple[list[
     aliases = backend.aliases()
     if not aliases:
         return [], query
-    from .people import resolve_person
-    from .query import parse_query
+    from archive.text.names import resolve_person
+    from archive.search.query import parse_query
 
     intent = parse_query(query, known_names=aliases.keys())
     if speaker:
@@ -39,7 +39,7 @@ def people_for(query: str, speaker: str | None, backend: Backend) -> tuple[list[
 def rank(searcher, backend: Backend, query: str, topic: str | None, people: Sequence[str],
          mode: str, n: int, filters: Filters) -> list[tuple[int, float]]:
     """Tiered ranking: direct quotes by `people`, indirect ones, then other hits for `query`."""
-    from .quotes import is_speech_cue
+    from archive.quotes import is_speech_cue
 
     own = backend.passages_quoting(people)[:MAX_OWN]
     if filters.active():
@@ -60,7 +60,7 @@ def rank(searcher, backend: Backend, query: str, topic: str | None, people: Sequ
         a["person"] in people and is_speech_cue(a["cue"] or "")
         for a in attributions.get(d, []))]
     mentions = searcher.candidates(backend, query, mode, n, filters)
-    from .search import tiered
+    from archive.search.searcher import tiered
 
     return tiered([direct, indirect, mentions], searcher.config.rrf_k)
 

@@ -11,11 +11,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .backend import Backend, LocalBackend, compare_manifest
-from .config import Config, load_config
-from .errors import BadRequest
-from .generations import IndexDir
-from .store import Filters
+from archive.storage.local import Backend, LocalBackend, compare_manifest
+from archive.config import Config, load_config
+from archive.errors import BadRequest
+from archive.storage.generations import IndexDir
+from archive.storage.sqlite import Filters
 
 MODES = ("hybrid", "dense", "keyword")
 MAX_K = 1000
@@ -122,7 +122,7 @@ class Searcher:
     @property
     def embedder(self):
         if self._embedder is None:
-            from .embed import make_embedder
+            from archive.embed.sbert import make_embedder
 
             self._embedder = make_embedder(self.config)
         return self._embedder
@@ -133,7 +133,7 @@ class Searcher:
         if self.config.backend == "milvus":  # issue 8: one Milvus database, re-read per query
             with self._lock:
                 if self._backend is None:
-                    from .milvus_backend import MilvusBackend, default_uri
+                    from archive.storage.milvus import MilvusBackend, default_uri
 
                     self._backend = MilvusBackend(default_uri(self.config))
                 else:
@@ -203,8 +203,7 @@ class Searcher:
         query = SURROGATES.sub("\ufffd", (query or "")[:MAX_QUERY_CHARS])
         filters = filters or Filters()
         backend = self.backend
-        from . import ranking
-
+        from archive.search import speakers as ranking
         n = max(k * self.config.oversample, 50)
         people, topic = (ranking.people_for(query, speaker, backend) if understand or speaker
                           else ([], query))
@@ -222,8 +221,8 @@ class Searcher:
 
     def hits(self, backend: Backend, ranked: list[tuple[int, float]], k: int,
              people: Sequence[str], fold: bool) -> list[Hit]:
-        from .ranking import pick_attribution
-        from .folding import fold_ranked
+        from archive.search.speakers import pick_attribution
+        from archive.search.folding import fold_ranked
 
         pool = ranked[: k * 5] if fold else ranked[:k]
         rows = backend.fetch([d for d, _ in pool])

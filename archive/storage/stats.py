@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 
-from .config import Config
-from .generations import DB_NAME, VECTORS_NAME, IndexDir
-from .store import Store
+from archive.config import Config
+from archive.storage.generations import DB_NAME, VECTORS_NAME, IndexDir
+from archive.storage.sqlite import Store
 
 
 def open_store(config: Config) -> Store:

@@ -60,7 +60,7 @@ class EmbedBatch:
     def __init__(self, model_path: str, batch_size: int, embedding_backend: str) -> None:
         os.environ.update({k: v for k, v in OFFLINE_ENV.items() if k not in os.environ})
         from archive.config import load_config
-        from archive.embed import make_embedder
+        from archive.embed.sbert import make_embedder
 
         config = load_config(model=model_path, batch_size=batch_size,
                              embedding_backend=embedding_backend)
@@ -76,7 +76,7 @@ class RayEmbedder:
 
     def __init__(self, config, address: str | None = None, workers: int | None = None,
                  local=None) -> None:  # noqa: ANN001 - Config, Embedder
-        from .embed import make_embedder
+        from archive.embed.sbert import make_embedder
 
         self.config = config
         self.address = address

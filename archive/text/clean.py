@@ -16,7 +16,7 @@ import unicodedata
 from datetime import date as Date
 from urllib.parse import urlparse
 
-from .models import Article, Paragraph, RawArticle
+from archive.models import Article, Paragraph, RawArticle
 
 _I = re.IGNORECASE
 SPACE = r"[\s\u00a0]"

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.shared import friendly, has_index, no_index, searcher
-from archive import ui
-
+from archive.app.shared import friendly, has_index, no_index, searcher
+from archive.app import html as ui
 TOP = 30
 
 

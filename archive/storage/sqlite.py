@@ -15,8 +15,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .errors import IndexCorrupt
-from .models import Article, Attribution, Passage
+from archive.errors import IndexCorrupt
+from archive.models import Article, Attribution, Passage
 
 SCHEMA_VERSION = 1
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"

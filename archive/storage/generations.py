@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .errors import BuildLocked, IndexNotFound
+from archive.errors import BuildLocked, IndexNotFound
 
 POINTER = "CURRENT"
 DB_NAME = "archive.db"

@@ -1,1 +1,0 @@
-"""The pages of the Streamlit app (app.py is the entry point)."""
