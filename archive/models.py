@@ -4,7 +4,7 @@ Nothing here imports a heavy library: these are the nouns the pipeline passes ar
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 
 @dataclass
@@ -83,3 +83,45 @@ class Passage:
     text: str
     section: str | None = None
     attributions: list[Attribution] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions that combine with any query. Dates are ISO yyyy-mm-dd, inclusive."""
+
+    date_from: str | None = None
+    date_to: str | None = None
+    outlets: tuple[str, ...] = ()
+    article_ids: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()  # canonical names: passages with a quote by one of them
+
+    def active(self) -> bool:
+        return bool(self.date_from or self.date_to or self.outlets or self.article_ids
+                    or self.speakers)
+
+
+@dataclass
+class Hit:
+    """One ranked passage with its source. `to_json` is the CLI's --json contract."""
+
+    rank: int
+    score: float
+    text: str
+    title: str
+    outlet: str | None
+    date: str | None
+    path: str | None
+    article_id: str
+    position: int
+    passage_id: int = 0
+    section: str | None = None
+    url: str | None = None
+    speaker: str | None = None
+    quote: str | None = None
+    cue: str | None = None
+    quote_start: int | None = None
+    quote_end: int | None = None
+    also_in: list[dict] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return asdict(self)

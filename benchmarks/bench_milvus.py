@@ -43,7 +43,8 @@ from archive.config import load_config  # noqa: E402
 from archive.storage.generations import DB_NAME, VECTORS_NAME, IndexDir  # noqa: E402
 from archive.models import Article, Passage  # noqa: E402
 from archive.search.searcher import Searcher  # noqa: E402
-from archive.storage.sqlite import Filters, Store  # noqa: E402
+from archive.models import Filters  # noqa: E402
+from archive.storage.sqlite import Store  # noqa: E402
 
 BBC = ROOT.parent / "shared" / "data" / "bbc"
 CACHE = ROOT / "benchmarks" / "results" / "bbc_paragraph_vectors.npz"

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from archive.storage.generations import UPLOADS
-from archive.storage.sqlite import STOPWORDS
+from archive.text.terms import STOPWORDS
 
 # Characters Markdown or Streamlit's Markdown extensions give a meaning to. `&`, `<`, `>`,
 # `"` and `'` are handled by html.escape first.

@@ -8,46 +8,19 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import replace
 from pathlib import Path
 
 from archive.storage.local import Backend, LocalBackend, compare_manifest
 from archive.config import Config, load_config
 from archive.errors import BadRequest
 from archive.storage.generations import IndexDir
-from archive.storage.sqlite import Filters
+from archive.models import Filters, Hit
 
 MODES = ("hybrid", "dense", "keyword")
 MAX_K = 1000
 MAX_QUERY_CHARS = 10_000
 SURROGATES = re.compile("[\ud800-\udfff]")
-
-
-@dataclass
-class Hit:
-    """One ranked passage with its source. `to_json` is the CLI's --json contract."""
-
-    rank: int
-    score: float
-    text: str
-    title: str
-    outlet: str | None
-    date: str | None
-    path: str | None
-    article_id: str
-    position: int
-    passage_id: int = 0
-    section: str | None = None
-    url: str | None = None
-    speaker: str | None = None
-    quote: str | None = None
-    cue: str | None = None
-    quote_start: int | None = None
-    quote_end: int | None = None
-    also_in: list[dict] = field(default_factory=list)
-
-    def to_json(self) -> dict:
-        return asdict(self)
 
 
 def rrf(rankings: Iterable[Sequence[int]], k: int = 60) -> list[tuple[int, float]]:
@@ -210,7 +183,6 @@ class Searcher:
         if speaker and not people:
             return []
         if speaker:  # an explicit speaker filters: only passages quoting that person
-            from dataclasses import replace
 
             filters = replace(filters, speakers=tuple(people))
         if people:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from archive.storage.local import Backend
-from archive.storage.sqlite import Filters
+from archive.models import Filters
 
 MAX_OWN = 5000
 

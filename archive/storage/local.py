@@ -13,7 +13,8 @@ import numpy as np
 
 from archive.errors import IndexCorrupt, IndexMismatch
 from archive.storage.generations import DB_NAME, VECTORS_NAME
-from archive.storage.sqlite import Filters, Store
+from archive.storage.sqlite import Store
+from archive.models import Filters
 from archive.storage.vectors import VectorIndex
 
 FORMAT_VERSION = 1

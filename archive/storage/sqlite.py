@@ -7,52 +7,27 @@ people, near-duplicate clusters and the manifest. Serving connections are read-o
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
 
 from archive.errors import IndexCorrupt
-from archive.models import Article, Attribution, Passage
+from archive.models import Article, Attribution, Filters, Passage
+from archive.text.terms import query_terms
 
 SCHEMA_VERSION = 1
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
-MAX_QUERY_TERMS = 64
-# Words that carry no topic in questions people type ("what did Lavrov say about ...").
-STOPWORDS = frozenset("""a an and are as at be but by did do does for from had has have he her his
-how i in is it its of on or she so that the their them they this to was were what when where which
-who whom why will with would you say said says tell told about any anything""".split())
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Restrictions that combine with any query. Dates are ISO yyyy-mm-dd, inclusive."""
-
-    date_from: str | None = None
-    date_to: str | None = None
-    outlets: tuple[str, ...] = ()
-    article_ids: tuple[str, ...] = ()
-    speakers: tuple[str, ...] = ()  # canonical names: passages with a quote by one of them
-
-    def active(self) -> bool:
-        return bool(self.date_from or self.date_to or self.outlets or self.article_ids
-                    or self.speakers)
 
 
 def fts_query(text: str) -> str:
-    """An FTS5 MATCH expression for any user text: every word quoted, OR-ed together.
+    """An FTS5 MATCH expression for any user text: every query term quoted, OR-ed together.
 
     Quoting each token makes FTS5 operators (AND, NEAR, *, ^, :, parentheses, quotes) plain
-    words, so no user text can be a syntax error. Topic-free words are dropped unless
-    nothing else is left. Returns "" when the text has no word at all.
+    words, so no user text can be a syntax error. Returns "" when the text has no word.
     """
-    words = [w.lower() for w in re.findall(r"\w+", text)]
-    words = list(dict.fromkeys(w for w in words if w.replace("_", "")))[:MAX_QUERY_TERMS * 4]
-    content = [w for w in words if w not in STOPWORDS] or words
-    return " OR ".join(f'"{w}"' for w in content[:MAX_QUERY_TERMS])
+    return " OR ".join(f'"{w}"' for w in query_terms(text))
 
 
 def connect(path: Path, readonly: bool) -> sqlite_utils.Database:

@@ -40,7 +40,9 @@ from pathlib import Path
 import numpy as np
 
 from archive.errors import ArchiveError, IndexCorrupt, IndexMismatch, IndexNotFound
-from archive.storage.sqlite import STOPWORDS, MAX_QUERY_TERMS, Filters, chunks
+from archive.models import Filters
+from archive.storage.sqlite import chunks
+from archive.text.terms import query_terms
 
 PASSAGES, ARTICLES, ATTRIBUTIONS = "passages", "articles", "attributions"
 MAX_ID_FILTER = 10_000  # speaker filters with at most this many passages become `id in [...]`
@@ -148,14 +150,8 @@ def filter_expr(f: Filters, committed: int, speaker_ids: Sequence[int] | None = 
 
 
 def keyword_text(text: str) -> str:
-    """The words BM25 should see: like the local FTS query, topic-free words are dropped
-    unless nothing else is left, at most MAX_QUERY_TERMS distinct words."""
-    import re
-
-    words = [w.lower() for w in re.findall(r"\w+", text)]
-    words = list(dict.fromkeys(w for w in words if w.replace("_", "")))[:MAX_QUERY_TERMS * 4]
-    content = [w for w in words if w not in STOPWORDS] or words
-    return " ".join(content[:MAX_QUERY_TERMS])
+    """The words BM25 should see: the same query terms as the local FTS query."""
+    return " ".join(query_terms(text))
 
 
 def clip(value: object, limit: int = MAX_SHORT) -> str | None:

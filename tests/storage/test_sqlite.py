@@ -9,7 +9,8 @@ import pytest
 from archive.errors import BuildLocked, IndexCorrupt, IndexNotFound
 from archive.storage.generations import IndexDir
 from archive.models import Article, Paragraph, Passage
-from archive.storage.sqlite import Filters, Store, fts_query
+from archive.storage.sqlite import Store, fts_query
+from archive.models import Filters
 from archive.storage.vectors import VectorIndex
 
 

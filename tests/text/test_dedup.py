@@ -22,7 +22,7 @@ from archive.text.dedup import (
     update_links,
 )
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 BRIDGE = (
     "The city council voted on Tuesday to close the old harbour bridge for eighteen months "

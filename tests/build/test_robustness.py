@@ -13,7 +13,8 @@ from archive.text.clean import clean_article
 from archive.text.ingest import decode, read_path
 from archive.models import RawArticle
 from archive.search.searcher import MODES, MAX_QUERY_CHARS, make_filters
-from archive.storage.sqlite import Filters, fts_query
+from archive.storage.sqlite import fts_query
+from archive.models import Filters
 
 PASTE = ("Russian Foreign Minister Sergei Lavrov said the demands were unacceptable. " * 200)[:10_000]
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from archive.search.searcher import MODES, Searcher, make_filters
-from archive.storage.sqlite import Filters
+from archive.models import Filters
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 BACKENDS = ["local", "milvus"]
 # the contract also runs on an archive made by the distributed build (Ray → Milvus Lite)

@@ -14,7 +14,7 @@ import pytest
 
 from archive.search.searcher import MODES, Searcher
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 QUERIES = ("what did Lavrov say", "NATO expansion to the east", "written answer", "sanctions")
 

@@ -26,7 +26,7 @@ from archive.config import load_config
 from archive.storage.generations import IndexDir
 from archive.search.searcher import Searcher
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 QUERIES = ["what did Lavrov say", "NATO open door policy", "troops at the border"]
 
 EXTRA = """Harbour city opens new ferry terminal

@@ -12,7 +12,7 @@ from archive.models import RawArticle
 from archive.storage.sqlite import Store
 from archive.storage.generations import DB_NAME, IndexDir
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 # Every line of page furniture found in the seed files (or a distinctive piece of it).
 SEED_BOILERPLATE = [

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from archive.search.searcher import make_filters
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 SEARCH, PEOPLE, ARCHIVE = ("archive/app/pages/search.py", "archive/app/pages/people.py",
                            "archive/app/pages/archive.py")

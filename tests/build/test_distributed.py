@@ -17,7 +17,7 @@ import pytest
 
 from archive.search.searcher import MODES, Searcher
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 QUERIES = ("what did Lavrov say", "NATO expansion to the east", "written answer",
            "how many Russian troops are at the border", "what did Wendy Sherman say")
@@ -120,7 +120,7 @@ def test_near_duplicate_clusters_match_the_local_build(distributed, searcher):
     _, _, milvus = distributed
     local_backend = searcher.backend
     local_clusters = sorted({r["cluster"] for r in local_backend.fetch(
-        local_backend.filtered_ids(__import__("archive.storage.sqlite").storage.sqlite.Filters())).values()
+        local_backend.filtered_ids(__import__("archive.models").models.Filters())).values()
         if r["cluster"] is not None})
     client = milvus.backend.client
     milvus_clusters = sorted({int(r["cluster"]) for r in mb.scan(
@@ -190,7 +190,7 @@ def test_incremental_builds_add_remove_and_converge(ray_local, tmp_path, embedde
         texts = [h.text for h in searcher.search("paragraph added by the editors today",
                                                  k=5, mode="keyword", fold=False)]
         assert any("editors today" in t for t in texts)
-        ids = searcher.backend.filtered_ids(__import__("archive.storage.sqlite").storage.sqlite.Filters())
+        ids = searcher.backend.filtered_ids(__import__("archive.models").models.Filters())
         assert len(ids) == len(set(ids)) == third.passages
         before = searcher.counts()
         # nothing readable, even with --full: the archive is left as it is
@@ -205,7 +205,7 @@ def test_incremental_builds_add_remove_and_converge(ray_local, tmp_path, embedde
         assert full.embedded_passages == full.passages == third.passages
         searcher.backend.refresh()
         assert searcher.counts() == before
-        new_ids = searcher.backend.filtered_ids(__import__("archive.storage.sqlite").storage.sqlite.Filters())
+        new_ids = searcher.backend.filtered_ids(__import__("archive.models").models.Filters())
         assert not set(new_ids) & set(ids)
         assert searcher.search("what did Lavrov say", k=1)[0].speaker == "Sergei Lavrov"
     finally:

@@ -5,7 +5,7 @@ import pytest
 
 from archive.errors import BadRequest
 from archive.search.searcher import MODES, Searcher, make_filters, rrf, tiered
-from archive.storage.sqlite import Filters
+from archive.models import Filters
 
 # Lavrov's own words in the seeds (000, 001: the same quote in two translations; 002).
 LAVROV_QUOTES = ("need to explain how absolutely unacceptable such demands are",

@@ -14,9 +14,10 @@ from archive.config import load_config
 from archive.errors import BuildLocked, IndexCorrupt, IndexMismatch
 from archive.storage.generations import DB_NAME, VECTORS_NAME, IndexDir
 from archive.search.searcher import Searcher
-from archive.storage.sqlite import Filters, Store
+from archive.storage.sqlite import Store
+from archive.models import Filters
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 NEW_ARTICLE = """Harbour council approves new ferry timetable
 
