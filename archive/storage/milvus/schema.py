@@ -1,0 +1,283 @@
+"""Milvus collections, connection and expressions: what the reader and the sync writer share.
+
+Collections mirror the SQLite tables (passages with a dense vector and a BM25 sparse field
+computed by Milvus, articles, attributions, people, aliases, manifest); `filter_expr` turns
+`Filters` into a Milvus boolean expression in which no user text can change the expression.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from archive.errors import ArchiveError
+from archive.models import Filters
+from archive.storage.sqlite import chunks
+from archive.text.terms import query_terms
+
+PASSAGES, ARTICLES, ATTRIBUTIONS = "passages", "articles", "attributions"
+MAX_ID_FILTER = 10_000  # speaker filters with at most this many passages become `id in [...]`
+PEOPLE, ALIASES, MANIFEST = "people", "aliases", "manifest"
+DUMMY = "_v"  # Milvus wants a vector field in every collection; small ones get a 2-d dummy
+DUMMY_VECTOR = [1.0, 0.0]
+BATCH = 500
+SERVER_NLIST = 1024  # IVF lists per sealed segment (~1M rows) on Milvus Standalone/Distributed
+SERVER_NPROBE = 32
+MAX_TEXT = 65_535
+MAX_SHORT = 4_096
+MAX_PERSONS = 64
+SCHEMA = 3  # 2: `fold` for group-by folding; 3: speaker types. Older databases are rebuilt
+# BM25 analyzer: Milvus Standalone/Distributed stem English words; Milvus Lite (pure Python)
+# applies the standard tokenizer and lowercasing and ignores the stemmer filter.
+ANALYZER = {"tokenizer": "standard", "filter": ["lowercase",
+                                                {"type": "stemmer", "language": "english"}]}
+PASSAGE_FIELDS = ["id", "article_id", "position", "section", "text", "cluster", "title",
+                  "outlet", "date"]
+ARTICLE_FIELDS = ["article_id", "title", "date", "outlet", "url", "path", "byline", "note",
+                  "n_passages", "story"]
+ATTRIBUTION_FIELDS = ["id", "passage_id", "article_id", "speaker", "speaker_text", "person",
+                      "role", "cue", "content", "content_start", "content_end", "direct",
+                      "speaker_type"]
+
+
+
+
+def quiet() -> None:
+    """pymilvus logs every failed RPC and iterator detail at import-configured levels; the
+    backend turns errors into exceptions itself."""
+    for name in ("pymilvus", "pymilvus.client.iterator.query_iterator", "pymilvus.decorators",
+                 "grpc._server"):  # Milvus Lite serves in-process; AllocTimestamp is absent
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+class MilvusUnavailable(ArchiveError):
+    """pymilvus (or Milvus Lite) is not installed, or the server cannot be reached."""
+
+
+def default_uri(config) -> str:  # noqa: ANN001 - Config
+    """The configured Milvus URI; empty means Milvus Lite in `<index>/milvus.db`."""
+    return config.milvus_uri or str(Path(config.index_dir) / "milvus.db")
+
+
+def is_lite(uri: str) -> bool:
+    return not uri.startswith(("http://", "https://", "tcp://", "unix:"))
+
+
+def connect(uri: str):  # noqa: ANN201 - MilvusClient
+    try:
+        from pymilvus import MilvusClient
+    except ImportError as exc:
+        raise MilvusUnavailable("the Milvus backend needs pymilvus: pip install "
+                                "'archive[scale]' (or \"pymilvus[milvus-lite]\")") from exc
+    quiet()
+    if is_lite(uri):
+        Path(uri).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return MilvusClient(uri=uri)
+    except Exception as exc:  # noqa: BLE001 - connection errors come in many types
+        hint = (" (Milvus Lite lets one process open a .db at a time: for a build beside a "
+                "running app, serve it with 'milvus-lite server' or use a Milvus server URI)"
+                if is_lite(uri) and "lock" in str(exc).lower() else "")
+        raise MilvusUnavailable(f"cannot reach Milvus at '{uri}': {exc}{hint}") from exc
+
+
+# -- expressions ------------------------------------------------------------------------------
+def lit(value: object) -> str:
+    """A Milvus expression literal. Strings are double-quoted with C escapes, so no user text
+    can change the expression."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    s = "".join(ch for ch in str(value) if ch >= " " or ch in "\n\r\t")
+    s = (s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+         .replace("\r", "\\r").replace("\t", "\\t"))
+    return f'"{s}"'
+
+
+def lits(values: Iterable[object]) -> str:
+    return "[" + ", ".join(lit(v) for v in values) + "]"
+
+
+def filter_expr(f: Filters, committed: int, speaker_ids: Sequence[int] | None = None) -> str:
+    """The boolean expression for `f` over the passages collection, visible rows only.
+
+    speaker_ids: the passages quoting `f.speakers`, when known and few; a primary-key `in`
+    is much cheaper than array_contains_any over every row (Milvus Lite has no ARRAY index:
+    7-20 s vs 0.15 s per filtered search at 100k passages)."""
+    parts = [f"build_id <= {int(committed)}"]
+    if f.date_from:
+        parts.append(f"(date is not null and date >= {lit(f.date_from)})")
+    if f.date_to:
+        parts.append(f"(date is not null and date <= {lit(f.date_to)})")
+    if f.outlets:
+        parts.append(f"outlet in {lits(f.outlets)}")
+    if f.article_ids:
+        parts.append(f"article_id in {lits(f.article_ids)}")
+    if f.speakers and speaker_ids is not None:
+        parts.append(f"id in {lits(sorted(speaker_ids))}")
+    elif f.speakers:
+        parts.append(f"array_contains_any(persons, {lits(f.speakers)})")
+    return " and ".join(parts)
+
+
+def keyword_text(text: str) -> str:
+    """The words BM25 should see: the same query terms as the local FTS query."""
+    return " ".join(query_terms(text))
+
+
+def clip(value: object, limit: int = MAX_SHORT) -> str | None:
+    """A VARCHAR value within Milvus's byte limit (None stays None)."""
+    if value is None:
+        return None
+    s = str(value)
+    raw = s.encode("utf-8")
+    return s if len(raw) <= limit else raw[:limit].decode("utf-8", "ignore")
+
+
+# -- schema -----------------------------------------------------------------------------------
+def create_collections(client, dimension: int, lite: bool) -> None:  # noqa: ANN001
+    from pymilvus import DataType, Function, FunctionType
+
+    def dummy(schema) -> None:  # noqa: ANN001
+        schema.add_field(DUMMY, DataType.FLOAT_VECTOR, dim=2)
+
+    def make(name: str, schema, index) -> None:  # noqa: ANN001
+        if not client.has_collection(name):
+            client.create_collection(name, schema=schema, index_params=index,
+                                     consistency_level="Strong")
+
+    def dummy_index():  # noqa: ANN202
+        ip = client.prepare_index_params()
+        ip.add_index(DUMMY, index_type="FLAT", metric_type="L2")
+        return ip
+
+    s = client.create_schema(auto_id=False)
+    s.add_field("id", DataType.INT64, is_primary=True)
+    s.add_field("text", DataType.VARCHAR, max_length=MAX_TEXT, enable_analyzer=True,
+                analyzer_params=ANALYZER)
+    s.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+    s.add_field("dense", DataType.FLOAT_VECTOR, dim=int(dimension))
+    s.add_field("article_id", DataType.VARCHAR, max_length=64)
+    s.add_field("position", DataType.INT64)
+    s.add_field("section", DataType.VARCHAR, max_length=MAX_SHORT, nullable=True)
+    s.add_field("title", DataType.VARCHAR, max_length=MAX_SHORT, nullable=True)
+    s.add_field("outlet", DataType.VARCHAR, max_length=256, nullable=True)
+    s.add_field("date", DataType.VARCHAR, max_length=32, nullable=True)
+    s.add_field("cluster", DataType.INT64, nullable=True)
+    # group-by key for folding: the near-duplicate cluster, or -id for a passage in none
+    # (Milvus groups nulls together, so a singleton needs a key of its own)
+    s.add_field("fold", DataType.INT64)
+    s.add_field("persons", DataType.ARRAY, element_type=DataType.VARCHAR,
+                max_capacity=MAX_PERSONS, max_length=256)
+    s.add_field("sig", DataType.VARCHAR, max_length=64)
+    s.add_field("build_id", DataType.INT64)
+    s.add_function(Function(name="text_bm25", function_type=FunctionType.BM25,
+                            input_field_names=["text"], output_field_names=["sparse"]))
+    ip = client.prepare_index_params()
+    if lite:
+        ip.add_index("dense", index_type="FLAT", metric_type="IP")
+    else:  # 8-bit IVF per sealed segment on a server: docs/scale-out.md has the arithmetic
+        ip.add_index("dense", index_type="IVF_SQ8", metric_type="IP",
+                     params={"nlist": SERVER_NLIST})
+    ip.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
+    if not lite:
+        for field in ("article_id", "outlet", "date", "cluster", "fold", "persons", "build_id"):
+            ip.add_index(field, index_type="INVERTED")
+    make(PASSAGES, s, ip)
+
+    s = client.create_schema(auto_id=False)
+    s.add_field("article_id", DataType.VARCHAR, max_length=64, is_primary=True)
+    for name in ("title", "url", "path", "byline", "note"):
+        s.add_field(name, DataType.VARCHAR, max_length=MAX_SHORT, nullable=True)
+    s.add_field("date", DataType.VARCHAR, max_length=32, nullable=True)
+    s.add_field("outlet", DataType.VARCHAR, max_length=256, nullable=True)
+    s.add_field("story", DataType.VARCHAR, max_length=64, nullable=True)
+    s.add_field("n_passages", DataType.INT64)
+    s.add_field("sig", DataType.VARCHAR, max_length=64)
+    s.add_field("build_id", DataType.INT64)
+    dummy(s)
+    make(ARTICLES, s, dummy_index())
+
+    s = client.create_schema(auto_id=False)
+    s.add_field("key", DataType.INT64, is_primary=True)  # passage_id * 1000 + ordinal
+    s.add_field("id", DataType.INT64)  # the attribution's id in the build's catalogue
+    s.add_field("passage_id", DataType.INT64)
+    s.add_field("article_id", DataType.VARCHAR, max_length=64)
+    for name in ("speaker", "speaker_text", "person", "role", "cue"):
+        s.add_field(name, DataType.VARCHAR, max_length=MAX_SHORT, nullable=True)
+    s.add_field("content", DataType.VARCHAR, max_length=MAX_TEXT, nullable=True)
+    s.add_field("content_start", DataType.INT64, nullable=True)
+    s.add_field("content_end", DataType.INT64, nullable=True)
+    s.add_field("direct", DataType.INT64)
+    s.add_field("speaker_type", DataType.VARCHAR, max_length=32, nullable=True)
+    s.add_field("build_id", DataType.INT64)
+    dummy(s)
+    make(ATTRIBUTIONS, s, dummy_index())
+
+    s = client.create_schema(auto_id=False)
+    s.add_field("name", DataType.VARCHAR, max_length=MAX_SHORT, is_primary=True)
+    s.add_field("aliases", DataType.JSON)
+    s.add_field("roles", DataType.JSON)
+    s.add_field("quotes", DataType.INT64)
+    s.add_field("articles", DataType.INT64)
+    s.add_field("type", DataType.VARCHAR, max_length=32, nullable=True)
+    dummy(s)
+    make(PEOPLE, s, dummy_index())
+
+    s = client.create_schema(auto_id=False)
+    s.add_field("alias", DataType.VARCHAR, max_length=MAX_SHORT, is_primary=True)
+    s.add_field("name", DataType.VARCHAR, max_length=MAX_SHORT)
+    dummy(s)
+    make(ALIASES, s, dummy_index())
+
+    s = client.create_schema(auto_id=False)
+    s.add_field("key", DataType.VARCHAR, max_length=64, is_primary=True)
+    s.add_field("value", DataType.JSON)
+    dummy(s)
+    make(MANIFEST, s, dummy_index())
+    for name in (PASSAGES, ARTICLES, ATTRIBUTIONS, PEOPLE, ALIASES, MANIFEST):
+        client.load_collection(name)
+
+
+def scan(client, collection: str, expr: str, fields: list[str],  # noqa: ANN001
+         batch: int = 2000) -> Iterator[dict]:
+    """Every row matching `expr` (a query iterator: no result-window limit)."""
+    it = client.query_iterator(collection, batch_size=batch, filter=expr, output_fields=fields)
+    try:
+        while True:
+            rows = it.next()
+            if not rows:
+                return
+            yield from rows
+    finally:
+        it.close()
+
+
+def query_in(client, collection: str, field: str, values: Sequence,  # noqa: ANN001
+             fields: list[str], extra: str = "") -> list[dict]:
+    """Rows whose `field` is one of `values`, in chunks that keep expressions small."""
+    out: list[dict] = []
+    for chunk in chunks(list(values), 1000):
+        expr = f"{field} in {lits(chunk)}" + (f" and {extra}" if extra else "")
+        out.extend(client.query(collection, filter=expr, output_fields=fields))
+    return out
+
+
+def read_state(client) -> dict:  # noqa: ANN001
+    if not client.has_collection(MANIFEST):
+        return {}
+    rows = client.query(MANIFEST, filter='key == "state"', output_fields=["value"])
+    return dict(rows[0]["value"]) if rows else {}
+
+
+def write_state(client, state: dict) -> None:  # noqa: ANN001
+    client.upsert(MANIFEST, [{"key": "state", "value": state, DUMMY: DUMMY_VECTOR}])
+    client.flush(MANIFEST)
+
+
+def count_rows(client, collection: str, expr: str) -> int:  # noqa: ANN001
+    rows = client.query(collection, filter=expr, output_fields=["count(*)"])
+    return int(rows[0]["count(*)"]) if rows else 0
