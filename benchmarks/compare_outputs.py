@@ -28,6 +28,16 @@ MODES = ("hybrid", "dense", "keyword")
 # Keys whose values change from run to run (timings, clocks, temporary folders).
 VOLATILE = {"seconds", "built_at", "index", "generation", "bytes_on_disk", "path"}
 
+# Extra questions over the seeds, so that each index is asked at least 30 questions.
+SEED_QUESTIONS = [
+    "what did Ryabkov say", "Wendy Sherman on the talks", "Stoltenberg NATO-Russia Council",
+    "Michael Carpenter drumbeats of war", "what did Grushko say", "OSCE meeting in Vienna",
+    "Russian troops near the Ukrainian border", "security guarantees NATO expansion",
+    "sanctions if Russia invades", "Kremlin spokesman Peskov", "what did Blinken say",
+    "Poland OSCE chairmanship", "diplomacy at a dead end", "written answer to demands",
+    "de-escalate tensions", "military exercises in Europe", "arms control proposals",
+    "Geneva talks", "what did the US ambassador say", "Zbigniew Rau",
+]
 BBC_QUESTIONS = [
     "what did Gordon Brown say about the economy", "what did Tony Blair say",
     "Michael Howard on immigration", "what did the chancellor say about taxes",
@@ -90,8 +100,8 @@ def snapshot_index(name: str, corpus: Path, queries: list[str], index: Path,
 
 
 def snapshot(target: Path, per_topic: int) -> None:
-    seed_queries = [q["query"] for q in
-                    json.loads((ROOT / "benchmarks" / "seed_queries.json").read_text())["queries"]]
+    seed_queries = [q["query"] for q in json.loads(
+        (ROOT / "benchmarks" / "seed_queries.json").read_text())["queries"]] + SEED_QUESTIONS
     out: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
