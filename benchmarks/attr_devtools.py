@@ -5,7 +5,7 @@ Usage:
     python benchmarks/attr_devtools.py --split train [--fn out.txt] [--fp out.txt] [--rules-only]
     python benchmarks/attr_devtools.py --split dev --timing   # seconds per 1,000 paragraphs
 
-The learned pass (archive/data/attribution_model.json) runs unless --rules-only.
+The learned pass (archive/quotes/data/attribution_model.json) runs unless --rules-only.
 
 The spaCy parses are cached under benchmarks/results/attr/<split>.v2.spacy (git-ignored).
 Metrics are those of eval_attribution.py (same scoring code). Only train and dev.
@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import eval_attribution as ev  # noqa: E402
 
-from archive.quotes import _cue_sets, _extract_docs, load_model, load_nlp, parse_article  # noqa: E402
+from archive.quotes import cue_sets, extract_docs, load_model, load_nlp, parse_article  # noqa: E402
 
 CACHE = Path(__file__).resolve().parent / "results" / "attr"
 
@@ -50,7 +50,7 @@ def parsed(split: str, nlp) -> tuple[list, list]:
 def run(split: str, fn_path: str | None, fp_path: str | None, learned: bool = True) -> dict:
     nlp = load_nlp()
     files, docs = parsed(split, nlp)
-    cue_sets = _cue_sets(None, None)
+    speech_beliefs = cue_sets(None, None)
     model = load_model() if learned else None
     t = ev.Totals()
     fns, fps = [], []
@@ -58,7 +58,7 @@ def run(split: str, fn_path: str | None, fp_path: str | None, learned: bool = Tr
     for (txt, ann), article in zip(files, docs):
         text = txt.read_text(encoding="utf-8")
         paras = ev.paragraphs_with_offsets(text)
-        attrs = _extract_docs(article, *cue_sets, model=model)
+        attrs = extract_docs(article, *speech_beliefs, model=model)
         golds = ev.parse_ann(ann)
         preds = ev.to_preds(paras, attrs)
         ev.score_article(text, golds, preds, t)
@@ -120,13 +120,13 @@ def timing(split: str, n: int = 1000, repeats: int = 3) -> None:
     start = time.perf_counter()
     docs = [parse_article(a, nlp) for a in articles]
     parse = time.perf_counter() - start
-    cue_sets = _cue_sets(None, None)
+    speech_beliefs = cue_sets(None, None)
     model = load_model()
     best = {}
     for name, m in (("rules", None), ("learned", model), ("rules", None), ("learned", model)) * repeats:
         start = time.perf_counter()
         for d in docs:
-            _extract_docs(d, *cue_sets, model=m)
+            extract_docs(d, *speech_beliefs, model=m)
         best[name] = min(best.get(name, 1e9), time.perf_counter() - start)
     per = 1000 / total
     before, after = parse + best["rules"], parse + best["learned"]

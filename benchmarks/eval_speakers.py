@@ -40,6 +40,7 @@ from eval_attribution import (article_files, parse_ann,  # noqa: E402
 from archive.build.pipeline import build  # noqa: E402
 from archive.config import load_config  # noqa: E402
 from archive.metrics import ndcg, precision_at  # noqa: E402
+from archive.quotes import load_nlp  # noqa: E402
 from archive.search.searcher import Searcher  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
@@ -71,8 +72,6 @@ def full_names(names: list[str]) -> dict[str, str]:
 
 def make_queries(limit: int | None) -> list[dict]:
     """[{name, relevant: [(article stem, content words)]}] from PolNeAR dev."""
-    from archive.quotes import load_nlp
-
     nlp = load_nlp()
     per_article: dict[str, list[tuple[str, str]]] = {}
     for text_path, ann_path in article_files("dev"):

@@ -1,10 +1,11 @@
 """Learn attribution cue lemmas from the PolNeAR *train* annotations.
 
-For every verb with a subject (found like archive.quotes does: nsubj, passive agent,
+For every verb with a subject (found as archive.quotes finds it: nsubj, passive agent,
 conjunct/participle/xcomp heads) and every noun heading a possessive or "from/by"
 phrase, count how often the token lies inside an annotated Cue span whose Source
 overlaps the subject. Lemmas with enough occurrences and a high enough precision are
-printed as the candidate lexicon (archive.quotes.LEARNED_CUES / LEARNED_NOUN_CUES).
+printed as the candidate lexicon (merged by hand into archive/quotes/lexicon.py:
+BELIEF_CUES, STANCE_ADJECTIVES, OWNED_NOUNS).
 
 Usage:
     python benchmarks/learn_cues.py [--min-count 4] [--min-precision 0.5]
@@ -25,7 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import eval_attribution as ev  # noqa: E402
 from attr_devtools import parsed  # noqa: E402
 
-from archive.quotes import _agent, _quote_of, _speaker_tokens, _subject, find_quotes, load_nlp  # noqa: E402
+from archive.quotes import find_quotes, load_nlp  # noqa: E402
+from archive.quotes.scan import quote_of  # noqa: E402
+from archive.quotes.syntax import passive_agent, speaker_tokens, subject_of  # noqa: E402
 
 
 def gold_spans(path: Path) -> tuple[list[tuple[int, int]], list[tuple[tuple[int, int], tuple[int, int] | None]]]:
@@ -82,32 +85,32 @@ def main() -> None:
         for (_, base), doc in zip(paras, article):
             quotes = find_quotes(doc.text)
             for tok in doc:
-                if _quote_of(tok.idx, quotes) is not None or not tok.is_alpha:
+                if quote_of(tok.idx, quotes) is not None or not tok.is_alpha:
                     continue
                 lemma = tok.lemma_.lower()
                 if tok.dep_ == "acomp" and tok.head.lemma_ == "be":
                     subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
-                    if subj is None or _quote_of(subj.idx, quotes) is not None:
+                    if subj is None or quote_of(subj.idx, quotes) is not None:
                         continue
-                    st = _speaker_tokens(subj, tok.head)
+                    st = speaker_tokens(subj, tok.head)
                     src = (base + st[0].idx, base + st[-1].idx + len(st[-1]))
                     adjs[lemma] += 1
                     adjs_pos[lemma] += is_pos((base + tok.idx, 0), src) or is_pos((base + tok.head.idx, 0), src)
                     continue
                 if tok.pos_ == "VERB" and any(c.dep_ == "nsubjpass" for c in tok.children):
                     subj = next(c for c in tok.children if c.dep_ == "nsubjpass")
-                    if _quote_of(subj.idx, quotes) is not None or any(c.dep_ == "agent" for c in tok.children):
+                    if quote_of(subj.idx, quotes) is not None or any(c.dep_ == "agent" for c in tok.children):
                         continue
-                    st = _speaker_tokens(subj, tok)
+                    st = speaker_tokens(subj, tok)
                     src = (base + st[0].idx, base + st[-1].idx + len(st[-1]))
                     passives[lemma] += 1
                     passives_pos[lemma] += is_pos((base + tok.idx, 0), src)
                     continue
                 if tok.pos_ == "VERB":
-                    subj = _agent(tok) or _subject(tok)
-                    if subj is None or _quote_of(subj.idx, quotes) is not None:
+                    subj = passive_agent(tok) or subject_of(tok)
+                    if subj is None or quote_of(subj.idx, quotes) is not None:
                         continue
-                    st = _speaker_tokens(subj, tok)
+                    st = speaker_tokens(subj, tok)
                     src = (base + st[0].idx, base + st[-1].idx + len(st[-1]))
                     verbs[lemma] += 1
                     verbs_pos[lemma] += is_pos((base + tok.idx, 0), src)
@@ -117,7 +120,7 @@ def main() -> None:
                               for g in c.children if g.dep_ == "pobj"]
                     if not owner:
                         continue
-                    st = _speaker_tokens(owner[0])
+                    st = speaker_tokens(owner[0])
                     src = (base + st[0].idx, base + st[-1].idx + len(st[-1]))
                     nouns[lemma] += 1
                     nouns_pos[lemma] += is_pos((base + tok.idx, 0), src)

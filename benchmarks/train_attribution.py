@@ -1,10 +1,10 @@
-"""Train the learned attribution pass of archive/quotes.py on PolNeAR train only.
+"""Train the learned attribution pass of archive.quotes on PolNeAR train only.
 
 Usage:
-    python benchmarks/train_attribution.py [--out archive/data/attribution_model.json]
+    python benchmarks/train_attribution.py [--out archive/quotes/data/attribution_model.json]
 
 1. Parse train once (cached like attr_devtools.py: benchmarks/results/attr/train.v2.spacy),
-   run the rules and collect every candidate of `archive.quotes._candidates` (a
+   run the rules and collect every candidate of `archive.quotes.candidates` (a
    noun-phrase head, the token it attaches to, string features, rule status).
 2. Label a candidate positive when it heads an annotated Source span: its token lies
    inside the span and its syntactic head does not.
@@ -19,7 +19,6 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections import Counter
@@ -33,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import attr_devtools  # noqa: E402
 import eval_attribution as ev  # noqa: E402
 
-from archive.quotes import MODEL_PATH, AttributionModel, _cue_sets, _extract_docs, load_nlp  # noqa: E402
+from archive.quotes import MODEL_PATH, AttributionModel, cue_sets, extract_docs, load_nlp  # noqa: E402
 
 
 def collect(split: str = "train"):
@@ -42,7 +41,7 @@ def collect(split: str = "train"):
         raise SystemExit("train_attribution.py trains on train only")
     nlp = load_nlp()
     files, docs = attr_devtools.parsed(split, nlp)
-    cue_sets = _cue_sets(None, None)
+    speech_beliefs = cue_sets(None, None)
     rows = []
     articles = []
     for art, ((txt, ann), article) in enumerate(zip(files, docs)):
@@ -51,7 +50,7 @@ def collect(split: str = "train"):
         golds = ev.parse_ann(ann)
         spans = sorted({g.source for g in golds if g.source})
         cands: list = []
-        _extract_docs(article, *cue_sets, collect=cands)
+        extract_docs(article, *speech_beliefs, collect=cands)
         for para, c in cands:
             base = paras[para][1]
             off = base + c.mention.idx
@@ -111,12 +110,12 @@ class OOFScorer(AttributionModel):
 
 def run_split(articles, model) -> dict:
     """eval_attribution metrics of the extraction with `model` over parsed articles."""
-    cue_sets = _cue_sets(None, None)
+    speech_beliefs = cue_sets(None, None)
     t = ev.Totals()
     for art, (txt, ann, text, paras, golds, docs) in enumerate(articles):
         if isinstance(model, OOFScorer):
             model.art = art
-        attrs = _extract_docs(docs, *cue_sets, model=model)
+        attrs = extract_docs(docs, *speech_beliefs, model=model)
         ev.score_article(text, golds, ev.to_preds(paras, attrs), t)
     return {
         "source_strict": ev.prf(t.src_strict, t.src_pred, t.src_gold),

@@ -1,0 +1,125 @@
+"""The orchestrator: parse an article, build its index of people, and run the rule
+families, the learned pass and the cross-paragraph rules over each paragraph in order.
+
+extract_article / extract_articles / passage_attributions are the part's entry points;
+extract_docs and cue_sets are also what the training and development scripts in
+benchmarks/ call on cached parses. Imports every other module of archive.quotes.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+from archive.models import Attribution
+from archive.quotes import rules
+from archive.quotes.learned import AttributionModel, learned_pass, load_model
+from archive.quotes.lexicon import BELIEF_CUES, DEFAULT_CUES
+from archive.quotes.paragraph import ParaState
+from archive.quotes.parse import parse_article, parse_articles
+from archive.quotes.scan import MIN_QUOTE_WORDS, QuoteSpan, find_quotes
+from archive.quotes.speakers import ArticleIndex, build_index
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+
+def extract_article(paragraphs: list[str], nlp: "Language | None" = None,
+                    cues: Iterable[str] | None = None,
+                    belief_cues: Iterable[str] | None = None,
+                    learned: bool | None = None) -> list[list[Attribution]]:
+    """Attributions per paragraph of one article (paragraph-relative offsets).
+
+    `nlp` defaults to the cached `load_nlp()`; `cues` overrides DEFAULT_CUES (speech
+    lemmas) and `belief_cues` overrides BELIEF_CUES (non-speech lemmas; pass () to only
+    extract speech). `learned` runs the learned classifier pass (archive.quotes.learned);
+    by default it runs unless a custom cue list is given (then the lists decide alone).
+    """
+    docs = parse_article(paragraphs, nlp)
+    return extract_docs(docs, *cue_sets(cues, belief_cues),
+                        model=_model_for(learned, cues, belief_cues))
+
+
+def passage_attributions(passages: list[str]) -> list[list[Attribution]]:
+    """What the archive stores per passage of one article: extract_article without the
+    lead-in records ("Cruz continued:"), whose words are in the next passage and are
+    attributed there."""
+    return [[a for a in attrs if a.content_end > a.content_start]
+            for attrs in extract_article(passages)]
+
+
+def extract_articles(articles: Iterable[list[str]], nlp: "Language | None" = None,
+                     cues: Iterable[str] | None = None, batch_size: int = 128,
+                     n_process: int = 1, belief_cues: Iterable[str] | None = None,
+                     learned: bool | None = None) -> Iterator[list[list[Attribution]]]:
+    """Like extract_article over many articles, streaming all paragraphs through one
+    `nlp.pipe` (better batching; `n_process=2` uses both cores on large archives)."""
+    speech_beliefs = cue_sets(cues, belief_cues)
+    model = _model_for(learned, cues, belief_cues)
+    for docs in parse_articles(articles, nlp, batch_size=batch_size, n_process=n_process):
+        yield extract_docs(docs, *speech_beliefs, model=model)
+
+
+def cue_sets(cues: Iterable[str] | None, belief_cues: Iterable[str] | None
+             ) -> tuple[frozenset[str], frozenset[str]]:
+    """(speech, belief) lemma sets; a lemma in both counts as speech."""
+    speech = frozenset(cues) if cues is not None else DEFAULT_CUES
+    beliefs = frozenset(belief_cues) if belief_cues is not None else BELIEF_CUES
+    return speech, beliefs - speech
+
+
+def _model_for(learned: bool | None, cues: Iterable[str] | None,
+               belief_cues: Iterable[str] | None) -> AttributionModel | None:
+    """The learned model to use: on by default, off when custom cue lists are passed."""
+    if learned is None:
+        learned = cues is None and belief_cues is None
+    return load_model() if learned else None
+
+
+def extract_docs(docs: list["Doc"], cues: frozenset[str],
+                 beliefs: frozenset[str] = frozenset(), model: AttributionModel | None = None,
+                 collect: list | None = None) -> list[list[Attribution]]:
+    """Run the rules (and, with `model`, the learned pass) over one article's parsed
+    paragraphs; `collect` receives (paragraph, candidate) pairs for training."""
+    quotes = [find_quotes(d.text) for d in docs]
+    index = build_index(docs, quotes)
+    out: list[list[Attribution]] = []
+    previous: list[Attribution] = []
+    labels = Counter(lab for lab in (rules.transcript_label(d.text) for d in docs) if lab)
+    for para, (doc, qs) in enumerate(zip(docs, quotes)):
+        nxt = quotes[para + 1] if para + 1 < len(docs) else []
+        lead_in = None if para + 1 == len(docs) else "text" if not nxt else "quote" if (
+            not docs[para + 1].text[: nxt[0].open_at].strip()
+            and nxt[0].words(docs[para + 1].text) >= MIN_QUOTE_WORDS) else None
+        attrs = _extract_paragraph(doc, qs, para, index, previous, cues, labels, beliefs,
+                                   model, collect, lead_in)
+        out.append(attrs)
+        previous = attrs
+    return out
+
+
+def _extract_paragraph(doc: "Doc", quotes: list[QuoteSpan], para: int, index: ArticleIndex,
+                       previous: list[Attribution], cues: frozenset[str],
+                       labels: Counter, beliefs: frozenset[str] = frozenset(),
+                       model: AttributionModel | None = None,
+                       collect: list | None = None, lead_in: str | None = None) -> list[Attribution]:
+    """All attributions of one parsed paragraph, in text order (`lead_in`: "quote" or
+    "text", what opens the next paragraph, see rules.lead_in)."""
+    st = ParaState(doc, quotes, para, index)
+    signed = rules.signed_quotations(st, index)
+    rules.transcript(st, index, labels)
+    if not st.attrs:
+        rules.headline(st, index)
+    if not st.attrs:
+        rules.verb_attributions(st, index, cues, beliefs)
+        rules.according_to_attributions(st, index)
+        rules.noun_attributions(st, index)
+        rules.stance_attributions(st, index)
+    st.attrs = signed + st.attrs
+    if model is not None or collect is not None:
+        learned_pass(st, index, model, collect)
+    rules.orphan_quotes(st, previous)
+    rules.block_quote(st, previous)
+    if lead_in:
+        rules.lead_in(st, index, lead_in == "quote", cues)
+    return st.attrs

@@ -1,0 +1,59 @@
+"""The per-paragraph state every rule works on, and `emit`, the one way a rule adds an
+attribution.
+
+A ParaState holds one parsed paragraph, its quotations, the article's ArticleIndex and
+what the rules have done so far: the attributions, the quotations they claimed, the
+sentences used and the attributions the learned pass may not veto. Imports
+archive.models and archive.quotes.{scan,speakers}.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from archive.models import Attribution
+from archive.quotes.scan import QuoteSpan
+from archive.quotes.speakers import ArticleIndex, Speaker
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from spacy.tokens import Doc
+
+
+@dataclass
+class ParaState:
+    """Working data for one paragraph."""
+
+    doc: "Doc"
+    quotes: list[QuoteSpan]
+    para: int
+    index: ArticleIndex
+    claimed: set[int] = field(default_factory=set)
+    attrs: list[Attribution] = field(default_factory=list)
+    sents_used: set[int] = field(default_factory=set)
+    no_veto: set[int] = field(default_factory=set)  # ids of attributions the model keeps
+
+
+def emit(st: ParaState, spk: Speaker, cue: str, cue_span: tuple[int, int],
+         content: tuple[int, int], direct: bool) -> Attribution:
+    """Append an Attribution built from its parts to `st.attrs` (typed by the speaker) and
+    record its content as reported speech in the article index (see ArticleIndex.contents)."""
+    text = st.doc.text
+    attr = Attribution(
+        speaker=spk.name,
+        speaker_text=spk.text,
+        cue=cue,
+        content=text[content[0] : content[1]],
+        content_start=content[0],
+        content_end=content[1],
+        direct=direct,
+        role=spk.role,
+        speaker_start=spk.start,
+        speaker_end=spk.end,
+        cue_start=cue_span[0],
+        cue_end=cue_span[1],
+    )
+    # An added attribute until models.Attribution has the field (see speaker_type()).
+    attr.speaker_type = "person" if spk.person and spk.name else spk.kind  # type: ignore[attr-defined]
+    st.attrs.append(attr)
+    st.index.contents.append((st.para, content[0], content[1]))
+    return attr

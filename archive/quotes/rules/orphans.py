@@ -1,0 +1,63 @@
+"""Quotations with no cue of their own, given to a neighbouring attribution of the same
+paragraph or continued from the previous paragraph."""
+from __future__ import annotations
+
+from archive.models import Attribution
+from archive.quotes.paragraph import ParaState
+from archive.quotes.scan import MIN_QUOTE_WORDS, QuoteSpan
+from archive.quotes.speakers import speaker_type
+
+
+def orphan_quotes(st: ParaState, previous: list[Attribution]) -> None:
+    """Quotations with no cue of their own: give them to a neighbouring attribution.
+
+    In the same paragraph the nearest preceding attribution wins (the next one if none
+    precedes); a paragraph that opens with a quotation and has no cue continues the last
+    attribution of the previous paragraph.
+    """
+    text = st.doc.text
+    for k, q in enumerate(st.quotes):
+        if k in st.claimed or q.words(text) < MIN_QUOTE_WORDS:
+            continue
+        src = _neighbour(st.attrs, q) or _continued(text, q, st.attrs, previous)
+        if src is None:
+            continue
+        same_para = src in st.attrs
+        st.claimed.add(k)
+        st.attrs.append(
+            Attribution(
+                speaker=src.speaker,
+                speaker_text=src.speaker_text,
+                cue=src.cue,
+                content=text[q.start : q.end],
+                content_start=q.start,
+                content_end=q.end,
+                direct=True,
+                role=src.role,
+                speaker_start=src.speaker_start if same_para else -1,
+                speaker_end=src.speaker_end if same_para else -1,
+                cue_start=src.cue_start if same_para else -1,
+                cue_end=src.cue_end if same_para else -1,
+            )
+        )
+        st.attrs[-1].speaker_type = speaker_type(src)  # type: ignore[attr-defined]
+    st.attrs.sort(key=lambda a: a.content_start)
+
+
+def _neighbour(attrs: list[Attribution], q: QuoteSpan) -> Attribution | None:
+    """Closest attribution of the same paragraph with a direct quote or a speaker."""
+    attrs = [a for a in attrs if not (q.start <= a.content_start and a.content_end <= q.end)
+             and not q.open_at <= a.cue_start < q.end]  # nested inside q itself
+    if not attrs:
+        return None
+    before = [a for a in attrs if a.content_end <= q.open_at]
+    return before[-1] if before else min(attrs, key=lambda a: a.content_start)
+
+
+def _continued(text: str, q: QuoteSpan, attrs: list[Attribution],
+               previous: list[Attribution]) -> Attribution | None:
+    """The previous paragraph's last attribution when this paragraph opens with a quote."""
+    if attrs or not previous or text[: q.open_at].strip():
+        return None
+    last = max(previous, key=lambda a: a.content_end)
+    return last if last.direct else None

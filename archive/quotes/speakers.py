@@ -1,0 +1,389 @@
+"""Who a speaker phrase names: clean names and titles, the people of an article, and
+pronoun / role resolution ("she said", "the minister said") to a person named earlier.
+
+The ArticleIndex collects the article's PERSON names, their roles, their salient
+mentions and gender votes (build_index); analyse_speaker splits a speaker phrase into
+name, role and speaker type and resolves pronouns and role nouns against it; register
+records a speaker as the most recent person. Imports archive.models and the lower layer
+of archive.quotes (lexicon, scan, syntax).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Sequence
+
+from archive.models import Attribution
+from archive.quotes.lexicon import (FEMALE_NAMES, FEMALE_PRONOUNS, FEMALE_ROLE_NOUNS, MALE_NAMES,
+                                    MALE_PRONOUNS, MALE_ROLE_NOUNS, NAME_SUFFIXES, ORG_ENTITIES,
+                                    OTHER_PRONOUNS, PERSON_ROLE_NOUNS, RESOLVABLE_PRONOUNS, TITLES)
+from archive.quotes.scan import QuoteSpan, quote_of
+from archive.quotes.syntax import entity_at, span_of, speaker_tokens
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from spacy.tokens import Doc, Span, Token
+
+
+def split_title(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Split leading title/role words off a name: ["Mr.", "Lavrov"] -> (["Mr."], ["Lavrov"]).
+
+    The last token is always kept as the name, so a bare "President" stays a name.
+    """
+    cut = 0
+    while cut < len(tokens) - 1 and _is_title(tokens[cut]):
+        cut += 1
+    return list(tokens[:cut]), list(tokens[cut:])
+
+
+def _is_title(word: str) -> bool:
+    """True for a title/role word such as "Mr.", "Foreign", "Secretary"."""
+    w = word.lower().rstrip(".")
+    return w in TITLES or w in {"of", "the", "to", "for", "'s", "’s"}
+
+
+def clean_name(text: str) -> tuple[str, str | None]:
+    """Strip titles, possessives and punctuation from a name; return (name, title).
+
+    >>> clean_name("Mr. Sergey Lavrov's")
+    ('Sergey Lavrov', 'Mr.')
+    """
+    text = re.sub(r"\s*\([^)]*\)", "", text)  # "Mike Pence (R-IN)"
+    text = re.sub(r"['’]s?$", "", text.strip()).strip(" ,.;:-—“”\"'")
+    words = text.split()
+    if words and words[0].lower() in {"the", "a", "an"}:
+        words = words[1:]
+    while len(words) > 1 and words[-1].lower().strip(".,") in NAME_SUFFIXES:
+        words = words[:-1]
+    words[-1:] = [w.rstrip(",") for w in words[-1:]]
+    title, name = split_title(words)
+    return " ".join(name), (" ".join(title) or None)
+
+
+def guess_gender_from_first_name(name: str) -> str | None:
+    """'f', 'm' or None from the first token of a name, using the built-in lists."""
+    first = name.split()[0].lower().rstrip(".") if name.split() else ""
+    if first in FEMALE_NAMES and first not in MALE_NAMES:
+        return "f"
+    if first in MALE_NAMES and first not in FEMALE_NAMES:
+        return "m"
+    return None
+
+
+@dataclass
+class Person:
+    """A named person mentioned in the article."""
+
+    name: str
+    role: str | None = None
+    votes: Counter = field(default_factory=Counter)
+
+    @property
+    def gender(self) -> str | None:
+        """Guessed gender: pronoun votes from the article first, then first name."""
+        if self.votes:
+            (g, c), *rest = self.votes.most_common()
+            if not rest or c > rest[0][1]:
+                return g
+        return guess_gender_from_first_name(self.name)
+
+
+@dataclass
+class ArticleIndex:
+    """Named people of one article and where they were mentioned as subjects/speakers."""
+
+    people: dict[str, Person] = field(default_factory=dict)
+    by_surname: dict[str, list[str]] = field(default_factory=dict)
+    mentions: list[tuple[int, int, str]] = field(default_factory=list)  # (para, offset, name)
+    unnamed: list[tuple[int, int, str]] = field(default_factory=list)  # (para, offset, noun)
+    contents: list[tuple[int, int, int]] = field(default_factory=list)  # (para, start, end)
+
+    def add(self, name: str, role: str | None = None) -> Person:
+        """Register a full or partial name; returns the canonical in-article person."""
+        name = self.expand(name)
+        person = self.people.get(name)
+        if person is None:
+            person = self.people[name] = Person(name)
+            self.by_surname.setdefault(name.split()[-1].lower(), []).append(name)
+        if role and not person.role:
+            person.role = role
+        return person
+
+    def expand(self, name: str) -> str:
+        """Map "Lavrov" to "Sergey Lavrov" when the article has such a full name."""
+        words = name.split()
+        if len(words) != 1:
+            return name
+        fulls = [n for n in self.by_surname.get(words[0].lower(), []) if len(n.split()) > 1]
+        return fulls[0] if fulls else name
+
+    def touch(self, para: int, offset: int, name: str) -> None:
+        """Record a salient mention (subject, agent or speaker) of a person."""
+        self.mentions.append((para, offset, name))
+
+    def _before(self, pos: tuple[int, int]) -> list[str]:
+        """Names mentioned before `pos`, most recent first."""
+        inside = {(p, o) for p, o, _ in self.mentions
+                  for cp, cs, ce in self.contents if p == cp and cs <= o < ce}
+        return [n for p, o, n in sorted(self.mentions, reverse=True)
+                if (p, o) < pos and (p, o) not in inside]
+
+    def resolve_pronoun(self, gender: str, pos: tuple[int, int]) -> str | None:
+        """Most recent salient person not known to be of the other gender.
+
+        Mentions inside reported content ("Bozell said Cruz ...") are skipped: a later
+        "he said" continues the speaker, not the person spoken about."""
+        for name in self._before(pos):
+            if self.people[name].gender in (gender, None):
+                return name
+        return None
+
+    def _unnamed_more_recent(self, noun: str, pos: tuple[int, int]) -> bool:
+        """True when "a senior official" (unnamed) was the latest speaker before "the official"."""
+        named = [(p, o) for p, o, _ in self.mentions if (p, o) < pos]
+        unnamed = [(p, o) for p, o, n in self.unnamed if (p, o) < pos and n == noun]
+        return bool(unnamed) and (not named or max(unnamed) > max(named))
+
+    def resolve_role(self, noun: str, pos: tuple[int, int], fallback: bool) -> str | None:
+        """Most recent person whose role mentions `noun`; else (if allowed) the last one."""
+        gender = "f" if noun in FEMALE_ROLE_NOUNS else "m" if noun in MALE_ROLE_NOUNS else None
+        before = self._before(pos)
+        for name in before:
+            role = (self.people[name].role or "").lower().split()
+            if noun in role or noun + "s" in role:
+                return name
+        if not fallback or self._unnamed_more_recent(noun, pos):
+            return None
+        for name in before:
+            if gender is None or self.people[name].gender in (None, gender):
+                return name
+        return None
+
+
+def build_index(docs: Sequence["Doc"], quotes: Sequence[list[QuoteSpan]]) -> ArticleIndex:
+    """Collect the article's PERSON names (longest forms first), their roles, their
+    salient mentions (subjects and agents outside quotes) and pronoun gender votes."""
+    index = ArticleIndex()
+    ents = [(e, qs) for doc, qs in zip(docs, quotes) for e in doc.ents if e.label_ == "PERSON"]
+    for ent, _ in sorted(ents, key=lambda x: -len(x[0])):
+        name, title = clean_name(ent.text)
+        if name and name[0].isupper():
+            person = index.add(name, _pre_title(ent) or title)
+            if title:
+                person.votes.update(_title_gender(title))
+    for para, (doc, qs) in enumerate(zip(docs, quotes)):
+        _vote_genders(doc, qs, index)
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and quote_of(ent.start_char, qs) is None and _salient(ent):
+                name = index.expand(clean_name(ent.text)[0])
+                if name in index.people:
+                    index.touch(para, ent.start_char, name)
+    return index
+
+
+def _salient(ent: "Span") -> bool:
+    """A person mention that later pronouns are likely to refer to."""
+    root = ent.root
+    if root.dep_ in ("nsubj", "nsubjpass"):
+        return True
+    if root.dep_ == "pobj" and root.head.dep_ == "agent":  # "headed by X"
+        return True
+    return root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass")
+
+
+def _pre_title(ent: "Span") -> str | None:
+    """Capitalised role words written just before a name: "Russian Foreign Minister"."""
+    doc = ent.doc
+    i = ent.start
+    while i > 0 and doc[i - 1].text[:1].isupper() and doc[i - 1].pos_ in ("PROPN", "ADJ", "NOUN"):
+        if doc[i - 1].ent_type_ == "PERSON" or doc[i - 1].is_sent_start and doc[i - 1].pos_ != "PROPN":
+            break
+        i -= 1
+    return doc[i : ent.start].text or None
+
+
+def _title_gender(title: str) -> list[str]:
+    """Gender votes given by honorifics ("Mr." -> m)."""
+    t = title.lower().split()[0].rstrip(".")
+    return ["m"] * 3 if t == "mr" else ["f"] * 3 if t in {"ms", "mrs", "miss"} else []
+
+
+def _vote_genders(doc: "Doc", quotes: list[QuoteSpan], index: ArticleIndex) -> None:
+    """A named subject followed in its sentence by he/his or she/her votes for that gender."""
+    for sent in doc.sents:
+        subj_names = [
+            index.expand(clean_name(e.text)[0])
+            for e in sent.ents
+            if e.label_ == "PERSON" and any(t.dep_ == "nsubj" for t in e)
+        ]
+        if len(subj_names) != 1 or subj_names[0] not in index.people:
+            continue
+        words = {t.lower_ for t in sent if quote_of(t.idx, quotes) is None}
+        male, female = bool(words & MALE_PRONOUNS), bool(words & FEMALE_PRONOUNS)
+        if male != female:
+            index.people[subj_names[0]].votes["m" if male else "f"] += 1
+
+
+@dataclass
+class Speaker:
+    """A speaker phrase as written plus what it resolves to."""
+
+    text: str
+    start: int
+    end: int
+    name: str | None
+    role: str | None
+    person: bool  # True when `name` is a person (pronoun targets, people grouping)
+    kind: str | None = None  # see speaker_type(): organization / place / group
+
+
+# spaCy entity labels -> speaker type of a non-person named source ("Russia", "the
+# Kremlin", "Republicans"); persons are "person", unnamed sources ("officials") None.
+SPEAKER_TYPES = {"PERSON": "person", "ORG": "organization", "FAC": "organization",
+                 "GPE": "place", "LOC": "place", "NORP": "group"}
+
+
+def speaker_type(attr: Attribution) -> str | None:
+    """"person", "organization", "place", "group" or None (unnamed or unknown) for an
+    extracted attribution; None for attributions made before types existed."""
+    return getattr(attr, "speaker_type", None)
+
+
+def _propn_chain(tok: "Token") -> list["Token"]:
+    """A proper-noun head with its proper-noun compounds: "Sergey Lavrov"."""
+    toks = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+    chain = [t for t in toks if not _is_title(t.text)] + [tok]
+    return chain
+
+
+def analyse_speaker(subj: "Token", index: ArticleIndex, para: int,
+                    cue: "Token | None" = None) -> Speaker:
+    """Split a speaker phrase into name and role, resolving pronouns and role nouns."""
+    toks = speaker_tokens(subj, cue)
+    start, end = span_of(toks)
+    text = subj.doc.text[start:end]
+    if _definite_role(subj):  # "the Kentucky Republican", "the minister"
+        name = _resolve_unnamed(subj, index, (para, subj.idx))
+        return Speaker(text, start, end, name, None, name is not None)
+    cands = [subj] + [c for c in subj.children if c.dep_ == "appos"] + _inner_persons(toks)
+    for cand in cands:
+        found = _named(cand, index)
+        if found and (cand is subj or found[1]):
+            name, person, name_toks = found
+            role = _role_from(toks, name_toks, cand) if person else None
+            ent = entity_at(cand)
+            kind = SPEAKER_TYPES.get(ent.label_) if ent is not None and not person else None
+            return Speaker(text, start, end, name, role, person, kind)
+    name = _resolve_unnamed(subj, index, (para, subj.idx))
+    if name is None and subj.pos_ == "NOUN":
+        index.unnamed.append((para, subj.idx, subj.lemma_.lower()))
+    return Speaker(text, start, end, name, None, name is not None)
+
+
+def _definite_role(subj: "Token") -> bool:
+    """ "the <role noun>" with no name inside, e.g. "the Democratic senator"."""
+    if subj.ent_type_ == "PERSON" or subj.lemma_.lower() not in PERSON_ROLE_NOUNS:
+        return False
+    if any(c.dep_ == "appos" for c in subj.children):
+        return False
+    return any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children)
+
+
+def _inner_persons(toks: list["Token"]) -> list["Token"]:
+    """Roots of PERSON names ending a speaker phrase whose head is a title
+    ("US Ambassador to the OSCE Michael Carpenter"); possessors are not speakers."""
+    doc = toks[0].doc
+    last = toks[-1].i
+    out = []
+    for ent in doc.ents:
+        if ent.label_ != "PERSON" or not toks[0].i <= ent.start <= last:
+            continue
+        if ent.root.dep_ == "poss" or ent.end < len(doc) and doc[ent.end].tag_ == "POS":
+            continue
+        if ent.end - 1 == last or (ent.end < len(doc) and doc[ent.end].text == ","):
+            out.append(ent.root)
+    return out
+
+
+def _named(tok: "Token", index: ArticleIndex) -> tuple[str, bool, list["Token"]] | None:
+    """(name, is_person, name tokens) when `tok` heads a named entity or proper noun."""
+    ent = entity_at(tok)
+    if ent is not None and ent.label_ == "PERSON":
+        toks = [t for t in ent if not _is_title(t.text) or t.i == ent.end - 1]
+        name, _ = clean_name(" ".join(t.text for t in toks))
+        return (index.expand(name), True, list(ent)) if name else None
+    if tok.pos_ != "PROPN" and ent is None:
+        return None
+    if ent is not None and ent.label_ not in ORG_ENTITIES and ent.label_ != "PERSON":
+        return None
+    chain = _propn_chain(tok) if tok.pos_ == "PROPN" else list(ent)
+    name, _ = clean_name(" ".join(t.text for t in chain))
+    if not name or all(_is_title(t.text) for t in chain):
+        return None
+    expanded = index.expand(name)
+    person = expanded in index.people or (ent is None and _looks_like_person(chain))
+    if ent is not None and ent.label_ in ORG_ENTITIES and not person:
+        name = clean_name(ent.text)[0] or name
+        return name, False, list(ent)
+    return expanded, person, chain
+
+
+def _looks_like_person(chain: list["Token"]) -> bool:
+    """A two-or-more-word capitalised proper noun chain with a known first name."""
+    return guess_gender_from_first_name(chain[0].text) is not None
+
+
+def _role_from(toks: list["Token"], name_toks: list["Token"], head: "Token") -> str | None:
+    """Role words: what precedes the name in the phrase, else an apposition after it."""
+    first = min(t.i for t in name_toks)
+    last = max(t.i for t in name_toks)
+    before = [t for t in toks if t.i < first]
+    before = [t for t in before if t.i >= _role_start(before)]
+    title_in_name = [t for t in name_toks if _is_title(t.text) and t.i != last]
+    words = [t.text_with_ws for t in sorted(before + title_in_name, key=lambda t: t.i)]
+    role = "".join(words).strip(" ,;:-—")
+    if not role:
+        after = [c for c in head.children if c.dep_ == "appos" and c.i > last]
+        if after:
+            role = " ".join(t.text for t in after[0].subtree).strip(" ,")
+    role = re.sub(r"^(the|a|an)\s+", "", role, flags=re.I)
+    return role or None
+
+
+def _role_start(before: list["Token"]) -> int:
+    """Index where the role begins: after a comma separating it from a longer description."""
+    start = before[0].i if before else 0
+    for t in before:
+        if t.is_punct and t.text == ",":
+            start = t.i + 1
+    return start
+
+
+def _resolve_unnamed(subj: "Token", index: ArticleIndex, pos: tuple[int, int]) -> str | None:
+    """Resolve "she", "the minister", "his spokesman" to an earlier named person."""
+    low = subj.lower_
+    if low in RESOLVABLE_PRONOUNS:
+        return index.resolve_pronoun(RESOLVABLE_PRONOUNS[low], pos)
+    if low in OTHER_PRONOUNS or subj.pos_ == "PRON":
+        return None
+    noun = subj.lemma_.lower()
+    if noun not in PERSON_ROLE_NOUNS or subj.tag_ in ("NNS", "NNPS"):
+        return None
+    dets = {c.lower_ for c in subj.children if c.dep_ in ("det", "poss")}
+    if dets & {"the", "this"}:
+        return index.resolve_role(noun, pos, fallback=True)
+    if dets & {"his", "her", "their", "its"}:
+        return index.resolve_role(noun, pos, fallback=False)
+    return None
+
+
+def looks_like_name(name: str) -> bool:
+    """Two or more capitalised words with a known first name."""
+    return len(name.split()) >= 2 and guess_gender_from_first_name(name) is not None
+
+
+def register(spk: Speaker, index: ArticleIndex, para: int) -> None:
+    """Record a named person speaker as the most recent one."""
+    if spk.name and spk.person:
+        index.add(spk.name, spk.role)
+        index.touch(para, spk.start, index.expand(spk.name))

@@ -1,0 +1,138 @@
+"""Dependency-tree helpers over spaCy tokens, shared by the rules, the speaker analysis
+and the learned pass: cue tests and lemmas, the subject or passive agent of a cue, the
+tokens of a speaker phrase or reported clause, character spans.
+
+They read one token's parse and need no paragraph state. Imports archive.quotes.lexicon
+only (spaCy types for annotations only).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+from archive.quotes.lexicon import LEMMA_FIXES
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from spacy.tokens import Span, Token
+
+
+def token_lemma(tok: "Token") -> str:
+    """The token's lemma, lower-cased, with known lemmatizer slips fixed."""
+    return LEMMA_FIXES.get(tok.lower_) or tok.lemma_.lower()
+
+
+def is_cue(tok: "Token", cues: frozenset[str]) -> bool:
+    """A speech verb token (by lemma; spaCy tags some as AUX/NOUN in headlines)."""
+    return tok.pos_ in ("VERB", "AUX") and (token_lemma(tok) in cues or tok.lower_ in cues)
+
+
+def subject_of(verb: "Token") -> "Token | None":
+    """The speaker token of a speech verb, following the dependency conventions of news.
+
+    - nsubj of the verb ("Lavrov said", "said Lavrov");
+    - "quoted X as saying": the object of "quoted";
+    - participles and conjuncts ("..., adding that", "said and added") share the subject
+      of the verb they hang from;
+    - relative clauses ("Sherman, who said ...") take the noun they modify.
+    """
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if subjects:  # two subjects happen with datelines: pick the one nearest the verb
+        before = [c for c in subjects if c.i < verb.i]
+        child = before[-1] if before else subjects[0]
+        if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
+            return verb.head
+        return child
+    head = verb.head
+    if verb.dep_ == "pcomp" and head.lower_ == "as" and head.head.lemma_ == "quote":
+        return next((c for c in head.head.children if c.dep_ == "dobj"), None)
+    if verb.dep_ == "conj" and head is not verb:
+        return subject_of(head)
+    if verb.dep_ in ("advcl", "xcomp", "pobj", "pcomp") and verb.tag_ == "VBG" and \
+            (named := person_before(verb)) is not None:  # "footage of Hillary Clinton asking"
+        return named
+    if verb.dep_ in ("advcl", "xcomp") and verb.tag_ == "VBG" and head is not verb:
+        return subject_of(head)
+    if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and head.dep_ == "prep" and \
+            head.head.pos_ in ("VERB", "AUX") and head.head != head:  # "began by saying"
+        return subject_of(head.head)
+    if verb.dep_ == "advcl" and head != verb and any(  # "went on to explain"
+            c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return subject_of(head)
+    if verb.dep_ == "xcomp" and head is not verb:  # "declined to say"
+        return subject_of(head)
+    return person_before(verb)
+
+
+def person_before(verb: "Token") -> "Token | None":
+    """Parser fallback: a PERSON name written right before the verb ("... Wendy Sherman
+    reiterated that") when the parse attached it elsewhere."""
+    i = verb.i - 1
+    while i >= verb.sent.start and verb.doc[i].dep_ in ("aux", "advmod", "neg"):
+        i -= 1
+    if i < verb.sent.start or verb.doc[i].ent_type_ != "PERSON":
+        return None
+    ent = entity_at(verb.doc[i])
+    return ent.root if ent is not None and ent.end == i + 1 else None
+
+
+def span_of(tokens: Iterable["Token"]) -> tuple[int, int]:
+    """Character extent (start, end) of some tokens."""
+    toks = sorted(tokens, key=lambda t: t.i)
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def speaker_tokens(subj: "Token", cue: "Token | None" = None) -> list["Token"]:
+    """The subject noun phrase without relative clauses and edge punctuation."""
+    drop: set[int] = set()
+    for child in subj.children:
+        # PolNeAR sources are whole noun phrases ("A court document filed Thursday", "the
+        # groups who wrote to her"); only a clause holding the cue itself is cut off
+        # ("Sherman, who said ...").
+        if child.dep_ in ("relcl", "acl") and (cue is None or cue in child.subtree or child.i < subj.i):
+            drop.update(t.i for t in child.subtree)
+            if child.i > 0 and subj.doc[child.i - 1].is_punct:
+                drop.add(child.i - 1)
+    toks = [t for t in subj.subtree if t.i not in drop]
+    # keep a contiguous run around the head
+    lo = hi = subj.i
+    ids = {t.i for t in toks}
+    while lo - 1 in ids:
+        lo -= 1
+    while hi + 1 in ids:
+        hi += 1
+    toks = [t for t in toks if lo <= t.i <= hi]
+    dashes = [k for k, t in enumerate(toks) if t.text in ("–", "—", "--") and t.i < subj.i]
+    if dashes:  # dateline: "MACAU (Reuters) – Top donor Sheldon Adelson"
+        toks = toks[dashes[-1] + 1 :]
+    while toks and (toks[-1].is_punct or toks[-1].dep_ == "cc"):
+        toks.pop()
+    while toks and toks[0].is_punct:
+        toks.pop(0)
+    return toks or [subj]
+
+
+def content_tokens(head: "Token") -> list["Token"]:
+    """Tokens of a reported clause: the subtree minus a leading "that" and edge punctuation."""
+    toks = list(head.subtree)
+    while toks and (toks[0].is_punct or (toks[0].dep_ == "mark" and toks[0].lower_ == "that")):
+        toks.pop(0)
+    while toks and toks[-1].is_punct and toks[-1].text not in "”\"’":
+        toks.pop()
+    return toks
+
+
+def entity_at(tok: "Token") -> "Span | None":
+    """The named entity covering a token, if any."""
+    if not tok.ent_type_:
+        return None
+    for ent in tok.doc.ents:
+        if ent.start <= tok.i < ent.end:
+            return ent
+    return None
+
+
+def passive_agent(verb: "Token") -> "Token | None":
+    """The agent of a passive cue: "was first reported by MSNBC" -> MSNBC."""
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    if agent is None:
+        return None
+    return next((c for c in agent.children if c.dep_ == "pobj"), None)

@@ -1,0 +1,72 @@
+"""Tests for archive.quotes.speakers: names, titles, speaker types and pronoun / role resolution."""
+from __future__ import annotations
+
+from archive.quotes import clean_name, extract_article, speaker_type
+
+
+def test_pronoun_resolved_by_gender(nlp, check_offsets):
+    paras = [
+        "Wendy Sherman met the Russian delegation in Geneva on Monday.",
+        "Sergey Lavrov said Moscow expected written answers within a week.",
+        "“The delegation attended almost four hours of meetings,” she said.",
+    ]
+    result = extract_article(paras, nlp=nlp)
+    check_offsets(paras, result)
+    (a,) = result[2]
+    assert a.speaker_text == "she"
+    assert a.speaker == "Wendy Sherman"
+    assert a.speaker_start >= 0
+
+
+def test_he_said_resolves_to_previous_speaker(nlp, one):
+    paras = [
+        "Jens Stoltenberg stressed that Ukraine has the right to decide on its own future.",
+        "“No one else has anything to say, and of course Russia doesn’t have a veto,” he said.",
+    ]
+    result = extract_article(paras, nlp=nlp)
+    (a,) = result[1]
+    assert a.speaker == "Jens Stoltenberg"
+
+
+def test_role_noun_resolves_to_named_person(nlp):
+    paras = [
+        "Secretary of State Antony Blinken said on Sunday that talks would continue.",
+        "“I don’t think we will get any breakthrough in the coming week,” the minister said.",
+    ]
+    result = extract_article(paras, nlp=nlp)
+    (a,) = result[1]
+    assert a.speaker == "Antony Blinken"
+    assert a.speaker_text == "the minister"
+
+
+def test_surname_expanded_to_full_name_in_article(nlp):
+    paras = [
+        "Russian Deputy Foreign Minister Sergei Ryabkov led the delegation.",
+        "Ryabkov said the talks had been difficult but necessary.",
+    ]
+    result = extract_article(paras, nlp=nlp)
+    (a,) = result[1]
+    assert a.speaker == "Sergei Ryabkov"
+    assert a.speaker_text == "Ryabkov"
+
+
+def test_clean_name_strips_titles_and_possessive():
+    assert clean_name("Mr. Sergey Lavrov's") == ("Sergey Lavrov", "Mr.")
+    assert clean_name("Gov. Mike Pence (R-IN)") == ("Mike Pence", "Gov.")
+    assert clean_name("Brent Bozell III") == ("Brent Bozell", None)
+
+
+def test_speaker_type_person_vs_organisation_and_place(nlp, check_offsets):
+    paras = ["Russia said the sanctions would hurt ordinary Europeans more than Moscow.",
+             "The Kremlin said the talks had been useful but difficult.",
+             "Foreign Minister Sergey Lavrov said Moscow was ready to respond.",
+             "Republicans said the bill would raise taxes on the middle class.",
+             "Officials said the border would reopen on Monday."]
+    result = extract_article(paras, nlp=nlp)
+    check_offsets(paras, result)
+    types = [speaker_type(attrs[0]) if attrs else "missing" for attrs in result]
+    assert types[0] == "place"
+    assert types[1] == "organization"
+    assert types[2] == "person"
+    assert types[3] == "group"
+    assert types[4] is None
