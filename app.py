@@ -5,13 +5,9 @@ library; they hold no SQL or FAISS. ARCHIVE_INDEX chooses the index folder (defa
 the model and the index are loaded on first use and cached for every session
 (see archive/app/shared.py).
 """
-from pathlib import Path
-
 import streamlit as st
 
-import archive.app
-
-PAGES = Path(archive.app.__file__).resolve().parent / "pages"
+from archive.app import PAGES
 
 st.set_page_config(page_title="News archive", page_icon=":material/newspaper:", layout="wide")
 

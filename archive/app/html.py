@@ -1,4 +1,4 @@
-"""Pure helpers for the Streamlit page: escaping, highlighting, citations, saving uploads.
+"""Pure helpers for the Streamlit page: escaping, highlighting, citations, result cards.
 
 No Streamlit here, so every rule is unit-tested on its own. Article text is untrusted: every
 helper that returns markup escapes each piece of article text for HTML *and* neutralises the
@@ -10,13 +10,9 @@ stays a single HTML block whatever the text holds.
 from __future__ import annotations
 
 import re
-import time
-import unicodedata
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
-from archive.storage.generations import UPLOADS
-from archive.text.terms import STOPWORDS
+from archive.text.terms import MAX_QUERY_TERMS, distinct_words, topic_words
 
 # Characters Markdown or Streamlit's Markdown extensions give a meaning to. `&`, `<`, `>`,
 # `"` and `'` are handled by html.escape first.
@@ -43,12 +39,10 @@ def escape(text: object) -> str:
     return re.sub(r"[\r\n\u2028\u2029]+", " ", s)
 
 
-def query_terms(query: str) -> list[str]:
+def highlight_terms(query: str) -> list[str]:
     """The words of a query worth highlighting: topic words, else every word, longest first."""
-    words = [w.lower() for w in re.findall(r"\w+", query or "")]
-    words = [w for w in dict.fromkeys(words) if w.replace("_", "")]
-    content = [w for w in words if w not in STOPWORDS] or words
-    return sorted(content, key=lambda w: (-len(w), w))[:64]
+    words = topic_words(distinct_words(query or ""))
+    return sorted(words, key=lambda w: (-len(w), w))[:MAX_QUERY_TERMS]
 
 
 def term_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
@@ -185,47 +179,6 @@ def also_html(also_in: Sequence[dict]) -> str:
     return "also reported by " + ", ".join(names)
 
 
-# -- uploads ------------------------------------------------------------------------------
-UPLOAD_FOLDER = UPLOADS
-
-
-def safe_filename(name: str, fallback: str = "upload") -> str:
-    """A file name that cannot leave its folder or hide: no path parts, no leading dot,
-    only letters, digits and . _ - (the suffix is kept, so the reader sees the file type)."""
-    base = unicodedata.normalize("NFKC", str(name or "")).replace("\\", "/").split("/")[-1]
-    base = re.sub(r"[^\w.\-]+", "_", base, flags=re.UNICODE).strip("._ ")
-    return base[:150] or fallback
-
-
-def save_uploads(files: Iterable[tuple[str, bytes]], index_dir: str | Path,
-                 stamp: str | None = None) -> tuple[Path, dict[str, str]]:
-    """Write uploaded (name, bytes) under <index>/uploads/<timestamp>/; returns the folder
-    and a map from each saved path to the name the user uploaded."""
-    stamp = stamp or time.strftime("%Y%m%d-%H%M%S") + f"-{time.time_ns() % 10**6:06d}"
-    folder = Path(index_dir) / UPLOAD_FOLDER / stamp
-    folder.mkdir(parents=True, exist_ok=True)
-    names: dict[str, str] = {}
-    for original, data in files:
-        name = safe_filename(original)
-        target = folder / name
-        stem, suffix, n = target.stem, target.suffix, 1
-        while target.exists():
-            n += 1
-            target = folder / f"{stem}-{n}{suffix}"
-        target.write_bytes(data)
-        names[str(target)] = original
-    return folder, names
-
-
-def uploaded_name(path: str, names: dict[str, str]) -> str:
-    """The user's own file name for a skipped path ("<saved>#3" → "<original>#3")."""
-    base, sep, rest = str(path).partition("#")
-    original = names.get(base)
-    if original is None:
-        return Path(base).name + (sep + rest if sep else "")
-    return original + (sep + rest if sep else "")
-
-
 def card_html(hit, terms: Iterable[str] = ()) -> str:
     """The head of a result card: rank and title, outlet · date · score, then the passage with
     the speaker's badge, the attributed quote and the query terms marked. One line, escaped."""
@@ -255,19 +208,3 @@ def quote_html(row: dict) -> str:
     cue = f' <span style="opacity:.7">({escape(row["cue"])})</span>' if row.get("cue") else ""
     return (f'<div class="quote-row"><div style="opacity:.75;font-size:.9em">{meta}{cue}</div>'
             f'<div>{highlight(passage, (), span)}</div></div>')
-
-
-def add_uploads(files: Iterable[tuple[str, bytes]], config, embedder=None, progress=None,
-                stamp: str | None = None):
-    """Save uploaded files under the index folder and add them to the archive (nothing already
-    indexed is dropped). Returns (BuildReport, {saved path: uploaded name})."""
-    from archive.build.pipeline import build
-
-    folder, names = save_uploads(files, config.index_dir, stamp)
-    report = build([folder], config, mirror=False, embedder=embedder, progress=progress)
-    return report, names
-
-
-def skipped_lines(report, names: dict[str, str]) -> list[tuple[str, str]]:
-    """(uploaded name, reason) for every file or record the build did not index."""
-    return [(uploaded_name(s["path"], names), s["reason"]) for s in report.skipped]

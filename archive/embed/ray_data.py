@@ -2,7 +2,7 @@
 
 `RayEmbedder` has the interface the build uses (name, dimension, max_tokens, count_tokens,
 encode, encode_query, versions), so the shared pipeline (collect, clean, chunk, attribute,
-fold, write to the configured backend) is unchanged; only `encode` fans out:
+fold, write to the configured storage engine) is unchanged; only `encode` fans out:
 
     ray.data.from_items(passages) → map_batches(EmbedBatch, concurrency=N, num_cpus=1)
     → iter_batches back to the driver, which writes the vectors to the backend in batches.
@@ -10,7 +10,7 @@ fold, write to the configured backend) is unchanged; only `encode` fans out:
 `EmbedBatch` is a callable class, so Ray constructs it once per worker (actor) and the
 packaged model is loaded once per worker, not per batch. Workers run the same
 `archive.embed` code as a single process, so the vectors are the same up to float noise
-(cosine >= 0.9999, checked by tests/test_ray.py).
+(cosine >= 0.9999, checked by tests/embed/test_ray.py).
 
 Ray is imported only here, and only when a build asks for it. With no address a local Ray
 is started for the build (num_cpus = workers) and shut down after it; with an address
@@ -25,6 +25,9 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from archive.config import Config, load_config
+from archive.embed import Embedder, make_embedder
+
 OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
                "HF_HUB_DISABLE_PROGRESS_BARS": "1", "TOKENIZERS_PARALLELISM": "false"}
 RAY_BATCH = 256  # passages per map_batches call (the model still batches by batch_size)
@@ -34,7 +37,7 @@ RAY_BATCH = 256  # passages per map_batches call (the model still batches by bat
 def ray_session(address: str | None, workers: int | None) -> Iterator[int]:
     """Ray for one build: joins `address` (or the already initialised Ray), or starts a
     local Ray with `workers` CPUs and shuts it down afterwards. Yields the worker count."""
-    import ray
+    import ray  # lazy: optional extra (archive[scale]), seconds to import
     import ray.data
 
     started = False
@@ -59,9 +62,6 @@ class EmbedBatch:
 
     def __init__(self, model_path: str, batch_size: int, embedding_backend: str) -> None:
         os.environ.update({k: v for k, v in OFFLINE_ENV.items() if k not in os.environ})
-        from archive.config import load_config
-        from archive.embed.sbert import make_embedder
-
         config = load_config(model=model_path, batch_size=batch_size,
                              embedding_backend=embedding_backend)
         self.embedder = make_embedder(config)
@@ -74,10 +74,8 @@ class EmbedBatch:
 class RayEmbedder:
     """An embedder whose `encode` runs on Ray workers; everything else is the local one."""
 
-    def __init__(self, config, address: str | None = None, workers: int | None = None,
-                 local=None) -> None:  # noqa: ANN001 - Config, Embedder
-        from archive.embed.sbert import make_embedder
-
+    def __init__(self, config: Config, address: str | None = None, workers: int | None = None,
+                 local: Embedder | None = None) -> None:
         self.config = config
         self.address = address
         self.workers = workers
@@ -92,8 +90,7 @@ class RayEmbedder:
         return getattr(self.local, name)
 
     def versions(self) -> dict[str, str]:
-        import ray
-        import ray.data
+        import ray  # lazy: optional extra
 
         return {**self.local.versions(), "ray": ray.__version__}
 
@@ -103,7 +100,7 @@ class RayEmbedder:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         if not texts:
             return out
-        import ray
+        import ray  # lazy: optional extra
         import ray.data
 
         with ray_session(self.address, self.workers) as workers:

@@ -11,9 +11,10 @@ translations, rewrites. This module finds, over plain data (no SQL, no index lib
                    computed in square blocks so memory stays O(block**2), not O(n**2);
 * passage clusters (connected components of the links);
 * story clusters: articles that share enough near-duplicate passages;
-* incremental maintenance of the links when articles are added or removed;
-* folding of ranked search hits so each passage cluster is shown once, with the other
-  members as "also reported by".
+* incremental maintenance of the links when articles are added or removed.
+
+Search-time folding of a passage cluster into one hit ("also reported by") is
+`archive.search.folding`'s, over the clusters stored at build time.
 
 Every function is pure: inputs are sequences/mappings/numpy arrays, outputs are new
 lists/dicts. ``passages`` are ``(passage_id, article_id, text)`` triples and
@@ -22,13 +23,14 @@ lists/dicts. ``passages`` are ``(passage_id, article_id, text)`` triples and
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 Passage = tuple[int, str, str]  # (passage_id, article_id, text)
 LinkKind = Literal["copy", "rewrite"]
@@ -146,6 +148,8 @@ def is_eligible(text: str, params: DedupParams) -> bool:
 
 def _minhashes(shingle_sets: Sequence[set[str]], params: DedupParams) -> list[MinHash]:
     """MinHash signatures of the shingle sets (datasketch's vectorised bulk constructor)."""
+    from datasketch import MinHash  # lazy: datasketch takes ~1 s to import (scipy)
+
     encoded = [[s.encode("utf-8") for s in sh] for sh in shingle_sets]
     return MinHash.bulk(encoded, num_perm=params.num_perm, seed=params.seed)
 
@@ -171,6 +175,8 @@ def _copy_pairs(
     Every passage goes into one MinHash LSH; each query passage looks up its bucket mates,
     and candidates from other articles are confirmed with the exact shingle Jaccard.
     """
+    from datasketch import MinHashLSH  # lazy: datasketch takes ~1 s to import (scipy)
+
     sh = [shingles(t, params.shingle_size) for _, _, t in passages]
     sigs = _minhashes(sh, params)
     lsh = MinHashLSH(threshold=_lsh_threshold(params), num_perm=params.num_perm)
@@ -388,7 +394,7 @@ def update_links(
 # Clusters
 # ---------------------------------------------------------------------------
 
-class _UnionFind:
+class UnionFind:
     """Disjoint sets whose representative is the smallest member.
 
     Hand-written: it is a dozen lines, and scipy's connected_components would need a
@@ -421,18 +427,10 @@ def passage_clusters(links: Iterable[PairLink]) -> dict[int, int]:
 
     Only passages that appear in some link are in the result.
     """
-    uf = _UnionFind()
+    uf = UnionFind()
     for link in links:
         uf.union(link.a, link.b)
     return uf.mapping()
-
-
-def cluster_members(passage_cluster: Mapping[int, int]) -> dict[int, list[int]]:
-    """Cluster id -> sorted member passage ids."""
-    members: dict[int, list[int]] = defaultdict(list)
-    for pid, cid in passage_cluster.items():
-        members[cid].append(pid)
-    return {cid: sorted(m) for cid, m in members.items()}
 
 
 def article_pair_stats(
@@ -479,7 +477,7 @@ def story_clusters(
     the result; an article with no partner maps to itself.
     """
     params = params or DedupParams()
-    uf = _UnionFind()
+    uf = UnionFind()
     for art in article_sizes:
         uf.find(art)
     for (x, y), matched in article_pair_stats(links, passage_article).items():
@@ -487,57 +485,3 @@ def story_clusters(
         if same_story(matched, sizes, params):
             uf.union(x, y)
     return uf.mapping()
-
-
-# ---------------------------------------------------------------------------
-# Search-time folding
-# ---------------------------------------------------------------------------
-
-def fold_hits(
-    hit_passage_ids: Sequence[int], passage_cluster: Mapping[int, int]
-) -> list[tuple[int, list[int]]]:
-    """Keep the best-ranked hit of each passage cluster; list the *retrieved* others.
-
-    Returns ``(kept_id, others)`` in rank order, where ``others`` are the other hits of
-    the same cluster that appeared further down ``hit_passage_ids`` (in rank order).
-    Hits in no cluster are kept with an empty list. See ``fold_hits_all`` for the
-    variant listing every member of the cluster.
-    """
-    order: list[int] = []
-    others: dict[int, list[int]] = {}
-    first_of: dict[int, int] = {}
-    for pid in hit_passage_ids:
-        cid = passage_cluster.get(pid)
-        if cid is None:
-            if pid not in others:
-                order.append(pid)
-                others[pid] = []
-            continue
-        if cid in first_of:
-            if pid != first_of[cid] and pid not in others[first_of[cid]]:
-                others[first_of[cid]].append(pid)
-            continue
-        first_of[cid] = pid
-        order.append(pid)
-        others[pid] = []
-    return [(pid, others[pid]) for pid in order]
-
-
-def fold_hits_all(
-    hit_passage_ids: Sequence[int],
-    passage_cluster: Mapping[int, int],
-    members: Mapping[int, Sequence[int]],
-) -> list[tuple[int, list[int]]]:
-    """Like ``fold_hits`` but ``others`` is *every* other member of the cluster.
-
-    ``members`` is cluster id -> member ids (``cluster_members(passage_cluster)``). The
-    others are sorted by passage id, whether or not they were retrieved, so "also
-    reported by" lists every outlet that carried the passage.
-    """
-    folded = fold_hits(hit_passage_ids, passage_cluster)
-    out = []
-    for pid, _ in folded:
-        cid = passage_cluster.get(pid)
-        rest = [m for m in members.get(cid, ()) if m != pid] if cid is not None else []
-        out.append((pid, sorted(rest)))
-    return out

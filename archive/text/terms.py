@@ -14,10 +14,18 @@ how i in is it its of on or she so that the their them they this to was were wha
 who whom why will with would you say said says tell told about any anything""".split())
 
 
+def distinct_words(text: str) -> list[str]:
+    """The distinct lower-cased words of `text`, in order (underscores alone are no word)."""
+    words = [w.lower() for w in re.findall(r"\w+", text)]
+    return list(dict.fromkeys(w for w in words if w.replace("_", "")))
+
+
+def topic_words(words: list[str]) -> list[str]:
+    """`words` without the topic-free ones, unless nothing else is left."""
+    return [w for w in words if w not in STOPWORDS] or words
+
+
 def query_terms(text: str) -> list[str]:
     """The distinct lower-cased words of `text`, topic-free words dropped unless nothing else
     is left; at most MAX_QUERY_TERMS. Empty when the text has no word at all."""
-    words = [w.lower() for w in re.findall(r"\w+", text)]
-    words = list(dict.fromkeys(w for w in words if w.replace("_", "")))[:MAX_QUERY_TERMS * 4]
-    content = [w for w in words if w not in STOPWORDS] or words
-    return content[:MAX_QUERY_TERMS]
+    return topic_words(distinct_words(text)[:MAX_QUERY_TERMS * 4])[:MAX_QUERY_TERMS]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from archive.search.searcher import make_filters
+from archive.search import make_filters
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -86,7 +86,7 @@ def writable_index(tmp_path, seed_index, seed_config):
 
 @pytest.fixture(scope="module")
 def hostile_index(tmp_path_factory, embedder):
-    from archive.build.pipeline import build
+    from archive.build import build
     from archive.config import load_config
 
     folder = tmp_path_factory.mktemp("hostile")
@@ -112,7 +112,7 @@ def test_search_from_link_shows_lavrovs_words_first(seed_app, searcher):
 
 
 def test_first_card_carries_lavrovs_badge_and_quote(seed_app, searcher):
-    """Needs speaker attribution in the index (archive/quotes.py, people.py)."""
+    """Needs speaker attribution in the index (archive/quotes/, archive/text/names.py)."""
     at = seed_app(q=LAVROV_Q)
     first = searcher.search(LAVROV_Q, k=10)[0]
     assert first.speaker and "Lavrov" in first.speaker
@@ -162,7 +162,7 @@ def test_mode_and_k_live_under_advanced_and_in_the_url(seed_app, searcher):
 def test_outlet_filter_restricts_results(seed_app, searcher):
     at = seed_app(q=LAVROV_Q)
     unfiltered = cards(at)
-    outlets = [o for o, _ in searcher.outlets()]
+    outlets = [o for o, _ in searcher.backend.outlets()]
     assert "CNN" in outlets and len(outlets) > 1
     at.multiselect(key="outlets").set_value(["CNN"]).run()
     expected = searcher.search(LAVROV_Q, k=10, filters=make_filters(outlets=["CNN"]))
@@ -187,8 +187,8 @@ def test_date_filter_restricts_results(seed_app, searcher):
 
 
 def test_speaker_filter_restricts_results(seed_app, searcher):
-    """Needs speaker attribution in the index (archive/quotes.py, people.py)."""
-    people = searcher.people()
+    """Needs speaker attribution in the index (archive/quotes/, archive/text/names.py)."""
+    people = searcher.backend.people()
     assert people, "the seed index has no attributed quotes"
     at = seed_app(q="NATO")
     unfiltered = cards(at)
@@ -199,7 +199,7 @@ def test_speaker_filter_restricts_results(seed_app, searcher):
     expected = searcher.search("NATO", k=10, filters=make_filters(speakers=[name]))
     same_results(at, expected)
     assert cards(at) != unfiltered
-    quoted = {q["passage_id"] for q in searcher.quotes_by(name)}
+    quoted = {q["passage_id"] for q in searcher.backend.quotes_by(name)}
     assert {h.passage_id for h in expected} <= quoted
     assert at.query_params["speaker"] == name
 
@@ -234,7 +234,7 @@ def test_context_article_and_folded_copies(seed_app, searcher):
     labels = [e.label for e in at.expander]
     assert labels.count("Context") == len(hits) and labels.count("Whole article") == len(hits)
     context = next(e for e in at.expander if e.label == "Context").markdown[0].value
-    around = searcher.context(hits[0].passage_id, 2, 2)
+    around = searcher.backend.neighbours(hits[0].passage_id, 2, 2)
     assert len(around) > 1 and context.count("<p ") == len(around)
     assert 'class="marked"' in context
     article = next(e for e in at.expander if e.label == "Whole article").markdown[0].value
@@ -251,15 +251,15 @@ def test_context_article_and_folded_copies(seed_app, searcher):
 
 # -- people --------------------------------------------------------------------------------
 def test_people_page_lists_people_and_their_quotes(seed_app, searcher):
-    """Needs speaker attribution in the index (archive/quotes.py, people.py)."""
-    people = searcher.people()
+    """Needs speaker attribution in the index (archive/quotes/, archive/text/names.py)."""
+    people = searcher.backend.people()
     assert people, "the seed index has no attributed quotes"
     at = seed_app(PEOPLE)
     box = at.selectbox(key="person")
     assert box.options == [f"{p['name']} ({p['quotes']} quotes)" for p in people]
     lavrov = next(p["name"] for p in people if "Lavrov" in p["name"])
     box.set_value(lavrov).run()
-    quotes = searcher.quotes_by(lavrov)
+    quotes = searcher.backend.quotes_by(lavrov)
     rows = [m.value for m in at.markdown if 'class="quote-row"' in m.value]
     assert len(rows) == len(quotes)
     dates = [q["date"] or "" for q in quotes]
@@ -269,7 +269,7 @@ def test_people_page_lists_people_and_their_quotes(seed_app, searcher):
 
 
 def test_people_page_without_attributions(monkeypatch, tmp_path, embedder):
-    from archive.build.pipeline import build
+    from archive.build import build
     from archive.config import load_config
 
     (tmp_path / "src").mkdir()
@@ -288,7 +288,7 @@ def test_archive_page_shows_counts_and_model(seed_app, searcher):
     assert metrics == {"Articles": f"{counts['articles']:,}", "Passages": f"{counts['passages']:,}",
                        "Quotes": f"{counts['attributions']:,}", "People": f"{counts['people']:,}"}
     info = visible(" ".join(m.value for m in at.markdown))
-    manifest = searcher.manifest()
+    manifest = searcher.backend.manifest()
     assert manifest["model"] in info and manifest["built_at"] in info
     assert len(at.file_uploader) == 1
     add = next(b for b in at.button if b.label == "Add to the archive")
@@ -332,25 +332,25 @@ def test_upload_indexes_good_files_and_names_bad_ones(monkeypatch, writable_inde
 
 def test_upload_function_path(writable_index, embedder):
     """The same handling as the button, called with real bytes."""
-    from archive.app import html as ui
+    from archive.app.uploads import add_uploads, skipped_lines
     from archive.config import load_config
 
     seen = []
-    report, names = ui.add_uploads(
+    report, names = add_uploads(
         [("note.csv", b"title,text\nA,\n"), ("story.jsonl",
           b'{"title": "Grain deal", "text": "The grain deal was extended by Turkey and the UN '
           b'for another four months, officials said."}\nnot json\n')],
         load_config(index=str(writable_index)), embedder=embedder,
         progress=lambda stage, done, total: seen.append((stage, done, total)))
     assert report.added_articles == 1
-    lines = dict(ui.skipped_lines(report, names))
+    lines = dict(skipped_lines(report, names))
     assert "invalid JSON" in lines["story.jsonl#2"]
     assert "no text field" in lines["note.csv#2"]
     assert any(stage == "embedding" and done == total for stage, done, total in seen)
 
 
 def test_upload_while_another_build_runs(monkeypatch, writable_index):
-    from archive.storage.generations import IndexDir
+    from archive.storage import IndexDir
 
     at = new_app(monkeypatch, writable_index, ARCHIVE)
     with IndexDir(writable_index).lock():
@@ -368,6 +368,21 @@ def test_empty_index_says_the_build_command(monkeypatch, tmp_path, page):
     assert any("no archive here yet" in i.value for i in at.info)
     assert not at.error and not cards(at)
 
+
+
+def test_an_archive_on_any_engine_is_recognised(monkeypatch, tmp_path, seed_index, seed_config):
+    """The page asks the configured engine: a Milvus-only archive (built with `--ray
+    --backend milvus`, no local generation) is an archive too."""
+    from archive.app.shared import has_archive
+
+    assert has_archive(str(seed_config.index_dir))
+    assert not has_archive(str(tmp_path / "nothing-here"))
+    pytest.importorskip("pymilvus", reason="the Milvus engine needs pymilvus[milvus-lite]")
+    lite = tmp_path / "milvus.db"
+    lite.write_bytes(b"")  # a Milvus Lite file, only looked for, never opened here
+    monkeypatch.setenv("ARCHIVE_BACKEND", "milvus")
+    monkeypatch.setenv("ARCHIVE_MILVUS_URI", str(lite))
+    assert has_archive(str(tmp_path / "nothing-here"))
 
 def test_hostile_article_is_shown_as_text(monkeypatch, hostile_index):
     at = new_app(monkeypatch, hostile_index, None, q="summit statement", k="5")

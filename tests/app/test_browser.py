@@ -104,7 +104,7 @@ def test_shared_search_link_shows_lavrovs_words(driver, browser_index, server, e
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from archive.search.searcher import Searcher
+    from archive.search import Searcher
 
     searcher = Searcher(browser_index, embedder=embedder)
     first = searcher.search(QUERY, k=10)[0]

@@ -1,4 +1,4 @@
-"""archive.ui: escaping, highlighting (quote offsets, query terms, overlaps), citations, uploads."""
+"""archive.app.html: escaping, highlighting (quote offsets, query terms, overlaps), citations."""
 from __future__ import annotations
 
 import html
@@ -63,12 +63,12 @@ def test_escape_round_trips_and_leaves_no_markup(text):
 
 
 # -- highlighting --------------------------------------------------------------------------
-def test_query_terms_drop_question_words():
-    assert ui.query_terms("what did Lavrov say") == ["lavrov"]
-    assert set(ui.query_terms("how many Russian troops are at the border")) == {
+def test_highlight_terms_drop_question_words():
+    assert ui.highlight_terms("what did Lavrov say") == ["lavrov"]
+    assert set(ui.highlight_terms("how many Russian troops are at the border")) == {
         "many", "russian", "troops", "border"}
-    assert ui.query_terms("what did") == ["what", "did"]  # nothing but question words: keep them
-    assert ui.query_terms("") == []
+    assert ui.highlight_terms("what did") == ["what", "did"]  # nothing but question words: keep them
+    assert ui.highlight_terms("") == []
 
 
 def test_term_spans_match_word_starts_case_insensitively():
@@ -205,26 +205,3 @@ def test_plural():
     assert ui.plural(1, "article") == "1 article"
     assert ui.plural(1204, "passage") == "1,204 passages"
     assert ui.plural(2, "person", "people") == "2 people"
-
-
-# -- uploads -------------------------------------------------------------------------------
-@pytest.mark.parametrize("name,expected", [
-    ("story.txt", "story.txt"), ("../../etc/passwd", "passwd"), ("a/b\\c.html", "c.html"),
-    (".hidden.csv", "hidden.csv"), ("", "upload"), ("...", "upload"),
-    ("Été news (1).jsonl", "Été_news_1_.jsonl")])
-def test_safe_filename(name, expected):
-    assert ui.safe_filename(name) == expected
-
-
-def test_save_uploads_stays_in_its_folder_and_keeps_names(tmp_path):
-    folder, names = ui.save_uploads([("a.txt", b"one"), ("../a.txt", b"two"),
-                                     ("b.png", b"\x89PNG\x00")], tmp_path / "index", "s1")
-    assert folder == tmp_path / "index" / "uploads" / "s1"
-    saved = sorted(p.name for p in folder.iterdir())
-    assert saved == ["a-2.txt", "a.txt", "b.png"]
-    assert sorted(names.values()) == ["../a.txt", "a.txt", "b.png"]
-    assert (folder / "a-2.txt").read_bytes() == b"two"
-    saved_a2 = str(folder / "a-2.txt")
-    assert ui.uploaded_name(saved_a2, names) == "../a.txt"
-    assert ui.uploaded_name(str(folder / "x.jsonl") + "#3", names) == "x.jsonl#3"
-    assert ui.uploaded_name(str(folder / "b.png"), names) == "b.png"

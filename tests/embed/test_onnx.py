@@ -23,7 +23,7 @@ def onnx_cache(tmp_path_factory):
 @pytest.fixture(scope="session")
 def onnx_embedder(onnx_cache):
     from archive.config import load_config
-    from archive.embed.onnx_int8 import OnnxEmbedder
+    from archive.embed import OnnxEmbedder
 
     config = load_config()
     emb = OnnxEmbedder(config.model_path, config.batch_size, cache=onnx_cache)
@@ -91,22 +91,21 @@ def test_interface_matches_torch(onnx_embedder, embedder, sentences):
 
 def test_make_embedder_picks_backend():
     from archive.config import load_config
-    from archive.embed.sbert import Embedder, make_embedder
-    from archive.embed.onnx_int8 import OnnxEmbedder
+    from archive.embed import OnnxEmbedder, TorchEmbedder, make_embedder
     from archive.errors import BadRequest
 
     assert isinstance(make_embedder(load_config(embedding_backend="onnx-int8")), OnnxEmbedder)
-    assert isinstance(make_embedder(load_config(embedding_backend="torch")), Embedder)
+    assert isinstance(make_embedder(load_config(embedding_backend="torch")), TorchEmbedder)
     with pytest.raises(BadRequest):
         make_embedder(load_config(embedding_backend="tensorrt"))
 
 
 def test_backends_never_share_an_index(tmp_path, embedder, onnx_embedder):
-    from archive.storage.local import check_manifest
-    from archive.build.pipeline import build, expected_manifest
+    from archive.build import build
+    from archive.build.stages import expected_manifest
     from archive.config import load_config
-    from archive.storage.generations import DB_NAME, IndexDir
-    from archive.search.searcher import Searcher
+    from archive.search import Searcher
+    from archive.storage import DB_NAME, IndexDir, check_manifest
     from archive.storage.sqlite import Store
 
     src = tmp_path / "in"
@@ -140,7 +139,7 @@ def test_backends_never_share_an_index(tmp_path, embedder, onnx_embedder):
     report = build([src], onnx_cfg, full=True, embedder=onnx_embedder)
     assert report.passages > 0
     searcher = Searcher(onnx_cfg, embedder=onnx_embedder)
-    assert searcher.manifest()["embedding_backend"] == "onnx-int8"
+    assert searcher.backend.manifest()["embedding_backend"] == "onnx-int8"
     hits = searcher.search("Lavrov", k=3, understand=False)
     assert hits
     searcher.close()

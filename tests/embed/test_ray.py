@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from archive.search.searcher import MODES, Searcher
+from archive.search import MODES, Searcher
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -23,7 +23,7 @@ QUERIES = ("what did Lavrov say", "NATO expansion to the east", "written answer"
 def two_builds(tmp_path_factory, embedder):
     """The same two seed articles built with one process and with Ray (2 local workers)."""
     pytest.importorskip("ray", reason="Ray embedding needs ray[data] (pip install 'archive[scale]')")
-    from archive.build.pipeline import build
+    from archive.build import build
     from archive.config import load_config
     from archive.embed.ray_data import RayEmbedder
 
@@ -41,7 +41,7 @@ def two_builds(tmp_path_factory, embedder):
 
 
 def vectors_of(config) -> tuple[list[str], np.ndarray]:
-    from archive.storage.generations import DB_NAME, VECTORS_NAME, IndexDir
+    from archive.storage import DB_NAME, VECTORS_NAME, IndexDir
     from archive.storage.sqlite import Store
     from archive.storage.vectors import VectorIndex
 

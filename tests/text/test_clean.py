@@ -9,8 +9,8 @@ import pytest
 from archive.text.clean import clean_article, date_line, normalize_date, parse_date
 from archive.text.ingest import read_path
 from archive.models import RawArticle
+from archive.storage import DB_NAME, IndexDir
 from archive.storage.sqlite import Store
-from archive.storage.generations import DB_NAME, IndexDir
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

@@ -12,10 +12,7 @@ import pytest
 from archive.text.dedup import (
     DedupParams,
     PairLink,
-    cluster_members,
     find_passage_pairs,
-    fold_hits,
-    fold_hits_all,
     is_eligible,
     passage_clusters,
     story_clusters,
@@ -148,7 +145,6 @@ def test_passage_clusters_union_find():
              PairLink(3, 4, "copy", 0.8), PairLink(12, 7, "rewrite", 0.9)]
     clusters = passage_clusters(links)
     assert clusters == {5: 5, 9: 5, 12: 5, 7: 5, 3: 3, 4: 3}
-    assert cluster_members(clusters) == {5: [5, 7, 9, 12], 3: [3, 4]}
 
 
 def test_story_clusters_rule():
@@ -213,10 +209,3 @@ def test_incremental_only_removal(seed_corpus):
     assert after and all("003" not in (art[l.a], art[l.b]) for l in after)
     assert len(after) == sum("003" not in (art[l.a], art[l.b]) for l in links) < len(links)
 
-
-def test_fold_hits_keeps_best_ranked():
-    clusters = {10: 10, 20: 10, 30: 10, 40: 40, 50: 40}
-    hits = [20, 7, 50, 10, 8, 40]
-    assert fold_hits(hits, clusters) == [(20, [10]), (7, []), (50, [40]), (8, [])]
-    members = cluster_members(clusters)
-    assert fold_hits_all(hits, clusters, members) == [(20, [10, 30]), (7, []), (50, [40]), (8, [])]

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from archive.build.pipeline import BuildReport, build, collect
-from archive.storage.generations import DB_NAME, IndexDir
+from archive.build import BuildReport, build
+from archive.build.stages import collect
+from archive.storage import DB_NAME, IndexDir
 from archive.text.ingest import decode, iter_files, looks_binary, read_path
 from archive.models import RawArticle
 from archive.storage.sqlite import Store

@@ -1,1 +1,2 @@
-""""""
+"""The page scripts (search, people, archive): run by Streamlit from app.py by file path, never
+imported; each reads its widgets, calls the library through `archive.app.shared`, renders."""

@@ -3,32 +3,33 @@ from __future__ import annotations
 
 import streamlit as st
 
-from archive.app.shared import friendly, has_index, index_path, no_index, searcher
 from archive.app import html as ui
+from archive.app.shared import friendly, has_archive, index_folder, no_archive, searcher
+from archive.app.uploads import add_uploads, skipped_lines
 from archive.config import load_config
 from archive.errors import ArchiveError, BuildLocked
-from archive.text.ingest import SUPPORTED
+from archive.text import SUPPORTED
 
 STAGES = {"attributing": "Finding quotes and speakers", "embedding": "Embedding passages"}
 
 
 def overview() -> None:
     s = searcher()
-    counts, manifest = s.counts(), s.manifest()
+    counts, manifest = s.counts(), s.backend.manifest()
     cols = st.columns(4)
     for col, (label, key) in zip(cols, (("Articles", "articles"), ("Passages", "passages"),
                                         ("Quotes", "attributions"), ("People", "people"))):
         col.metric(label, f"{counts[key]:,}")
-    first, last = s.date_range()
+    first, last = s.backend.date_range()
     rows = {
         "Model": f"{manifest.get('model')} ({manifest.get('dimension')} dimensions)",
         "Last build": str(manifest.get("built_at") or "unknown"),
         "Dates": f"{first or '?'} to {last or '?'}",
-        "Index folder": index_path(),
+        "Index folder": index_folder(),
     }
     st.markdown("".join(f"<div><b>{ui.escape(k)}:</b> {ui.escape(v)}</div>"
                         for k, v in rows.items()), unsafe_allow_html=True)
-    outlets = s.outlets()
+    outlets = s.backend.outlets()
     if outlets:
         with st.expander(f"Outlets ({len(outlets)})"):
             st.dataframe([{"outlet": o, "articles": n} for o, n in outlets],
@@ -62,10 +63,10 @@ def index_files(files) -> None:
         label = STAGES.get(stage, stage.capitalize())
         bar.progress(min(1.0, done / total) if total else 1.0, text=f"{label}: {done} of {total}")
 
-    config = load_config(index=index_path())
+    config = load_config(index=index_folder())
     try:
-        report, names = ui.add_uploads([(f.name, f.getvalue()) for f in files], config,
-                                       embedder=searcher().embedder, progress=progress)
+        report, names = add_uploads([(f.name, f.getvalue()) for f in files], config,
+                                    embedder=searcher().embedder, progress=progress)
     except BuildLocked:
         result = {"error": "Another build is running on this archive right now. Your files "
                            "were saved but not indexed: try again when it has finished."}
@@ -73,7 +74,7 @@ def index_files(files) -> None:
         result = {"error": str(exc)}
     else:
         result = {"added": report.added_articles, "embedded": report.embedded_passages,
-                  "articles": report.articles, "skipped": ui.skipped_lines(report, names)}
+                  "articles": report.articles, "skipped": skipped_lines(report, names)}
     bar.empty()
     st.session_state.upload_result = result
     st.session_state.upload_round = st.session_state.get("upload_round", 0) + 1
@@ -96,11 +97,11 @@ def upload() -> None:
 
 def page() -> None:
     st.title("Archive")
-    if has_index():
+    if has_archive():
         with friendly():
             overview()
     else:
-        no_index()
+        no_archive()
     with friendly():
         upload()
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from archive.app.shared import friendly, has_index, no_index, searcher
 from archive.app import html as ui
+from archive.app.shared import friendly, has_archive, no_archive, searcher
+
 TOP = 30
 
 
@@ -32,11 +33,11 @@ def chart(people: list[dict]) -> None:
 
 def page() -> None:
     st.title("People")
-    if not has_index():
-        no_index()
+    if not has_archive():
+        no_archive()
         return
     s = searcher()
-    people = s.people()
+    people = s.backend.people()
     if not people:
         st.info("No one is quoted in this archive yet. Quotes and their speakers are found "
                 "when articles are indexed with attribution on (ARCHIVE_ATTRIBUTION=1); "
@@ -67,7 +68,7 @@ def page() -> None:
         facts.append("also named: " + ", ".join(aliases))
     st.markdown(f"<div>{ui.escape(' · '.join(facts))}</div>", unsafe_allow_html=True)
     st.subheader("Quotes by date")
-    for row in s.quotes_by(name):
+    for row in s.backend.quotes_by(name):
         with st.container(border=True):
             st.markdown(ui.quote_html(row), unsafe_allow_html=True)
 

@@ -9,9 +9,9 @@ from datetime import date
 
 import streamlit as st
 
-from archive.app.shared import friendly, has_index, no_index, searcher
 from archive.app import html as ui
-from archive.search.searcher import MODES, make_filters
+from archive.app.shared import friendly, has_archive, no_archive, searcher
+from archive.search import MODES, make_filters
 
 EXAMPLES = ("what did Lavrov say", "how many Russian troops are at the border",
             "what security guarantees does Russia demand from NATO")
@@ -122,8 +122,9 @@ def result_card(s, hit, terms: list[str]) -> None:
                     st.markdown(ui.quote_html({**other, "passage": other.get("text")}),
                                 unsafe_allow_html=True)
         with st.expander("Context"):
-            st.markdown(ui.paragraphs_html(s.context(hit.passage_id, 2, 2), hit.passage_id,
-                                           terms), unsafe_allow_html=True)
+            around = s.backend.neighbours(hit.passage_id, 2, 2)
+            st.markdown(ui.paragraphs_html(around, hit.passage_id, terms),
+                        unsafe_allow_html=True)
         with st.expander("Whole article"):
             article = s.article(hit.article_id) or {}
             st.markdown(ui.paragraphs_html(article.get("passages", []), hit.passage_id),
@@ -135,11 +136,11 @@ def result_card(s, hit, terms: list[str]) -> None:
 
 def page() -> None:
     st.title("Search the archive")
-    if not has_index():
-        no_index()
+    if not has_archive():
+        no_archive()
         return
     s = searcher()
-    outlets, people = s.outlets(), s.people()
+    outlets, people = s.backend.outlets(), s.backend.people()
     ignored = state_from_url([o for o, _ in outlets], [p["name"] for p in people])
     counts = s.counts()
     st.caption(" · ".join([ui.plural(counts["articles"], "article"),
@@ -180,7 +181,7 @@ def page() -> None:
             st.info("No passage matches this question. Try other words, or the dense mode "
                     "under Advanced.")
         return
-    terms = ui.query_terms(query)
+    terms = ui.highlight_terms(query)
     st.caption(ui.plural(len(hits), "result"))
     for hit in hits:
         result_card(s, hit, terms)
