@@ -1,21 +1,26 @@
 """The `archive` command: a thin click shell over the library.
 
-Library errors (ArchiveError) become one clear line and exit code 1; heavy modules (torch,
-the model, faiss) are imported inside the commands that need them, so `--help` and `stats`
-answer at once. The names and the --json shapes here are a contract: extend, never reshape.
+Library errors (ArchiveError) become one clear line and exit code 1. The storage engine is
+whatever the configuration names: every command opens the archive with
+`archive.storage.open_backend`. The model loads on the first query, and the build (SQLite,
+FAISS, Ray) is imported by the commands that build, so `--help` answers at once. The names
+and the --json shapes here are a contract: extend, never reshape.
 """
 from __future__ import annotations
 
 import json
 import sys
 from collections.abc import Callable
+from contextlib import closing
 from functools import wraps
-from pathlib import Path
 
 import click
 
 from archive.config import SETTINGS, load_config
+from archive.embed.ray_data import RayEmbedder
 from archive.errors import ArchiveError
+from archive.search import Searcher, make_filters, validate
+from archive.storage import ENGINES, engine_class, open_backend
 
 INDEX_HELP = "Index folder (default: $ARCHIVE_INDEX or ./index)."
 BACKEND_HELP = "Storage and search engine: local (FAISS + SQLite, default) or milvus."
@@ -66,23 +71,21 @@ def run_build(paths: tuple[str, ...], index: str | None, full: bool, mirror: boo
               as_json: bool, strict: bool, reembed: bool = False, backend: str | None = None,
               milvus_uri: str | None = None, ray_address: str | None = None,
               reattribute: bool = False) -> None:
-    from archive.build.pipeline import build, reattribute as redo_attribution, reembed as migrate
+    # lazy: the build loads faiss and sqlite_utils (with pandas), which --help does not need
+    from archive.build import (build, build_distributed, reattribute as redo_attribution,
+                               reembed as migrate)
 
     config = load_config(index=index, backend=backend, milvus_uri=milvus_uri)
     address = None if ray_address == "local" else ray_address
     embedder = None
     if ray_address is not None and not reembed and not reattribute \
-            and config.backend == "milvus":
-        # issue 8: the distributed build: Ray workers clean, attribute and embed; the
-        # driver streams their rows into Milvus in batches (no local copy of the archive)
-        from archive.build.distributed import build_distributed
-
+            and engine_class(config).distributed_build:
+        # the distributed build: Ray workers clean, attribute and embed; the driver streams
+        # their rows into the engine in batches (no local copy of the archive)
         report = build_distributed(list(paths) or ["seeds"], config, address=address,
                                    full=full, mirror=mirror)
     else:
-        if ray_address is not None:  # issue 8: embed on a Ray cluster (or a local one)
-            from archive.embed.ray_data import RayEmbedder
-
+        if ray_address is not None:  # embed on a Ray cluster (or a local one)
             embedder = RayEmbedder(config, address)
         if reembed:
             report = migrate(config, embedder=embedder)
@@ -106,7 +109,7 @@ def run_build(paths: tuple[str, ...], index: str | None, full: bool, mirror: boo
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file was skipped.")
 @click.option("--reembed", is_flag=True, help="Re-embed every passage with the configured "
               "model (after a model change), keeping articles and attributions.")
-@click.option("--backend", type=click.Choice(["local", "milvus"]), default=None,
+@click.option("--backend", type=click.Choice(ENGINES), default=None,
               help=BACKEND_HELP)
 @click.option("--milvus-uri", default=None, help=MILVUS_HELP)
 @click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None,
@@ -133,7 +136,7 @@ def build_cmd(paths: tuple[str, ...], index: str | None, full: bool, as_json: bo
 @click.option("--index", "index", default=None, help=INDEX_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file was skipped.")
-@click.option("--backend", type=click.Choice(["local", "milvus"]), default=None,
+@click.option("--backend", type=click.Choice(ENGINES), default=None,
               help=BACKEND_HELP)
 @click.option("--milvus-uri", default=None, help=MILVUS_HELP)
 @friendly
@@ -156,7 +159,7 @@ def add_cmd(paths: tuple[str, ...], index: str | None, as_json: bool, strict: bo
 @click.option("--outlet", "outlets", multiple=True, help="Only these outlets (repeatable).")
 @click.option("--article", "articles", multiple=True, help="Only these article ids (repeatable).")
 @click.option("--no-fold", is_flag=True, help="Show every copy of near-identical passages.")
-@click.option("--backend", type=click.Choice(["local", "milvus"]), default=None,
+@click.option("--backend", type=click.Choice(ENGINES), default=None,
               help=BACKEND_HELP)
 @click.option("--milvus-uri", default=None, help=MILVUS_HELP)
 @friendly
@@ -165,8 +168,6 @@ def search_cmd(queries: tuple[str, ...], index: str | None, k: int, mode: str, a
                outlets: tuple[str, ...], articles: tuple[str, ...], no_fold: bool,
                backend: str | None, milvus_uri: str | None) -> None:
     """Search the index. Several QUERIES in one call load the model once."""
-    from archive.search.searcher import Searcher, make_filters, validate
-
     validate(mode, k)
     filters = make_filters(date_from, date_to, outlets, articles)
     searcher = Searcher(load_config(index=index, backend=backend, milvus_uri=milvus_uri))
@@ -202,9 +203,8 @@ def print_hits(query: str, hits) -> None:
 @friendly
 def stats_cmd(index: str | None, as_json: bool) -> None:
     """Counts, model, build time and size on disk of the index."""
-    from archive.storage.stats import index_stats
-
-    stats = index_stats(load_config(index=index))
+    with closing(open_backend(load_config(index=index))) as storage:
+        stats = storage.stats()
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False))
         return
@@ -217,7 +217,7 @@ def stats_cmd(index: str | None, as_json: bool) -> None:
 @cli.command("speakers")
 @click.option("--index", "index", default=None, help=INDEX_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-@click.option("--backend", type=click.Choice(["local", "milvus"]), default=None,
+@click.option("--backend", type=click.Choice(ENGINES), default=None,
               help=BACKEND_HELP)
 @click.option("--milvus-uri", default=None, help=MILVUS_HELP)
 @friendly
@@ -225,14 +225,8 @@ def speakers_cmd(index: str | None, as_json: bool, backend: str | None,
                  milvus_uri: str | None) -> None:
     """Who is quoted, how often, in how many articles, with aliases and roles."""
     config = load_config(index=index, backend=backend, milvus_uri=milvus_uri)
-    if config.backend == "milvus":  # issue 8
-        from archive.storage.milvus import MilvusBackend, default_uri
-
-        people = MilvusBackend(default_uri(config)).people()
-    else:
-        from archive.storage.stats import open_store
-
-        people = open_store(config).people()
+    with closing(open_backend(config)) as storage:
+        people = storage.people()
     if as_json:
         click.echo(json.dumps(people, ensure_ascii=False))
         return
@@ -251,9 +245,8 @@ def speakers_cmd(index: str | None, as_json: bool, backend: str | None,
 @friendly
 def duplicates_cmd(index: str | None, as_json: bool) -> None:
     """Story clusters: articles that tell the same story, and how alike their members are."""
-    from archive.storage.stats import story_clusters
-
-    clusters = story_clusters(load_config(index=index))
+    with closing(open_backend(load_config(index=index))) as storage:
+        clusters = storage.stories()
     if as_json:
         click.echo(json.dumps(clusters, ensure_ascii=False))
         return

@@ -28,3 +28,7 @@ class BadRequest(ArchiveError, ValueError):
 
 class ModelNotFound(ArchiveError):
     """The sentence-transformers model folder cannot be found or loaded."""
+
+
+class NotSupported(ArchiveError):
+    """The storage engine in use lacks a feature; the message says which and what to do."""

@@ -38,11 +38,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from archive.build.pipeline import build, copy_database  # noqa: E402
+from archive.build import build  # noqa: E402
+from archive.storage.mirror import copy_database  # noqa: E402
 from archive.config import load_config  # noqa: E402
-from archive.storage.generations import DB_NAME, VECTORS_NAME, IndexDir  # noqa: E402
+from archive.storage import DB_NAME, VECTORS_NAME, IndexDir  # noqa: E402
 from archive.models import Article, Passage  # noqa: E402
-from archive.search.searcher import Searcher  # noqa: E402
+from archive.search import Searcher  # noqa: E402
 from archive.models import Filters  # noqa: E402
 from archive.storage.sqlite import Store  # noqa: E402
 
@@ -167,7 +168,7 @@ def main() -> None:
     out: dict = {"haystack_passages": args.passages, "cpus": os.cpu_count(),
                  "load_average_at_start": os.getloadavg()}
 
-    from archive.embed.sbert import make_embedder
+    from archive.embed import make_embedder
 
     seed_config = load_config(index=str(work / "seed"))
     embedder = make_embedder(seed_config)

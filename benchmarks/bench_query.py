@@ -92,7 +92,7 @@ def reuse_vectors(articles: list[dict], npz: Path) -> tuple[list[dict], np.ndarr
 
 def corpus_vectors(articles: list[dict]) -> np.ndarray:
     from archive.config import load_config
-    from archive.embed.sbert import Embedder
+    from archive.embed import TorchEmbedder
 
     texts = [p for a in articles for p in a["paragraphs"]]
     cache = RESULTS / f"corpus_{len(texts)}.npy"
@@ -100,7 +100,7 @@ def corpus_vectors(articles: list[dict]) -> np.ndarray:
         return np.load(cache)
     config = load_config()
     started = time.perf_counter()
-    vectors = Embedder(config.model_path, 64).encode(texts)
+    vectors = TorchEmbedder(config.model_path, 64).encode(texts)
     print(f"embedded {len(texts)} paragraphs in {time.perf_counter() - started:.0f} s")
     RESULTS.mkdir(parents=True, exist_ok=True)
     np.save(cache, vectors)
@@ -124,9 +124,8 @@ def write_index(folder: Path, articles: list[dict], vectors: np.ndarray, n: int,
                 index_type: str, embedder) -> dict:
     """A published generation of n passages: SQLite (+FTS5) through Store, FAISS through
     VectorIndex, a manifest like the build's."""
-    from archive.storage.local import FORMAT_VERSION
     from archive.config import load_config
-    from archive.storage.generations import DB_NAME, VECTORS_NAME, IndexDir
+    from archive.storage import DB_NAME, FORMAT_VERSION, VECTORS_NAME, IndexDir
     from archive.storage.sqlite import Store, passage_hash
     from archive.storage.vectors import VectorIndex, target_kind
 
@@ -187,8 +186,8 @@ def percentile(xs: list[float], p: float) -> float:
 
 def run_size(n: int, index_type: str, articles, base, queries, embedder, keep: bool) -> dict:
     from archive.config import load_config
-    from archive.storage.generations import DB_NAME, VECTORS_NAME
-    from archive.search.searcher import Searcher
+    from archive.storage import DB_NAME, VECTORS_NAME
+    from archive.search import Searcher
     from archive.storage.vectors import exact_neighbours, recall_at
 
     vectors = tiled(base, n) if n > len(base) else base[:n]
@@ -264,7 +263,7 @@ def main() -> None:
     if args.prepare:
         return
     from archive.config import load_config
-    from archive.embed.sbert import make_embedder
+    from archive.embed import make_embedder
 
     seed_queries = [q["query"] for q in json.loads(
         (ROOT / "benchmarks" / "seed_queries.json").read_text())["queries"]]

@@ -57,7 +57,7 @@ def latencies(fn, queries: list[str], repeat: int = 5) -> dict:  # noqa: ANN001
 
 
 def stored_passages(index: Path) -> list[tuple[int, str]]:
-    from archive.storage.generations import DB_NAME, IndexDir
+    from archive.storage import DB_NAME, IndexDir
     from archive.storage.sqlite import Store
 
     store = Store(IndexDir(index).require_current() / DB_NAME)
@@ -100,12 +100,12 @@ def main() -> None:
 
     from archive.build.pipeline import build
     from archive.config import load_config
-    from archive.embed.sbert import Embedder
-    from archive.search.searcher import Searcher
+    from archive.embed import TorchEmbedder
+    from archive.search import Searcher
 
     work = Path(tempfile.mkdtemp(prefix="bench-txtai-"))
     base = load_config()
-    embedder = Embedder(base.model_path, base.batch_size)
+    embedder = TorchEmbedder(base.model_path, base.batch_size)
     embedder.encode(["warm up"])
     queries = json.loads((ROOT / "benchmarks" / "seed_queries.json").read_text())["queries"]
     out: dict = {"load_avg_at_start": os.getloadavg()}

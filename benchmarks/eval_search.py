@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from archive.build.pipeline import build  # noqa: E402
 from archive.config import load_config  # noqa: E402
 from archive.metrics import ndcg  # noqa: E402
-from archive.search.searcher import Searcher  # noqa: E402
+from archive.search import Searcher  # noqa: E402
 
 CONFIGS = {
     "archive (hybrid + attribution + folding)": dict(mode="hybrid", understand=True, fold=True),

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from archive.cli import cli
-from archive.storage.generations import IndexDir
+from archive.storage import IndexDir
 
 HIT_TYPES = {"rank": int, "score": float, "text": str, "title": str, "path": str,
              "article_id": str, "position": int, "passage_id": int, "also_in": list}

@@ -1,7 +1,7 @@
 """Fold near-identical passages: one hit per passage cluster, the others as `also_in`."""
 from __future__ import annotations
 
-from archive.storage.local import Backend
+from archive.storage import Backend
 
 
 def fold_ranked(pool: list[tuple[int, float]], rows: dict[int, dict], backend: Backend,

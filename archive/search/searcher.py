@@ -1,7 +1,8 @@
-"""Hybrid search: dense (FAISS) and BM25 (FTS5) candidates fused by reciprocal rank, with
-speaker-aware ranking for "what did X say" and folding of near-identical passages.
+"""The Searcher: hybrid search over a published archive, on whichever engine it lives.
 
-Everything here talks to a `Backend`; the fusion and ranking steps are pure functions.
+Candidates come from `retrieve` (dense, keyword or their reciprocal-rank fusion), a "what did
+X say" question is ranked by `speakers`, near-identical passages are folded by `folding`;
+everything talks to a `Backend` opened by `archive.storage.open_backend`.
 """
 from __future__ import annotations
 
@@ -9,46 +10,22 @@ import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from pathlib import Path
+from datetime import date
 
-from archive.storage.local import Backend, LocalBackend, compare_manifest
+import numpy as np
+
 from archive.config import Config, load_config
+from archive.embed import Embedder, make_embedder
 from archive.errors import BadRequest
-from archive.storage.generations import IndexDir
 from archive.models import Filters, Hit
+from archive.search.folding import fold_ranked
+from archive.search.retrieve import MODES, candidates
+from archive.search.speakers import people_for, pick_attribution, rank_by_speaker
+from archive.storage import Backend, Ranked, check_compatible, open_backend
 
-MODES = ("hybrid", "dense", "keyword")
 MAX_K = 1000
 MAX_QUERY_CHARS = 10_000
 SURROGATES = re.compile("[\ud800-\udfff]")
-
-
-def rrf(rankings: Iterable[Sequence[int]], k: int = 60) -> list[tuple[int, float]]:
-    """Reciprocal rank fusion: score(d) = sum over rankings of 1 / (k + rank(d)), rank from 1.
-
-    Ties are broken by first appearance, so the result is deterministic.
-    """
-    scores: dict[int, float] = {}
-    for ranking in rankings:
-        for rank, doc in enumerate(ranking, start=1):
-            scores[doc] = scores.get(doc, 0.0) + 1.0 / (k + rank)
-    return sorted(scores.items(), key=lambda item: -item[1])
-
-
-def tiered(tiers: Sequence[Sequence[tuple[int, float]]], k: int = 60) -> list[tuple[int, float]]:
-    """Concatenate ranked tiers, each id kept at its first (best) tier.
-
-    Scores from different tiers are not comparable, so the result is scored by its final
-    order as 1 / (k + rank), on the scale of reciprocal rank fusion: scores always descend.
-    """
-    seen: set[int] = set()
-    order: list[int] = []
-    for tier in tiers:
-        for doc, _ in tier:
-            if doc not in seen:
-                seen.add(doc)
-                order.append(doc)
-    return [(doc, 1.0 / (k + rank)) for rank, doc in enumerate(order, start=1)]
 
 
 def validate(mode: str, k: int) -> None:
@@ -61,8 +38,6 @@ def validate(mode: str, k: int) -> None:
 def validate_date(value: str | None, name: str) -> str | None:
     if value in (None, ""):
         return None
-    from datetime import date
-
     try:
         return date.fromisoformat(str(value)).isoformat()
     except ValueError:
@@ -82,49 +57,34 @@ def make_filters(date_from: str | None = None, date_to: str | None = None,
 
 
 class Searcher:
-    """Answers queries from the published index; follows new generations without a restart."""
+    """Answers queries from the published archive; follows new builds without a restart."""
 
-    def __init__(self, config: Config | None = None, embedder=None) -> None:
+    def __init__(self, config: Config | None = None, embedder: Embedder | None = None) -> None:
         self.config = config or load_config()
-        self.index_dir = IndexDir(self.config.index_dir)
         self._embedder = embedder
-        self._backend: LocalBackend | None = None
+        self._backend: Backend | None = None
         self._lock = threading.Lock()
-        self._vectors: dict[str, object] = {}
+        self._vectors: dict[str, np.ndarray] = {}
 
     @property
-    def embedder(self):
+    def embedder(self) -> Embedder:
         if self._embedder is None:
-            from archive.embed.sbert import make_embedder
-
             self._embedder = make_embedder(self.config)
         return self._embedder
 
     @property
-    def backend(self) -> LocalBackend:
-        """The current generation, reopened when a build has published a new one."""
-        if self.config.backend == "milvus":  # issue 8: one Milvus database, re-read per query
-            with self._lock:
-                if self._backend is None:
-                    from archive.storage.milvus import MilvusBackend, default_uri
-
-                    self._backend = MilvusBackend(default_uri(self.config))
-                else:
-                    self._backend.refresh()
-                return self._backend
+    def backend(self) -> Backend:
+        """The archive, reopened when a build has published a new local generation (a Milvus
+        archive re-reads its committed build instead)."""
         with self._lock:
-            current = self.index_dir.require_current()
-            if self._backend is None or self._backend.generation != current:
+            if self._backend is None or not self._backend.refresh():
                 # The old generation is not closed here: a search of another thread may still
                 # be reading it; its connection closes when the last reference goes.
-                self._backend = LocalBackend(current)
+                self._backend = open_backend(self.config)
             return self._backend
 
-    def manifest(self) -> dict[str, object]:
-        return self.backend.manifest()
-
-    def encode(self, text: str, backend: Backend):
-        """The query vector, checked against the index's manifest. A speaker question
+    def encode(self, text: str, backend: Backend) -> np.ndarray:
+        """The query vector, checked against the archive's manifest. A speaker question
         encodes the same text for its own-words tier and its mentions tier: the last few
         vectors are kept, so each text costs one encode."""
         text = text[:MAX_QUERY_CHARS]
@@ -135,31 +95,16 @@ class Searcher:
                 if len(self._vectors) >= 32:
                     self._vectors.pop(next(iter(self._vectors)))
                 self._vectors[text] = vector
-        compare_manifest(backend.manifest(), {
+        check_compatible(backend.manifest(), {
             "model": self.embedder.name, "dimension": len(vector),
             "embedding_backend": getattr(self.embedder, "backend", "torch-fp32")})
         return vector
 
     def candidates(self, backend: Backend, text: str, mode: str, n: int,
-                   filters: Filters, group: bool = False) -> list[tuple[int, float]]:
-        """Ranked (id, score) for one retriever or their reciprocal-rank fusion.
-
-        group: the caller folds near-duplicates; a backend that can group by cluster in the
-        engine (Milvus group-by) then returns one passage per cluster, so the n candidates
-        are n distinct stories. The local backend folds afterwards in Python instead."""
-        if not text.strip():
-            return []
-        grouped = {"group": True} if group and getattr(backend, "groups", False) else {}
-        if mode == "keyword":
-            return backend.keyword(text, n, filters, **grouped)
-        if mode == "hybrid" and hasattr(backend, "hybrid"):  # issue 8: fused in the engine
-            return backend.hybrid(self.encode(text, backend), text, n, filters,
-                                  self.config.rrf_k, **grouped)
-        dense = backend.dense(self.encode(text, backend), n, filters, **grouped)
-        if mode == "dense":
-            return dense
-        keyword = backend.keyword(text, n, filters, **grouped)
-        return rrf([[d for d, _ in dense], [d for d, _ in keyword]], self.config.rrf_k)
+                   filters: Filters, group: bool = False) -> Ranked:
+        """`retrieve.candidates` with this searcher's encoder and fusion constant."""
+        return candidates(backend, lambda t: self.encode(t, backend), text, mode, n, filters,
+                          self.config.rrf_k, group)
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid",
                filters: Filters | None = None, speaker: str | None = None,
@@ -176,26 +121,24 @@ class Searcher:
         query = SURROGATES.sub("\ufffd", (query or "")[:MAX_QUERY_CHARS])
         filters = filters or Filters()
         backend = self.backend
-        from archive.search import speakers as ranking
         n = max(k * self.config.oversample, 50)
-        people, topic = (ranking.people_for(query, speaker, backend) if understand or speaker
-                          else ([], query))
+        people, topic = (people_for(query, speaker, backend) if understand or speaker
+                         else ([], query))
         if speaker and not people:
             return []
         if speaker:  # an explicit speaker filters: only passages quoting that person
-
             filters = replace(filters, speakers=tuple(people))
         if people:
-            ranked = ranking.rank(self, backend, query, topic, people, mode, n, filters)
+            ranked = rank_by_speaker(
+                lambda text, size, f: self.candidates(backend, text, mode, size, f),
+                backend, query, topic, people, n, filters, self.config.rrf_k)
         else:
             ranked = self.candidates(backend, query, mode, n, filters, group=fold)
         return self.hits(backend, ranked, k, people or list(filters.speakers), fold)
 
-    def hits(self, backend: Backend, ranked: list[tuple[int, float]], k: int,
-             people: Sequence[str], fold: bool) -> list[Hit]:
-        from archive.search.speakers import pick_attribution
-        from archive.search.folding import fold_ranked
-
+    def hits(self, backend: Backend, ranked: Ranked, k: int, people: Sequence[str],
+             fold: bool) -> list[Hit]:
+        """The top `k` of `ranked` as hits with their source, quote and (folded) copies."""
         pool = ranked[: k * 5] if fold else ranked[:k]
         rows = backend.fetch([d for d, _ in pool])
         pool = [(d, s) for d, s in pool if d in rows]
@@ -216,11 +159,7 @@ class Searcher:
                 quote_end=att["content_end"] if att else None, also_in=also))
         return out
 
-    # -- browsing: what a page needs beside ranked hits (read-only, no model) -------------
-    def context(self, passage_id: int, before: int = 1, after: int = 1) -> list[dict]:
-        """The passage and its neighbours in its article: [{id, position, section, text}]."""
-        return self.backend.neighbours(passage_id, before, after)
-
+    # -- browsing beyond the backend's own methods (read-only, no model) -------------------
     def article(self, article_id: str) -> dict | None:
         """An article's metadata with its cleaned passages under "passages"."""
         backend = self.backend
@@ -228,20 +167,6 @@ class Searcher:
         if meta is not None:
             meta["passages"] = backend.article_passages(article_id)
         return meta
-
-    def people(self) -> list[dict]:
-        """Quoted people: [{name, aliases, roles, quotes, articles}], most quoted first."""
-        return self.backend.people()
-
-    def quotes_by(self, person: str) -> list[dict]:
-        """Every attribution to `person`, by date, with passage and article metadata."""
-        return self.backend.quotes_by(person)
-
-    def outlets(self) -> list[tuple[str, int]]:
-        return self.backend.outlets()
-
-    def date_range(self) -> tuple[str | None, str | None]:
-        return self.backend.date_range()
 
     def counts(self) -> dict[str, int]:
         backend = self.backend
@@ -251,7 +176,3 @@ class Searcher:
         if self._backend is not None:
             self._backend.close()
             self._backend = None
-
-
-def index_path(config: Config) -> Path:
-    return config.index_dir

@@ -3,17 +3,23 @@
 Order: passages with a direct quote by X, then passages reporting X's words indirectly,
 each ordered by relevance to the topic Y (or to the whole question); then passages that
 only mention X. A passage naming X inside someone else's words is in the last tier, so it
-can never outrank X's own. Lives above the backend interface, shared by every backend.
+can never outrank X's own. Lives above the backend interface, shared by every engine.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from archive.storage.local import Backend
 from archive.models import Filters
+from archive.quotes import is_speech_cue
+from archive.search.query import parse_query
+from archive.search.retrieve import tiered
+from archive.storage import Backend, Ranked
+from archive.text.names import resolve_person
 
 MAX_OWN = 5000
+# (text, n, filters) -> candidates for the text in the searcher's mode
+Retrieve = Callable[[str, int, Filters], Ranked]
 
 
 def people_for(query: str, speaker: str | None, backend: Backend) -> tuple[list[str], str | None]:
@@ -24,9 +30,6 @@ def people_for(query: str, speaker: str | None, backend: Backend) -> tuple[list[
     aliases = backend.aliases()
     if not aliases:
         return [], query
-    from archive.text.names import resolve_person
-    from archive.search.query import parse_query
-
     intent = parse_query(query, known_names=aliases.keys())
     if speaker:
         topic = intent.topic if intent.speaker_text else query
@@ -36,17 +39,15 @@ def people_for(query: str, speaker: str | None, backend: Backend) -> tuple[list[
     return resolve_person(intent.speaker_text, aliases), intent.topic
 
 
-def rank(searcher, backend: Backend, query: str, topic: str | None, people: Sequence[str],
-         mode: str, n: int, filters: Filters) -> list[tuple[int, float]]:
+def rank_by_speaker(retrieve: Retrieve, backend: Backend, query: str, topic: str | None,
+                    people: Sequence[str], n: int, filters: Filters, rrf_k: int) -> Ranked:
     """Tiered ranking: direct quotes by `people`, indirect ones, then other hits for `query`."""
-    from archive.quotes import is_speech_cue
-
     own = backend.passages_quoting(people)[:MAX_OWN]
     if filters.active():
         allowed = set(backend.filtered_ids(filters))
         own = [d for d in own if d in allowed]
-    relevance = searcher.candidates(backend, topic or query, mode, max(len(own), 1),
-                                    replace(filters, speakers=tuple(people)))
+    relevance = retrieve(topic or query, max(len(own), 1),
+                         replace(filters, speakers=tuple(people)))
     own_set = set(own)
     ranked_own = [(d, s) for d, s in relevance if d in own_set]
     ranked = {d for d, _ in ranked_own}
@@ -59,10 +60,8 @@ def rank(searcher, backend: Backend, query: str, topic: str | None, people: Sequ
     indirect = [(d, s) for d, s in ranked_own if any(
         a["person"] in people and is_speech_cue(a["cue"] or "")
         for a in attributions.get(d, []))]
-    mentions = searcher.candidates(backend, query, mode, n, filters)
-    from archive.search.searcher import tiered
-
-    return tiered([direct, indirect, mentions], searcher.config.rrf_k)
+    mentions = retrieve(query, n, filters)
+    return tiered([direct, indirect, mentions], rrf_k)
 
 
 def pick_attribution(attributions: Sequence[dict], people: Sequence[str]) -> dict | None:

@@ -1,44 +1,29 @@
-"""The storage-and-search interface, and its local implementation (FAISS + SQLite).
-
-Search, attribution ranking and folding talk only to `Backend`; a second implementation
-(Milvus) can sit behind the same methods without touching them.
-"""
+"""The local engine: one published generation, SQLite opened read-only plus the FAISS file
+beside it. Dense search runs in FAISS, everything else in SQLite (`Store`)."""
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
-from archive.errors import IndexCorrupt, IndexMismatch
-from archive.storage.generations import DB_NAME, VECTORS_NAME
-from archive.storage.sqlite import Store
+from archive.config import Config
+from archive.errors import IndexCorrupt, NotSupported
 from archive.models import Filters
+from archive.storage.generations import DB_NAME, VECTORS_NAME, IndexDir
+from archive.storage.interface import Ranked
+from archive.storage.manifest import check_manifest
+from archive.storage.sqlite import Store
 from archive.storage.vectors import VectorIndex
-
-FORMAT_VERSION = 1
-
-
-class Backend(Protocol):
-    """What search needs from a storage engine."""
-
-    def manifest(self) -> dict[str, object]: ...
-    def dense(self, vector: np.ndarray, k: int, filters: Filters) -> list[tuple[int, float]]: ...
-    def keyword(self, text: str, k: int, filters: Filters) -> list[tuple[int, float]]: ...
-    def fetch(self, ids: Sequence[int]) -> dict[int, dict]: ...
-    def attributions_for(self, ids: Sequence[int]) -> dict[int, list[dict]]: ...
-    def passages_quoting(self, people: Sequence[str]) -> list[int]: ...
-    def cluster_members(self, clusters: Sequence[int]) -> dict[int, list[dict]]: ...
-    def aliases(self) -> dict[str, str]: ...
-    def filtered_ids(self, filters: Filters) -> list[int]: ...
-    # Optional (issue 8): a backend that fuses dense + keyword itself defines
-    #   hybrid(vector, text, n, filters, rrf_k) -> list[tuple[int, float]]
-    # and search.Searcher.candidates uses it for mode "hybrid" instead of fusing in Python.
 
 
 class LocalBackend:
-    """One published generation: SQLite opened read-only plus the FAISS file beside it."""
+    """A `Backend` over one generation folder; it never changes once published."""
+
+    groups = False  # folding happens in Python, after retrieval
+    fuses_hybrid = False  # the Searcher fuses dense and keyword ranks
+    distributed_build = False  # the local build writes the generation
 
     def __init__(self, generation: Path, expected: dict[str, object] | None = None) -> None:
         self.generation = generation
@@ -58,16 +43,41 @@ class LocalBackend:
                                f"{self._manifest.get('dimension')}: rebuild with "
                                "'archive build --full'")
 
+    @classmethod
+    def open(cls, config: Config, expected: dict[str, object] | None = None) -> LocalBackend:
+        return cls(IndexDir(config.index_dir).require_current(), expected)
+
+    @classmethod
+    def exists(cls, config: Config) -> bool:
+        return IndexDir(config.index_dir).current() is not None
+
+    def refresh(self) -> bool:
+        """A generation is immutable: current while the pointer still names it."""
+        return IndexDir(self.generation.parent).require_current() == self.generation
+
     def manifest(self) -> dict[str, object]:
         return dict(self._manifest)
 
-    def dense(self, vector: np.ndarray, k: int, filters: Filters) -> list[tuple[int, float]]:
+    def close(self) -> None:
+        self.store.close()
+
+    # -- retrieval ---------------------------------------------------------------------------
+    def dense(self, vector: np.ndarray, k: int, filters: Filters, group: bool = False) -> Ranked:
         allowed = self.store.filtered_ids(filters) if filters.active() else None
         return self.vectors.search(vector, k, allowed)
 
-    def keyword(self, text: str, k: int, filters: Filters) -> list[tuple[int, float]]:
+    def keyword(self, text: str, k: int, filters: Filters, group: bool = False) -> Ranked:
         return self.store.keyword_search(text, k, filters)
 
+    def hybrid(self, vector: np.ndarray, text: str, n: int, filters: Filters,
+               rrf_k: int = 60, group: bool = False) -> Ranked:
+        raise NotSupported("the local engine does not fuse dense and keyword ranks itself "
+                           "(fuses_hybrid is False): fuse dense() and keyword()")
+
+    def filtered_ids(self, filters: Filters) -> list[int]:
+        return self.store.filtered_ids(filters)
+
+    # -- lookups and browsing: SQLite answers in the protocol's shapes ------------------------
     def fetch(self, ids: Sequence[int]) -> dict[int, dict]:
         return self.store.fetch(ids)
 
@@ -85,11 +95,6 @@ class LocalBackend:
             self._aliases = self.store.aliases()
         return self._aliases
 
-    def filtered_ids(self, filters: Filters) -> list[int]:
-        return self.store.filtered_ids(filters)
-
-    # -- issue 8: browsing through the backend (same shapes as Store), so the Searcher
-    # -- never reaches into `.store` and MilvusBackend can answer the same calls ----------
     def neighbours(self, passage_id: int, before: int = 1, after: int = 1) -> list[dict]:
         return self.store.neighbours(passage_id, before, after)
 
@@ -113,39 +118,33 @@ class LocalBackend:
 
     def count(self, table: str = "passages") -> int:
         return self.store.count(table)
-    # -- end issue 8 ------------------------------------------------------------------------
 
-    def close(self) -> None:
-        self.store.close()
+    # -- statistics ----------------------------------------------------------------------------
+    def stats(self) -> dict[str, object]:
+        gen, store, manifest = self.generation, self.store, self._manifest
+        size = sum(p.stat().st_size for p in (gen / DB_NAME, gen / VECTORS_NAME) if p.exists())
+        return {
+            "index": str(gen.parent), "generation": gen.name,
+            "articles": store.count("articles"), "passages": store.count("passages"),
+            "attributions": store.count("attributions"), "people": store.count("people"),
+            "story_clusters": len(store.stories()),
+            "model": manifest.get("model"), "dimension": manifest.get("dimension"),
+            "built_at": manifest.get("built_at"), "bytes_on_disk": size,
+            "versions": manifest.get("versions", {}),
+        }
 
-
-def check_manifest(found: dict[str, object], expected: dict[str, object] | None,
-                   generation: Path) -> None:
-    """Refuse an index built for another model, dimension, normalisation or format."""
-    if not found:
-        raise IndexCorrupt(f"'{generation / DB_NAME}' has no manifest: rebuild with "
-                           "'archive build --full'")
-    if found.get("format") != FORMAT_VERSION:
-        raise IndexMismatch(f"index format {found.get('format')} is not {FORMAT_VERSION}: "
-                            "rebuild with 'archive build --full'")
-    compare_manifest(found, expected)
-
-
-def compare_manifest(found: dict[str, object], expected: dict[str, object] | None) -> None:
-    """Refuse vectors of another model, dimension, normalisation or embedding backend; each
-    message says how to migrate. Used when opening an index and before each query."""
-    for key in ("model", "dimension", "normalized", "embedding_backend"):
-        if not expected or key not in expected:
-            continue
-        value = found.get(key, "torch-fp32" if key == "embedding_backend" else None)
-        if key == "embedding_backend" and value != expected[key]:
-            raise IndexMismatch(
-                f"the index was built with embedding_backend={value!r} but "
-                f"{expected[key]!r} is in use, and fp32 and int8 vectors never share an index: "
-                "rebuild with 'archive build --full', or set ARCHIVE_EMBEDDING_BACKEND to the "
-                "backend the index was built with")
-        if value != expected[key]:
-            raise IndexMismatch(
-                f"the index was built with {key}={value!r} but {expected[key]!r} is in use: "
-                "migrate it with 'archive build --reembed' (or rebuild with --full), or set "
-                "ARCHIVE_MODEL to the model the index was built with")
+    def stories(self) -> list[dict]:
+        links = self.store.links()
+        fetched = self.store.fetch(sorted({x for a, b, _, _ in links for x in (a, b)}))
+        out = []
+        for row in self.store.stories():
+            members = json.loads(row["members"])
+            ids = {m["article_id"] for m in members}
+            shared = [sim for a, b, _, sim in links
+                      if fetched.get(a, {}).get("article_id") in ids
+                      and fetched.get(b, {}).get("article_id") in ids]
+            out.append({"story": row["story"], "members": members,
+                        "shared_passages": len(shared),
+                        "mean_similarity": round(sum(shared) / len(shared), 4)
+                        if shared else None})
+        return out

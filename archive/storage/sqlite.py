@@ -6,6 +6,7 @@ people, near-duplicate clusters and the manifest. Serving connections are read-o
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -17,8 +18,11 @@ from archive.errors import IndexCorrupt
 from archive.models import Article, Attribution, Filters, Passage
 from archive.text.terms import query_terms
 
-SCHEMA_VERSION = 1
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+# a passage with its article's metadata, as search and the Milvus mirror read it
+PASSAGE_COLUMNS = ("p.id, p.article_id, p.position, p.section, p.text, p.cluster, a.title, "
+                   "a.outlet, a.date")
+PASSAGES_JOIN = "FROM passages p JOIN articles a ON a.article_id = p.article_id"
 
 
 def fts_query(text: str) -> str:
@@ -122,10 +126,6 @@ class Store:
                                 [key, json.dumps(value)])
 
     # -- writing ------------------------------------------------------------------------
-    def has_article(self, article_id: str) -> bool:
-        return bool(self.db.execute("SELECT 1 FROM articles WHERE article_id = ?",
-                                    [article_id]).fetchone())
-
     def article_ids(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT article_id FROM articles")}
 
@@ -245,11 +245,9 @@ class Store:
 
     def attributions_for(self, passage_ids: Sequence[int]) -> dict[int, list[dict]]:
         out: dict[int, list[dict]] = {}
-        for chunk in chunks(passage_ids, 500):
-            marks = ",".join("?" * len(chunk))
-            for r in self.db.query(f"SELECT * FROM attributions WHERE passage_id IN ({marks}) "
-                                   "ORDER BY passage_id, content_start", list(chunk)):
-                out.setdefault(r["passage_id"], []).append(r)
+        for r in self._rows("SELECT * FROM attributions", "passage_id", passage_ids,
+                            "ORDER BY passage_id, content_start"):
+            out.setdefault(r["passage_id"], []).append(r)
         return out
 
     def passages_quoting(self, people: Sequence[str], limit: int = 100_000) -> list[int]:
@@ -294,13 +292,9 @@ class Store:
 
     def cluster_members(self, clusters: Sequence[int]) -> dict[int, list[dict]]:
         out: dict[int, list[dict]] = {}
-        for chunk in chunks(clusters, 500):
-            marks = ",".join("?" * len(chunk))
-            for r in self.db.query(f"""
-                    SELECT p.id, p.cluster, p.text, p.article_id, a.title, a.outlet, a.date
-                    FROM passages p JOIN articles a ON a.article_id = p.article_id
-                    WHERE p.cluster IN ({marks}) ORDER BY p.id""", list(chunk)):
-                out.setdefault(r["cluster"], []).append(r)
+        for r in self._rows("SELECT p.id, p.cluster, p.text, p.article_id, a.title, a.outlet, "
+                            f"a.date {PASSAGES_JOIN}", "p.cluster", clusters, "ORDER BY p.id"):
+            out.setdefault(r["cluster"], []).append(r)
         return out
 
     def stories(self) -> list[dict]:
@@ -320,15 +314,37 @@ class Store:
 
     def fetch(self, ids: Sequence[int]) -> dict[int, dict]:
         """Passages with their article's metadata, keyed by passage id."""
-        out: dict[int, dict] = {}
-        for chunk in chunks(ids, 500):
+        return {r["id"]: r for r in self._rows(
+            f"SELECT {PASSAGE_COLUMNS}, a.url, a.path, a.byline, a.story {PASSAGES_JOIN}",
+            "p.id", ids)}
+
+    # -- whole rows, for mirroring a generation into another engine --------------------------
+    def article_rows(self, article_ids: Sequence[str] | None = None) -> list[dict]:
+        """Every column of the given articles (of every article when None)."""
+        return self._rows("SELECT * FROM articles", "article_id", article_ids)
+
+    def passage_rows(self, ids: Sequence[int] | None = None) -> list[dict]:
+        """Passages (id, article_id, position, section, text, cluster) with their article's
+        title, outlet and date; of every passage when `ids` is None."""
+        return self._rows(f"SELECT {PASSAGE_COLUMNS} {PASSAGES_JOIN}", "p.id", ids)
+
+    def attribution_rows(self, passage_ids: Sequence[int] | None = None) -> list[dict]:
+        """Every column of the attributions of the given passages (of all when None), in
+        passage then insertion order within each batch of 500 passages."""
+        return self._rows("SELECT * FROM attributions", "passage_id", passage_ids,
+                          "ORDER BY passage_id, id")
+
+    def _rows(self, select: str, column: str, values: Sequence | None,
+              order: str = "") -> list[dict]:
+        """Rows of `select` (no WHERE): all when `values` is None, else those whose `column`
+        is one of `values`, queried 500 values at a time."""
+        if values is None:
+            return list(self.db.query(f"{select} {order}"))
+        out: list[dict] = []
+        for chunk in chunks(values, 500):
             marks = ",".join("?" * len(chunk))
-            for r in self.db.query(f"""
-                    SELECT p.id, p.article_id, p.position, p.section, p.text, p.cluster,
-                           a.title, a.outlet, a.date, a.url, a.path, a.byline, a.story
-                    FROM passages p JOIN articles a ON a.article_id = p.article_id
-                    WHERE p.id IN ({marks})""", list(chunk)):
-                out[r["id"]] = r
+            out.extend(self.db.query(f"{select} WHERE {column} IN ({marks}) {order}",
+                                     list(chunk)))
         return out
 
     def article(self, article_id: str) -> dict | None:
@@ -381,9 +397,7 @@ class Store:
     def filtered_ids(self, f: Filters) -> list[int]:
         """Passage ids allowed by the filters (for restricting the dense search)."""
         where, args = self._filter_sql(f)
-        return [r[0] for r in self.db.execute(
-            f"SELECT p.id FROM passages p JOIN articles a ON a.article_id = p.article_id "
-            f"WHERE {where}", args)]
+        return [r[0] for r in self.db.execute(f"SELECT p.id {PASSAGES_JOIN} WHERE {where}", args)]
 
     def keyword_search(self, text: str, limit: int, f: Filters | None = None) -> list[tuple[int, float]]:
         """BM25 over passage text (weight 1) and title (weight 0.3): (id, score), best first.
@@ -406,8 +420,6 @@ class Store:
 
 
 def passage_hash(text: str) -> str:
-    import hashlib
-
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 

@@ -41,7 +41,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from archive.errors import IndexCorrupt
+from archive.errors import BadRequest, IndexCorrupt
 
 KINDS = ("flat", "ivf-sq8", "ivf-pq", "hnsw")
 TARGET_RECALL = 0.95
@@ -68,8 +68,6 @@ def target_kind(n: int, index_type: str = "auto", ann_threshold: int = 200_000,
     """The index type an archive of `n` passages should use."""
     index_type = (index_type or "auto").lower()
     if index_type not in ("auto", *KINDS):
-        from archive.errors import BadRequest
-
         raise BadRequest(f"unknown index_type {index_type!r}: choose auto, "
                          f"{', '.join(KINDS)}")
     if index_type != "auto":

@@ -1,13 +1,15 @@
 """Attribution and folding as a user meets them: through the built seed index."""
 from __future__ import annotations
 
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from archive.build.pipeline import build
-from archive.search.searcher import Searcher, make_filters
-from archive.storage.stats import story_clusters
+from archive.search import Searcher, make_filters
+from archive.search.speakers import people_for
+from archive.storage import open_backend
 
 SPEAKER_QUERIES = {
     "what did Lavrov say": "Lavrov",
@@ -50,7 +52,7 @@ def test_speaker_filter_restricts_to_that_persons_quotes(searcher):
     hits = searcher.search("NATO expansion", k=10, speaker="Stoltenberg")
     assert hits
     assert all(h.speaker and "Stoltenberg" in h.speaker for h in hits)
-    people = {p["name"] for p in searcher.people()}
+    people = {p["name"] for p in searcher.backend.people()}
     sherman = next(n for n in people if "Sherman" in n)
     filtered = searcher.search("talks", k=10, filters=make_filters(speakers=[sherman]))
     assert filtered and all("Sherman" in (h.speaker or "") or sherman in str(h.speaker)
@@ -62,12 +64,18 @@ def test_unknown_speaker_gives_no_results(searcher):
 
 
 def test_people_group_spelling_variants(searcher):
-    people = searcher.people()
+    people = searcher.backend.people()
     lavrov = [p for p in people if "Lavrov" in p["name"]]
     assert len(lavrov) == 1
     assert {"Sergey Lavrov", "Sergei Lavrov"} <= set(lavrov[0]["aliases"]) | {lavrov[0]["name"]}
     blinken = [p for p in people if "Blinken" in p["name"]]
     assert len(blinken) == 1 and blinken[0]["quotes"] >= 3
+
+
+def story_clusters(config) -> list[dict]:
+    """What `archive duplicates` lists."""
+    with closing(open_backend(config)) as backend:
+        return backend.stories()
 
 
 def test_seed_translations_are_the_only_story_cluster(seed_index, seed_config):
@@ -124,8 +132,6 @@ class _Aliases:
 
 
 def test_full_names_do_not_resolve_to_other_people_or_bare_names():
-    from archive.search.speakers import people_for
-
     backend = _Aliases({
         "Kelly Holmes": "Kelly Holmes", "Holmes": "Kelly Holmes", "Brad Holm": "Brad Holm",
         "Iran": "Iran", "Joan": "Joan", "Chuck Jordan": "Chuck Jordan",

@@ -1,10 +1,12 @@
 """Search over the seed index: quality floor, determinism, filters, neighbours, fusion."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from archive.errors import BadRequest
-from archive.search.searcher import MODES, Searcher, make_filters, rrf, tiered
+from archive.search import MODES, Searcher, make_filters, rrf, tiered
 from archive.models import Filters
 
 # Lavrov's own words in the seeds (000, 001: the same quote in two translations; 002).
@@ -14,9 +16,7 @@ LAVROV_QUOTES = ("need to explain how absolutely unacceptable such demands are",
 
 
 def article_ids_by_prefix(searcher) -> dict[str, str]:
-    from pathlib import Path
-
-    rows = searcher.backend.store.db.query("SELECT article_id, path FROM articles")
+    rows = searcher.backend.store.article_rows()
     return {Path(r["path"]).name[:3]: r["article_id"] for r in rows}
 
 
@@ -74,20 +74,20 @@ def test_context_returns_neighbours(searcher):
     article = searcher.article(prefix_ids["002"])
     passages = article["passages"]
     middle = passages[5]
-    ctx = searcher.context(middle["id"])
+    ctx = searcher.backend.neighbours(middle["id"])
     assert [c["id"] for c in ctx] == [p["id"] for p in passages[4:7]]
     assert [c["position"] for c in ctx] == [4, 5, 6]
-    first = searcher.context(passages[0]["id"])
+    first = searcher.backend.neighbours(passages[0]["id"])
     assert [c["id"] for c in first] == [p["id"] for p in passages[:2]]
-    last = searcher.context(passages[-1]["id"])
+    last = searcher.backend.neighbours(passages[-1]["id"])
     assert [c["id"] for c in last] == [p["id"] for p in passages[-2:]]
-    wide = searcher.context(middle["id"], before=2, after=3)
+    wide = searcher.backend.neighbours(middle["id"], before=2, after=3)
     assert [c["position"] for c in wide] == [3, 4, 5, 6, 7, 8]
     assert article["title"].startswith("Russia, at a dead end")
-    assert searcher.context(10**9) == []
+    assert searcher.backend.neighbours(10**9) == []
     # the context of a hit is that hit's own article
     hit = searcher.search("promised a written answer", k=1, mode="keyword")[0]
-    ctx = searcher.context(hit.passage_id)
+    ctx = searcher.backend.neighbours(hit.passage_id)
     assert hit.passage_id in [c["id"] for c in ctx]
     assert {searcher.backend.fetch([c["id"]])[c["id"]]["article_id"] for c in ctx} == {
         hit.article_id}

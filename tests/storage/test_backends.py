@@ -7,13 +7,21 @@ with the reason, only when pymilvus cannot be imported.
 """
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from archive.search.searcher import MODES, Searcher, make_filters
+from archive.build import build, build_distributed
+from archive.cli import cli
+from archive.config import load_config
+from archive.errors import BadRequest, IndexNotFound, NotSupported
 from archive.models import Filters
+from archive.search import MODES, Searcher, make_filters
+from archive.storage import Backend, archive_exists, open_backend
+from archive.storage.milvus import PASSAGES, filter_expr, keyword_text, lit, read_state
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -31,8 +39,6 @@ HOSTILE = ["", "   \n\t ", "NEAR(Lavrov Sherman, 2)", "AND OR NOT", '"Lavrov', "
 
 
 def config_for(kind: str, root: Path):
-    from archive.config import load_config
-
     if kind in ("milvus", "milvus-ray"):
         pytest.importorskip("pymilvus", reason="the Milvus backend needs pymilvus[milvus-lite]")
         return load_config(index=str(root / "index"), backend="milvus",
@@ -45,12 +51,8 @@ def builder(kind: str, request):
     or the distributed build on the session's local Ray."""
     if kind == "milvus-ray":
         request.getfixturevalue("ray_local")
-        from archive.build.distributed import build_distributed
-
         return lambda paths, config, embedder: build_distributed(
             paths, config, workers=2, embedder=embedder)
-    from archive.build.pipeline import build
-
     return lambda paths, config, embedder: build(paths, config, embedder=embedder)
 
 
@@ -71,8 +73,102 @@ def test_build_report(built):
     counts = searcher.counts()
     assert counts["articles"] == 5 and counts["passages"] == report.passages
     assert counts["attributions"] == report.attributions and counts["people"] == report.people
-    assert searcher.manifest()["model"] == searcher.embedder.name
-    assert getattr(searcher.backend, "kind", "local") == kind.removesuffix("-ray")
+    assert searcher.backend.manifest()["model"] == searcher.embedder.name
+    engine = {"local": "LocalBackend", "milvus": "MilvusBackend"}[kind.removesuffix("-ray")]
+    assert type(searcher.backend).__name__ == engine
+
+
+def test_backend_implements_the_whole_protocol(built):
+    _, searcher, _ = built
+    backend = searcher.backend
+    members = {n for n in dir(Backend) if not n.startswith("_")} | set(
+        Backend.__annotations__)
+    assert {"stats", "stories", "neighbours", "hybrid", "groups"} <= members
+    assert [n for n in sorted(members) if not hasattr(backend, n)] == []
+    for flag in ("groups", "fuses_hybrid", "distributed_build"):
+        assert isinstance(getattr(type(backend), flag), bool)
+
+
+@pytest.mark.parametrize("fold", [False, True])
+def test_capability_flags_say_what_the_engine_does(built, fold):
+    """`fuses_hybrid`: hybrid() answers (else NotSupported and the Searcher fuses);
+    `groups`: group=True gives one passage per near-duplicate cluster (else it is ignored)."""
+    _, searcher, _ = built
+    backend = searcher.backend
+    text = "need to explain how unacceptable such demands are"
+    vector = searcher.encode(text, backend)
+    if backend.fuses_hybrid:
+        assert backend.hybrid(vector, text, 10, Filters(), 60, group=fold)
+    else:
+        with pytest.raises(NotSupported):
+            backend.hybrid(vector, text, 10, Filters(), 60, group=fold)
+    ranked = backend.dense(vector, 30, Filters(), group=fold)
+    rows = backend.fetch([d for d, _ in ranked])
+    clusters = [rows[d]["cluster"] for d, _ in ranked if rows[d]["cluster"] is not None]
+    assert (len(set(clusters)) == len(clusters)) == (fold and backend.groups)
+
+
+def test_stats(built):
+    kind, searcher, report = built
+    stats = searcher.backend.stats()
+    assert list(stats) == ["index", "generation", "articles", "passages", "attributions",
+                           "people", "story_clusters", "model", "dimension", "built_at",
+                           "bytes_on_disk", "versions"]
+    counts = searcher.counts()
+    assert {k: stats[k] for k in counts} == counts
+    assert stats["model"] == searcher.embedder.name and stats["dimension"] == 384
+    assert stats["generation"] and stats["built_at"] and stats["versions"]
+    assert stats["bytes_on_disk"] > 0
+    # the distributed build does not group articles into stories
+    assert stats["story_clusters"] == (0 if kind == "milvus-ray" else 1)
+
+
+def test_cli_reports_on_every_engine(built):
+    """`archive stats`, `speakers` and `duplicates` open the configured engine."""
+    kind, searcher, _ = built
+    config = searcher.config
+    env = {"ARCHIVE_BACKEND": config.backend, "ARCHIVE_MILVUS_URI": config.milvus_uri}
+
+    def run(*args: str):  # noqa: ANN202
+        return CliRunner().invoke(cli, [*args, "--index", config.index, "--json"], env=env)
+
+    stats = {k: v for k, v in json.loads(run("stats").output).items() if k != "bytes_on_disk"}
+    assert stats == {k: v for k, v in searcher.backend.stats().items() if k != "bytes_on_disk"}
+    assert json.loads(run("speakers").output) == searcher.backend.people()
+    duplicates = run("duplicates")
+    if kind == "local":
+        assert json.loads(duplicates.output) == searcher.backend.stories()
+    else:
+        assert duplicates.exit_code == 1 and "duplicates" in duplicates.output
+        assert "Traceback" not in duplicates.output
+
+
+def test_archive_exists(built, tmp_path):
+    _, searcher, _ = built
+    assert archive_exists(searcher.config)
+    assert not archive_exists(config_for("local", tmp_path))
+    with pytest.raises(BadRequest, match="unknown storage engine"):
+        open_backend(load_config(index=str(tmp_path), backend="elastic"))
+
+
+def test_milvus_archive_exists(tmp_path):
+    pytest.importorskip("pymilvus", reason="the Milvus backend needs pymilvus[milvus-lite]")
+    assert not archive_exists(config_for("milvus", tmp_path))
+
+
+def test_stories(built):
+    """The local engine lists the seeds' one story (a CNN article and its translation);
+    Milvus keeps no near-duplicate passage links and says so."""
+    kind, searcher, _ = built
+    if kind != "local":
+        with pytest.raises(NotSupported, match="duplicates"):
+            searcher.backend.stories()
+        return
+    [story] = searcher.backend.stories()
+    assert set(story) == {"story", "members", "shared_passages", "mean_similarity"}
+    assert len(story["members"]) == 2 and story["shared_passages"] > 5
+    assert 0.8 < story["mean_similarity"] <= 1
+    assert set(story["members"][0]) == {"article_id", "title", "outlet", "date", "passages"}
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -118,7 +214,7 @@ def test_filters(built, mode):
 def test_speaker_filter(built, mode):
     _, searcher, _ = built
     hits = searcher.search("demands", k=5, mode=mode, speaker="Lavrov")
-    # his own words first (other passages may follow them: ranking.rank's last tier)
+    # his own words first (other passages may follow them: speakers.rank_by_speaker's last tier)
     assert hits and hits[0].speaker == "Sergei Lavrov"
     spoken = [h.speaker == "Sergei Lavrov" for h in hits]
     assert spoken == sorted(spoken, reverse=True)
@@ -132,7 +228,7 @@ def test_speaker_filter(built, mode):
 
 def test_speakers_list(built):
     _, searcher, _ = built
-    people = searcher.people()
+    people = searcher.backend.people()
     names = [p["name"] for p in people]
     assert "Sergei Lavrov" in names and "Wendy Sherman" in names
     assert [p["quotes"] for p in people] == sorted((p["quotes"] for p in people), reverse=True)
@@ -142,7 +238,7 @@ def test_speakers_list(built):
     kinds = {p["name"]: p["type"] for p in people}
     assert kinds["Sergei Lavrov"] == kinds["Wendy Sherman"] == "person"
     assert kinds.get("Russia") in ("place", "organization")
-    quotes = searcher.quotes_by("Sergei Lavrov")
+    quotes = searcher.backend.quotes_by("Sergei Lavrov")
     assert len(quotes) == lavrov["quotes"] and all(q["passage"] for q in quotes)
 
 
@@ -190,15 +286,15 @@ def test_milvus_group_by_returns_one_passage_per_cluster(built, mode):
 
 def test_browsing(built):
     _, searcher, _ = built
-    outlets = dict(searcher.outlets())
+    outlets = dict(searcher.backend.outlets())
     assert outlets.get("CNN", 0) >= 1
-    lo, hi = searcher.date_range()
+    lo, hi = searcher.backend.date_range()
     assert lo and hi and lo <= hi
     hit = searcher.search("risk of war in the OSCE region", k=1, mode="keyword")[0]
     article = searcher.article(hit.article_id)
     assert article["title"] == hit.title and article["passages"]
     middle = article["passages"][len(article["passages"]) // 2]
-    ctx = searcher.context(middle["id"])
+    ctx = searcher.backend.neighbours(middle["id"])
     assert [c["position"] for c in ctx] == [middle["position"] - 1, middle["position"],
                                             middle["position"] + 1]
 
@@ -222,8 +318,6 @@ def test_backends_answer_alike(tmp_path_factory, embedder, request):
     """Both backends hold the same archive: browsing answers are equal, dense retrieval (exact
     in both) returns the same passages in the same order."""
     pytest.importorskip("pymilvus", reason="the Milvus backend needs pymilvus[milvus-lite]")
-    from archive.build.pipeline import build
-
     searchers = {}
     for kind in BACKENDS:
         config = config_for(kind, tmp_path_factory.mktemp(f"alike-{kind}"))
@@ -231,9 +325,9 @@ def test_backends_answer_alike(tmp_path_factory, embedder, request):
         searchers[kind] = Searcher(config, embedder=embedder)
     local, milvus = searchers["local"], searchers["milvus"]
     try:
-        assert local.people() == milvus.people()
-        assert local.outlets() == milvus.outlets()
-        assert local.date_range() == milvus.date_range()
+        assert local.backend.people() == milvus.backend.people()
+        assert local.backend.outlets() == milvus.backend.outlets()
+        assert local.backend.date_range() == milvus.backend.date_range()
         assert local.counts() == milvus.counts()
         assert local.backend.aliases() == milvus.backend.aliases()
         for query in ("NATO expansion to the east", "what did Sherman say", "sanctions"):
@@ -246,10 +340,10 @@ def test_backends_answer_alike(tmp_path_factory, embedder, request):
             b = milvus.search(query, k=5)
             assert {h.passage_id for h in a} & {h.passage_id for h in b}
         pid = local.search("sanctions", k=1)[0].passage_id
-        assert local.context(pid) == milvus.context(pid)
+        assert local.backend.neighbours(pid) == milvus.backend.neighbours(pid)
         assert local.backend.attributions_for([pid]) == milvus.backend.attributions_for([pid])
-        quotes_local = local.quotes_by("Sergei Lavrov")
-        quotes_milvus = milvus.quotes_by("Sergei Lavrov")
+        quotes_local = local.backend.quotes_by("Sergei Lavrov")
+        quotes_milvus = milvus.backend.quotes_by("Sergei Lavrov")
         assert [(q["passage_id"], q["content"]) for q in quotes_local] == [
             (q["passage_id"], q["content"]) for q in quotes_milvus]
     finally:
@@ -312,8 +406,6 @@ def searcher_article_ids(searcher) -> set[str]:
 
 def test_milvus_expression_literals_are_inert():
     pytest.importorskip("pymilvus", reason="the Milvus backend needs pymilvus[milvus-lite]")
-    from archive.storage.milvus import filter_expr, keyword_text, lit
-
     assert lit('a" or id > 0 or "') == '"a\\" or id > 0 or \\""'
     assert lit("back\\slash\n") == '"back\\\\slash\\n"'
     assert lit("nul\x00byte") == '"nulbyte"'
@@ -325,9 +417,6 @@ def test_milvus_expression_literals_are_inert():
 
 def test_milvus_missing_archive_is_a_clear_error(tmp_path):
     pytest.importorskip("pymilvus", reason="the Milvus backend needs pymilvus[milvus-lite]")
-    from archive.config import load_config
-    from archive.errors import IndexNotFound
-
     config = load_config(index=str(tmp_path / "index"), backend="milvus",
                          milvus_uri=str(tmp_path / "none.db"))
     with pytest.raises(IndexNotFound):
@@ -339,9 +428,6 @@ def test_milvus_uncommitted_rows_are_invisible_and_cleaned(tmp_path, embedder):
     and the next build deletes them; a Milvus that lags the local catalogue catches up."""
     pytest.importorskip("pymilvus", reason="the Milvus backend needs pymilvus[milvus-lite]")
     from dataclasses import replace
-
-    from archive.build.pipeline import build
-    from archive.storage.milvus import PASSAGES, read_state
 
     config = config_for("milvus", tmp_path)
     corpus = tmp_path / "corpus"

@@ -23,8 +23,8 @@ import pytest
 
 from archive.build.pipeline import build
 from archive.config import load_config
-from archive.storage.generations import IndexDir
-from archive.search.searcher import Searcher
+from archive.storage import IndexDir
+from archive.search import Searcher
 
 ROOT = Path(__file__).resolve().parents[2]
 QUERIES = ["what did Lavrov say", "NATO open door policy", "troops at the border"]
@@ -129,7 +129,7 @@ def test_build_killed_at_random_moments(base_index, tmp_path, embedder):
 SEARCH_LOOP = textwrap.dedent("""
     import json, sys
     from archive.config import load_config
-    from archive.search.searcher import Searcher
+    from archive.search import Searcher
     searcher = Searcher(load_config(index=sys.argv[1]))
     errors, seen = [], []
     for i in range(int(sys.argv[2])):

@@ -1,13 +1,17 @@
 """`MilvusBackend`: the `Backend` interface answered from Milvus alone."""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from archive.errors import IndexNotFound
+from archive.config import Config
+from archive.errors import IndexNotFound, NotSupported
 from archive.models import Filters
+from archive.storage.interface import Ranked
+from archive.storage.manifest import check_manifest
 from archive.storage.milvus.schema import (
     ALIASES,
     ARTICLE_FIELDS,
@@ -22,6 +26,7 @@ from archive.storage.milvus.schema import (
     SERVER_NPROBE,
     connect,
     count_rows,
+    default_uri,
     filter_expr,
     is_lite,
     keyword_text,
@@ -33,17 +38,21 @@ from archive.storage.milvus.schema import (
 )
 
 
-# -- reading ----------------------------------------------------------------------------------
 class MilvusBackend:
     """One Milvus database as a `Backend`: every read sees rows with build_id <= committed."""
 
-    kind = "milvus"
+    # Group-by folding: with group=True Milvus returns the best passage of each near-duplicate
+    # cluster (group_by_field="fold", group_size=1), so the k results are k distinct stories
+    # rather than k copies of one wire story; the Searcher then lists the other copies of each
+    # kept passage as `also_in` (cluster_members), exactly as for the local backend.
+    groups = True
+    fuses_hybrid = True  # hybrid_search with RRFRanker
+    distributed_build = True  # the Ray build writes its rows straight into Milvus
 
     def __init__(self, uri: str, expected: dict[str, object] | None = None) -> None:
-        from archive.storage.local import check_manifest
-
         self.uri = uri
-        self.generation = None
+        self.generation: str | None = None
+        self.committed: int | None = None
         if is_lite(uri) and not Path(uri).exists():
             raise IndexNotFound(f"no Milvus archive at '{uri}': build one with "
                                 f"'archive build seeds/ --backend milvus --milvus-uri {uri}'")
@@ -57,17 +66,29 @@ class MilvusBackend:
         self.refresh()
         check_manifest(self._manifest, expected, Path(uri))
 
+    @classmethod
+    def open(cls, config: Config, expected: dict[str, object] | None = None) -> MilvusBackend:
+        return cls(default_uri(config), expected)
+
+    @classmethod
+    def exists(cls, config: Config) -> bool:
+        """A Milvus Lite file exists; a server is asked only when opened."""
+        uri = default_uri(config)
+        return not is_lite(uri) or Path(uri).exists()
+
     # a build commits by rewriting one manifest row; readers pick it up on their next query
-    def refresh(self) -> None:
+    def refresh(self) -> bool:
+        """Read the committed build id: one Milvus database follows every build."""
         state = read_state(self.client)
         if state.get("committed") is None:
             raise IndexNotFound(f"the archive in Milvus at '{self.uri}' has no completed "
                                 "build yet: run 'archive build --backend milvus'")
-        if state.get("committed") != getattr(self, "committed", None):
+        if state.get("committed") != self.committed:
             self._aliases = None
         self.committed = int(state["committed"])
         self.generation = state.get("generation")
         self._manifest = dict(state.get("manifest") or {})
+        return True
 
     @property
     def visible(self) -> str:
@@ -83,18 +104,12 @@ class MilvusBackend:
     def manifest(self) -> dict[str, object]:
         return dict(self._manifest)
 
-    # Group-by folding: with group=True Milvus returns the best passage of each near-duplicate
-    # cluster (group_by_field="fold", group_size=1), so the k results are k distinct stories
-    # rather than k copies of one wire story; the Searcher then lists the other copies of each
-    # kept passage as `also_in` (cluster_members), exactly as for the local backend.
-    groups = True
-
     @staticmethod
     def _group(group: bool) -> dict:
         return {"group_by_field": "fold", "group_size": 1} if group else {}
 
     def dense(self, vector: np.ndarray, k: int, filters: Filters,
-              group: bool = False) -> list[tuple[int, float]]:
+              group: bool = False) -> Ranked:
         res = self.client.search(
             PASSAGES, data=[np.asarray(vector, dtype=np.float32).tolist()], anns_field="dense",
             limit=int(k), filter=self.expr(filters), output_fields=["id"],
@@ -103,7 +118,7 @@ class MilvusBackend:
         return [(int(h["id"]), float(h["distance"])) for h in res[0]]
 
     def keyword(self, text: str, k: int, filters: Filters,
-                group: bool = False) -> list[tuple[int, float]]:
+                group: bool = False) -> Ranked:
         words = keyword_text(text)
         if not words:
             return []
@@ -115,9 +130,9 @@ class MilvusBackend:
         return [(int(h["id"]), abs(float(h["distance"]))) for h in res[0]]
 
     def hybrid(self, vector: np.ndarray, text: str, n: int, filters: Filters,
-               rrf_k: int = 60, group: bool = False) -> list[tuple[int, float]]:
+               rrf_k: int = 60, group: bool = False) -> Ranked:
         """Dense + BM25 fused inside Milvus: hybrid_search with RRFRanker(rrf_k)."""
-        from pymilvus import AnnSearchRequest, RRFRanker
+        from pymilvus import AnnSearchRequest, RRFRanker  # lazy: pymilvus loads in connect()
 
         expr = self.expr(filters)
         requests = [AnnSearchRequest(
@@ -244,8 +259,6 @@ class MilvusBackend:
         return out
 
     def outlets(self) -> list[tuple[str, int]]:
-        from collections import Counter
-
         counts = Counter(r["outlet"] for r in scan(
             self.client, ARTICLES, f"outlet is not null and outlet != \"\" and {self.visible}",
             ["outlet"]))
@@ -265,8 +278,40 @@ class MilvusBackend:
             raise ValueError(f"unknown table {table}")
         return count_rows(self.client, table, expr)
 
+    # -- statistics ----------------------------------------------------------------------------
+    def stats(self) -> dict[str, object]:
+        """The local engine's keys; the location is the URI, the size that of a Milvus Lite
+        database (None for a server)."""
+        manifest = self._manifest
+        stories = Counter(r["story"] for r in scan(
+            self.client, ARTICLES, f"story is not null and {self.visible}", ["story"]))
+        return {
+            "index": self.uri, "generation": self.generation,
+            "articles": self.count(ARTICLES), "passages": self.count(PASSAGES),
+            "attributions": self.count(ATTRIBUTIONS), "people": self.count(PEOPLE),
+            "story_clusters": sum(1 for n in stories.values() if n > 1),
+            "model": manifest.get("model"), "dimension": manifest.get("dimension"),
+            "built_at": manifest.get("built_at"), "bytes_on_disk": lite_size(self.uri),
+            "versions": manifest.get("versions", {}),
+        }
+
+    def stories(self) -> list[dict]:
+        raise NotSupported("the Milvus engine keeps no near-duplicate passage links, so it "
+                           "cannot measure story clusters: run 'archive duplicates' on the "
+                           "local engine (ARCHIVE_BACKEND=local) over an index made by "
+                           "'archive build'")
+
     def close(self) -> None:
         try:
             self.client.close()
         except Exception:  # noqa: BLE001 - closing twice or a gone server is not an error
             pass
+
+
+def lite_size(uri: str) -> int | None:
+    """Bytes of a Milvus Lite database (a file, or a folder of files); None for a server."""
+    path = Path(uri)
+    if not is_lite(uri) or not path.exists():
+        return None
+    files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files)

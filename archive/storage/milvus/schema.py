@@ -67,7 +67,7 @@ def is_lite(uri: str) -> bool:
 
 def connect(uri: str):  # noqa: ANN201 - MilvusClient
     try:
-        from pymilvus import MilvusClient
+        from pymilvus import MilvusClient  # lazy: pymilvus loads when Milvus is used
     except ImportError as exc:
         raise MilvusUnavailable("the Milvus backend needs pymilvus: pip install "
                                 "'archive[scale]' (or \"pymilvus[milvus-lite]\")") from exc
@@ -139,20 +139,21 @@ def clip(value: object, limit: int = MAX_SHORT) -> str | None:
 
 # -- schema -----------------------------------------------------------------------------------
 def create_collections(client, dimension: int, lite: bool) -> None:  # noqa: ANN001
-    from pymilvus import DataType, Function, FunctionType
-
-    def dummy(schema) -> None:  # noqa: ANN001
-        schema.add_field(DUMMY, DataType.FLOAT_VECTOR, dim=2)
-
-    def make(name: str, schema, index) -> None:  # noqa: ANN001
+    """Create the collections that are missing (Strong consistency) and load them all."""
+    wanted = [(PASSAGES, passages_schema(client, dimension), passages_index(client, lite))]
+    wanted += [(name, schema, dummy_index(client)) for name, schema in catalogue_schemas(client)]
+    for name, schema, index in wanted:
         if not client.has_collection(name):
             client.create_collection(name, schema=schema, index_params=index,
                                      consistency_level="Strong")
+    for name in (PASSAGES, ARTICLES, ATTRIBUTIONS, PEOPLE, ALIASES, MANIFEST):
+        client.load_collection(name)
 
-    def dummy_index():  # noqa: ANN202
-        ip = client.prepare_index_params()
-        ip.add_index(DUMMY, index_type="FLAT", metric_type="L2")
-        return ip
+
+def passages_schema(client, dimension: int):  # noqa: ANN001, ANN201
+    """Passages: text with its BM25 sparse vector (computed by Milvus), the dense vector,
+    the article's metadata for filters, the fold key, quoted persons and the build id."""
+    from pymilvus import DataType, Function, FunctionType  # lazy: see connect()
 
     s = client.create_schema(auto_id=False)
     s.add_field("id", DataType.INT64, is_primary=True)
@@ -176,6 +177,10 @@ def create_collections(client, dimension: int, lite: bool) -> None:  # noqa: ANN
     s.add_field("build_id", DataType.INT64)
     s.add_function(Function(name="text_bm25", function_type=FunctionType.BM25,
                             input_field_names=["text"], output_field_names=["sparse"]))
+    return s
+
+
+def passages_index(client, lite: bool):  # noqa: ANN001, ANN201
     ip = client.prepare_index_params()
     if lite:
         ip.add_index("dense", index_type="FLAT", metric_type="IP")
@@ -186,60 +191,55 @@ def create_collections(client, dimension: int, lite: bool) -> None:  # noqa: ANN
     if not lite:
         for field in ("article_id", "outlet", "date", "cluster", "fold", "persons", "build_id"):
             ip.add_index(field, index_type="INVERTED")
-    make(PASSAGES, s, ip)
+    return ip
 
-    s = client.create_schema(auto_id=False)
-    s.add_field("article_id", DataType.VARCHAR, max_length=64, is_primary=True)
-    for name in ("title", "url", "path", "byline", "note"):
-        s.add_field(name, DataType.VARCHAR, max_length=MAX_SHORT, nullable=True)
-    s.add_field("date", DataType.VARCHAR, max_length=32, nullable=True)
-    s.add_field("outlet", DataType.VARCHAR, max_length=256, nullable=True)
-    s.add_field("story", DataType.VARCHAR, max_length=64, nullable=True)
-    s.add_field("n_passages", DataType.INT64)
-    s.add_field("sig", DataType.VARCHAR, max_length=64)
-    s.add_field("build_id", DataType.INT64)
-    dummy(s)
-    make(ARTICLES, s, dummy_index())
 
-    s = client.create_schema(auto_id=False)
-    s.add_field("key", DataType.INT64, is_primary=True)  # passage_id * 1000 + ordinal
-    s.add_field("id", DataType.INT64)  # the attribution's id in the build's catalogue
-    s.add_field("passage_id", DataType.INT64)
-    s.add_field("article_id", DataType.VARCHAR, max_length=64)
-    for name in ("speaker", "speaker_text", "person", "role", "cue"):
-        s.add_field(name, DataType.VARCHAR, max_length=MAX_SHORT, nullable=True)
-    s.add_field("content", DataType.VARCHAR, max_length=MAX_TEXT, nullable=True)
-    s.add_field("content_start", DataType.INT64, nullable=True)
-    s.add_field("content_end", DataType.INT64, nullable=True)
-    s.add_field("direct", DataType.INT64)
-    s.add_field("speaker_type", DataType.VARCHAR, max_length=32, nullable=True)
-    s.add_field("build_id", DataType.INT64)
-    dummy(s)
-    make(ATTRIBUTIONS, s, dummy_index())
+def catalogue_schemas(client) -> list[tuple[str, object]]:  # noqa: ANN001
+    """(name, schema) of the collections beside passages: articles, attributions, people,
+    aliases and the manifest, each with the small dummy vector Milvus requires."""
+    from pymilvus import DataType  # lazy: see connect()
 
-    s = client.create_schema(auto_id=False)
-    s.add_field("name", DataType.VARCHAR, max_length=MAX_SHORT, is_primary=True)
-    s.add_field("aliases", DataType.JSON)
-    s.add_field("roles", DataType.JSON)
-    s.add_field("quotes", DataType.INT64)
-    s.add_field("articles", DataType.INT64)
-    s.add_field("type", DataType.VARCHAR, max_length=32, nullable=True)
-    dummy(s)
-    make(PEOPLE, s, dummy_index())
+    def schema(*fields: tuple) -> object:
+        s = client.create_schema(auto_id=False)
+        for name, kind, options in fields:
+            s.add_field(name, kind, **options)
+        s.add_field(DUMMY, DataType.FLOAT_VECTOR, dim=2)
+        return s
 
-    s = client.create_schema(auto_id=False)
-    s.add_field("alias", DataType.VARCHAR, max_length=MAX_SHORT, is_primary=True)
-    s.add_field("name", DataType.VARCHAR, max_length=MAX_SHORT)
-    dummy(s)
-    make(ALIASES, s, dummy_index())
+    short = {"max_length": MAX_SHORT, "nullable": True}
+    varchar, int64, json = DataType.VARCHAR, DataType.INT64, DataType.JSON
+    articles = schema(
+        ("article_id", varchar, {"max_length": 64, "is_primary": True}),
+        *((name, varchar, short) for name in ("title", "url", "path", "byline", "note")),
+        ("date", varchar, {"max_length": 32, "nullable": True}),
+        ("outlet", varchar, {"max_length": 256, "nullable": True}),
+        ("story", varchar, {"max_length": 64, "nullable": True}),
+        ("n_passages", int64, {}), ("sig", varchar, {"max_length": 64}), ("build_id", int64, {}))
+    attributions = schema(
+        ("key", int64, {"is_primary": True}),  # passage_id * 1000 + ordinal
+        ("id", int64, {}),  # the attribution's id in the build's catalogue
+        ("passage_id", int64, {}), ("article_id", varchar, {"max_length": 64}),
+        *((name, varchar, short) for name in ("speaker", "speaker_text", "person", "role", "cue")),
+        ("content", varchar, {"max_length": MAX_TEXT, "nullable": True}),
+        ("content_start", int64, {"nullable": True}), ("content_end", int64, {"nullable": True}),
+        ("direct", int64, {}), ("speaker_type", varchar, {"max_length": 32, "nullable": True}),
+        ("build_id", int64, {}))
+    people = schema(
+        ("name", varchar, {"max_length": MAX_SHORT, "is_primary": True}),
+        ("aliases", json, {}), ("roles", json, {}), ("quotes", int64, {}),
+        ("articles", int64, {}), ("type", varchar, {"max_length": 32, "nullable": True}))
+    aliases = schema(("alias", varchar, {"max_length": MAX_SHORT, "is_primary": True}),
+                     ("name", varchar, {"max_length": MAX_SHORT}))
+    manifest = schema(("key", varchar, {"max_length": 64, "is_primary": True}),
+                      ("value", json, {}))
+    return [(ARTICLES, articles), (ATTRIBUTIONS, attributions), (PEOPLE, people),
+            (ALIASES, aliases), (MANIFEST, manifest)]
 
-    s = client.create_schema(auto_id=False)
-    s.add_field("key", DataType.VARCHAR, max_length=64, is_primary=True)
-    s.add_field("value", DataType.JSON)
-    dummy(s)
-    make(MANIFEST, s, dummy_index())
-    for name in (PASSAGES, ARTICLES, ATTRIBUTIONS, PEOPLE, ALIASES, MANIFEST):
-        client.load_collection(name)
+
+def dummy_index(client):  # noqa: ANN001, ANN201
+    ip = client.prepare_index_params()
+    ip.add_index(DUMMY, index_type="FLAT", metric_type="L2")
+    return ip
 
 
 def scan(client, collection: str, expr: str, fields: list[str],  # noqa: ANN001

@@ -1,0 +1,65 @@
+"""Candidate retrieval: one retriever's ranking, or dense and keyword fused by reciprocal rank.
+
+Talks only to a `Backend`; the fusion steps are pure functions over ranked id lists.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+
+from archive.models import Filters
+from archive.storage import Backend, Ranked
+
+MODES = ("hybrid", "dense", "keyword")
+
+
+def rrf(rankings: Iterable[Sequence[int]], k: int = 60) -> Ranked:
+    """Reciprocal rank fusion: score(d) = sum over rankings of 1 / (k + rank(d)), rank from 1.
+
+    Ties are broken by first appearance, so the result is deterministic.
+    """
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, doc in enumerate(ranking, start=1):
+            scores[doc] = scores.get(doc, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda item: -item[1])
+
+
+def tiered(tiers: Sequence[Sequence[tuple[int, float]]], k: int = 60) -> Ranked:
+    """Concatenate ranked tiers, each id kept at its first (best) tier.
+
+    Scores from different tiers are not comparable, so the result is scored by its final
+    order as 1 / (k + rank), on the scale of reciprocal rank fusion: scores always descend.
+    """
+    seen: set[int] = set()
+    order: list[int] = []
+    for tier in tiers:
+        for doc, _ in tier:
+            if doc not in seen:
+                seen.add(doc)
+                order.append(doc)
+    return [(doc, 1.0 / (k + rank)) for rank, doc in enumerate(order, start=1)]
+
+
+def candidates(backend: Backend, encode: Callable[[str], np.ndarray], text: str, mode: str,
+               n: int, filters: Filters, rrf_k: int, group: bool = False) -> Ranked:
+    """Ranked (id, score) for one retriever (`mode` dense or keyword) or their fusion.
+
+    encode: the query text to its vector (called only when a dense ranking is needed).
+    group: the caller folds near-duplicates; an engine that groups by cluster itself
+    (`backend.groups`) then returns one passage per cluster, so the n candidates are n
+    distinct stories; others return every passage and the caller folds afterwards.
+    """
+    if not text.strip():
+        return []
+    group = group and backend.groups
+    if mode == "keyword":
+        return backend.keyword(text, n, filters, group=group)
+    if mode == "hybrid" and backend.fuses_hybrid:
+        return backend.hybrid(encode(text), text, n, filters, rrf_k, group=group)
+    dense = backend.dense(encode(text), n, filters, group=group)
+    if mode == "dense":
+        return dense
+    keyword = backend.keyword(text, n, filters, group=group)
+    return rrf([[d for d, _ in dense], [d for d, _ in keyword]], rrf_k)

@@ -1,0 +1,93 @@
+"""`Backend`: everything search, the CLI and the page ask of a storage engine.
+
+Each engine (`archive.storage.local.LocalBackend`, `archive.storage.milvus.MilvusBackend`)
+implements every method; what an engine does differently is declared in its capability
+flags, never probed. Rows are plain dicts with the same keys on every engine.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar, Protocol
+
+from archive.config import Config
+from archive.models import Filters
+
+if TYPE_CHECKING:
+    import numpy as np
+
+Ranked = list[tuple[int, float]]  # (passage id, score), best first
+
+
+class Backend(Protocol):
+    """One opened archive: retrieval, lookups, browsing, counts and statistics."""
+
+    # -- capabilities ----------------------------------------------------------------------
+    groups: ClassVar[bool]
+    """dense/keyword/hybrid honour group=True: one passage per near-duplicate cluster, so k
+    results are k distinct stories. Without it `group` is ignored and the caller folds."""
+    fuses_hybrid: ClassVar[bool]
+    """`hybrid` fuses dense and keyword ranks inside the engine; without it `hybrid` raises
+    NotSupported and the caller fuses the two rankings itself."""
+    distributed_build: ClassVar[bool]
+    """The distributed (Ray) build can fill this engine directly, with no local generation."""
+
+    # -- opening ---------------------------------------------------------------------------
+    @classmethod
+    def open(cls, config: Config, expected: dict[str, object] | None = None) -> Backend:
+        """The archive `config` names; `expected` is checked by `check_manifest`."""
+
+    @classmethod
+    def exists(cls, config: Config) -> bool:
+        """Whether there is an archive to open (cheap: no model, no full open)."""
+
+    def refresh(self) -> bool:
+        """Follow the latest published build; False when this handle cannot follow it and
+        must be reopened (a new local generation). Raises IndexNotFound when it is gone."""
+
+    def manifest(self) -> dict[str, object]: ...
+    def close(self) -> None: ...
+
+    # -- retrieval -------------------------------------------------------------------------
+    def dense(self, vector: np.ndarray, k: int, filters: Filters,
+              group: bool = False) -> Ranked: ...
+    def keyword(self, text: str, k: int, filters: Filters, group: bool = False) -> Ranked: ...
+    def hybrid(self, vector: np.ndarray, text: str, n: int, filters: Filters,
+               rrf_k: int = 60, group: bool = False) -> Ranked: ...
+    def filtered_ids(self, filters: Filters) -> list[int]:
+        """Every passage id the filters allow."""
+
+    # -- lookups ---------------------------------------------------------------------------
+    def fetch(self, ids: Sequence[int]) -> dict[int, dict]:
+        """Passages with their article's metadata, keyed by passage id."""
+
+    def attributions_for(self, ids: Sequence[int]) -> dict[int, list[dict]]: ...
+    def passages_quoting(self, people: Sequence[str]) -> list[int]: ...
+    def cluster_members(self, clusters: Sequence[int]) -> dict[int, list[dict]]: ...
+    def aliases(self) -> dict[str, str]:
+        """alias → canonical person name."""
+
+    # -- browsing --------------------------------------------------------------------------
+    def neighbours(self, passage_id: int, before: int = 1, after: int = 1) -> list[dict]:
+        """The passage and its neighbours in its article: [{id, position, section, text}]."""
+
+    def article(self, article_id: str) -> dict | None: ...
+    def article_passages(self, article_id: str) -> list[dict]: ...
+    def people(self) -> list[dict]:
+        """Quoted people: [{name, aliases, roles, quotes, articles, type}], most quoted first."""
+
+    def quotes_by(self, person: str) -> list[dict]:
+        """Every attribution to `person`, by date, with passage and article metadata."""
+
+    def outlets(self) -> list[tuple[str, int]]: ...
+    def date_range(self) -> tuple[str | None, str | None]: ...
+
+    # -- counts and statistics -------------------------------------------------------------
+    def count(self, table: str = "passages") -> int:
+        """Rows of "passages", "articles", "attributions" or "people"."""
+
+    def stats(self) -> dict[str, object]:
+        """What `archive stats` prints: location, counts, model, build time, size."""
+
+    def stories(self) -> list[dict]:
+        """What `archive duplicates` prints: story clusters with their member articles, the
+        near-duplicate passage pairs they share and the pairs' mean similarity."""
