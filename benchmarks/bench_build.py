@@ -66,9 +66,9 @@ def main() -> None:
     parser.add_argument("--json", default=str(RESULTS / "bench_build.json"))
     args = parser.parse_args()
 
-    from archive.build.pipeline import build
+    from archive.build import build
     from archive.config import load_config
-    from archive.embed.sbert import Embedder, make_embedder
+    from archive.embed import TorchEmbedder, make_embedder
 
     files = sorted(BBC.glob("*/*.txt"))
     step = max(1, len(files) // args.limit)
@@ -83,7 +83,7 @@ def main() -> None:
     out: dict = {"articles": len(chosen), "load_avg_at_start": os.getloadavg(),
                  "cpus": os.cpu_count()}
     base = load_config()
-    torch_emb = Embedder(base.model_path, base.batch_size)
+    torch_emb = TorchEmbedder(base.model_path, base.batch_size)
     torch_emb.encode(["warm up the model"])
 
     def cfg(name: str, **kw):  # noqa: ANN001, ANN202

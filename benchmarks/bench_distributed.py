@@ -55,10 +55,9 @@ def main() -> None:
     args = parser.parse_args()
     import ray
 
-    from archive.build.pipeline import build
+    from archive.build import build, build_distributed
     from archive.config import load_config
-    from archive.build.distributed import build_distributed
-    from archive.embed.sbert import make_embedder
+    from archive.embed import make_embedder
     from archive.embed.ray_data import OFFLINE_ENV
     from archive.search.searcher import Searcher
 

@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from archive.build.pipeline import build  # noqa: E402
+from archive.build import build  # noqa: E402
 from archive.config import load_config  # noqa: E402
-from archive.embed.sbert import Embedder  # noqa: E402
+from archive.embed import TorchEmbedder  # noqa: E402
 from archive.storage.generations import DB_NAME, IndexDir  # noqa: E402
 from archive.storage.sqlite import Store  # noqa: E402
 
@@ -47,7 +47,7 @@ def main() -> None:
     src = Path(tempfile.mkdtemp(prefix="ratio-"))
     for f in chosen:
         (src / f"{f.parent.name}_{f.name}").write_bytes(f.read_bytes())
-    embedder = Embedder(load_config().model_path)
+    embedder = TorchEmbedder(load_config().model_path)
     embedder.encode(["warm up"])
     runs = []
     for rep in range(args.reps):

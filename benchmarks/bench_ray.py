@@ -4,8 +4,8 @@
         [--json benchmarks/results/bench_ray.json]
 
 Passages: real BBC News paragraphs (../shared/data/bbc), the first N in file order.
-Single process: archive.embed.Embedder.encode (torch with its default intra-op threads, i.e.
-both cores). Ray: archive.ray_embed.RayEmbedder(workers=2), each worker one CPU (Ray sets
+Single process: archive.embed.TorchEmbedder.encode (torch with its default intra-op threads, i.e.
+both cores). Ray: archive.embed.ray_data.RayEmbedder(workers=2), each worker one CPU (Ray sets
 OMP_NUM_THREADS=1), the model loaded once per worker. Each encode is one Ray Data execution
 that starts its actor pool (and loads the model in each worker): "end to end" includes that,
 "steady" is (N - 64) / (time(N) - time(64)), the per-passage rate once workers are up.
@@ -48,12 +48,12 @@ def main() -> None:
     import ray
 
     from archive.config import load_config
-    from archive.embed.sbert import Embedder
+    from archive.embed import TorchEmbedder
     from archive.embed.ray_data import RayEmbedder
 
     texts = paragraphs(args.passages)
     config = load_config()
-    embedder = Embedder(config.model_path, config.batch_size)
+    embedder = TorchEmbedder(config.model_path, config.batch_size)
     embedder.encode(texts[:16])  # load the model before timing
     out = {"passages": len(texts), "workers": args.workers, "cpus": os.cpu_count(),
            "load_average_at_start": os.getloadavg(),

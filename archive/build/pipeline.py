@@ -1,111 +1,36 @@
 """Build or refresh an index: read → clean → chunk → attribute → embed → store → publish.
 
 Every build writes a new generation (a copy of the current one, changed incrementally) and
-publishes it atomically; the previous generation keeps answering until then, and a failure
-or a kill at any point leaves it untouched.
+publishes it atomically (archive.build.publish); the previous generation keeps answering
+until then, and a failure or a kill at any point leaves it untouched.
 """
 from __future__ import annotations
 
 import os
 import platform
-import shutil
-import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from archive import __version__
-from archive.storage.local import FORMAT_VERSION, check_manifest
-from archive.text.chunk import passages_of
-from archive.text.clean import clean_article, oversized_paragraph
+from archive.build.publish import Draft, Publisher, publishing
+from archive.build.report import BuildReport, Progress, fill_report, progress_bar
+from archive.build.stages import (attribute_passages, chunk, collect, expected_manifest,
+                                  group_people, with_uploads)
 from archive.config import Config
-from archive.errors import IndexCorrupt, IndexMismatch
-from archive.storage.generations import DB_NAME, FAULT_ENV, VECTORS_NAME, IndexDir, fault_point
-from archive.text.ingest import Skipped, read_all
+from archive.embed import backend_label, make_embedder
+from archive.errors import IndexCorrupt
 from archive.models import Article, Passage
+from archive.quotes import passage_attributions
+from archive.storage import (DB_NAME, FAULT_ENV, FORMAT_VERSION, VECTORS_NAME, check_manifest,
+                             fault_point)
+from archive.storage.mirror import storage_versions
 from archive.storage.sqlite import Store, passage_hash
-
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
-
-
-@dataclass
-class BuildReport:
-    """What a build did; `archive build --json` prints it as is."""
-
-    index: str
-    generation: str = ""
-    articles: int = 0
-    passages: int = 0
-    added_articles: int = 0
-    removed_articles: int = 0
-    embedded_passages: int = 0
-    reused_passages: int = 0
-    attributions: int = 0
-    people: int = 0
-    story_clusters: int = 0
-    skipped: list[dict] = field(default_factory=list)
-    seconds: float = 0.0
-    unchanged: bool = False
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-def collect(paths: Iterable[str | Path], report: BuildReport) -> dict[str, Article]:
-    """Cleaned articles by id; unreadable files and repeated articles go to the report."""
-    articles: dict[str, Article] = {}
-    for item in read_all(paths):
-        article, reason = prepare(item)
-        if article is None:
-            report.skipped.append({"path": item.path, "reason": reason})
-        elif article.article_id in articles:
-            report.skipped.append({"path": item.path, "reason": "same article as "
-                                   f"{articles[article.article_id].path}"})
-        else:
-            articles[article.article_id] = article
-    return articles
-
-
-def with_uploads(paths: Sequence[str | Path], config: Config) -> list[str | Path]:
-    """`paths` plus the index's own uploads folder: articles added through the page live
-    there, and a mirror build (`archive build seeds`) must not drop them. To remove an
-    upload, delete its file under <index>/uploads/ and build again."""
-    from archive.storage.generations import UPLOADS
-
-    uploads = Path(config.index_dir) / UPLOADS
-    if not uploads.is_dir():
-        return list(paths)
-    given = {Path(p).resolve() for p in paths}
-    if any(uploads.resolve() == g or uploads.resolve().is_relative_to(g) for g in given):
-        return list(paths)
-    return [*paths, uploads]
-
-
-def prepare(item) -> tuple[Article | None, str | None]:  # noqa: ANN001 - RawArticle | Skipped
-    """One read item cleaned into an Article, or (None, why it is skipped). Shared by the
-    local build and the distributed one (archive/distributed.py), so both skip alike."""
-    if isinstance(item, Skipped):
-        return None, item.reason
-    size = oversized_paragraph(item.text)
-    if size:
-        return None, (f"a single paragraph of {size:,} characters: not article text (split "
-                      "it into paragraphs)")
-    try:
-        article = clean_article(item)
-    except Exception as exc:  # noqa: BLE001 - one bad article must never stop a build
-        return None, f"could not be cleaned: {exc}"
-    if article is None:
-        return None, "no article text after removing boilerplate"
-    return article, None
-
-
-def expected_manifest(embedder) -> dict[str, object]:
-    return {"model": embedder.name, "dimension": embedder.dimension, "normalized": True,
-            "embedding_backend": getattr(embedder, "backend", "torch-fp32")}
+from archive.storage.vectors import VectorIndex
+from archive.text import dedup
 
 
 def build(paths: Sequence[str | Path], config: Config, *, full: bool = False,
@@ -116,142 +41,76 @@ def build(paths: Sequence[str | Path], config: Config, *, full: bool = False,
     mirror=False (`archive add`): the archive keeps what it has and gains these articles.
     full=True: start from an empty generation and embed everything again.
     """
-    started = time.perf_counter()
-    index_dir = IndexDir(config.index_dir)
-    report = BuildReport(index=str(index_dir.path))
-    with index_dir.lock():
-        wanted = collect(with_uploads(paths, config) if mirror else paths, report)
+    with publishing(config) as pub:
+        wanted = collect(with_uploads(paths, config) if mirror else paths, pub.report)
         if not wanted:
             # Nothing readable (a mistyped path, a folder of unsupported files): leave the
             # index as it is rather than publish an empty one over it. articles=0 tells
             # the caller nothing was indexed; `skipped` says why.
-            report.seconds = round(time.perf_counter() - started, 3)
-            return report
-        previous = None if full else index_dir.current()
-        if previous is not None:
-            old = Store(previous / DB_NAME, readonly=True)
-            have = old.article_ids()
-            manifest = old.manifest()
-            old.close()
-            if manifest.get("format") != FORMAT_VERSION or (
-                    embedder is not None and manifest.get("model") != embedder.name):
-                raise IndexMismatch(f"the index in '{index_dir.path}' was built with model "
-                                    f"{manifest.get('model')!r}: run 'archive build --reembed' "
-                                    "to migrate it to the current model (or --full to rebuild)")
-            from archive.embed.sbert import backend_label
-
-            wanted_backend = getattr(embedder, "backend", None) or backend_label(
-                config.embedding_backend)
-            if manifest.get("embedding_backend", "torch-fp32") != wanted_backend:
-                raise IndexMismatch(
-                    f"the index in '{index_dir.path}' was built with embedding backend "
-                    f"{manifest.get('embedding_backend', 'torch-fp32')!r} but {wanted_backend!r}"
-                    " is configured, and fp32 and int8 vectors never share an index: rebuild "
-                    "with 'archive build --full' (or set ARCHIVE_EMBEDDING_BACKEND back)")
-            removed = (have - set(wanted)) if mirror else set()
-            added = set(wanted) - have
-            if not added and not removed:
-                report.unchanged = True
-                fill_counts(report, previous)
-                sync_backend(config, previous, progress)  # issue 8: catch up a lagging Milvus
-                report.generation = previous.name
-                report.seconds = round(time.perf_counter() - started, 3)
-                return report
-        with generation(index_dir, report) as gen:
-            write_generation(gen, previous, wanted, mirror, config, embedder, progress, report)
-        sync_backend(config, gen, progress)  # issue 8: mirror into Milvus (no-op for local)
-        index_dir.cleanup()
-    report.seconds = round(time.perf_counter() - started, 3)
-    return report
+            return pub.report
+        previous = None if full else pub.index_dir.current()
+        if previous is not None and unchanged(pub, previous, wanted, mirror, embedder):
+            return pub.report
+        with pub.generation(copy_of=previous) as draft:
+            write_generation(draft, previous, wanted, mirror, embedder, progress, pub)
+    return pub.report
 
 
-# -- issue 8: the configured search backend -----------------------------------------------------
-def sync_backend(config: Config, gen: Path, progress: Progress | None = None) -> None:
-    """With backend=milvus, make Milvus hold the published generation `gen` (a diff against
-    what it last synced: upserts and deletes in batches); nothing to do for backend=local."""
-    backend = getattr(config, "backend", "local")
-    if backend not in ("local", "milvus"):
-        from archive.errors import BadRequest
-
-        raise BadRequest(f"unknown backend {backend!r}: choose local or milvus")
-    if backend == "milvus":
-        from archive.storage.milvus import sync_generation
-
-        sync_generation(config, gen)
-# -- end issue 8 ----------------------------------------------------------------------------------
+def add(paths: Sequence[str | Path], config: Config, *, embedder=None,
+        progress: Progress | None = None) -> BuildReport:
+    """`archive add`: the archive gains the articles under `paths` and keeps what it has."""
+    return build(paths, config, mirror=False, embedder=embedder, progress=progress)
 
 
-@contextmanager
-def generation(index_dir: IndexDir, report: BuildReport) -> Iterator[Path]:
-    """A new generation folder to fill; published atomically when the block ends, removed
-    when it raises (the previous generation keeps answering either way)."""
-    gen = index_dir.new_generation()
+def unchanged(pub: Publisher, previous: Path, wanted: dict[str, Article], mirror: bool,
+              embedder) -> bool:  # noqa: ANN001
+    """Check that the previous generation can be extended (before any model loads); when
+    it already holds exactly the wanted articles, keep it and say so."""
+    store = Store(previous / DB_NAME, readonly=True)
     try:
-        yield gen
-    except BaseException:
-        shutil.rmtree(gen, ignore_errors=True)
-        raise
-    (gen / ".published").touch()
-    index_dir.publish(gen)
-    report.generation = gen.name
-
-
-def fill_counts(report: BuildReport, gen: Path) -> None:
-    store = Store(gen / DB_NAME, readonly=True)
-    fill_report(report, store)
-    store.close()
-
-
-def copy_database(src: Path, dst: Path) -> None:
-    """Copy a published SQLite database with the backup API (consistent, page by page)."""
-    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
-    target = sqlite3.connect(str(dst))
-    try:
-        source.backup(target)
+        check_manifest(store.manifest(), configured_manifest(embedder, pub.config), previous)
+        have = store.article_ids()
+        removed = (have - set(wanted)) if mirror else set()
+        if set(wanted) - have or removed:
+            return False
+        fill_report(pub.report, store)
     finally:
-        source.close()
-        target.close()
+        store.close()
+    pub.keep(previous)
+    return True
 
 
-def write_generation(gen: Path, previous: Path | None, wanted: dict[str, Article], mirror: bool,
-                     config: Config, embedder, progress: Progress | None,
-                     report: BuildReport) -> None:
-    from archive.storage.vectors import VectorIndex
+def configured_manifest(embedder, config: Config) -> dict[str, object]:  # noqa: ANN001
+    """What is known of the vectors this build will write before the model loads: all of
+    it with an embedder given, else the configured embedding backend."""
+    if embedder is not None:
+        return expected_manifest(embedder)
+    return {"embedding_backend": backend_label(config.embedding_backend)}
 
+
+def write_generation(draft: Draft, previous: Path | None, wanted: dict[str, Article],
+                     mirror: bool, embedder, progress: Progress | None,  # noqa: ANN001
+                     pub: Publisher) -> None:
+    """Fill a new generation (a copy of `previous`, or empty) to hold `wanted`."""
+    config, store, report = pub.config, draft.store, pub.report
     if embedder is None:
-        from archive.embed.sbert import make_embedder
-
         embedder = make_embedder(config)
+    vectors = load_vectors(previous, embedder.dimension)
     if previous is not None:
-        copy_database(previous / DB_NAME, gen / DB_NAME)
-        vectors = VectorIndex.load(previous / VECTORS_NAME)
-    store = Store(gen / DB_NAME, readonly=False)
-    if previous is None:
-        vectors = VectorIndex(embedder.dimension)
-    else:
         check_manifest(store.manifest(), expected_manifest(embedder), previous)
     have = store.article_ids()
     removed = sorted(have - set(wanted)) if mirror else []
     added = [wanted[a] for a in wanted if a not in have]
     reusable = reusable_vectors(store, vectors, removed)
-    removed_ids = store.delete_articles(removed)
-    vectors.remove(removed_ids)
+    vectors.remove(store.delete_articles(removed))
     report.removed_articles, report.added_articles = len(removed), len(added)
 
-    max_tokens = min(config.max_tokens, embedder.max_tokens)
-    passages = {a.article_id: passages_of(a, max_tokens, embedder.count_tokens) for a in added}
+    passages = {a.article_id: chunk(a, embedder, config.max_tokens) for a in added}
     if config.attribution:
         attribute(added, passages, progress)
     texts = [p.text for a in added for p in passages[a.article_id]]
     new_vectors = embed_missing(texts, reusable, embedder, progress, report)
-    row, new_ids = 0, []
-    for article in added:
-        ps = passages[article.article_id]
-        ids = store.add_article(article, ps)
-        fault_point("sqlite")
-        vectors.add(ids, new_vectors[row:row + len(ps)])
-        new_ids.extend(ids)
-        row += len(ps)
+    new_ids = add_articles(store, vectors, added, passages, new_vectors)
     if config.attribution:
         group_people(store)
     update_clusters(store, vectors, new_ids)
@@ -260,15 +119,31 @@ def write_generation(gen: Path, previous: Path | None, wanted: dict[str, Article
     if vectors.ntotal != count:
         raise IndexCorrupt(f"internal error: {vectors.ntotal} vectors for {count} passages")
     store.write_manifest(manifest_values(embedder, store, vectors))
-    fill_report(report, store)
-    store.finish()
-    store.close()
-    fault_point("faiss")
-    vectors.save(gen / VECTORS_NAME)
-    fault_point("saved")
+    draft.vectors = vectors
 
 
-def reusable_vectors(store: Store, vectors, removed: Sequence[str]) -> dict[str, np.ndarray]:
+def load_vectors(previous: Path | None, dimension: int) -> VectorIndex:
+    """The previous generation's vectors, or an empty index of `dimension`."""
+    if previous is None:
+        return VectorIndex(dimension)
+    return VectorIndex.load(previous / VECTORS_NAME)
+
+
+def add_articles(store: Store, vectors, articles: list[Article],  # noqa: ANN001
+                 passages: dict[str, list[Passage]], embedded: np.ndarray) -> list[int]:
+    """Store the new articles with their passages and vectors; returns the passage ids."""
+    row, new_ids = 0, []
+    for article in articles:
+        ps = passages[article.article_id]
+        ids = store.add_article(article, ps)
+        fault_point("sqlite")
+        vectors.add(ids, embedded[row:row + len(ps)])
+        new_ids.extend(ids)
+        row += len(ps)
+    return new_ids
+
+
+def reusable_vectors(store: Store, vectors, removed: Sequence[str]) -> dict[str, np.ndarray]:  # noqa: ANN001
     """Vectors of passages about to be deleted, by text hash: an edited article re-embeds
     only the paragraphs that changed."""
     if not removed:
@@ -279,7 +154,7 @@ def reusable_vectors(store: Store, vectors, removed: Sequence[str]) -> dict[str,
     return {h: found[i] for i, h in enumerate(by_hash)}
 
 
-def embed_missing(texts: list[str], reusable: dict[str, np.ndarray], embedder,
+def embed_missing(texts: list[str], reusable: dict[str, np.ndarray], embedder,  # noqa: ANN001
                   progress: Progress | None, report: BuildReport) -> np.ndarray:
     hashes = [passage_hash(t) for t in texts]
     todo = [i for i, h in enumerate(hashes) if h not in reusable]
@@ -300,57 +175,20 @@ def embed_missing(texts: list[str], reusable: dict[str, np.ndarray], embedder,
     return out
 
 
-def progress_bar(total: int, stage: str, progress: Progress | None) -> Callable[[int], None]:
-    """A callback advancing the caller's progress hook, or a tqdm bar on a terminal."""
-    done = [0]
-    if progress is not None:
-        progress(stage, 0, total)
-
-        def advance(n: int) -> None:
-            done[0] += n
-            progress(stage, done[0], total)
-        return advance
-    from tqdm import tqdm
-
-    bar = tqdm(total=total, desc=stage, unit="passage", disable=None, leave=False)
-
-    def tick(n: int) -> None:
-        bar.update(n)
-        done[0] += n
-        if done[0] >= total:
-            bar.close()
-    return tick
-
-
 def attribute(articles: list[Article], passages: dict[str, list[Passage]],
               progress: Progress | None) -> None:
     """Who said what in each new passage (spaCy, loaded only when there is new text)."""
     if not articles:
         return
-    from archive.quotes import passage_attributions
-
     bar = progress_bar(len(articles), "attributing", progress)
     for article in articles:
-        ps = passages[article.article_id]
-        found = passage_attributions([p.text for p in ps])
-        for p, attributions in zip(ps, found):
-            p.attributions = list(attributions)
+        attribute_passages(passages[article.article_id])
         bar(1)
 
 
-def group_people(store: Store) -> None:
-    from archive.text.names import group_names, speaker_types
-
-    aliases = group_names(store.speaker_mentions())
-    store.write_people(aliases, speaker_types(store.speaker_typed_mentions(), aliases))
-
-
-def update_clusters(store: Store, vectors, new_ids: Sequence[int]) -> None:
+def update_clusters(store: Store, vectors, new_ids: Sequence[int]) -> None:  # noqa: ANN001
     """Near-duplicate passage links (only pairs involving new passages are computed), then
     passage clusters and story clusters over the whole archive."""
-    from collections import Counter
-
-    from archive.text import dedup
     params = dedup.DedupParams()
     everything = list(store.all_passages())
     fresh = set(new_ids)
@@ -370,11 +208,7 @@ def update_clusters(store: Store, vectors, new_ids: Sequence[int]) -> None:
                          dedup.passage_clusters(links), stories)
 
 
-def manifest_values(embedder, store: Store, vectors) -> dict[str, object]:
-    from importlib.metadata import version
-
-    from archive.storage.vectors import faiss_version
-
+def manifest_values(embedder, store: Store, vectors: VectorIndex) -> dict[str, object]:  # noqa: ANN001
     return {
         "format": FORMAT_VERSION, "model": embedder.name, "model_path": embedder.model_path,
         "dimension": vectors.dimension, "normalized": True, "metric": "inner_product",
@@ -383,60 +217,35 @@ def manifest_values(embedder, store: Store, vectors) -> dict[str, object]:
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "articles": store.count("articles"), "passages": store.count("passages"),
         "versions": {"archive": __version__, "python": platform.python_version(),
-                     **embedder.versions(), "faiss": faiss_version(),
-                     "sqlite_utils": version("sqlite-utils"),
-                     "sqlite": sqlite3.sqlite_version},
+                     **embedder.versions(), **storage_versions()},
     }
 
 
-def reembed(config: Config, *, embedder=None, progress: Progress | None = None) -> BuildReport:
+def reembed(config: Config, *, embedder=None, progress: Progress | None = None) -> BuildReport:  # noqa: ANN001
     """Migrate the archive to the configured model: keep articles, passages, attributions and
     clusters, re-embed every passage, write a new manifest, publish a new generation."""
-    from archive.storage.vectors import VectorIndex
-
-    started = time.perf_counter()
-    index_dir = IndexDir(config.index_dir)
-    report = BuildReport(index=str(index_dir.path))
-    with index_dir.lock():
-        previous = index_dir.require_current()
+    with publishing(config) as pub:
+        previous = pub.index_dir.require_current()
         if embedder is None:
-            from archive.embed.sbert import make_embedder
-
             embedder = make_embedder(config)
-        with generation(index_dir, report) as gen:
-            copy_database(previous / DB_NAME, gen / DB_NAME)
-            store = Store(gen / DB_NAME, readonly=False)
-            rows = list(store.all_passages())
-            vectors = VectorIndex(embedder.dimension)
+        with pub.generation(copy_of=previous) as draft:
+            rows = list(draft.store.all_passages())
+            vectors = load_vectors(None, embedder.dimension)
             bar = progress_bar(len(rows), "re-embedding", progress)
             vectors.add([r[0] for r in rows], embedder.encode([r[2] for r in rows], progress=bar))
-            vectors = vectors.adapted(config)
-            store.write_manifest(manifest_values(embedder, store, vectors))
-            report.embedded_passages = len(rows)
-            fill_report(report, store)
-            store.finish()
-            store.close()
-            vectors.save(gen / VECTORS_NAME)
-        sync_backend(config, gen, progress)  # issue 8: mirror into Milvus (no-op for local)
-        index_dir.cleanup()
-    report.seconds = round(time.perf_counter() - started, 3)
-    return report
+            draft.vectors = vectors.adapted(config)
+            draft.store.write_manifest(manifest_values(embedder, draft.store, draft.vectors))
+            pub.report.embedded_passages = len(rows)
+    return pub.report
 
 
 def reattribute(config: Config, *, progress: Progress | None = None) -> BuildReport:
     """Extract attributions again over the whole archive (after the rules improved) and
     regroup people, without re-embedding; published as a new generation like any build."""
-    from archive.quotes import passage_attributions
-
-    started = time.perf_counter()
-    index_dir = IndexDir(config.index_dir)
-    report = BuildReport(index=str(index_dir.path))
-    with index_dir.lock():
-        previous = index_dir.require_current()
-        with generation(index_dir, report) as gen:
-            copy_database(previous / DB_NAME, gen / DB_NAME)
-            shutil.copyfile(previous / VECTORS_NAME, gen / VECTORS_NAME)
-            store = Store(gen / DB_NAME, readonly=False)
+    with publishing(config) as pub:
+        previous = pub.index_dir.require_current()
+        with pub.generation(copy_of=previous, vectors=True) as draft:
+            store = draft.store
             articles = sorted(store.article_ids())
             bar = progress_bar(len(articles), "attributing", progress)
             for article_id in articles:
@@ -446,16 +255,4 @@ def reattribute(config: Config, *, progress: Progress | None = None) -> BuildRep
                     r["id"]: list(a) for r, a in zip(rows, found)})
                 bar(1)
             group_people(store)
-            fill_report(report, store)
-            store.finish()
-            store.close()
-        sync_backend(config, gen, progress)  # issue 8: mirror into Milvus (no-op for local)
-        index_dir.cleanup()
-    report.seconds = round(time.perf_counter() - started, 3)
-    return report
-
-
-def fill_report(report: BuildReport, store: Store) -> None:
-    report.articles, report.passages = store.count("articles"), store.count("passages")
-    report.attributions, report.people = store.count("attributions"), store.count("people")
-    report.story_clusters = len(store.stories())
+    return pub.report

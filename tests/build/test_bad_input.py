@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from archive.build.pipeline import build
+from archive.build import build
 from archive.cli import cli
 from archive.config import load_config
 from archive.errors import IndexCorrupt

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from archive.build.pipeline import build
+from archive.build import build
 from archive.config import load_config
 from archive.errors import BuildLocked, IndexCorrupt, IndexMismatch
 from archive.storage.generations import DB_NAME, VECTORS_NAME, IndexDir
@@ -124,6 +124,23 @@ def test_seed_metadata_in_index(seed_index, seed_config):
     assert manifest["passages"] == seed_index.passages
 
 
+def test_people_table_is_the_catalogues(seed_index, seed_config):
+    """The distributed build tallies people with `people_table`; the local catalogue's
+    people (derived in SQL) are the same rows."""
+    from archive.text.names import people_table
+
+    store = open_store(seed_config)
+    try:
+        mentions = store.db.execute("SELECT speaker, role, article_id, speaker_type FROM "
+                                    "attributions WHERE speaker IS NOT NULL").fetchall()
+        aliases, people = store.aliases(), store.people()
+    finally:
+        store.close()
+    assert len(people) == seed_index.people > 5
+    assert sorted(people_table(mentions, aliases), key=lambda p: p["name"]) == \
+        sorted(people, key=lambda p: p["name"])
+
+
 # -- incremental builds --------------------------------------------------------------------------
 
 def test_rebuild_with_nothing_changed(index_copy, seeds_copy, embedder, seed_index):
@@ -211,7 +228,7 @@ def test_deleted_file_leaves_the_index(index_copy, seeds_copy, embedder, seed_in
 def test_page_uploads_survive_a_mirror_build(index_copy, seeds_copy, embedder, seed_index):
     """Articles added through the page live under <index>/uploads/: `archive build seeds`
     (a mirror build) keeps them; deleting the upload's file and building again drops it."""
-    from archive.app import html as ui
+    from archive.app import uploads as ui
     report, _ = ui.add_uploads([("ferry.txt", NEW_ARTICLE.encode())], index_copy,
                                embedder=embedder, stamp="s1")
     assert report.added_articles == 1 and report.articles == 6

@@ -32,7 +32,7 @@ def milvus_config(root: Path):
 
 @pytest.fixture(scope="module")
 def distributed(ray_local, tmp_path_factory, embedder):
-    from archive.build.distributed import build_distributed
+    from archive.build import build_distributed
 
     config = milvus_config(tmp_path_factory.mktemp("distributed"))
     report = build_distributed([SEEDS], config, workers=2, embedder=embedder)
@@ -48,10 +48,11 @@ def test_report_and_counts_match_the_local_build(distributed, seed_index, search
     for field in ("articles", "passages", "attributions", "people"):
         assert getattr(report, field) == getattr(seed_index, field), field
     assert milvus.counts() == searcher.counts()
-    assert milvus.people() == searcher.people()  # names, aliases, roles, counts and types
+    # names, aliases, roles, counts and types
+    assert milvus.backend.people() == searcher.backend.people()
     assert report.embedded_passages == seed_index.passages
-    assert milvus.manifest()["model"] == searcher.manifest()["model"]
-    assert milvus.manifest()["built_with"] == "ray"
+    assert milvus.backend.manifest()["model"] == searcher.backend.manifest()["model"]
+    assert milvus.backend.manifest()["built_with"] == "ray"
 
 
 def test_ids_are_blocks_per_article_above_local_rowids(distributed):
@@ -134,7 +135,7 @@ def test_near_duplicate_clusters_match_the_local_build(distributed, searcher):
 
 def test_incremental_builds_add_remove_and_converge(ray_local, tmp_path, embedder, seed_index):
     from archive.build import distributed
-    from archive.build.distributed import build_distributed
+    from archive.build import build_distributed
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -214,7 +215,7 @@ def test_incremental_builds_add_remove_and_converge(ray_local, tmp_path, embedde
 
 def test_cli_distributed_build_needs_milvus(tmp_path):
     from archive.config import load_config
-    from archive.build.distributed import build_distributed
+    from archive.build import build_distributed
     from archive.errors import BadRequest
 
     with pytest.raises(BadRequest, match="--backend milvus"):
@@ -228,7 +229,7 @@ def test_cli_build_ray_milvus_reports_json(ray_local, tmp_path):
 
     from click.testing import CliRunner
 
-    from archive.build.pipeline import BuildReport
+    from archive.build import BuildReport
     from archive.cli import cli
 
     corpus = tmp_path / "corpus"

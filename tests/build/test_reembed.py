@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from archive.build.pipeline import build, reattribute, reembed
+from archive.build import build, reattribute, reembed
 from archive.config import load_config
 from archive.errors import IndexMismatch
 from archive.storage.generations import DB_NAME, IndexDir
@@ -41,7 +41,7 @@ def test_model_change_is_detected_and_reembed_migrates(copied, embedder, seeds_c
     assert report.embedded_passages == counts[0]
     assert (report.passages, report.attributions) == counts
     searcher = Searcher(copied, embedder=embedder)
-    assert searcher.manifest()["model"] == embedder.name
+    assert searcher.backend.manifest()["model"] == embedder.name
     assert "Lavrov" in (searcher.search("what did Lavrov say", k=1)[0].speaker or "")
     searcher.close()
     assert build([seeds_copy], copied, embedder=embedder).unchanged

@@ -1,7 +1,7 @@
-"""Mirroring a published local generation into Milvus, by a diff.
-Writing (`sync_generation`). The build pipeline is shared: it still writes its local
-generation (SQLite catalogue + FAISS), which is also what incremental builds diff against.
-After a generation is published it is mirrored into Milvus by a diff:
+"""Mirroring a published local generation into Milvus, by a diff (`sync_generation`).
+
+The local build writes its generation (SQLite catalogue + FAISS), which is also what
+incremental builds diff against. After a generation is published it is mirrored into Milvus:
     base  = the generation Milvus last finished syncing (its folder when it still exists,
             else the row signatures stored in Milvus itself),
     added/changed rows are upserted, removed rows deleted, people/aliases rewritten.
@@ -17,6 +17,9 @@ Consistency model (Milvus has no multi-row transactions and no generations):
 A build killed between steps leaves Milvus answering from the previous committed rows (plus
 whatever step 4 had already applied); the next build repeats the diff from the last fully
 synced generation, so it converges. Reads use Strong consistency.
+
+`begin_build` and the row builders (`passage_row`, `attribution_row`, `signature`,
+`write_people`) are shared with the distributed build's writer (writer.py).
 """
 from __future__ import annotations
 
@@ -50,7 +53,9 @@ from archive.storage.milvus.schema import (
     scan,
     write_state,
 )
-from archive.storage.sqlite import chunks
+from archive.storage.generations import DB_NAME, VECTORS_NAME
+from archive.storage.sqlite import Store, chunks
+from archive.storage.vectors import VectorIndex
 
 
 # -- writing: mirror a published local generation into Milvus ---------------------------------
@@ -82,9 +87,6 @@ def signature(*values: object) -> str:
 
 def catalogue(gen: Path) -> tuple[dict[int, str], dict[str, str], dict]:
     """(passage id → signature, article id → signature, manifest) of a local generation."""
-    from archive.storage.generations import DB_NAME
-    from archive.storage.sqlite import Store
-
     store = Store(gen / DB_NAME, readonly=True)
     try:
         return passage_sigs(store), article_sigs(store), store.manifest()
@@ -92,25 +94,24 @@ def catalogue(gen: Path) -> tuple[dict[int, str], dict[str, str], dict]:
         store.close()
 
 
+# the columns each signature covers, in signature order
+PASSAGE_SIG = ("article_id", "position", "section", "text", "cluster", "title", "outlet", "date")
+ATTRIBUTION_SIG = ("speaker", "speaker_text", "person", "role", "cue", "content",
+                   "content_start", "content_end", "direct", "speaker_type")
+ARTICLE_SIG = ("title", "date", "outlet", "url", "path", "byline", "note", "n_passages", "story")
+
+
 def passage_sigs(store) -> dict[int, str]:  # noqa: ANN001
     atts: dict[int, list] = {}
-    for r in store.db.execute(
-            "SELECT passage_id, speaker, speaker_text, person, role, cue, content, "
-            "content_start, content_end, direct, speaker_type FROM attributions "
-            "ORDER BY passage_id, id"):
-        atts.setdefault(r[0], []).append(r[1:])
-    out = {}
-    for r in store.db.execute(
-            "SELECT p.id, p.article_id, p.position, p.section, p.text, p.cluster, a.title, "
-            "a.outlet, a.date FROM passages p JOIN articles a ON a.article_id = p.article_id"):
-        out[int(r[0])] = signature(*r[1:], atts.get(r[0], []))
-    return out
+    for r in store.attribution_rows():
+        atts.setdefault(r["passage_id"], []).append([r[k] for k in ATTRIBUTION_SIG])
+    return {int(r["id"]): signature(*(r[k] for k in PASSAGE_SIG), atts.get(r["id"], []))
+            for r in store.passage_rows()}
 
 
 def article_sigs(store) -> dict[str, str]:  # noqa: ANN001
-    return {r[0]: signature(*r[1:]) for r in store.db.execute(
-        "SELECT article_id, title, date, outlet, url, path, byline, note, n_passages, story "
-        "FROM articles")}
+    return {r["article_id"]: signature(*(r[k] for k in ARTICLE_SIG))
+            for r in store.article_rows()}
 
 
 def milvus_sigs(client, committed: int | None) -> tuple[dict[int, str], dict[str, str]]:  # noqa: ANN001
@@ -122,11 +123,8 @@ def milvus_sigs(client, committed: int | None) -> tuple[dict[int, str], dict[str
 
 
 def sync_generation(config, gen: Path, progress=None) -> dict[str, int]:  # noqa: ANN001
-    """Make Milvus hold exactly the published generation `gen`; returns what it changed."""
-    from archive.storage.generations import DB_NAME, VECTORS_NAME
-    from archive.storage.sqlite import Store
-    from archive.storage.vectors import VectorIndex
-
+    """Make Milvus hold exactly the published generation `gen`; returns what it changed.
+    progress: called with the number of passages of each batch written."""
     uri = default_uri(config)
     client = connect(uri)
     try:
@@ -136,17 +134,7 @@ def sync_generation(config, gen: Path, progress=None) -> dict[str, int]:  # noqa
             return {"upserted": 0, "deleted": 0}
         # 1. (in begin_build) rows of a build that died before committing
         state, build_id = begin_build(client, uri, state, manifest)
-        committed = state.get("committed")
-        # diff base: the last fully synced generation (a build that died after its commit
-        # recorded the generation it started from as "base")
-        base_name = state.get("generation") if state.get("synced") else state.get("base")
-        base_gen = gen.parent / str(base_name or "")
-        if base_name and (base_gen / DB_NAME).exists():
-            old_p, old_a, _ = catalogue(base_gen)
-        elif committed is not None:
-            old_p, old_a = milvus_sigs(client, committed)
-        else:
-            old_p, old_a = {}, {}
+        base_name, old_p, old_a = diff_base(client, gen, state)
         upsert_p = [i for i, s in new_p.items() if old_p.get(i) != s]
         delete_p = [i for i in old_p if i not in new_p]
         upsert_a = [a for a, s in new_a.items() if old_a.get(a) != s]
@@ -156,16 +144,8 @@ def sync_generation(config, gen: Path, progress=None) -> dict[str, int]:  # noqa
         vectors = VectorIndex.load(gen / VECTORS_NAME) if upsert_p else None
         try:
             # 2. new and changed rows, invisible to readers until the commit below
-            for chunk in chunks(sorted(upsert_a), BATCH):
-                client.upsert(ARTICLES, article_rows(store, chunk, new_a, build_id))
-            for chunk in chunks(sorted(upsert_p), BATCH):
-                passages, atts = passage_rows(store, vectors, chunk, new_p, build_id)
-                client.delete(ATTRIBUTIONS, filter=f"passage_id in {lits(chunk)}")
-                client.upsert(PASSAGES, passages)
-                if atts:
-                    client.insert(ATTRIBUTIONS, atts)
-                if progress:
-                    progress(len(chunk))
+            upsert_articles(client, store, sorted(upsert_a), new_a, build_id)
+            upsert_passages(client, store, vectors, sorted(upsert_p), new_p, build_id, progress)
             for name in (ARTICLES, PASSAGES, ATTRIBUTIONS):
                 client.flush(name)
             # 3. commit: every row written above becomes visible together
@@ -173,11 +153,7 @@ def sync_generation(config, gen: Path, progress=None) -> dict[str, int]:  # noqa
                                  "synced": False, "manifest": manifest, "base": base_name,
                                  "schema": SCHEMA})
             # 4. removed rows, people and aliases
-            for chunk in chunks(delete_p, 1000):
-                client.delete(ATTRIBUTIONS, filter=f"passage_id in {lits(chunk)}")
-                client.delete(PASSAGES, filter=f"id in {lits(chunk)}")
-            for chunk in chunks(delete_a, 1000):
-                client.delete(ARTICLES, filter=f"article_id in {lits(chunk)}")
+            delete_rows(client, delete_p, delete_a)
             write_people(client, store.people(), store.aliases())
         finally:
             store.close()
@@ -192,15 +168,57 @@ def sync_generation(config, gen: Path, progress=None) -> dict[str, int]:  # noqa
         client.close()
 
 
+def diff_base(client, gen: Path, state: dict) -> tuple[str | None, dict[int, str], dict[str, str]]:  # noqa: ANN001
+    """(name, passage signatures, article signatures) of what Milvus holds: the last fully
+    synced generation (a build that died after its commit recorded the generation it
+    started from as "base"), read from its folder when it still exists, else from Milvus."""
+    committed = state.get("committed")
+    base_name = state.get("generation") if state.get("synced") else state.get("base")
+    base_gen = gen.parent / str(base_name or "")
+    if base_name and (base_gen / DB_NAME).exists():
+        old_p, old_a, _ = catalogue(base_gen)
+    elif committed is not None:
+        old_p, old_a = milvus_sigs(client, committed)
+    else:
+        old_p, old_a = {}, {}
+    return base_name, old_p, old_a
+
+
+def upsert_articles(client, store, ids: list[str], sigs: dict[str, str],  # noqa: ANN001
+                    build_id: int) -> None:
+    for chunk in chunks(ids, BATCH):
+        client.upsert(ARTICLES, article_rows(store, chunk, sigs, build_id))
+
+
+def upsert_passages(client, store, vectors, ids: list[int], sigs: dict[int, str],  # noqa: ANN001
+                    build_id: int, progress=None) -> None:  # noqa: ANN001
+    """Passages with their attributions (an attribution set is replaced whole)."""
+    for chunk in chunks(ids, BATCH):
+        passages, atts = passage_rows(store, vectors, chunk, sigs, build_id)
+        client.delete(ATTRIBUTIONS, filter=f"passage_id in {lits(chunk)}")
+        client.upsert(PASSAGES, passages)
+        if atts:
+            client.insert(ATTRIBUTIONS, atts)
+        if progress:
+            progress(len(chunk))
+
+
+def delete_rows(client, passage_ids: list[int], article_ids: list[str]) -> None:  # noqa: ANN001
+    for chunk in chunks(passage_ids, 1000):
+        client.delete(ATTRIBUTIONS, filter=f"passage_id in {lits(chunk)}")
+        client.delete(PASSAGES, filter=f"id in {lits(chunk)}")
+    for chunk in chunks(article_ids, 1000):
+        client.delete(ARTICLES, filter=f"article_id in {lits(chunk)}")
+
+
 def fold_key(passage_id: int, cluster: int | None) -> int:
     """The group-by key: a passage's cluster, or a key of its own (-id) when it has none."""
     return -int(passage_id) if cluster is None else int(cluster)
 
 
 def article_rows(store, ids: Sequence[str], sigs: dict[str, str], build_id: int) -> list[dict]:  # noqa: ANN001
-    marks = ",".join("?" * len(ids))
     rows = []
-    for r in store.db.query(f"SELECT * FROM articles WHERE article_id IN ({marks})", list(ids)):
+    for r in store.article_rows(ids):
         rows.append({"article_id": r["article_id"], "title": clip(r["title"]),
                      "url": clip(r["url"]), "path": clip(r["path"]), "byline": clip(r["byline"]),
                      "note": clip(r["note"]), "date": clip(r["date"], 32),
@@ -212,18 +230,13 @@ def article_rows(store, ids: Sequence[str], sigs: dict[str, str], build_id: int)
 
 def passage_rows(store, vectors, ids: Sequence[int], sigs: dict[int, str],  # noqa: ANN001
                  build_id: int) -> tuple[list[dict], list[dict]]:
-    marks = ",".join("?" * len(ids))
     atts: dict[int, list[dict]] = {}
-    for r in store.db.query(f"SELECT * FROM attributions WHERE passage_id IN ({marks}) "
-                            "ORDER BY passage_id, id", list(ids)):
+    for r in store.attribution_rows(ids):
         atts.setdefault(r["passage_id"], []).append(r)
     found = vectors.reconstruct(list(ids))
     vec = {pid: found[i] for i, pid in enumerate(ids)}
     passages, attributions = [], []
-    for r in store.db.query(
-            f"SELECT p.id, p.article_id, p.position, p.section, p.text, p.cluster, a.title, "
-            f"a.outlet, a.date FROM passages p JOIN articles a ON a.article_id = p.article_id "
-            f"WHERE p.id IN ({marks})", list(ids)):
+    for r in store.passage_rows(ids):
         pid = int(r["id"])
         mine = atts.get(pid, [])
         persons = list(dict.fromkeys(a["person"] for a in mine if a["person"]))[:MAX_PERSONS]
