@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from archive.build import build  # noqa: E402
-from archive.storage.mirror import copy_database  # noqa: E402
+from archive.storage.sqlite import copy_database  # noqa: E402
 from archive.config import load_config  # noqa: E402
 from archive.storage import DB_NAME, VECTORS_NAME, IndexDir  # noqa: E402
 from archive.models import Article, Passage  # noqa: E402

@@ -36,22 +36,37 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from archive.build.report import BuildReport, Progress
-from archive.build.stages import admit, attribute_passages, chunk, expected_manifest, prepare, \
-    with_uploads
+from archive.build.stages import (
+    admit,
+    attribute_passages,
+    chunk,
+    expected_manifest,
+    prepare,
+    with_uploads,
+)
 from archive.config import Config, load_config
 from archive.embed import make_embedder
 from archive.embed.ray_data import OFFLINE_ENV, ray_session
 from archive.errors import BadRequest, IndexMismatch
 from archive.models import Article, Paragraph
-from archive.storage import FORMAT_VERSION, IndexDir
-from archive.storage.milvus.writer import StreamWriter
-from archive.storage.mirror import open_stream
-from archive.text import Skipped, UnionFind, group_names, iter_files, judge_pair, read_path
+from archive.storage import FORMAT_VERSION, IndexDir, open_stream
+from archive.text import (
+    Skipped,
+    UnionFind,
+    group_names,
+    iter_files,
+    judge_pair,
+    read_path,
+)
 from archive.text.names import people_table
+
+if TYPE_CHECKING:  # the engine's writer type, for annotations only
+    from archive.storage.milvus.writer import StreamWriter
 
 STREAM_BASE = 1 << 40  # above any SQLite rowid a local build will reach
 SPAN = 1 << 16  # passage ids per article

@@ -23,9 +23,8 @@ from pathlib import Path
 
 from archive.build.report import BuildReport, fill_report
 from archive.config import Config
-from archive.storage import DB_NAME, VECTORS_NAME, IndexDir, fault_point
-from archive.storage.mirror import copy_database, mirror_generation
-from archive.storage.sqlite import Store
+from archive.storage import DB_NAME, VECTORS_NAME, IndexDir, fault_point, mirror_generation
+from archive.storage.sqlite import Store, copy_database
 
 
 class Draft:

@@ -18,7 +18,8 @@ from archive.quotes import passage_attributions
 from archive.storage import UPLOADS
 from archive.storage.sqlite import Store
 from archive.text import (Skipped, clean_article, group_names, oversized_paragraph,
-                          passages_of, read_all, speaker_types)
+                          passages_of, read_all)
+from archive.text.names import people_table
 
 
 def with_uploads(paths: Sequence[str | Path], config: Config) -> list[str | Path]:
@@ -90,9 +91,11 @@ def attribute_passages(passages: Sequence[Passage]) -> None:
 
 
 def group_people(store: Store) -> None:
-    """Regroup every speaker name of the catalogue into people: aliases, people, types."""
-    aliases = group_names(store.speaker_mentions())
-    store.write_people(aliases, speaker_types(store.speaker_typed_mentions(), aliases))
+    """Regroup every speaker name of the catalogue into people: aliases, people, types
+    (the distributed build tallies its people with the same `people_table`)."""
+    mentions = store.named_mentions()
+    aliases = group_names([(speaker, role) for speaker, role, _, _ in mentions])
+    store.write_people(aliases, people_table(mentions, aliases))
 
 
 def expected_manifest(embedder) -> dict[str, object]:  # noqa: ANN001

@@ -13,6 +13,8 @@ class from its own module.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from archive.config import Config
 from archive.errors import BadRequest
 from archive.storage.generations import (DB_NAME, FAULT_ENV, UPLOADS, VECTORS_NAME, IndexDir,
@@ -22,7 +24,8 @@ from archive.storage.manifest import FORMAT_VERSION, check_compatible, check_man
 
 __all__ = ["DB_NAME", "ENGINES", "FAULT_ENV", "FORMAT_VERSION", "UPLOADS", "VECTORS_NAME",
            "Backend", "IndexDir", "Ranked", "archive_exists", "check_compatible",
-           "check_manifest", "engine_class", "fault_point", "open_backend"]
+           "check_manifest", "engine_class", "fault_point", "mirror_generation", "open_backend",
+           "open_stream"]
 
 ENGINES = ("local", "milvus")
 
@@ -45,6 +48,18 @@ def open_backend(config: Config, expected: dict[str, object] | None = None) -> B
     """The archive `config` points at, opened read-only; `expected` (model, dimension,
     embedding_backend) is checked against its manifest."""
     return engine_class(config).open(config, expected)
+
+
+def mirror_generation(config: Config, generation: Path) -> None:
+    """Make the configured engine hold a just-published local generation (nothing to do
+    for the local engine; Milvus gets the diff against what it last synced)."""
+    engine_class(config).mirror(config, generation)
+
+
+def open_stream(config: Config):  # noqa: ANN201 - the engine's stream writer
+    """The writer of a distributed build into the configured engine (not connected yet);
+    BadRequest for an engine the distributed build cannot fill."""
+    return engine_class(config).stream_writer(config)
 
 
 def archive_exists(config: Config) -> bool:

@@ -7,6 +7,7 @@ flags, never probed. Rows are plain dicts with the same keys on every engine.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from archive.config import Config
@@ -39,6 +40,16 @@ class Backend(Protocol):
     @classmethod
     def exists(cls, config: Config) -> bool:
         """Whether there is an archive to open (cheap: no model, no full open)."""
+
+    @classmethod
+    def mirror(cls, config: Config, generation: Path) -> None:
+        """Make this engine hold the published local generation `generation` (a build always
+        writes one; an engine other than local gets the diff against what it last held)."""
+
+    @classmethod
+    def stream_writer(cls, config: Config):  # noqa: ANN206 - the engine's writer
+        """The writer a distributed build fills this engine with (not connected yet);
+        NotSupported when the engine cannot be filled that way (distributed_build False)."""
 
     def refresh(self) -> bool:
         """Follow the latest published build; False when this handle cannot follow it and

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from archive.config import Config
-from archive.errors import IndexCorrupt, NotSupported
+from archive.errors import BadRequest, IndexCorrupt, NotSupported
 from archive.models import Filters
 from archive.storage.generations import DB_NAME, VECTORS_NAME, IndexDir
 from archive.storage.interface import Ranked
@@ -50,6 +50,15 @@ class LocalBackend:
     @classmethod
     def exists(cls, config: Config) -> bool:
         return IndexDir(config.index_dir).current() is not None
+
+    @classmethod
+    def mirror(cls, config: Config, generation: Path) -> None:
+        """Nothing to do: the published generation is the archive."""
+
+    @classmethod
+    def stream_writer(cls, config: Config):  # noqa: ANN206
+        raise BadRequest("the distributed build writes to Milvus: add --backend milvus "
+                         "(with --ray alone the local build embeds on Ray)")
 
     def refresh(self) -> bool:
         """A generation is immutable: current while the pointer still names it."""

@@ -10,6 +10,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from importlib.metadata import version
 from pathlib import Path
 
 import sqlite_utils
@@ -202,19 +203,15 @@ class Store:
         self.db.execute("PRAGMA journal_mode=DELETE")
 
     # -- attribution and people -----------------------------------------------------------
-    def speaker_mentions(self) -> list[tuple[str, str | None]]:
-        return [(r[0], r[1]) for r in self.db.execute(
-            "SELECT speaker, role FROM attributions WHERE speaker IS NOT NULL")]
+    def named_mentions(self) -> list[tuple[str, str | None, str, str | None]]:
+        """(speaker, role, article_id, speaker_type) per attribution with a named speaker."""
+        return [tuple(r) for r in self.db.execute(
+            "SELECT speaker, role, article_id, speaker_type FROM attributions "
+            "WHERE speaker IS NOT NULL")]
 
-    def speaker_typed_mentions(self) -> list[tuple[str, str | None]]:
-        """(speaker, speaker_type) per attribution with a named speaker."""
-        return [(r[0], r[1]) for r in self.db.execute(
-            "SELECT speaker, speaker_type FROM attributions WHERE speaker IS NOT NULL")]
-
-    def write_people(self, aliases: dict[str, str],
-                     types: dict[str, str | None] | None = None) -> None:
-        """Store the alias → canonical person map and the people table derived from it;
-        `types` gives each canonical name its speaker type (person, organization, ...)."""
+    def write_people(self, aliases: dict[str, str], people: list[dict]) -> None:
+        """Store the alias → canonical person map, each attribution's person, and the
+        people table (`archive.text.names.people_table`: one row per canonical name)."""
         with self.db.atomic():
             self.db.execute("DELETE FROM aliases")
             self.db.execute("DELETE FROM people")
@@ -222,17 +219,11 @@ class Store:
                 self.db.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?)", [alias, name])
             self.db.execute("UPDATE attributions SET person = (SELECT name FROM aliases "
                             "WHERE alias = attributions.speaker)")
-            rows = self.db.execute("""
-                SELECT person, COUNT(*), COUNT(DISTINCT article_id),
-                       json_group_array(DISTINCT speaker), json_group_array(DISTINCT role)
-                FROM attributions WHERE person IS NOT NULL GROUP BY person""").fetchall()
-            for name, quotes, articles, names, roles in rows:
-                roles_list = [r for r in json.loads(roles) if r]
-                self.db.execute("INSERT INTO people (name, aliases, roles, quotes, articles, "
-                                "type) VALUES (?, ?, ?, ?, ?, ?)",
-                                [name, json.dumps(sorted(set(json.loads(names)))),
-                                 json.dumps(sorted(set(roles_list))), quotes, articles,
-                                 (types or {}).get(name)])
+            self.db.conn.executemany(
+                "INSERT INTO people (name, aliases, roles, quotes, articles, type) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(p["name"], json.dumps(p["aliases"]), json.dumps(p["roles"]), p["quotes"],
+                  p["articles"], p["type"]) for p in people])
 
     def aliases(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self.db.execute("SELECT alias, name FROM aliases")}
@@ -427,3 +418,19 @@ def chunks(items: Sequence, size: int) -> Iterator[Sequence]:
     items = list(items)
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+def copy_database(src: Path, dst: Path) -> None:
+    """Copy a published SQLite database with the backup API (consistent, page by page)."""
+    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    target = sqlite3.connect(str(dst))
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+
+
+def sqlite_versions() -> dict[str, str]:
+    """Versions of the SQLite libraries a generation is written with, for its manifest."""
+    return {"sqlite_utils": version("sqlite-utils"), "sqlite": sqlite3.sqlite_version}

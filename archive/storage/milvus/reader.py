@@ -12,6 +12,8 @@ from archive.errors import IndexNotFound, NotSupported
 from archive.models import Filters
 from archive.storage.interface import Ranked
 from archive.storage.manifest import check_manifest
+from archive.storage.milvus.sync import sync_generation
+from archive.storage.milvus.writer import StreamWriter
 from archive.storage.milvus.schema import (
     ALIASES,
     ARTICLE_FIELDS,
@@ -75,6 +77,15 @@ class MilvusBackend:
         """A Milvus Lite file exists; a server is asked only when opened."""
         uri = default_uri(config)
         return not is_lite(uri) or Path(uri).exists()
+
+    @classmethod
+    def mirror(cls, config: Config, generation: Path) -> None:
+        """Upsert and delete the diff between `generation` and what Milvus last synced."""
+        sync_generation(config, generation)
+
+    @classmethod
+    def stream_writer(cls, config: Config) -> StreamWriter:
+        return StreamWriter(default_uri(config))
 
     # a build commits by rewriting one manifest row; readers pick it up on their next query
     def refresh(self) -> bool:
