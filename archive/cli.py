@@ -197,17 +197,27 @@ def print_hits(query: str, hits) -> None:
     click.echo()
 
 
+def show(config, read: Callable, as_json: bool, render: Callable) -> None:  # noqa: ANN001
+    """Open the archive, read one view of it with `read(backend)`, print it as JSON or
+    through `render` (one function for stats, speakers and duplicates)."""
+    with closing(open_backend(config)) as storage:
+        value = read(storage)
+    if as_json:
+        click.echo(json.dumps(value, ensure_ascii=False))
+    else:
+        render(value)
+
+
 @cli.command("stats")
 @click.option("--index", "index", default=None, help=INDEX_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @friendly
 def stats_cmd(index: str | None, as_json: bool) -> None:
     """Counts, model, build time and size on disk of the index."""
-    with closing(open_backend(load_config(index=index))) as storage:
-        stats = storage.stats()
-    if as_json:
-        click.echo(json.dumps(stats, ensure_ascii=False))
-        return
+    show(load_config(index=index), lambda storage: storage.stats(), as_json, render_stats)
+
+
+def render_stats(stats: dict) -> None:
     for key, value in stats.items():
         if isinstance(value, dict):
             value = ", ".join(f"{k} {v}" for k, v in value.items())
@@ -225,11 +235,10 @@ def speakers_cmd(index: str | None, as_json: bool, backend: str | None,
                  milvus_uri: str | None) -> None:
     """Who is quoted, how often, in how many articles, with aliases and roles."""
     config = load_config(index=index, backend=backend, milvus_uri=milvus_uri)
-    with closing(open_backend(config)) as storage:
-        people = storage.people()
-    if as_json:
-        click.echo(json.dumps(people, ensure_ascii=False))
-        return
+    show(config, lambda storage: storage.people(), as_json, render_people)
+
+
+def render_people(people: list[dict]) -> None:
     for p in people:
         aliases = ", ".join(a for a in p["aliases"] if a != p["name"])
         roles = "; ".join(p["roles"])
@@ -245,11 +254,10 @@ def speakers_cmd(index: str | None, as_json: bool, backend: str | None,
 @friendly
 def duplicates_cmd(index: str | None, as_json: bool) -> None:
     """Story clusters: articles that tell the same story, and how alike their members are."""
-    with closing(open_backend(load_config(index=index))) as storage:
-        clusters = storage.stories()
-    if as_json:
-        click.echo(json.dumps(clusters, ensure_ascii=False))
-        return
+    show(load_config(index=index), lambda storage: storage.stories(), as_json, render_stories)
+
+
+def render_stories(clusters: list[dict]) -> None:
     if not clusters:
         click.echo("no story clusters")
     for c in clusters:

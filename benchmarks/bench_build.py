@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
+from bench_common import save_results  # noqa: E402
 
 BBC = ROOT.parent / "shared" / "data" / "bbc"
 RESULTS = ROOT / "benchmarks" / "results"
@@ -146,10 +147,8 @@ def main() -> None:
                                         "p1": round(float(np.percentile(cos, 1)), 5),
                                         "min": round(float(cos.min()), 5)},
             })
-        out["load_avg_at_end"] = os.getloadavg()
+        save_results(out, args.json)
         print(json.dumps(out, indent=1))
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(out, indent=1))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -37,6 +37,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import numpy as np  # noqa: E402
 
 from archive.metrics import ndcg  # noqa: E402
+from bench_common import save_results  # noqa: E402
 from eval_search import grade_of  # noqa: E402
 
 BBC = ROOT.parent / "shared" / "data" / "bbc"
@@ -177,9 +178,7 @@ def main() -> None:
             }
             searcher.close()
             print(json.dumps(out["bbc"], indent=1), flush=True)
-        out["load_avg_at_end"] = os.getloadavg()
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(out, indent=1))
+        save_results(out, args.json)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
