@@ -10,20 +10,25 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from functools import wraps
 
 import click
 
+from archive.commands import user as user_commands
+from archive.commands.serve import serve as serve_command
 from archive.config import SETTINGS, load_config
 from archive.embed.ray_data import RayEmbedder
 from archive.errors import ArchiveError
-from archive.search import Searcher, make_filters, validate
+from archive.search import (FORMATS, ResultWriter, Searcher, make_filters, read_batch_file,
+                            run_batch, validate, write_batch, rows as export_rows)
 from archive.storage import ENGINES, engine_class, open_backend
 
 INDEX_HELP = "Index folder (default: $ARCHIVE_INDEX or ./index)."
 BACKEND_HELP = "Storage and search engine: local (FAISS + SQLite, default) or milvus."
+MAX_ARTICLE_HELP = ("Skip (and report) any article whose cleaned text is over this many MB "
+                    "(1 MB = 1,000,000 bytes; default: $ARCHIVE_MAX_ARTICLE_BYTES or 5).")
 MILVUS_HELP = ("Milvus for --backend milvus: a file path (Milvus Lite, in-process) or "
                "http://host:19530 (default: $ARCHIVE_MILVUS_URI or INDEX/milvus.db).")
 
@@ -70,12 +75,14 @@ def print_report(report, as_json: bool) -> None:
 def run_build(paths: tuple[str, ...], index: str | None, full: bool, mirror: bool,
               as_json: bool, strict: bool, reembed: bool = False, backend: str | None = None,
               milvus_uri: str | None = None, ray_address: str | None = None,
-              reattribute: bool = False) -> None:
+              reattribute: bool = False, max_article_mb: float | None = None) -> None:
     # lazy: the build loads faiss and sqlite_utils (with pandas), which --help does not need
     from archive.build import (build, build_distributed, reattribute as redo_attribution,
                                reembed as migrate)
 
-    config = load_config(index=index, backend=backend, milvus_uri=milvus_uri)
+    config = load_config(index=index, backend=backend, milvus_uri=milvus_uri,
+                         max_article_bytes=None if max_article_mb is None
+                         else int(max_article_mb * 1_000_000))
     address = None if ray_address == "local" else ray_address
     embedder = None
     if ray_address is not None and not reembed and not reattribute \
@@ -118,17 +125,20 @@ def run_build(paths: tuple[str, ...], index: str | None, full: bool, mirror: boo
               "--backend milvus the whole build runs on Ray and writes straight to Milvus.")
 @click.option("--reattribute", is_flag=True, help="Extract quotes and speakers again over "
               "the whole archive (after the rules improved), without re-embedding.")
+@click.option("--max-article-mb", type=click.FloatRange(min=0, min_open=True), default=None,
+              help=MAX_ARTICLE_HELP)
 @friendly
 def build_cmd(paths: tuple[str, ...], index: str | None, full: bool, as_json: bool,
               strict: bool, reembed: bool, backend: str | None, milvus_uri: str | None,
-              ray_address: str | None, reattribute: bool) -> None:
+              ray_address: str | None, reattribute: bool,
+              max_article_mb: float | None) -> None:
     """Build or refresh the index from files and folders (default: seeds/).
 
     The index then holds exactly the articles found under PATHS; only new or changed
     articles are embedded.
     """
     run_build(paths, index, full, True, as_json, strict, reembed, backend, milvus_uri,
-              ray_address, reattribute)
+              ray_address, reattribute, max_article_mb)
 
 
 @cli.command("add")
@@ -139,15 +149,18 @@ def build_cmd(paths: tuple[str, ...], index: str | None, full: bool, as_json: bo
 @click.option("--backend", type=click.Choice(ENGINES), default=None,
               help=BACKEND_HELP)
 @click.option("--milvus-uri", default=None, help=MILVUS_HELP)
+@click.option("--max-article-mb", type=click.FloatRange(min=0, min_open=True), default=None,
+              help=MAX_ARTICLE_HELP)
 @friendly
 def add_cmd(paths: tuple[str, ...], index: str | None, as_json: bool, strict: bool,
-            backend: str | None, milvus_uri: str | None) -> None:
+            backend: str | None, milvus_uri: str | None, max_article_mb: float | None) -> None:
     """Add articles to the index, keeping everything it already holds."""
-    run_build(paths, index, False, False, as_json, strict, False, backend, milvus_uri)
+    run_build(paths, index, False, False, as_json, strict, False, backend, milvus_uri,
+              max_article_mb=max_article_mb)
 
 
 @cli.command("search")
-@click.argument("queries", nargs=-1, required=True)
+@click.argument("queries", nargs=-1)
 @click.option("--index", "index", default=None, help=INDEX_HELP)
 @click.option("-k", "k", default=10, show_default=True, type=int, help="Hits per query.")
 @click.option("--mode", default="hybrid", show_default=True,
@@ -162,39 +175,123 @@ def add_cmd(paths: tuple[str, ...], index: str | None, as_json: bool, strict: bo
 @click.option("--backend", type=click.Choice(ENGINES), default=None,
               help=BACKEND_HELP)
 @click.option("--milvus-uri", default=None, help=MILVUS_HELP)
+@click.option("--format", "fmt", type=click.Choice(("text", *FORMATS)), default=None,
+              help="text (the default), csv, jsonl (one row per hit) or md (citations to "
+              "paste); by default the --output file's extension, or csv with --batch.")
+@click.option("--output", "output", type=click.Path(dir_okay=False), default=None,
+              help="Write the results to this file instead of stdout.")
+@click.option("--batch", "batch", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Ask every question of FILE: one per line, or a .csv with a query column "
+              "and optional speaker, from, to, outlet, article, mode, k columns (a row's "
+              "cells override the options). Bad rows are reported and skipped.")
 @friendly
 def search_cmd(queries: tuple[str, ...], index: str | None, k: int, mode: str, as_json: bool,
                speaker: str | None, date_from: str | None, date_to: str | None,
                outlets: tuple[str, ...], articles: tuple[str, ...], no_fold: bool,
-               backend: str | None, milvus_uri: str | None) -> None:
-    """Search the index. Several QUERIES in one call load the model once."""
+               backend: str | None, milvus_uri: str | None, fmt: str | None,
+               output: str | None, batch: str | None) -> None:
+    """Search the index. Several QUERIES (or a --batch file) load the model once."""
+    if bool(queries) == bool(batch):
+        raise click.UsageError("give one or more QUERY, or --batch FILE (not both)")
+    fmt = output_format(fmt, output, as_json, batch)
     validate(mode, k)
     filters = make_filters(date_from, date_to, outlets, articles)
     searcher = Searcher(load_config(index=index, backend=backend, milvus_uri=milvus_uri))
-    for query in queries:
-        hits = searcher.search(query, k=k, mode=mode, filters=filters, speaker=speaker,
-                               fold=not no_fold)
-        if as_json:
-            click.echo(json.dumps({"query": query, "hits": [h.to_json() for h in hits]},
-                                  ensure_ascii=False))
+    with open_output(output) as out:
+        if batch:
+            defaults = {"k": k, "mode": mode, "speaker": speaker, "date_from": date_from,
+                        "date_to": date_to, "outlets": outlets, "articles": articles,
+                        "fold": not no_fold}
+            search_batch(searcher, batch, defaults, fmt, out)
+            return
+        writer = ResultWriter(fmt, out) if fmt in FORMATS else None
+        for query in queries:
+            hits = searcher.search(query, k=k, mode=mode, filters=filters, speaker=speaker,
+                                   fold=not no_fold)
+            if writer is not None:
+                writer.write(query, export_rows(hits, query, searcher.backend))
+            else:
+                emit(query, hits, fmt, out)
+
+
+def output_format(fmt: str | None, output: str | None, as_json: bool, batch: str | None) -> str:
+    """json, text, csv, jsonl or md: --json, else --format, else the --output file's
+    extension, else csv for a batch and text for queries."""
+    if as_json:
+        if fmt not in (None, "jsonl"):
+            raise click.UsageError("--json and --format: choose one")
+        return "json" if fmt is None else fmt
+    suffix = output.rsplit(".", 1)[-1].lower() if output and "." in output else ""
+    return fmt or (suffix if suffix in FORMATS else "csv" if batch else "text")
+
+
+class EchoOut:
+    """stdout as a file for the writers (through click.echo, so tests capture it)."""
+
+    def write(self, text: str) -> None:
+        click.echo(text, nl=False)
+
+
+@contextmanager
+def open_output(output: str | None) -> Iterator:
+    if output is None:
+        yield EchoOut()
+        return
+    with open(output, "w", encoding="utf-8", newline="") as out:
+        yield out
+
+
+def emit(query: str, hits, fmt: str, out, line: int | None = None) -> None:  # noqa: ANN001
+    """One query's hits as today's JSON object (--json) or text."""
+    if fmt == "json":
+        value = {"query": query, "hits": [h.to_json() for h in hits]}
+        if line is not None:
+            value["line"] = line
+        out.write(json.dumps(value, ensure_ascii=False) + "\n")
+    else:
+        print_hits(query, hits, out)
+
+
+def search_batch(searcher: Searcher, path: str, defaults: dict, fmt: str, out) -> None:  # noqa: ANN001
+    """Every question of a batch file with one Searcher; bad rows and failed questions
+    reported on stderr with their line numbers, progress on stderr unless --json."""
+    questions, bad = read_batch_file(path, defaults)
+    for row in bad:
+        click.echo(f"{path}: {row}", err=True)
+    failed: list = []
+    with click.progressbar(length=len(questions), label="Searching", hidden=fmt == "json",
+                           file=click.get_text_stream("stderr")) as bar:
+        def step(i, q):  # noqa: ANN001, ANN202
+            bar.update(1)
+        if fmt in FORMATS:
+            failed = write_batch(searcher, questions, fmt, out, step)
         else:
-            print_hits(query, hits)
+            for q, hits, error in run_batch(searcher, questions, step):
+                if hits is None:
+                    failed.append(f"line {q.line}: {error} (skipped)")
+                else:
+                    emit(q.query, hits, fmt, out, q.line)
+    for row in failed:
+        click.echo(f"{path}: {row}", err=True)
+    if fmt != "json":
+        click.echo(f"{len(questions) - len(failed)} questions answered, "
+                   f"{len(bad) + len(failed)} skipped", err=True)
 
 
-def print_hits(query: str, hits) -> None:
-    click.secho(f"# {query}", bold=True)
+def print_hits(query: str, hits, out=None) -> None:  # noqa: ANN001
+    click.secho(f"# {query}", bold=True, file=out)
     if not hits:
-        click.echo("  no results")
+        click.echo("  no results", file=out)
     for h in hits:
         source = " · ".join(x for x in (h.outlet, h.date, h.title) if x)
-        click.echo(f"{h.rank:>3}. [{h.score:.4f}] {source}")
+        click.echo(f"{h.rank:>3}. [{h.score:.4f}] {source}", file=out)
         if h.speaker:
-            click.echo(f"     {h.speaker} ({h.cue}): {h.quote}")
-        click.echo(f"     {h.text}")
+            click.echo(f"     {h.speaker} ({h.cue}): {h.quote}", file=out)
+        click.echo(f"     {h.text}", file=out)
         if h.also_in:
             click.echo("     also reported by: " + ", ".join(
-                a["outlet"] or a["title"] for a in h.also_in))
-    click.echo()
+                a["outlet"] or a["title"] for a in h.also_in), file=out)
+    click.echo(file=out)
 
 
 def show(config, read: Callable, as_json: bool, render: Callable) -> None:  # noqa: ANN001
@@ -272,6 +369,11 @@ def settings_cmd() -> None:
     """The settings, their environment variables and defaults."""
     for s in SETTINGS:
         click.echo(f"{s.env:<20} default {s.default!r:<10} {s.help}")
+
+
+cli.add_command(user_commands.saved)  # archive saved ...: saved searches (user.db)
+cli.add_command(user_commands.bookmarks)  # archive bookmarks ...: bookmarks (user.db)
+cli.add_command(serve_command)  # archive serve: the read-only HTTP JSON API
 
 
 def main() -> None:

@@ -69,6 +69,11 @@ class Config:
                                       "faster on CPU).")
     attribution: int = _setting("ARCHIVE_ATTRIBUTION", 1, "Extract quotes and speakers at build "
                                 "time (1) or not (0).")
+    max_article_bytes: int = _setting("ARCHIVE_MAX_ARTICLE_BYTES", 5_000_000, "Largest "
+                                      "article (cleaned text, UTF-8 bytes; each record of a "
+                                      ".jsonl/.csv file counts alone) a build indexes; a "
+                                      "larger one is skipped and reported. `archive build "
+                                      "--max-article-mb` overrides it.")
     # the storage engine ("backend" is the setting's public name)
     backend: str = _setting("ARCHIVE_BACKEND", "local", "Storage and search engine: local "
                             "(FAISS + SQLite) or milvus (pymilvus; pip install "

@@ -32,3 +32,16 @@ class ModelNotFound(ArchiveError):
 
 class NotSupported(ArchiveError):
     """The storage engine in use lacks a feature; the message says which and what to do."""
+
+
+class IndexNotWritable(ArchiveError):
+    """The index folder (or a file a build must write in it) cannot be written."""
+
+
+class BuildFailed(ArchiveError):
+    """The environment failed in a way every article would (a library that cannot load, a
+    full disk): the build stops and the previous index keeps answering."""
+
+
+class Cancelled(ArchiveError):
+    """The user stopped a build (the page's Cancel button); nothing of it was published."""

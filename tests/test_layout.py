@@ -40,6 +40,7 @@ OWNERS = {
     "sentence_transformers": "archive.embed", "torch": "archive.embed",
     "onnxruntime": "archive.embed",
     "streamlit": "archive.app",
+    "fastapi": "archive.api", "uvicorn": "archive.api", "swagger_ui_bundle": "archive.api",
 }
 NOT_ON_CLI_IMPORT = ("torch", "faiss", "spacy", "pymilvus", "ray", "streamlit")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from archive.search import citation as export_citation, one_line  # noqa: F401 - one_line
 from archive.text.terms import MAX_QUERY_TERMS, distinct_words, topic_words
 
 # Characters Markdown or Streamlit's Markdown extensions give a meaning to. `&`, `<`, `>`,
@@ -111,30 +112,14 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
-def one_line(text: str | None, limit: int | None = None) -> str:
-    s = re.sub(r"\s+", " ", text or "").strip()
-    if limit and len(s) > limit:
-        s = s[: limit - 1].rstrip() + "…"
-    return s
-
-
 def citation(hit) -> str:
     """A one-line citation to paste: speaker, outlet, date, title and the quote (or passage).
 
-    Plain text (shown with st.code, which never interprets it).
+    Plain text (shown with st.code, which never interprets it); the rules live in
+    `archive.search.citation`, shared with every export. Reported speech reads "X said
+    that ..." when the hit says it is not a direct quote.
     """
-    speaker = getattr(hit, "speaker", None)
-    quote = getattr(hit, "quote", None) if speaker else None
-    words = one_line(quote or getattr(hit, "text", ""), 400)
-    parts = []
-    if speaker:
-        parts.append(one_line(speaker))
-    parts.append(one_line(getattr(hit, "outlet", None)) or "unknown outlet")
-    parts.append(one_line(getattr(hit, "date", None)) or "undated")
-    title = one_line(getattr(hit, "title", None))
-    if title:
-        parts.append(f"“{title}”")
-    return ", ".join(parts) + f": “{words}”"
+    return export_citation(hit, getattr(hit, "direct", None))
 
 
 def source_line(hit) -> str:

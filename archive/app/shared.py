@@ -12,6 +12,7 @@ from typing import Iterator
 
 import streamlit as st
 
+from archive.app.uploads import public_message
 from archive.config import load_config
 from archive.embed import TorchEmbedder
 from archive.errors import ArchiveError, IndexNotFound
@@ -69,14 +70,15 @@ def no_archive() -> None:
 
 
 def show_error(exc: BaseException) -> None:
-    """One line, never a traceback."""
+    """One line, never a traceback, and no server path: the index folder reads INDEX."""
     if isinstance(exc, IndexNotFound):
         no_archive()
     elif isinstance(exc, ArchiveError):
-        st.error(str(exc), icon=":material/error:")
+        st.error(public_message(str(exc), index_folder()), icon=":material/error:")
     else:
         log.exception("unexpected error in the page")
-        st.error(f"Something went wrong ({type(exc).__name__}): {exc}. The details are in the "
+        st.error(f"Something went wrong ({type(exc).__name__}): "
+                 f"{public_message(str(exc), index_folder())}. The details are in the "
                  "server log.", icon=":material/error:")
 
 

@@ -18,8 +18,9 @@ import numpy as np
 from archive import __version__
 from archive.build.publish import Draft, Publisher, publishing
 from archive.build.report import BuildReport, Progress, fill_report, progress_bar
-from archive.build.stages import (attribute_passages, chunk, collect, expected_manifest,
-                                  group_people, with_uploads)
+from archive.build.stages import (article_cap, attribute_passages, chunk, collect,
+                                  expected_manifest, group_people, isolated, to_remove,
+                                  with_uploads)
 from archive.config import Config
 from archive.embed import backend_label, make_embedder
 from archive.errors import IndexCorrupt
@@ -31,6 +32,8 @@ from archive.storage.sqlite import Store, passage_hash, sqlite_versions
 from archive.storage.vectors import VectorIndex, faiss_version
 from archive.text import dedup
 
+MB = 1_000_000  # bytes in the MB of --max-article-mb and of the size reports
+
 
 def build(paths: Sequence[str | Path], config: Config, *, full: bool = False,
           mirror: bool = True, embedder=None, progress: Progress | None = None) -> BuildReport:
@@ -41,13 +44,17 @@ def build(paths: Sequence[str | Path], config: Config, *, full: bool = False,
     full=True: start from an empty generation and embed everything again.
     """
     with publishing(config) as pub:
-        wanted = collect(with_uploads(paths, config) if mirror else paths, pub.report)
+        wanted = collect(with_uploads(paths, config) if mirror else paths, pub.report,
+                         article_cap(config))
+        drop_oversized(wanted, config.max_article_bytes, pub.report)
         if not wanted:
             # Nothing readable (a mistyped path, a folder of unsupported files): leave the
             # index as it is rather than publish an empty one over it. articles=0 tells
             # the caller nothing was indexed; `skipped` says why.
             return pub.report
         previous = None if full else pub.index_dir.current()
+        if previous is None and not mirror and not full:
+            pub.index_dir.check_pointer()  # add never drops what is indexed
         if previous is not None and unchanged(pub, previous, wanted, mirror, embedder):
             return pub.report
         with pub.generation(copy_of=previous) as draft:
@@ -61,6 +68,29 @@ def add(paths: Sequence[str | Path], config: Config, *, embedder=None,
     return build(paths, config, mirror=False, embedder=embedder, progress=progress)
 
 
+def drop_oversized(wanted: dict[str, Article], cap: int, report: BuildReport) -> None:
+    """Skip (and report) each article whose cleaned text is over `cap` UTF-8 bytes: one
+    huge article must not hold the build lock for hours (Config.max_article_bytes)."""
+    for article_id, article in list(wanted.items()):
+        size = article_bytes(article)
+        if size > cap:
+            del wanted[article_id]
+            report.skipped.append({"path": article.path, "reason": (
+                f"article text of {in_mb(size)} is over the {in_mb(cap)} limit per article: "
+                "raise it with --max-article-mb or ARCHIVE_MAX_ARTICLE_BYTES")})
+
+
+def in_mb(n: int) -> str:
+    """A byte count for a reader: "5.2 MB", or bytes below 0.1 MB."""
+    return f"{n / MB:,.1f} MB" if n >= MB // 10 else f"{n:,} bytes"
+
+
+def article_bytes(article: Article) -> int:
+    """Size of an article's cleaned text (title and paragraphs) in UTF-8 bytes."""
+    return len(article.title.encode("utf-8", "replace")) + sum(
+        len(p.text.encode("utf-8", "replace")) + 1 for p in article.paragraphs)
+
+
 def unchanged(pub: Publisher, previous: Path, wanted: dict[str, Article], mirror: bool,
               embedder) -> bool:  # noqa: ANN001
     """Check that the previous generation can be extended (before any model loads); when
@@ -69,7 +99,7 @@ def unchanged(pub: Publisher, previous: Path, wanted: dict[str, Article], mirror
     try:
         check_manifest(store.manifest(), configured_manifest(embedder, pub.config), previous)
         have = store.article_ids()
-        removed = (have - set(wanted)) if mirror else set()
+        removed = to_remove(store, have, wanted) if mirror else set()
         if set(wanted) - have or removed:
             return False
         fill_report(pub.report, store)
@@ -98,15 +128,20 @@ def write_generation(draft: Draft, previous: Path | None, wanted: dict[str, Arti
     if previous is not None:
         check_manifest(store.manifest(), expected_manifest(embedder), previous)
     have = store.article_ids()
-    removed = sorted(have - set(wanted)) if mirror else []
+    removed = sorted(to_remove(store, have, wanted)) if mirror else []
     added = [wanted[a] for a in wanted if a not in have]
     reusable = reusable_vectors(store, vectors, removed)
     vectors.remove(store.delete_articles(removed))
     report.removed_articles, report.added_articles = len(removed), len(added)
 
-    passages = {a.article_id: chunk(a, embedder, config.max_tokens) for a in added}
+    passages = {a.article_id: ps for a in added if (ps := isolated(
+        report, a, "could not be cut into passages", chunk, a, embedder, config.max_tokens))
+        is not None}  # an article that fails a step is skipped, never the build
+    added = [a for a in added if a.article_id in passages]
     if config.attribution:
-        attribute(added, passages, progress)
+        attribute(added, passages, progress, report)
+        added = [a for a in added if a.article_id in passages]
+    report.added_articles = len(added)
     texts = [p.text for a in added for p in passages[a.article_id]]
     new_vectors = embed_missing(texts, reusable, embedder, progress, report)
     new_ids = add_articles(store, vectors, added, passages, new_vectors)
@@ -175,14 +210,24 @@ def embed_missing(texts: list[str], reusable: dict[str, np.ndarray], embedder,  
 
 
 def attribute(articles: list[Article], passages: dict[str, list[Passage]],
-              progress: Progress | None) -> None:
-    """Who said what in each new passage (spaCy, loaded only when there is new text)."""
+              progress: Progress | None, report: BuildReport) -> None:
+    """Who said what in each new passage (spaCy, loaded only when there is new text); an
+    article whose attribution fails is reported and dropped from `passages`."""
     if not articles:
         return
-    bar = progress_bar(len(articles), "attributing", progress)
+    bar = progress_bar(sum(len(passages[a.article_id]) for a in articles), "attributing",
+                       progress)  # ticks per passage parsed, so a long article moves too
     for article in articles:
-        attribute_passages(passages[article.article_id])
-        bar(1)
+        ps, done = passages[article.article_id], [0]
+
+        def tick(n: int) -> None:
+            done[0] += n
+            bar(n)
+        if isolated(report, article, "quotes could not be attributed", attribute_passages,
+                    ps, tick) is None:
+            del passages[article.article_id]
+        if done[0] < len(ps):  # a failed article: its passages count as done
+            bar(len(ps) - done[0])
 
 
 def update_clusters(store: Store, vectors, new_ids: Sequence[int]) -> None:  # noqa: ANN001

@@ -1,24 +1,29 @@
 """The stages the local build and the distributed build share, so both index alike.
 
-Reading and cleaning (`prepare`, `admit`, `collect`, `with_uploads`), chunking (`chunk`),
-attribution of one article's passages (`attribute_passages`), people grouping
+Reading and cleaning (`prepare`, `admit`, `collect`, `with_uploads`), inside one isolation
+boundary per file and per article (whatever a file holds becomes a reported skip, never a
+failed build), what a mirror build removes (`to_remove`: never what it could not read),
+chunking (`chunk`), attribution of one article's passages (`attribute_passages`), people grouping
 (`group_people`, over the catalogue; the distributed build groups with the same
 `group_names` and tallies with `archive.text.names.people_table`) and the manifest keys
 that must match for vectors to be mixed (`expected_manifest`).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from archive.build.report import BuildReport
 from archive.config import Config
+from archive.errors import BuildFailed, Cancelled
 from archive.models import Article, Passage
 from archive.quotes import passage_attributions
 from archive.storage import UPLOADS
 from archive.storage.sqlite import Store
 from archive.text import (Skipped, clean_article, group_names, oversized_paragraph,
                           passages_of, read_all)
+from archive.text.ingest import MAX_ARTICLE_BYTES
 from archive.text.names import people_table
 
 
@@ -36,20 +41,25 @@ def with_uploads(paths: Sequence[str | Path], config: Config) -> list[str | Path
 
 
 def prepare(item) -> tuple[Article | None, str | None]:  # noqa: ANN001 - RawArticle | Skipped
-    """One read item cleaned into an Article, or (None, why it is skipped)."""
+    """One read item cleaned into an Article, or (None, why it is skipped); never raises."""
     if isinstance(item, Skipped):
         return None, item.reason
-    size = oversized_paragraph(item.text)
-    if size:
-        return None, (f"a single paragraph of {size:,} characters: not article text (split "
-                      "it into paragraphs)")
     try:
+        size = oversized_paragraph(item.text)
+        if size:
+            return None, (f"a single paragraph of {size:,} characters: not article text "
+                          "(split it into paragraphs)")
         article = clean_article(item)
     except Exception as exc:  # noqa: BLE001 - one bad article must never stop a build
-        return None, f"could not be cleaned: {exc}"
+        return None, f"could not be cleaned ({type(exc).__name__}: {short(exc)})"
     if article is None:
         return None, "no article text after removing boilerplate"
     return article, None
+
+
+def short(exc: BaseException) -> str:
+    """An exception's message on one line, at most 200 characters."""
+    return " ".join(str(exc).split())[:200]
 
 
 def admit(report: BuildReport, seen: dict[str, str], article_id: str, path: str,
@@ -66,15 +76,71 @@ def admit(report: BuildReport, seen: dict[str, str], article_id: str, path: str,
     return True
 
 
-def collect(paths: Iterable[str | Path], report: BuildReport) -> dict[str, Article]:
-    """Cleaned articles by id; unreadable files and repeated articles go to the report."""
-    articles: dict[str, Article] = {}
+class Wanted(dict):
+    """Cleaned articles by id (what the build indexes), and `kept`: the paths whose failure
+    says nothing of their content (a folder that cannot be listed, a file that cannot be
+    opened, a missing library), whose articles already indexed a mirror build keeps."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: list[str] = []
+
+
+def collect(paths: Iterable[str | Path], report: BuildReport,
+            max_bytes: int = MAX_ARTICLE_BYTES) -> Wanted:
+    """Cleaned articles by id; unreadable files and repeated articles go to the report.
+    A .txt/.html file or a record above `max_bytes` is skipped (Config.max_article_bytes)."""
+    articles = Wanted()
     seen: dict[str, str] = {}
-    for item in read_all(paths):
+    for item in read_all(paths, max_bytes):
+        if isinstance(item, Skipped) and item.keep:
+            articles.kept.append(item.path)
         article, reason = prepare(item)
         if admit(report, seen, article.article_id if article else "", item.path, reason):
             articles[article.article_id] = article
     return articles
+
+
+def article_cap(config: Config) -> int:
+    """The per-article size cap in bytes of `config` (ARCHIVE_MAX_ARTICLE_BYTES)."""
+    return int(config.max_article_bytes)
+
+
+def to_remove(store: Store, have: set[str], wanted: dict[str, Article]) -> set[str]:
+    """What a mirror build removes: the archive's articles (`have`) that are not `wanted`,
+    except those read from a path `wanted.kept` names (a folder that could not be listed, a
+    file that could not be opened): what cannot be read now is not dropped."""
+    gone = have - set(wanted)
+    kept = [os.path.abspath(p) for p in getattr(wanted, "kept", ())]
+    if not gone or not kept:
+        return gone
+    prefixes = tuple(k.rstrip(os.sep) + os.sep for k in kept) + tuple(k + "#" for k in kept)
+    exact = set(kept)
+    for row in store.article_rows(sorted(gone)):
+        path = os.path.abspath(row["path"] or "")
+        if path in exact or path.startswith(prefixes):
+            gone.discard(row["article_id"])
+    return gone
+
+
+def isolated(report: BuildReport, article: Article, failed: str, step, *args):  # noqa: ANN001, ANN201
+    """`step(*args)` (chunking or attributing one article) inside that article's isolation
+    boundary: what it returns, or None when it raised, the article then reported as skipped
+    with `failed` and the reason. A failure of the environment every article would share (a
+    library that cannot load, a full disk, no memory) stops the build as BuildFailed."""
+    try:
+        return step(*args)
+    except Cancelled:  # the user stopped the build (progress callback): not the article
+        raise
+    except (ImportError, OSError, MemoryError) as exc:
+        raise BuildFailed(f"{article.path}: {failed} ({type(exc).__name__}: {short(exc)}); "
+                          "every article would fail alike: repair the installation (pip "
+                          "install archive) or free disk space and memory, then build "
+                          "again") from exc
+    except Exception as exc:  # noqa: BLE001 - one bad article must never stop a build
+        report.skipped.append({"path": article.path,
+                               "reason": f"{failed} ({type(exc).__name__}: {short(exc)})"})
+        return None
 
 
 def chunk(article: Article, embedder, max_tokens: int) -> list[Passage]:  # noqa: ANN001
@@ -82,12 +148,16 @@ def chunk(article: Article, embedder, max_tokens: int) -> list[Passage]:  # noqa
     return passages_of(article, min(max_tokens, embedder.max_tokens), embedder.count_tokens)
 
 
-def attribute_passages(passages: Sequence[Passage]) -> None:
-    """Who said what in each passage of one article (spaCy loads on the first call)."""
+def attribute_passages(passages: Sequence[Passage],
+                       progress: Callable[[int], None] | None = None) -> Sequence[Passage]:
+    """Who said what in each passage of one article (spaCy loads on the first call); the
+    passages, their attributions filled. `progress` gets 1 per passage parsed."""
     if not passages:
-        return
-    for p, found in zip(passages, passage_attributions([p.text for p in passages])):
+        return passages
+    found_all = passage_attributions([p.text for p in passages], progress=progress)
+    for p, found in zip(passages, found_all):
         p.attributions = list(found)
+    return passages
 
 
 def group_people(store: Store) -> None:

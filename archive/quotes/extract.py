@@ -8,7 +8,7 @@ benchmarks/ call on cached parses. Imports every other module of archive.quotes.
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from archive.models import Attribution
 from archive.quotes import rules
@@ -27,25 +27,29 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 def extract_article(paragraphs: list[str], nlp: "Language | None" = None,
                     cues: Iterable[str] | None = None,
                     belief_cues: Iterable[str] | None = None,
-                    learned: bool | None = None) -> list[list[Attribution]]:
+                    learned: bool | None = None,
+                    progress: Callable[[int], None] | None = None) -> list[list[Attribution]]:
     """Attributions per paragraph of one article (paragraph-relative offsets).
 
     `nlp` defaults to the cached `load_nlp()`; `cues` overrides DEFAULT_CUES (speech
     lemmas) and `belief_cues` overrides BELIEF_CUES (non-speech lemmas; pass () to only
     extract speech). `learned` runs the learned classifier pass (archive.quotes.learned);
     by default it runs unless a custom cue list is given (then the lists decide alone).
+    `progress` is called with 1 per paragraph parsed (the bulk of the work on a long
+    article); it may raise to stop the extraction.
     """
-    docs = parse_article(paragraphs, nlp)
+    docs = parse_article(paragraphs, nlp, progress=progress)
     return extract_docs(docs, *cue_sets(cues, belief_cues),
                         model=_model_for(learned, cues, belief_cues))
 
 
-def passage_attributions(passages: list[str]) -> list[list[Attribution]]:
+def passage_attributions(passages: list[str], progress: Callable[[int], None] | None = None
+                         ) -> list[list[Attribution]]:
     """What the archive stores per passage of one article: extract_article without the
     lead-in records ("Cruz continued:"), whose words are in the next passage and are
-    attributed there."""
+    attributed there. `progress` gets 1 per passage parsed (see extract_article)."""
     return [[a for a in attrs if a.content_end > a.content_start]
-            for attrs in extract_article(passages)]
+            for attrs in extract_article(passages, progress=progress)]
 
 
 def extract_articles(articles: Iterable[list[str]], nlp: "Language | None" = None,

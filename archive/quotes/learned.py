@@ -150,7 +150,7 @@ def candidate_features(m: "Token", cue: "Token | None", top: "Token", path: str,
         f += ["rule|lex=" + lex, "rule|pl=" + path + "|" + cl]
     f.append(f"named|pl={int(named)}|{path}|{cl}")
     left = m.left_edge.i
-    f.append("mprev=" + (m.doc[left - 1].lower_ if left > m.sent.start else "<s>"))
+    f.append("mprev=" + (m.doc[left - 1].lower_ if left > st.sent_of(m).start else "<s>"))
     cinc = any(a.content_start <= cue.idx < a.content_end for a in st.attrs if a not in rule)
     f.append(f"cinc={int(cinc)}")
     return f + _complement_features(cue, top, path, cl, lex, named)
@@ -165,7 +165,7 @@ def _mention_features(m: "Token", path: str, st: ParaState, rule: list[Attributi
     mword = m.lower_ if m.pos_ == "PRON" else m.lemma_.lower() if m.pos_ == "NOUN" else m.pos_
     f = ["p=" + path, "m=" + mword, "mpos=" + m.pos_, "ent=" + ent, "mtag=" + m.tag_,
          f"named={int(named)}", f"named|p={int(named)}|{path}"]
-    sent = m.sent
+    sent = st.sent_of(m)
     in_q = quote_of(m.idx, st.quotes) is not None
     sent_q = any(q.open_at < sent.end_char and q.end >= sent.start_char for q in st.quotes
                  if q.words(text) >= MIN_QUOTE_WORDS)

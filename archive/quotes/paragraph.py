@@ -8,6 +8,7 @@ archive.models and archive.quotes.{scan,speakers}.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ from archive.quotes.scan import QuoteSpan
 from archive.quotes.speakers import ArticleIndex, Speaker
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span, Token
 
 
 @dataclass
@@ -31,6 +32,16 @@ class ParaState:
     attrs: list[Attribution] = field(default_factory=list)
     sents_used: set[int] = field(default_factory=set)
     no_veto: set[int] = field(default_factory=set)  # ids of attributions the model keeps
+    _sents: list | None = field(default=None, repr=False, compare=False)
+    _starts: list[int] = field(default_factory=list, repr=False, compare=False)
+
+    def sent_of(self, token: "Token") -> "Span":
+        """`token.sent`, from the paragraph's sentences listed once (spaCy's Token.sent
+        walks every sentence of the doc on each call)."""
+        if self._sents is None:
+            self._sents = list(self.doc.sents)
+            self._starts = [s.start for s in self._sents]
+        return self._sents[bisect_right(self._starts, token.i) - 1]
 
 
 def emit(st: ParaState, spk: Speaker, cue: str, cue_span: tuple[int, int],

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from archive.quotes.lexicon import FEMALE_NAMES, MALE_NAMES
 
@@ -94,12 +94,19 @@ def _restored(doc: "Doc", text: str) -> "Doc":
 
 
 def parse_article(paragraphs: Sequence[str], nlp: "Language | None" = None,
-                  batch_size: int = 64) -> list["Doc"]:
-    """spaCy docs of one article's paragraphs (see the note above on verb surnames)."""
+                  batch_size: int = 64,
+                  progress: Callable[[int], None] | None = None) -> list["Doc"]:
+    """spaCy docs of one article's paragraphs (see the note above on verb surnames);
+    `progress` is called with 1 as each paragraph is parsed (it may raise to stop)."""
     nlp = nlp or load_nlp()
     surnames = verb_surnames(nlp, paragraphs)
-    docs = nlp.pipe([_masked(p, surnames) for p in paragraphs], batch_size=batch_size)
-    return [_restored(d, p) for d, p in zip(docs, paragraphs)]
+    docs = nlp.pipe((_masked(p, surnames) for p in paragraphs), batch_size=batch_size)
+    out = []
+    for d, p in zip(docs, paragraphs):
+        out.append(_restored(d, p))
+        if progress is not None:
+            progress(1)
+    return out
 
 
 def parse_articles(articles: Iterable[list[str]], nlp: "Language | None" = None,

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from archive.models import Attribution
 from archive.quotes.lexicon import (FEMALE_NAMES, FEMALE_PRONOUNS, FEMALE_ROLE_NOUNS, MALE_NAMES,
@@ -88,6 +89,32 @@ class Person:
         return guess_gender_from_first_name(self.name)
 
 
+class _Timeline:
+    """ArticleIndex's lists kept sorted for lookups by position: mentions (para, offset,
+    name) in order, unnamed speakers' positions by noun, reported-content spans by
+    paragraph. Filled incrementally (`catch_up`), so each lookup costs a bisection instead
+    of a sort of the whole article (which made attribution quadratic in its length)."""
+
+    def __init__(self) -> None:
+        self.mentions: list[tuple[int, int, str]] = []
+        self.unnamed: dict[str, list[tuple[int, int]]] = {}
+        self.spans: dict[int, list[tuple[int, int]]] = {}
+        self.counts = (0, 0, 0)
+
+    def catch_up(self, index: ArticleIndex) -> None:
+        m, u, c = self.counts
+        if m > len(index.mentions) or u > len(index.unnamed) or c > len(index.contents):
+            self.__init__()  # a list was replaced or cut: start again
+            m = u = c = 0
+        for mention in index.mentions[m:]:
+            insort(self.mentions, mention)
+        for p, o, noun in index.unnamed[u:]:
+            insort(self.unnamed.setdefault(noun, []), (p, o))
+        for p, s, e in index.contents[c:]:
+            self.spans.setdefault(p, []).append((s, e))
+        self.counts = (len(index.mentions), len(index.unnamed), len(index.contents))
+
+
 @dataclass
 class ArticleIndex:
     """Named people of one article and where they were mentioned as subjects/speakers."""
@@ -97,6 +124,8 @@ class ArticleIndex:
     mentions: list[tuple[int, int, str]] = field(default_factory=list)  # (para, offset, name)
     unnamed: list[tuple[int, int, str]] = field(default_factory=list)  # (para, offset, noun)
     contents: list[tuple[int, int, int]] = field(default_factory=list)  # (para, start, end)
+    _seen: _Timeline | None = field(default=None, repr=False, compare=False)
+    _role_words: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def add(self, name: str, role: str | None = None) -> Person:
         """Register a full or partial name; returns the canonical in-article person."""
@@ -107,6 +136,7 @@ class ArticleIndex:
             self.by_surname.setdefault(name.split()[-1].lower(), []).append(name)
         if role and not person.role:
             person.role = role
+            self._role_words.update(role.lower().split())
         return person
 
     def expand(self, name: str) -> str:
@@ -121,12 +151,24 @@ class ArticleIndex:
         """Record a salient mention (subject, agent or speaker) of a person."""
         self.mentions.append((para, offset, name))
 
-    def _before(self, pos: tuple[int, int]) -> list[str]:
-        """Names mentioned before `pos`, most recent first."""
-        inside = {(p, o) for p, o, _ in self.mentions
-                  for cp, cs, ce in self.contents if p == cp and cs <= o < ce}
-        return [n for p, o, n in sorted(self.mentions, reverse=True)
-                if (p, o) < pos and (p, o) not in inside]
+    def _timeline(self) -> _Timeline:
+        """The sorted view of mentions, unnamed speakers and contents, caught up with
+        what was appended since the last lookup (the lists only grow)."""
+        if self._seen is None:
+            self._seen = _Timeline()
+        self._seen.catch_up(self)
+        return self._seen
+
+    def _before(self, pos: tuple[int, int]) -> Iterator[str]:
+        """Names mentioned before `pos`, most recent first, skipping mentions inside
+        reported content; lazy, so a lookup that stops at the first fit reads only the
+        mentions back to it (not the whole article: linear cost on long articles)."""
+        timeline = self._timeline()
+        mentions, spans = timeline.mentions, timeline.spans
+        for i in range(bisect_left(mentions, (pos[0], pos[1], "")) - 1, -1, -1):
+            p, o, n = mentions[i]
+            if not any(cs <= o < ce for cs, ce in spans.get(p, ())):
+                yield n
 
     def resolve_pronoun(self, gender: str, pos: tuple[int, int]) -> str | None:
         """Most recent salient person not known to be of the other gender.
@@ -140,21 +182,25 @@ class ArticleIndex:
 
     def _unnamed_more_recent(self, noun: str, pos: tuple[int, int]) -> bool:
         """True when "a senior official" (unnamed) was the latest speaker before "the official"."""
-        named = [(p, o) for p, o, _ in self.mentions if (p, o) < pos]
-        unnamed = [(p, o) for p, o, n in self.unnamed if (p, o) < pos and n == noun]
-        return bool(unnamed) and (not named or max(unnamed) > max(named))
+        timeline = self._timeline()
+        unnamed = timeline.unnamed.get(noun, [])
+        u = bisect_left(unnamed, pos)
+        if not u:
+            return False
+        m = bisect_left(timeline.mentions, (pos[0], pos[1], ""))
+        return not m or unnamed[u - 1] > timeline.mentions[m - 1][:2]
 
     def resolve_role(self, noun: str, pos: tuple[int, int], fallback: bool) -> str | None:
         """Most recent person whose role mentions `noun`; else (if allowed) the last one."""
         gender = "f" if noun in FEMALE_ROLE_NOUNS else "m" if noun in MALE_ROLE_NOUNS else None
-        before = self._before(pos)
-        for name in before:
-            role = (self.people[name].role or "").lower().split()
-            if noun in role or noun + "s" in role:
-                return name
+        if noun in self._role_words or noun + "s" in self._role_words:  # else none fits
+            for name in self._before(pos):
+                role = (self.people[name].role or "").lower().split()
+                if noun in role or noun + "s" in role:
+                    return name
         if not fallback or self._unnamed_more_recent(noun, pos):
             return None
-        for name in before:
+        for name in self._before(pos):
             if gender is None or self.people[name].gender in (None, gender):
                 return name
         return None

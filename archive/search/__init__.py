@@ -2,7 +2,8 @@
 
 Owns retrieval and fusion (`retrieve`: rrf, tiered, candidates), question understanding
 (`query`: "what did X say about Y"), speaker-aware ranking (`speakers`), folding of
-near-identical passages (`folding`) and the `Searcher` that ties them together (`searcher`).
+near-identical passages (`folding`) and the `Searcher` that ties them together (`searcher`);
+getting results out (`export`: rows, citations, csv/jsonl/md writers, batch questions).
 
 May import archive.config, archive.errors, archive.models, archive.storage (only its public
 surface: `Backend`, `open_backend`, the compatibility check), archive.embed, archive.text
@@ -11,11 +12,17 @@ and archive.quotes (`is_speech_cue`). Never names a storage engine.
 from __future__ import annotations
 
 from archive.models import Filters, Hit
+from archive.search.export import (BATCH_COLUMNS, BATCH_FILTERS, COLUMNS, FORMATS, BadRow,
+                                   Question, ResultWriter, citation, export, one_line,
+                                   read_batch, read_batch_file, rows, run_batch, speech_kinds,
+                                   write_batch)
 from archive.search.query import QueryIntent, parse_query
 from archive.search.retrieve import MODES, candidates, rrf, tiered
 from archive.search.searcher import (MAX_K, MAX_QUERY_CHARS, Searcher, make_filters, validate,
                                      validate_date)
 
-__all__ = ["MAX_K", "MAX_QUERY_CHARS", "MODES", "Filters", "Hit", "QueryIntent", "Searcher",
-           "candidates", "make_filters", "parse_query", "rrf", "tiered", "validate",
-           "validate_date"]
+__all__ = ["BATCH_COLUMNS", "BATCH_FILTERS", "COLUMNS", "FORMATS", "MAX_K", "MAX_QUERY_CHARS",
+           "MODES", "BadRow", "Filters", "Hit", "QueryIntent", "Question", "ResultWriter",
+           "Searcher", "candidates", "citation", "export", "make_filters", "one_line",
+           "parse_query", "read_batch", "read_batch_file", "rows", "rrf", "run_batch",
+           "speech_kinds", "tiered", "validate", "validate_date", "write_batch"]

@@ -2,9 +2,11 @@
 
 Owns the `Backend` protocol and its engines: "local" (published generations of SQLite +
 FAISS: `generations`, `sqlite`, `vectors`, `local`) and "milvus" (`milvus/`: schema, reader,
-sync), the manifest compatibility check (`manifest`) and the choice of engine. This module
-is the only place that names an engine: everything else opens an archive with
-`open_backend(config)` and asks the backend's declared capabilities, never its type.
+sync), the manifest compatibility check (`manifest`), the choice of engine, and the
+reader's notebook beside the index (`userdb`: saved searches and bookmarks in
+INDEX/user.db, outside every generation; `userexport`: bookmarks resolved and exported).
+This module is the only place that names an engine: everything else opens an archive
+with `open_backend(config)` and asks the backend's declared capabilities, never its type.
 
 May import archive.config, archive.errors, archive.models and archive.text (query terms).
 faiss, sqlite_utils and pymilvus load only when an engine is opened (importing this package
@@ -21,11 +23,15 @@ from archive.storage.generations import (DB_NAME, FAULT_ENV, UPLOADS, VECTORS_NA
                                          fault_point)
 from archive.storage.interface import Backend, Ranked
 from archive.storage.manifest import FORMAT_VERSION, check_compatible, check_manifest
+from archive.storage.userdb import USER_DB, Bookmark, SavedRun, SavedSearch, UserData, text_hash
+from archive.storage.userexport import EXPORT_FORMATS, export_bookmarks, resolve_bookmarks
 
 __all__ = ["DB_NAME", "ENGINES", "FAULT_ENV", "FORMAT_VERSION", "UPLOADS", "VECTORS_NAME",
            "Backend", "IndexDir", "Ranked", "archive_exists", "check_compatible",
            "check_manifest", "engine_class", "fault_point", "mirror_generation", "open_backend",
            "open_stream"]
+__all__ += ["EXPORT_FORMATS", "USER_DB", "Bookmark", "SavedRun", "SavedSearch", "UserData",
+            "export_bookmarks", "resolve_bookmarks", "text_hash"]  # the notebook: userdb
 
 ENGINES = ("local", "milvus")
 

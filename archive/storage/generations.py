@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from archive.errors import BuildLocked, IndexNotFound
+from archive.errors import BuildLocked, IndexCorrupt, IndexNotFound, IndexNotWritable
 
 POINTER = "CURRENT"
 DB_NAME = "archive.db"
@@ -27,6 +28,27 @@ VECTORS_NAME = "vectors.faiss"
 KEEP_GENERATIONS = 2
 UPLOADS = "uploads"
 FAULT_ENV = "ARCHIVE_FAULT_INJECT"
+LOCK_NAME = "build.lock"
+# what new_generation names a folder: one path part, never "..", never absolute
+GENERATION_NAME = re.compile(r"gen-[A-Za-z0-9_.-]{1,200}")
+
+
+def rebuild_hint(index: str | Path, full: bool = True) -> str:
+    """The command that rebuilds the index folder `index` from the user's articles."""
+    return (f"rebuild it with 'archive build{' --full' if full else ''} "
+            f"<your article folders> --index {index}'")
+
+
+def not_writable(path: Path, exc: OSError) -> IndexNotWritable:
+    """One line for a file or folder of the index a build cannot write, with the fix."""
+    if isinstance(exc, IsADirectoryError):
+        fix = f"a folder is in the way: remove it ('rmdir {path}') and try again"
+    elif isinstance(exc, (FileExistsError, NotADirectoryError)):
+        fix = "a file is in the way of the index folder: choose another one with --index"
+    else:
+        fix = (f"make the index folder writable by you ('chmod u+w {path.parent}') or "
+               "choose another folder with --index")
+    return IndexNotWritable(f"cannot write '{path}' ({exc.strerror or exc}): {fix}")
 
 
 def fault_point(stage: str) -> None:
@@ -48,37 +70,81 @@ class IndexDir:
         self.path = Path(path)
 
     def current(self) -> Path | None:
-        """The published generation folder, or None when nothing was ever built."""
+        """The published generation folder, or None when nothing was ever built or the
+        pointer names no generation folder of this index (`pointer_problem` says why)."""
+        return self._pointer()[0]
+
+    def pointer_problem(self) -> str | None:
+        """Why CURRENT cannot be followed ("is empty", "names '../..', ..."), or None when
+        it names a generation or there is no pointer at all."""
+        return self._pointer()[1]
+
+    def _pointer(self) -> tuple[Path | None, str | None]:
+        """(generation, None); (None, None) when nothing was built; (None, why) when the
+        pointer is damaged. Only a direct child folder of the index named like a generation
+        is ever followed: never an absolute path, "..", or a symlink leading elsewhere."""
         try:
-            name = (self.path / POINTER).read_text().strip()
+            with open(self.path / POINTER, "rb") as fh:
+                raw = fh.read(4096)
         except (FileNotFoundError, NotADirectoryError):
-            return None
+            return None, None
+        except OSError as exc:
+            return None, f"cannot be read ({exc.strerror or exc})"
+        name = raw.decode("utf-8", errors="replace").strip()
+        if not name:
+            return None, "is empty"
+        if not GENERATION_NAME.fullmatch(name):
+            return None, f"names {name[:80]!r}, which is not a generation folder of the index"
         gen = self.path / name
-        return gen if name and gen.is_dir() else None
+        try:
+            inside = gen.is_dir() and gen.resolve().parent == self.path.resolve()
+        except OSError:
+            inside = False
+        if not inside:
+            return None, f"names {name!r}, which is not a generation folder of the index"
+        return gen, None
+
+    def check_pointer(self) -> Path | None:
+        """The published generation or None when nothing was built; IndexCorrupt, naming
+        CURRENT and the build that replaces it, when the pointer is damaged. (A plain
+        `archive build` recovers: it treats a damaged pointer as no previous generation and
+        publishes a new one; `archive add` refuses, since a new generation of only the added
+        articles would drop what is indexed.)"""
+        gen, problem = self._pointer()
+        if problem is not None:
+            raise IndexCorrupt(f"'{self.path / POINTER}' {problem}: "
+                               f"{rebuild_hint(self.path, full=False)}")
+        return gen
 
     def require_current(self) -> Path:
-        gen = self.current()
+        gen = self.check_pointer()
         if gen is None:
             raise IndexNotFound(f"no index in '{self.path}': build one with "
                                 f"'archive build seeds/ --index {self.path}'")
         return gen
 
     def new_generation(self) -> Path:
-        self.path.mkdir(parents=True, exist_ok=True)
         # one clock reading for both parts, so names sort in creation order
         ns = time.time_ns()
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(ns // 10**9))
         gen = self.path / f"gen-{stamp}-{ns % 10**9:09d}-{os.getpid()}"
-        gen.mkdir()
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            gen.mkdir()
+        except OSError as exc:
+            raise not_writable(gen, exc) from None
         return gen
 
     def publish(self, gen: Path) -> None:
         """Point readers at `gen`: write the pointer to a temp file, fsync, rename over."""
         tmp = self.path / f".{POINTER}.{os.getpid()}.tmp"
-        with open(tmp, "w") as fh:
-            fh.write(gen.name + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
+        try:
+            with open(tmp, "w") as fh:
+                fh.write(gen.name + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            raise not_writable(tmp, exc) from None
         fault_point("publish")
         os.replace(tmp, self.path / POINTER)
         fd = os.open(self.path, os.O_RDONLY)
@@ -102,9 +168,17 @@ class IndexDir:
 
     @contextmanager
     def lock(self) -> Iterator[None]:
-        """One build at a time: a second one is refused at once, with a clear message."""
-        self.path.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path / "build.lock", "a+")
+        """One build at a time: a second one is refused at once, with a clear message; an
+        index folder the build cannot write is one line too (IndexNotWritable)."""
+        path = self.path / LOCK_NAME
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise not_writable(self.path, exc) from None
+        try:
+            fh = open(path, "a+")
+        except OSError as exc:
+            raise not_writable(path, exc) from None
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

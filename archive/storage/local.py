@@ -11,10 +11,10 @@ import numpy as np
 from archive.config import Config
 from archive.errors import BadRequest, IndexCorrupt, NotSupported
 from archive.models import Filters
-from archive.storage.generations import DB_NAME, VECTORS_NAME, IndexDir
+from archive.storage.generations import DB_NAME, VECTORS_NAME, IndexDir, rebuild_hint
 from archive.storage.interface import Ranked
 from archive.storage.manifest import check_manifest
-from archive.storage.sqlite import Store
+from archive.storage.sqlite import Store, passage_hash
 from archive.storage.vectors import VectorIndex
 
 
@@ -35,13 +35,13 @@ class LocalBackend:
         count = self.store.count("passages")
         if self.vectors.ntotal != count:
             raise IndexCorrupt(f"'{generation / VECTORS_NAME}' holds {self.vectors.ntotal} "
-                               f"vectors but the database has {count} passages: rebuild with "
-                               "'archive build --full'")
+                               f"vectors but the database has {count} passages: "
+                               f"{rebuild_hint(generation.parent)}")
         if self.vectors.dimension != self._manifest.get("dimension"):
             raise IndexCorrupt(f"'{generation / VECTORS_NAME}' has dimension "
                                f"{self.vectors.dimension}, the manifest says "
-                               f"{self._manifest.get('dimension')}: rebuild with "
-                               "'archive build --full'")
+                               f"{self._manifest.get('dimension')}: "
+                               f"{rebuild_hint(generation.parent)}")
 
     @classmethod
     def open(cls, config: Config, expected: dict[str, object] | None = None) -> LocalBackend:
@@ -49,7 +49,10 @@ class LocalBackend:
 
     @classmethod
     def exists(cls, config: Config) -> bool:
-        return IndexDir(config.index_dir).current() is not None
+        """A published generation, or a damaged pointer (opening it then says what is
+        wrong and how to rebuild, rather than "there is no archive")."""
+        index = IndexDir(config.index_dir)
+        return index.current() is not None or index.pointer_problem() is not None
 
     @classmethod
     def mirror(cls, config: Config, generation: Path) -> None:
@@ -89,6 +92,16 @@ class LocalBackend:
     # -- lookups and browsing: SQLite answers in the protocol's shapes ------------------------
     def fetch(self, ids: Sequence[int]) -> dict[int, dict]:
         return self.store.fetch(ids)
+
+    def find_passages(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], dict]:
+        wanted, ids = set(keys), {}
+        for article_id in sorted({a for a, _ in wanted}):
+            for p in self.store.article_passages(article_id):
+                key = (article_id, passage_hash(p["text"]))
+                if key in wanted:
+                    ids.setdefault(key, p["id"])
+        rows = self.store.fetch(list(ids.values()))
+        return {key: rows[pid] for key, pid in ids.items() if pid in rows}
 
     def attributions_for(self, ids: Sequence[int]) -> dict[int, list[dict]]:
         return self.store.attributions_for(ids)

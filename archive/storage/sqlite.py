@@ -6,6 +6,7 @@ people, near-duplicate clusters and the manifest. Serving connections are read-o
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sqlite3
@@ -17,6 +18,7 @@ import sqlite_utils
 
 from archive.errors import IndexCorrupt
 from archive.models import Article, Attribution, Filters, Passage
+from archive.storage.generations import rebuild_hint
 from archive.text.terms import query_terms
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
@@ -24,6 +26,9 @@ FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 PASSAGE_COLUMNS = ("p.id, p.article_id, p.position, p.section, p.text, p.cluster, a.title, "
                    "a.outlet, a.date")
 PASSAGES_JOIN = "FROM passages p JOIN articles a ON a.article_id = p.article_id"
+# every table create_schema makes (all present since the first release)
+TABLES = ("articles", "passages", "passages_fts", "attributions", "people", "aliases",
+          "passage_links", "manifest")
 
 
 def fts_query(text: str) -> str:
@@ -37,10 +42,13 @@ def fts_query(text: str) -> str:
 
 def connect(path: Path, readonly: bool) -> sqlite_utils.Database:
     if readonly:
-        if not path.exists():
-            raise IndexCorrupt(f"database '{path}' is missing: rebuild with 'archive build'")
-        conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True,
-                               check_same_thread=False)
+        if not path.is_file():
+            raise IndexCorrupt(f"database '{path}' is missing: {rebuild_hint(index_of(path))}")
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True,
+                                   check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise damaged(path, exc) from exc
     else:
         conn = sqlite3.connect(str(path), check_same_thread=False)
     db = sqlite_utils.Database(conn, execute_plugins=False)
@@ -50,6 +58,40 @@ def connect(path: Path, readonly: bool) -> sqlite_utils.Database:
     return db
 
 
+def index_of(path: Path) -> Path:
+    """The index folder of a generation's database (<index>/<generation>/archive.db)."""
+    return path.parent.parent
+
+
+def damaged(path: Path, exc: BaseException) -> IndexCorrupt:
+    """One line for a database SQLite (or the JSON in it) could not read."""
+    detail = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+    return IndexCorrupt(f"database '{path}' is damaged ({detail}): "
+                        f"{rebuild_hint(index_of(path))}")
+
+
+def guard_reads(cls: type) -> type:
+    """Every public method of a read-only Store turns SQLite or JSON damage met while
+    reading (a truncated file, a dropped table, a value that is not JSON) into
+    IndexCorrupt naming the file; a writable Store's errors pass unchanged."""
+    def guarded(method):  # noqa: ANN001, ANN202
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+            try:
+                return method(self, *args, **kwargs)
+            except (sqlite3.DatabaseError, json.JSONDecodeError) as exc:
+                if not self.readonly:
+                    raise
+                raise damaged(self.path, exc) from exc
+        return wrapper
+
+    for name, value in list(vars(cls).items()):
+        if callable(value) and not name.startswith("_") and name != "close":
+            setattr(cls, name, guarded(value))
+    return cls
+
+
+@guard_reads
 class Store:
     """Articles, passages, attributions and clusters of one index generation."""
 
@@ -105,20 +147,26 @@ class Store:
         try:
             tables = set(self.db.table_names())
         except sqlite3.DatabaseError as exc:
-            raise IndexCorrupt(f"database '{self.path}' is damaged ({exc}): rebuild with "
-                               "'archive build --full'") from exc
-        missing = {"articles", "passages", "passages_fts", "manifest"} - tables
+            raise damaged(self.path, exc) from exc
+        missing = set(TABLES) - tables
         if missing:
             raise IndexCorrupt(f"database '{self.path}' lacks tables {sorted(missing)}: "
-                               "rebuild with 'archive build --full'")
+                               f"{rebuild_hint(index_of(self.path))}")
 
     def close(self) -> None:
         self.db.close()
 
     # -- manifest -----------------------------------------------------------------------
     def manifest(self) -> dict[str, object]:
-        return {r["key"]: json.loads(r["value"]) for r in self.db.query(
-            "SELECT key, value FROM manifest")}
+        out: dict[str, object] = {}
+        for r in self.db.query("SELECT key, value FROM manifest"):
+            try:
+                out[r["key"]] = json.loads(r["value"])
+            except (TypeError, ValueError) as exc:
+                raise IndexCorrupt(f"database '{self.path}' holds a manifest value for "
+                                   f"{str(r['key'])[:80]!r} that is not JSON: "
+                                   f"{rebuild_hint(index_of(self.path))}") from exc
+        return out
 
     def write_manifest(self, values: dict[str, object]) -> None:
         with self.db.atomic():
@@ -421,7 +469,13 @@ def chunks(items: Sequence, size: int) -> Iterator[Sequence]:
 
 
 def copy_database(src: Path, dst: Path) -> None:
-    """Copy a published SQLite database with the backup API (consistent, page by page)."""
+    """Copy a published SQLite database with the backup API (consistent, page by page),
+    after checking it is whole (its tables and manifest; IndexCorrupt names it if not)."""
+    published = Store(src, readonly=True)
+    try:
+        published.manifest()
+    finally:
+        published.close()
     source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
     target = sqlite3.connect(str(dst))
     try:

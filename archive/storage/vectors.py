@@ -42,6 +42,7 @@ import faiss
 import numpy as np
 
 from archive.errors import BadRequest, IndexCorrupt
+from archive.storage.generations import rebuild_hint
 
 KINDS = ("flat", "ivf-sq8", "ivf-pq", "hnsw")
 TARGET_RECALL = 0.95
@@ -384,14 +385,15 @@ class VectorIndex:
     def load(cls, path: str | Path, mmap: bool = False) -> "VectorIndex":
         path = Path(path)
         if not path.exists():
-            raise IndexCorrupt(f"vector file '{path}' is missing: rebuild with "
-                               "'archive build --full'")
+            raise IndexCorrupt(f"vector file '{path}' is missing: "
+                               f"{rebuild_hint(path.parent.parent)}")
         try:
             flags = faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if mmap else 0
             index = faiss.read_index(str(path), flags)
         except RuntimeError as exc:
-            raise IndexCorrupt(f"vector file '{path}' is damaged ({str(exc).splitlines()[0]}):"
-                               " rebuild with 'archive build --full'") from exc
+            detail = (str(exc).splitlines() or ["unreadable"])[0][-160:]
+            raise IndexCorrupt(f"vector file '{path}' is damaged ({detail}): "
+                               f"{rebuild_hint(path.parent.parent)}") from exc
         return cls(index.d, index)
 
     def memory_bytes(self) -> int:

@@ -1,7 +1,11 @@
 """Read articles from files and folders: .txt, .html/.htm, .jsonl and .csv.
 
-Bytes never crash a build: each file is decoded as UTF-8, else with the encoding
-charset-normalizer detects; what cannot be read is reported as a `Skipped` with its reason.
+No file can stop, hang or leak a build. A file is read only when it is a regular file whose
+real path lies under one of the paths the user gave (a symlink inside the corpus is fine;
+one leading outside it, a device, a FIFO or a socket is skipped with its reason), it is
+opened without blocking and read up to a cap, and every failure while reading or parsing it
+becomes a `Skipped` with its reason. Bytes are decoded as UTF-8, else with the encoding
+charset-normalizer detects; file names that are not UTF-8 are kept with their bytes escaped.
 """
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import csv
 import io
 import json
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,39 +24,134 @@ TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
 RECORD_SUFFIXES = {".jsonl", ".csv"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
-MAX_FILE_BYTES = 200 * 1024 * 1024
+# The default per-article cap (Config.max_article_bytes, ARCHIVE_MAX_ARTICLE_BYTES): a .txt
+# or .html file, or one record of a dump, above it is skipped.
+MAX_ARTICLE_BYTES = 5_000_000
+# A .jsonl/.csv dump holds many articles: the whole file is read up to this many bytes.
+MAX_FILE_BYTES = 200_000_000
+CAP_ENV = "ARCHIVE_MAX_ARTICLE_BYTES"
 TEXT_FIELDS = ("text", "body", "content", "article", "maintext")
 OPTIONAL_FIELDS = ("title", "date", "url", "outlet", "author")
 FIELD_ALIASES = {"outlet": ("outlet", "source", "publisher", "site", "sitename"),
                  "date": ("date", "published", "publication_date", "pubdate"),
                  "author": ("author", "authors", "byline")}
+FILE_KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device",
+              stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket",
+              stat.S_IFDIR: "a folder"}
 
 
 @dataclass(frozen=True)
 class Skipped:
-    """A file (or a record in a file) that was not indexed, and why."""
+    """A file (or a record in a file, or a folder) that was not indexed, and why.
+
+    keep=True when the failure says nothing of the content (a folder that cannot be listed,
+    a file that cannot be opened, a library that is missing): a mirror build then keeps the
+    articles it indexed from that path before.
+    """
 
     path: str
     reason: str
+    keep: bool = False
+
+
+def shown(path: str | Path) -> str:
+    """`path` as text any UTF-8 store accepts: bytes of a file name that are not UTF-8
+    (which Python holds as lone surrogates) are escaped as \\xNN, so the file is indexed
+    under a readable name instead of failing the build."""
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+
+
+def storable(text: str) -> str:
+    """`text` without lone surrogates (a JSON string may hold "\\ud800"), escaped as
+    \\udNNN: SQLite and every UTF-8 consumer accept the result."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", errors="backslashreplace").decode("utf-8")
+
+
+def megabytes(n: int) -> str:
+    return f"{n / 1_000_000:g} MB"
+
+
+def real(path: Path) -> Path:
+    """The absolute path with every symlink resolved (as far as they resolve)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+        return Path(os.path.abspath(path))
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | Skipped]:
-    """Every file under the given files and folders, recursively, in a stable order.
+    """Every file under the given files and folders, recursively, in a stable order, that
+    is safe to read (see `checked`), and a `Skipped` for each that is not.
 
-    Symlinked folders are not followed (no loops); a missing path is reported.
+    Symlinked folders are not followed (no loops); a missing path is reported, and so is a
+    folder that cannot be listed (permissions, or removed during the walk), with keep=True.
     """
-    for raw in paths:
-        path = Path(raw)
-        if path.is_file():
-            yield path
-        elif path.is_dir():
-            for root, dirs, files in os.walk(path, followlinks=False, onerror=None):
-                dirs.sort()
-                for name in sorted(files):
-                    if not name.startswith("."):
-                        yield Path(root) / name
+    given = [Path(p) for p in paths]
+    roots = [real(p) for p in given]
+    for path in given:
+        try:
+            is_dir = stat.S_ISDIR(os.stat(path).st_mode)
+        except OSError as exc:
+            if not os.path.lexists(path):
+                yield Skipped(shown(path), "no such file or folder")
+            else:
+                yield unreadable(path, exc)
+            continue
+        if is_dir:
+            yield from walk(path, roots)
         else:
-            yield Skipped(str(path), "no such file or folder")
+            yield checked(path, roots)
+
+
+def walk(folder: Path, roots: list[Path]) -> Iterator[Path | Skipped]:
+    """The files of `folder` and its subfolders, checked; unlistable folders reported."""
+    errors: list[OSError] = []
+    for root, dirs, files in os.walk(folder, followlinks=False, onerror=errors.append):
+        yield from unlisted(errors)
+        dirs.sort()
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield checked(Path(root) / name, roots)
+    yield from unlisted(errors)
+
+
+def unlisted(errors: list[OSError]) -> Iterator[Skipped]:
+    """A `Skipped` (keep=True) for each folder os.walk could not list; empties `errors`."""
+    while errors:
+        exc = errors.pop(0)
+        yield Skipped(shown(exc.filename or "?"), f"folder cannot be listed: "
+                      f"{exc.strerror or exc}; the articles indexed from it are kept",
+                      keep=True)
+
+
+def unreadable(path: Path, exc: OSError) -> Skipped:
+    """A file that cannot be opened: kept unless it is gone (a dangling link)."""
+    gone = isinstance(exc, FileNotFoundError)
+    return Skipped(shown(path), f"cannot be read: {exc.strerror or exc}", keep=not gone)
+
+
+def checked(path: Path, roots: list[Path]) -> Path | Skipped:
+    """`path` when it is a regular file whose real path lies under one of `roots`; else a
+    `Skipped` saying why (a link leaving the given folders, a device, FIFO or socket)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return unreadable(path, exc)
+    target = real(path)
+    if not any(target == r or target.is_relative_to(r) for r in roots):
+        return Skipped(shown(path), f"a link to {shown(target)}, outside the given files and "
+                       "folders: not read")
+    if not stat.S_ISREG(mode):
+        return Skipped(shown(path), f"not a regular file ({not_regular(mode)}): not read")
+    return path
+
+
+def not_regular(mode: int) -> str:
+    return FILE_KINDS.get(stat.S_IFMT(mode), "not a regular file")
 
 
 def decode(data: bytes) -> str:
@@ -93,30 +193,86 @@ def looks_binary(data: bytes) -> bool:
     return b"\x00" in head
 
 
-def read_path(path: Path) -> list[RawArticle | Skipped]:
-    """The articles in one file, or the reason it was skipped."""
+def too_large(cap: int, records: bool = False) -> str:
+    if records:
+        return f"larger than {megabytes(cap)}: split the dump into smaller files"
+    return f"larger than {megabytes(cap)} (raise {CAP_ENV} to index it)"
+
+
+def nonblocking(path: str, flags: int) -> int:
+    """An `open` opener that never waits: a FIFO without a writer opens at once."""
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+
+
+def read_bounded(path: Path, cap: int, records: bool) -> bytes | Skipped:
+    """At most `cap` bytes of the regular file `path`, or why it is not read. The file is
+    opened without blocking and checked on the open descriptor, so a FIFO or a device that
+    replaced it after `iter_files` is never read."""
+    with open(path, "rb", buffering=0, opener=nonblocking) as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return Skipped(shown(path), f"not a regular file ({not_regular(info.st_mode)}): "
+                           "not read")
+        if info.st_size > cap:
+            return Skipped(shown(path), too_large(cap, records))
+        data = f.read(cap + 1) or b""
+    if len(data) > cap:  # it grew while being read
+        return Skipped(shown(path), too_large(cap, records))
+    return data
+
+
+def failure(exc: BaseException) -> str:
+    """The reason an unexpected exception gives for skipping a file or a record."""
+    if isinstance(exc, ImportError):
+        return (f"a library needed to read it cannot be imported ({exc}): reinstall archive's "
+                "dependencies (pip install archive)")
+    if isinstance(exc, RecursionError):
+        return "nested too deeply to be read"
+    if isinstance(exc, MemoryError):
+        return "not enough memory to read it"
+    message = " ".join(str(exc).split())[:200]
+    return f"could not be read ({type(exc).__name__}{': ' + message if message else ''})"
+
+
+def read_path(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> list[RawArticle | Skipped]:
+    """The articles in one file, or the reasons it (or a record of it) was skipped. Never
+    raises: whatever goes wrong while reading or parsing the file becomes a `Skipped`.
+
+    A .txt/.html file, or a record of a .jsonl/.csv dump, above `max_bytes` is skipped; a
+    dump is read up to MAX_FILE_BYTES (or `max_bytes` when larger)."""
+    path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        return [Skipped(str(path), f"unsupported file type '{suffix or path.name}' "
+        return [Skipped(shown(path), f"unsupported file type '{suffix or shown(path.name)}' "
                         f"(supported: {', '.join(sorted(SUPPORTED))})")]
+    records = suffix in RECORD_SUFFIXES
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return [Skipped(str(path), f"larger than {MAX_FILE_BYTES // 2**20} MiB")]
-        data = path.read_bytes()
+        data = read_bounded(path, max(max_bytes, MAX_FILE_BYTES) if records else max_bytes,
+                            records)
+        if isinstance(data, Skipped):
+            return [data]
+        return parse(data, suffix, shown(path), max_bytes)
     except OSError as exc:
-        return [Skipped(str(path), f"cannot be read: {exc.strerror or exc}")]
+        return [unreadable(path, exc)]
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop a build
+        keep = isinstance(exc, (ImportError, MemoryError))
+        return [Skipped(shown(path), failure(exc), keep=keep)]
+
+
+def parse(data: bytes, suffix: str, path: str, max_bytes: int) -> list[RawArticle | Skipped]:
+    """The articles in the bytes of one file (its name `path`, as shown)."""
     if not data.strip():
-        return [Skipped(str(path), "empty file")]
+        return [Skipped(path, "empty file")]
     if looks_binary(data):
-        return [Skipped(str(path), "binary content, not text")]
+        return [Skipped(path, "binary content, not text")]
     text = decode(data)
     if suffix in TEXT_SUFFIXES:
-        return [RawArticle(text=text, path=str(path))]
+        return [RawArticle(text=text, path=path)]
     if suffix in HTML_SUFFIXES:
-        return [read_html(text, str(path))]
+        return [read_html(text, path)]
     if suffix == ".jsonl":
-        return read_jsonl(text, str(path))
-    return read_csv(text, str(path))
+        return read_jsonl(text, path, max_bytes)
+    return read_csv(text, path, max_bytes)
 
 
 def read_html(html: str, path: str) -> RawArticle | Skipped:
@@ -126,6 +282,8 @@ def read_html(html: str, path: str) -> RawArticle | Skipped:
     try:
         doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
                                           favor_precision=True)
+    except ImportError:
+        raise  # a missing library, not a broken page: read_path says what to install
     except Exception as exc:  # trafilatura raises many types on broken markup
         return Skipped(path, f"HTML could not be parsed: {type(exc).__name__}")
     if doc is None or not (getattr(doc, "text", None) or "").strip():
@@ -136,41 +294,59 @@ def read_html(html: str, path: str) -> RawArticle | Skipped:
                       url=doc.url or None, outlet=doc.sitename or None, author=doc.author or None)
 
 
-def record_to_article(record: dict, path: str, where: str) -> RawArticle | Skipped:
+def record_to_article(record: dict, path: str, where: str,
+                      max_bytes: int = MAX_ARTICLE_BYTES) -> RawArticle | Skipped:
     """One JSONL/CSV record: a text field is required; title, date, url, outlet, author optional."""
     lowered = {str(k).strip().lower(): v for k, v in record.items() if k is not None}
     text = next((lowered[f] for f in TEXT_FIELDS if isinstance(lowered.get(f), str)
                  and lowered[f].strip()), None)
     if text is None:
         return Skipped(f"{path}{where}", f"no text field (one of: {', '.join(TEXT_FIELDS)})")
+    if len(text) > max_bytes or len(text.encode("utf-8", errors="replace")) > max_bytes:
+        return Skipped(f"{path}{where}", too_large(max_bytes))
     meta: dict[str, str | None] = {}
     for name in OPTIONAL_FIELDS:
         keys = FIELD_ALIASES.get(name, (name,))
         value = next((lowered[k] for k in keys if lowered.get(k) not in (None, "")), None)
         if isinstance(value, list):
             value = ", ".join(str(v) for v in value)
-        meta[name] = str(value).strip() if value is not None else None
-    return RawArticle(text=text.replace("\r\n", "\n"), path=f"{path}{where}", **meta)
+        meta[name] = storable(str(value).strip()) if value is not None else None
+    return RawArticle(text=storable(text.replace("\r\n", "\n")), path=f"{path}{where}", **meta)
 
 
-def read_jsonl(text: str, path: str) -> list[RawArticle | Skipped]:
+def record(value: object, path: str, where: str, max_bytes: int) -> RawArticle | Skipped:
+    """`record_to_article` inside the isolation boundary of one record."""
+    try:
+        return record_to_article(value, path, where, max_bytes)  # type: ignore[arg-type]
+    except Exception as exc:  # noqa: BLE001 - one bad record must never stop a file
+        return Skipped(f"{path}{where}", failure(exc))
+
+
+def read_jsonl(text: str, path: str,
+               max_bytes: int = MAX_ARTICLE_BYTES) -> list[RawArticle | Skipped]:
     out: list[RawArticle | Skipped] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            out.append(Skipped(f"{path}#{number}", f"invalid JSON on line {number}: {exc.msg}"))
+            value = json.loads(line)
+        except RecursionError:
+            out.append(Skipped(f"{path}#{number}", f"line {number} is nested too deeply to "
+                               "be read"))
             continue
-        if not isinstance(record, dict):
+        except ValueError as exc:  # JSONDecodeError, or a number of over 4,300 digits
+            why = getattr(exc, "msg", None) or str(exc).split(";")[0]
+            out.append(Skipped(f"{path}#{number}", f"invalid JSON on line {number}: {why}"))
+            continue
+        if not isinstance(value, dict):
             out.append(Skipped(f"{path}#{number}", f"line {number} is not a JSON object"))
             continue
-        out.append(record_to_article(record, path, f"#{number}"))
+        out.append(record(value, path, f"#{number}", max_bytes))
     return out or [Skipped(path, "no records")]
 
 
-def read_csv(text: str, path: str) -> list[RawArticle | Skipped]:
+def read_csv(text: str, path: str,
+             max_bytes: int = MAX_ARTICLE_BYTES) -> list[RawArticle | Skipped]:
     csv.field_size_limit(2**31 - 1)
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
@@ -181,14 +357,16 @@ def read_csv(text: str, path: str) -> list[RawArticle | Skipped]:
         rows = list(reader)
     except csv.Error as exc:
         return [Skipped(path, f"malformed CSV: {exc}")]
-    out = [record_to_article(row, path, f"#{i}") for i, row in enumerate(rows, start=2)]
+    out = [record(row, path, f"#{i}", max_bytes) for i, row in enumerate(rows, start=2)]
     return out or [Skipped(path, "no records")]
 
 
-def read_all(paths: Iterable[str | Path]) -> Iterator[RawArticle | Skipped]:
-    """Every article under `paths`, and a `Skipped` for each file or record that is not one."""
+def read_all(paths: Iterable[str | Path],
+             max_bytes: int = MAX_ARTICLE_BYTES) -> Iterator[RawArticle | Skipped]:
+    """Every article under `paths`, and a `Skipped` for each file, record or folder that is
+    not one; never raises for what a file holds (see `read_path`)."""
     for item in iter_files(paths):
         if isinstance(item, Skipped):
             yield item
         else:
-            yield from read_path(item)
+            yield from read_path(item, max_bytes)

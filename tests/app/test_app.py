@@ -404,3 +404,68 @@ def test_hostile_article_is_shown_as_text(monkeypatch, hostile_index):
         assert not at.exception
         for value in all_text(at):
             assert "<script" not in value.lower() and "<img" not in value.lower(), value
+
+
+# -- issue 14, cases 6 and 7: a page safe to share ------------------------------------------
+def test_config_binds_localhost_and_caps_uploads():
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["address"] == "localhost"
+    assert 0 < config["server"]["maxUploadSize"] <= 200  # MB, below Streamlit's default
+    assert config["server"]["headless"] is True
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["client"]["toolbarMode"] == "viewer"
+
+
+def test_upload_with_a_long_non_latin_name_keeps_the_batch(monkeypatch, writable_index,
+                                                             tmp_path):
+    at = new_app(monkeypatch, writable_index, ARCHIVE)
+    long_name = "Заявление министерства иностранных дел о переговорах " * 4 + ".txt"
+    assert len(long_name) >= 200 and len(long_name.encode()) > 255
+    first = ("Ferry service resumes on the northern route\n\nThe ferry between the two "
+             "islands resumed on Monday after a storm damaged the pier last month.\n\n"
+             "Harbour master Ola Nordmann said repairs took three weeks.\n").encode()
+    second = ("Library reopens after renovation\n\nThe city library reopened on Saturday "
+              "after a two-year renovation of its reading rooms.\n\nThe director, Eva Lind, "
+              "said visitors had waited long enough.\n").encode()
+    upload(at, [(long_name, first, "text/plain"), ("library.txt", second, "text/plain")])
+    assert not at.error, [e.value for e in at.error]
+    assert any("Added 2 articles" in s.value for s in at.success)
+    assert not at.warning, [w.value for w in at.warning]
+    assert not any(str(tmp_path) in text for text in all_text(at))
+    saved = [p.name for p in (writable_index / "uploads").glob("*/*.txt")]
+    assert len(saved) == 2 and all(len(n.encode()) <= 255 for n in saved)
+
+
+@pytest.mark.parametrize("page", [None, PEOPLE, ARCHIVE])
+def test_damaged_pointer_is_one_error_line_without_server_paths(monkeypatch, writable_index,
+                                                                 tmp_path, page):
+    (writable_index / "CURRENT").write_text("../../..\n")
+    at = new_app(monkeypatch, writable_index, page, q=LAVROV_Q)
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "INDEX/CURRENT" in errors[0], errors
+    assert "archive build" in errors[0]
+    assert not any(str(tmp_path) in text for text in all_text(at))
+
+
+def test_a_cancelled_upload_says_so_and_leaves_the_archive_unchanged(monkeypatch,
+                                                                     writable_index, embedder):
+    """Issue 14 case 5: the page's upload runs in a thread with a Cancel button; a cancelled
+    job ends the page's watch with a note, the files removed, the counts unchanged."""
+    from archive.app.uploads import UploadJob
+    from archive.config import load_config
+
+    at = new_app(monkeypatch, writable_index, ARCHIVE)
+    before = {m.label: m.value for m in at.metric}
+    job = UploadJob([("late.txt", b"Late news\n\nSomething happened late on Friday in the "
+                     b"capital, officials said.\n")], load_config(index=str(writable_index)),
+                    embedder)
+    job.cancel.set()
+    at.session_state["upload_job"] = job.start()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Cancelled" in i.value for i in at.info)
+    assert {m.label: m.value for m in at.metric} == before
+    assert not list((writable_index / "uploads").rglob("late.txt"))
+    assert any(b.label == "Add to the archive" for b in at.button)

@@ -34,7 +34,8 @@ def bad_folder(tmp_path: Path) -> Path:
     (folder / "blank.txt").write_text("   \n\n\t \n")
     (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
     (folder / "archive.zip").write_bytes(b"PK\x03\x04" + bytes(100))
-    (folder / "huge.txt").write_text("word " * 4_200_000)  # ~20 MB, no newline
+    (folder / "huge.txt").write_text("word " * 4_200_000)  # ~20 MB: above the size cap
+    (folder / "line.txt").write_text("word " * 40_000)  # 200 KB with no newline
     (folder / "broken.jsonl").write_text('{"text": "A valid record about the harbour '
                                          'strike that ended on Tuesday."}\n{not json\n')
     (folder / "notext.csv").write_text("title,date\nA,2022-01-01\n")
@@ -53,7 +54,9 @@ def test_build_reports_each_bad_file_and_indexes_the_good(bad_folder, tmp_path, 
     assert "text column" in reasons["notext.csv"]
     assert "JSON" in reasons["broken.jsonl"]
     assert "read" in reasons["dangling.txt"]
-    assert "not article text" in reasons["huge.txt"]
+    assert "larger than 5 MB" in reasons["huge.txt"]  # never read past the cap
+    assert "ARCHIVE_MAX_ARTICLE_BYTES" in reasons["huge.txt"]
+    assert "not article text" in reasons["line.txt"]
     assert report.articles == 2  # good.txt and the good JSONL record
     searcher = Searcher(config, embedder=embedder)
     assert "Maria Lopes" in searcher.search("what did Maria Lopes say", k=1)[0].text
@@ -66,7 +69,7 @@ def test_cli_exit_codes_json_and_strict(bad_folder, tmp_path):
     ok = runner.invoke(cli, ["build", str(bad_folder), "--index", index, "--json"])
     assert ok.exit_code == 0, ok.output
     report = json.loads(ok.stdout.strip().splitlines()[-1])
-    assert report["articles"] >= 2 and len(report["skipped"]) >= 7
+    assert report["articles"] >= 2 and len(report["skipped"]) >= 8
     assert all(set(s) == {"path", "reason"} for s in report["skipped"])
     strict = runner.invoke(cli, ["add", str(bad_folder), "--index", index, "--strict"])
     assert strict.exit_code != 0

@@ -1,6 +1,10 @@
-"""No user text breaks search, the cleaner or the reader: hostile strings and generated ones."""
+"""No user text breaks search, the cleaner, the reader or a build: hostile strings, generated
+ones, and generated files (random bytes and random JSON structures as .jsonl/.csv/.html)."""
 from __future__ import annotations
 
+import csv
+import io
+import json
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -9,6 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from archive.build import build
+from archive.build.stages import prepare
+from archive.config import load_config
 from archive.text.clean import clean_article
 from archive.text.ingest import decode, read_path
 from archive.models import RawArticle
@@ -162,3 +169,91 @@ def test_read_path_never_raises(data, suffix):
         path.write_bytes(data)
         for item in read_path(path):
             assert hasattr(item, "reason") or isinstance(item, RawArticle)
+
+
+# -- generated files: random bytes and random JSON structures (issue 14) ------------------------
+
+KEYS = st.sampled_from(["text", "title", "date", "author", "authors", "url", "source", "body"])
+LEAF = (st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=300)
+        | st.sampled_from(["bad \ud800 surrogate", "\x00nul", "2022-13-45", "",
+                           "Officials said the port reopened on Monday.\n\nMore followed."]))
+JSON = st.recursive(LEAF, lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(KEYS | st.text(max_size=8), inner, max_size=6),
+                    max_leaves=25)
+HOSTILE_LINES = st.sampled_from([
+    "[" * 100_000, '{"a": ' * 50_000, '{"text": "Long number.", "n": ' + "9" * 5000 + "}",
+    '{"text": ' + "1e999999" + "}", "\x00\x01\x02", "{", "null", '"just a string"'])
+
+
+def jsonl_file(values: list, extra: list[str]) -> bytes:
+    lines = [json.dumps(v) for v in values] + extra
+    return "\n".join(lines).encode("utf-8", errors="surrogatepass")
+
+
+def csv_file(rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    fields = sorted({str(k) for r in rows for k in r}) or ["text"]
+    writer = csv.writer(out)
+    writer.writerow(fields)
+    for r in rows:
+        writer.writerow([str(r.get(f, "")) for f in fields])
+    return out.getvalue().encode("utf-8", errors="surrogatepass")
+
+
+def html_file(value: object) -> bytes:
+    body = "".join(f"<p>{v}</p>" for v in (value if isinstance(value, list) else [value]))
+    return f"<html><head><title>{value!s:.50}</title></head><body><article>{body}</article>" \
+           f"</body></html>".encode("utf-8", errors="surrogatepass")
+
+
+FILES = st.one_of(
+    st.tuples(st.just(".jsonl"), st.builds(jsonl_file, st.lists(JSON, max_size=5),
+                                           st.lists(HOSTILE_LINES, max_size=2))),
+    st.tuples(st.just(".csv"), st.builds(csv_file, st.lists(st.dictionaries(
+        KEYS | st.text(max_size=8), JSON, max_size=5), max_size=5))),
+    st.tuples(st.just(".html"), st.builds(html_file, JSON)),
+    st.tuples(st.sampled_from([".jsonl", ".csv", ".html", ".txt"]), st.binary(max_size=3000)))
+
+
+def storable(item) -> bool:  # noqa: ANN001
+    """Every string of a read item encodes as UTF-8 (what SQLite and the page need)."""
+    values = [item.path, getattr(item, "reason", "")] + [
+        getattr(item, f, None) or "" for f in ("text", "title", "date", "url", "outlet",
+                                               "author")]
+    return all(isinstance(v, str) and v.encode("utf-8") is not None for v in values)
+
+
+@settings(max_examples=150, deadline=None)
+@given(file=FILES)
+def test_reader_never_raises_on_generated_files(file):
+    suffix, data = file
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"gen{suffix}"
+        path.write_bytes(data)
+        items = read_path(path)
+        assert items
+        for item in items:
+            assert storable(item)
+            article, reason = prepare(item)  # cleaning: the rest of the per-file boundary
+            assert (article is None) != (reason is None)
+
+
+GOOD = ("Harbour reopens after storm\n\nThe harbour master said on Monday that the port "
+        "would reopen to ferries after the storm damaged two of its piers.\n")
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(files=st.lists(FILES, min_size=1, max_size=3))
+def test_build_indexes_the_good_file_beside_generated_ones(files, embedder):
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        (corpus / "good.txt").write_text(GOOD)
+        for n, (suffix, data) in enumerate(files):
+            (corpus / f"gen{n}{suffix}").write_bytes(data)
+        report = build([corpus], load_config(index=str(Path(tmp) / "index")),
+                       embedder=embedder)
+        assert report.articles >= 1 and report.passages >= 1
+        good = str(corpus / "good.txt")
+        assert not any(s["path"] == good for s in report.skipped)
+        assert all(s["reason"] for s in report.skipped)

@@ -1,13 +1,14 @@
 """Archive: what the index holds, and adding articles to it while others keep searching."""
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from archive.app import html as ui
 from archive.app.shared import friendly, has_archive, index_folder, no_archive, searcher
-from archive.app.uploads import add_uploads, skipped_lines
+from archive.app.uploads import UploadJob
 from archive.config import load_config
-from archive.errors import ArchiveError, BuildLocked
 from archive.text import SUPPORTED
 
 STAGES = {"attributing": "Finding quotes and speakers", "embedding": "Embedding passages"}
@@ -43,6 +44,10 @@ def show_result() -> None:
     if result.get("error"):
         st.error(result["error"], icon=":material/error:")
         return
+    if result.get("cancelled"):
+        st.info("Cancelled: the files were removed and the archive is unchanged.",
+                icon=":material/cancel:")
+        return
     if result["added"]:
         st.success(f"Added {result['added']} article{'s' if result['added'] != 1 else ''} "
                    f"({result['embedded']} passages embedded). The archive now holds "
@@ -57,26 +62,32 @@ def show_result() -> None:
 
 
 def index_files(files) -> None:
+    """Start adding `files` in a background thread (archive.app.uploads.UploadJob) and watch it."""
+    job = UploadJob([(f.name, f.getvalue()) for f in files], load_config(index=index_folder()),
+                    embedder=searcher().embedder).start()
+    st.session_state.upload_job = job
+    watch(job)
+
+
+def watch(job: UploadJob) -> None:
+    """Progress of the running upload with a Cancel button, until the build ends. A click
+    reruns the page (Streamlit stops this run at its next element), and the new run sets
+    the job's cancel event, which stops the build at its next progress tick."""
+    cancel = st.button("Cancel", icon=":material/cancel:", key="cancel-upload",
+                       disabled=job.cancel.is_set())
+    if cancel:
+        job.cancel.set()
     bar = st.progress(0.0, text="Reading and cleaning the articles…")
-
-    def progress(stage: str, done: int, total: int) -> None:
-        label = STAGES.get(stage, stage.capitalize())
-        bar.progress(min(1.0, done / total) if total else 1.0, text=f"{label}: {done} of {total}")
-
-    config = load_config(index=index_folder())
-    try:
-        report, names = add_uploads([(f.name, f.getvalue()) for f in files], config,
-                                    embedder=searcher().embedder, progress=progress)
-    except BuildLocked:
-        result = {"error": "Another build is running on this archive right now. Your files "
-                           "were saved but not indexed: try again when it has finished."}
-    except ArchiveError as exc:
-        result = {"error": str(exc)}
-    else:
-        result = {"added": report.added_articles, "embedded": report.embedded_passages,
-                  "articles": report.articles, "skipped": skipped_lines(report, names)}
+    while job.running:  # each bar update is where a click's rerun stops this run
+        stage, done, total = job.progress
+        text = (f"{STAGES.get(stage, stage.capitalize())}: {done:,} of {total:,}" if total
+                else "Reading and cleaning the articles…")
+        bar.progress(min(1.0, done / total) if total else 0.0,
+                     text="Cancelling…" if job.cancel.is_set() else text)
+        time.sleep(0.25)
     bar.empty()
-    st.session_state.upload_result = result
+    st.session_state.pop("upload_job", None)
+    st.session_state.upload_result = job.result
     st.session_state.upload_round = st.session_state.get("upload_round", 0) + 1
     st.rerun()
 
@@ -87,6 +98,10 @@ def upload() -> None:
                "text column. Files are kept under the index folder (uploads/) and added to "
                "what the archive already holds; searching goes on while they are indexed.")
     show_result()
+    job = st.session_state.get("upload_job")
+    if job is not None:  # a rerun while an upload is being added (a Cancel click)
+        watch(job)
+        return
     files = st.file_uploader("Article files", accept_multiple_files=True,
                              key=f"upload-{st.session_state.get('upload_round', 0)}",
                              help="Accepted: " + ", ".join(sorted(SUPPORTED)))

@@ -10,6 +10,7 @@ from datetime import date
 import streamlit as st
 
 from archive.app import html as ui
+from archive.app.panels.saved import bookmark_box, save_search_box
 from archive.app.shared import friendly, has_archive, no_archive, searcher
 from archive.search import MODES, make_filters
 
@@ -132,6 +133,7 @@ def result_card(s, hit, terms: list[str]) -> None:
             if article.get("url"):
                 st.caption(f"Source: {ui.escape(article['url'])}")
         st.code(ui.citation(hit), language=None, wrap_lines=True)
+        bookmark_box(hit)
 
 
 def page() -> None:
@@ -183,6 +185,7 @@ def page() -> None:
         return
     terms = ui.highlight_terms(query)
     st.caption(ui.plural(len(hits), "result"))
+    save_search_box(query, ss.mode, int(ss.k), filters, hits)
     for hit in hits:
         result_card(s, hit, terms)
 

@@ -38,6 +38,7 @@ from archive.storage.milvus.schema import (
     read_state,
     scan,
 )
+from archive.storage.sqlite import passage_hash
 
 
 class MilvusBackend:
@@ -174,6 +175,20 @@ class MilvusBackend:
                 "url": a.get("url"), "path": a.get("path"), "byline": a.get("byline"),
                 "story": a.get("story")}
         return out
+
+    def find_passages(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], dict]:
+        """The passages of the keys' articles, matched by the hash of their text (Milvus
+        keeps the text, not the hash)."""
+        wanted = set(keys)
+        rows = query_in(self.client, PASSAGES, "article_id", sorted({a for a, _ in wanted}),
+                        ["id", "article_id", "text"], self.visible)
+        ids: dict[tuple[str, str], int] = {}
+        for r in sorted(rows, key=lambda r: int(r["id"])):
+            key = (r["article_id"], passage_hash(r["text"]))
+            if key in wanted:
+                ids.setdefault(key, int(r["id"]))
+        fetched = self.fetch(list(ids.values()))
+        return {key: fetched[pid] for key, pid in ids.items() if pid in fetched}
 
     def _articles(self, article_ids: Iterable[str]) -> dict[str, dict]:
         rows = query_in(self.client, ARTICLES, "article_id", sorted(article_ids),
