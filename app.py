@@ -25,6 +25,7 @@ pages = [
     st.Page(PAGES / "search.py", title="Search", icon=":material/search:",
             url_path="search", default=True),
     st.Page(PAGES / "people.py", title="People", icon=":material/groups:", url_path="people"),
+    st.Page(PAGES / "story.py", title="Stories", icon=":material/compare:", url_path="story"),
     st.Page(PAGES / "archive.py", title="Archive", icon=":material/inventory_2:",
             url_path="archive"),
     st.Page(PAGES / "saved.py", title="Saved", icon=":material/bookmarks:", url_path="saved"),

@@ -17,6 +17,7 @@ from functools import wraps
 import click
 
 from archive.commands import user as user_commands
+from archive.commands.mentions import mentions as mentions_command
 from archive.commands.serve import serve as serve_command
 from archive.config import SETTINGS, load_config
 from archive.embed.ray_data import RayEmbedder
@@ -172,6 +173,8 @@ def add_cmd(paths: tuple[str, ...], index: str | None, as_json: bool, strict: bo
 @click.option("--outlet", "outlets", multiple=True, help="Only these outlets (repeatable).")
 @click.option("--article", "articles", multiple=True, help="Only these article ids (repeatable).")
 @click.option("--no-fold", is_flag=True, help="Show every copy of near-identical passages.")
+@click.option("--include-undated", is_flag=True, help="With --from/--to, also search articles "
+              "that have no date (else left out, and counted on stderr).")
 @click.option("--backend", type=click.Choice(ENGINES), default=None,
               help=BACKEND_HELP)
 @click.option("--milvus-uri", default=None, help=MILVUS_HELP)
@@ -189,14 +192,19 @@ def search_cmd(queries: tuple[str, ...], index: str | None, k: int, mode: str, a
                speaker: str | None, date_from: str | None, date_to: str | None,
                outlets: tuple[str, ...], articles: tuple[str, ...], no_fold: bool,
                backend: str | None, milvus_uri: str | None, fmt: str | None,
-               output: str | None, batch: str | None) -> None:
+               output: str | None, batch: str | None, include_undated: bool = False) -> None:
     """Search the index. Several QUERIES (or a --batch file) load the model once."""
     if bool(queries) == bool(batch):
         raise click.UsageError("give one or more QUERY, or --batch FILE (not both)")
     fmt = output_format(fmt, output, as_json, batch)
     validate(mode, k)
-    filters = make_filters(date_from, date_to, outlets, articles)
+    filters = make_filters(date_from, date_to, outlets, articles,
+                           include_undated=include_undated)
     searcher = Searcher(load_config(index=index, backend=backend, milvus_uri=milvus_uri))
+    left_out = searcher.backend.undated_count(filters) if filters.dated() else 0
+    if left_out:
+        click.echo(f"note: {left_out} passages without a date are left out by the date "
+                   "filter; add --include-undated to search them too", err=True)
     with open_output(output) as out:
         if batch:
             defaults = {"k": k, "mode": mode, "speaker": speaker, "date_from": date_from,
@@ -249,7 +257,7 @@ def emit(query: str, hits, fmt: str, out, line: int | None = None) -> None:  # n
             value["line"] = line
         out.write(json.dumps(value, ensure_ascii=False) + "\n")
     else:
-        print_hits(query, hits, out)
+        print_hits(query, hits, None if isinstance(out, EchoOut) else out)
 
 
 def search_batch(searcher: Searcher, path: str, defaults: dict, fmt: str, out) -> None:  # noqa: ANN001
@@ -260,7 +268,7 @@ def search_batch(searcher: Searcher, path: str, defaults: dict, fmt: str, out) -
         click.echo(f"{path}: {row}", err=True)
     failed: list = []
     with click.progressbar(length=len(questions), label="Searching", hidden=fmt == "json",
-                           file=click.get_text_stream("stderr")) as bar:
+                           file=sys.stderr) as bar:
         def step(i, q):  # noqa: ANN001, ANN202
             bar.update(1)
         if fmt in FORMATS:
@@ -274,7 +282,8 @@ def search_batch(searcher: Searcher, path: str, defaults: dict, fmt: str, out) -
     for row in failed:
         click.echo(f"{path}: {row}", err=True)
     if fmt != "json":
-        click.echo(f"{len(questions) - len(failed)} questions answered, "
+        answered = len(questions) - len(failed)
+        click.echo(f"{answered} question{'' if answered == 1 else 's'} answered, "
                    f"{len(bad) + len(failed)} skipped", err=True)
 
 
@@ -374,6 +383,7 @@ def settings_cmd() -> None:
 cli.add_command(user_commands.saved)  # archive saved ...: saved searches (user.db)
 cli.add_command(user_commands.bookmarks)  # archive bookmarks ...: bookmarks (user.db)
 cli.add_command(serve_command)  # archive serve: the read-only HTTP JSON API
+cli.add_command(mentions_command)  # archive mentions: names the passages mention
 
 
 def main() -> None:

@@ -22,14 +22,19 @@ class RawArticle:
     url: str | None = None
     outlet: str | None = None
     author: str | None = None
+    # True when `text` is pages separated by form feeds ("\f"), as read from a PDF: the
+    # cleaner then gives each paragraph the number of the page it starts on
+    paged: bool = False
 
 
 @dataclass
 class Paragraph:
-    """A cleaned paragraph of an article, with the sub-heading it sits under."""
+    """A cleaned paragraph of an article, with the sub-heading it sits under and, for a
+    paged source (a PDF), the page it starts on (1-based)."""
 
     text: str
     section: str | None = None
+    page: int | None = None
 
 
 @dataclass
@@ -83,6 +88,19 @@ class Passage:
     text: str
     section: str | None = None
     attributions: list[Attribution] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    page: int | None = None  # the PDF page the passage starts on; None for other sources
+
+
+@dataclass
+class Mention:
+    """A person, organisation or place named in a passage (spaCy's entities), with its
+    character offsets in the passage text; `type` is "person", "org" or "place"."""
+
+    name: str
+    type: str
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -94,10 +112,17 @@ class Filters:
     outlets: tuple[str, ...] = ()
     article_ids: tuple[str, ...] = ()
     speakers: tuple[str, ...] = ()  # canonical names: passages with a quote by one of them
+    # with a date range, also the passages of articles that have no date (else left out)
+    include_undated: bool = False
+    mentions: tuple[str, ...] = ()  # canonical names: passages mentioning one of them
 
     def active(self) -> bool:
         return bool(self.date_from or self.date_to or self.outlets or self.article_ids
-                    or self.speakers)
+                    or self.speakers or self.mentions)
+
+    def dated(self) -> bool:
+        """A date range is set: articles without a date are left out unless included."""
+        return bool(self.date_from or self.date_to)
 
 
 @dataclass
@@ -122,6 +147,11 @@ class Hit:
     quote_start: int | None = None
     quote_end: int | None = None
     also_in: list[dict] = field(default_factory=list)
+    page: int | None = None  # the PDF page the passage starts on; None for other sources
+    direct: bool | None = None  # the quote is the speaker's own words; None: no quote
+    # why the hit ranks where it does, for a question about a person: "own words",
+    # "reported", "mentions NAME"; None for a plain topic hit
+    reason: str | None = None
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -187,3 +187,91 @@ def test_settings_and_help(runner):
     assert run(runner, "--help").exit_code == 0
     for name in cli.commands:
         assert run(runner, name, "--help").exit_code == 0
+
+
+# -- export and batch questions (`archive search --format/--output/--batch`) ---------------
+def csv_rows(text: str) -> list[dict]:
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_search_format_csv_md_and_output_keep_the_filters(runner, seed_index, seed_config,
+                                                          tmp_path):
+    args = ["search", "NATO", "Sherman", "--index", seed_config.index, "--mode", "keyword",
+            "--outlet", "CNN", "-k", "3"]
+    expected = [json.loads(x) for x in lines(run(runner, *args, "--json").stdout)]
+    result = run(runner, *args, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    table = csv_rows(result.stdout)
+    assert [(r["query"], int(r["rank"]), r["article_id"], r["passage"]) for r in table] == [
+        (o["query"], h["rank"], h["article_id"], h["text"]) for o in expected for h in o["hits"]]
+    assert table and all(r["outlet"] == "CNN" and r["citation"] for r in table)
+    md = tmp_path / "out.md"
+    result = run(runner, *args, "--format", "md", "--output", md)
+    assert result.exit_code == 0 and result.stdout == ""
+    text = md.read_text(encoding="utf-8")
+    assert text.startswith("## NATO\n\n1. ") and "\n## Sherman\n\n1. " in text
+    inferred = tmp_path / "out.jsonl"  # the format follows the file's extension
+    assert run(runner, *args, "--output", inferred).exit_code == 0
+    out = [json.loads(x) for x in lines(inferred.read_text(encoding="utf-8"))]
+    assert [(o["query"], o["rank"]) for o in out] == [(r["query"], int(r["rank"])) for r in table]
+    clash = run(runner, *args, "--json", "--format", "csv")
+    assert clash.exit_code != 0 and "--json and --format" in clash.output
+
+
+def test_search_needs_queries_or_a_batch_not_both(runner, seed_index, seed_config, tmp_path):
+    assert "QUERY, or --batch" in run(runner, "search", "--index", seed_config.index).output
+    batch = tmp_path / "q.txt"
+    batch.write_text("NATO\n", encoding="utf-8")
+    both = run(runner, "search", "NATO", "--batch", batch, "--index", seed_config.index)
+    assert both.exit_code != 0 and "not both" in both.output
+
+
+def test_search_batch_of_a_text_file_writes_one_csv(runner, seed_index, seed_config, tmp_path):
+    batch = tmp_path / "questions.txt"
+    batch.write_text("Stoltenberg\n\nSherman\nzzqxv\n", encoding="utf-8")
+    result = run(runner, "search", "--batch", batch, "--index", seed_config.index,
+                 "--mode", "keyword", "-k", "2")
+    assert result.exit_code == 0, result.output
+    table = csv_rows(result.stdout)
+    assert [(r["line"], r["query"], r["rank"]) for r in table] == [
+        ("1", "Stoltenberg", "1"), ("1", "Stoltenberg", "2"), ("3", "Sherman", "1"),
+        ("3", "Sherman", "2"), ("4", "zzqxv", "")]
+    assert "3 questions answered, 0 skipped" in result.stderr
+
+
+def test_search_batch_csv_with_filter_columns_and_a_bad_row(runner, seed_index, seed_config,
+                                                            tmp_path):
+    batch = tmp_path / "questions.csv"
+    batch.write_text("query,outlet,from,k\n"
+                     "NATO,CNN,,2\n"
+                     "Lavrov,CNN,2022-13-45,\n"
+                     "Lavrov,,2022-01-20,3\n", encoding="utf-8")
+    out = tmp_path / "results.jsonl"
+    result = run(runner, "search", "--batch", batch, "--index", seed_config.index,
+                 "--mode", "keyword", "--format", "jsonl", "--output", out)
+    assert result.exit_code == 0, result.output
+    assert f"{batch}: line 3: date_from must be a date as YYYY-MM-DD" in result.stderr
+    assert "2 questions answered, 1 skipped" in result.stderr
+    rows = [json.loads(x) for x in lines(out.read_text(encoding="utf-8"))]
+    assert {r["line"] for r in rows} == {2, 4}
+    nato = [r for r in rows if r["line"] == 2]
+    assert len(nato) == 2 and all(r["outlet"] == "CNN" and r["query"] == "NATO" for r in nato)
+    dated = [r for r in rows if r["line"] == 4]
+    assert 1 <= len(dated) <= 3 and all(r["date"] >= "2022-01-20" for r in dated)
+
+
+def test_search_batch_json_keeps_the_json_contract(runner, seed_index, seed_config, tmp_path):
+    batch = tmp_path / "questions.txt"
+    batch.write_text("Stoltenberg\nNATO\n", encoding="utf-8")
+    result = run(runner, "search", "--batch", batch, "--index", seed_config.index, "--json",
+                 "--mode", "keyword", "-k", "2")
+    out = [json.loads(x) for x in lines(result.stdout)]
+    assert [(o["query"], o["line"]) for o in out] == [("Stoltenberg", 1), ("NATO", 2)]
+    for o in out:
+        assert len(o["hits"]) == 2
+        for h in o["hits"]:
+            check_hit(h)
+    assert result.stderr == ""  # no progress bar under --json

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from urllib.parse import urlencode
 
 from archive.search import citation as export_citation, one_line  # noqa: F401 - one_line
 from archive.text.terms import MAX_QUERY_TERMS, distinct_words, topic_words
@@ -28,6 +29,14 @@ TERM_STYLE = "background:rgba(120,190,255,.45);border-radius:3px;padding:0 1px"
 PASSAGE_STYLE = "border-left:4px solid #ff9f1c;padding-left:.6em;background:rgba(255,159,28,.08)"
 BADGE_STYLE = ("display:inline-block;background:#1f6feb;color:#fff;border-radius:1em;"
                "padding:.1em .7em;font-size:.85em;font-weight:600;margin-right:.4em")
+# why a hit ranks (Hit.reason): the speaker's own words, their reported words, a mention
+REASON_COLORS = {"own words": "#1a7f37", "reported": "#8250df", "mentions": "#6e7781"}
+REASON_STYLE = ("display:inline-block;border:1px solid {c};color:{c};border-radius:1em;"
+                "padding:0 .6em;font-size:.8em;font-weight:600;margin-left:.5em")
+REASON_HELP = {"own words": "a direct quote by the person you asked about",
+               "reported": "the person's words, reported by the outlet",
+               "mentions": "the passage names the person you asked about"}
+ARTICLE_ID = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
 
 
 def escape(text: object) -> str:
@@ -123,10 +132,23 @@ def citation(hit) -> str:
 
 
 def source_line(hit) -> str:
-    """Escaped "outlet · date · score" for a result card."""
-    bits = [escape(hit.outlet or "unknown outlet"), escape(hit.date or "undated"),
-            f"score {hit.score:.4f}"]
-    return " · ".join(bits)
+    """Escaped "outlet · date" (and "p. N" for a PDF) for a result card, then why the hit
+    ranks. No fusion score: its value means nothing to a reader."""
+    bits = [escape(hit.outlet or "unknown outlet"), escape(hit.date or "undated")]
+    if getattr(hit, "page", None):
+        bits.append(f"p. {int(hit.page)}")
+    return " · ".join(bits) + reason_html(getattr(hit, "reason", None))
+
+
+def reason_html(reason: str | None) -> str:
+    """A small label saying why a hit ranks ("own words", "reported", "mentions NAME"); ""
+    for a plain topic hit."""
+    if not reason:
+        return ""
+    kind = next((k for k in REASON_COLORS if reason.startswith(k)), "mentions")
+    style = REASON_STYLE.format(c=REASON_COLORS[kind])
+    return (f'<span class="reason" title="{escape(REASON_HELP[kind])}" style="{style}">'
+            f"{escape(reason)}</span>")
 
 
 def passage_html(text: str, terms: Iterable[str] = (), quote: tuple[int, int] | None = None,
@@ -153,20 +175,34 @@ def paragraphs_html(paragraphs: Sequence[dict], mark_id: int | None,
     return f'<div class="article">{"".join(out)}</div>'
 
 
-def also_html(also_in: Sequence[dict]) -> str:
-    """"also reported by OUTLET (date), OUTLET ..." for folded near-identical passages."""
+def also_html(also_in: Sequence[dict], article_id: str | None = None) -> str:
+    """"also reported by OUTLET (date), OUTLET ..." for folded near-identical passages; with
+    the hit's `article_id`, a link to the story view comparing every version."""
     names = []
     for a in also_in:
         name = escape(a.get("outlet") or a.get("title") or "another article")
         if a.get("date"):
             name += f" ({escape(a['date'])})"
         names.append(f"<b>{name}</b>")
-    return "also reported by " + ", ".join(names)
+    link = ""
+    if article_id:
+        href = story_href([article_id, *(a.get("article_id") for a in also_in)])
+        link = (f' · <a class="story-link" href="{href}" target="_self">compare the '
+                f"versions side by side</a>")
+    return "also reported by " + ", ".join(names) + link
+
+
+def story_href(article_ids: Iterable[str | None]) -> str:
+    """The story page's address for these articles ("story?article=..&article=.."): ids
+    that are not plain article ids are left out, so the link never carries markup."""
+    ids = list(dict.fromkeys(a for a in article_ids if a and ARTICLE_ID.match(a)))
+    return "story?" + urlencode([("article", a) for a in ids]).replace("&", "&amp;")
 
 
 def card_html(hit, terms: Iterable[str] = ()) -> str:
-    """The head of a result card: rank and title, outlet · date · score, then the passage with
-    the speaker's badge, the attributed quote and the query terms marked. One line, escaped."""
+    """The head of a result card: rank and title, outlet · date (· page) and why the hit
+    ranks, then the passage with the speaker's badge, the attributed quote and the query
+    terms marked. One line, escaped."""
     quote = None
     if getattr(hit, "quote_start", None) is not None and getattr(hit, "quote_end", None) is not None:
         quote = (hit.quote_start, hit.quote_end)

@@ -25,7 +25,7 @@ from archive.config import Config
 from archive.embed import backend_label, make_embedder
 from archive.errors import IndexCorrupt
 from archive.models import Article, Passage
-from archive.quotes import passage_attributions
+from archive.quotes import passage_analysis
 from archive.storage import (DB_NAME, FAULT_ENV, FORMAT_VERSION, VECTORS_NAME, check_manifest,
                              fault_point)
 from archive.storage.sqlite import Store, passage_hash, sqlite_versions
@@ -294,9 +294,10 @@ def reattribute(config: Config, *, progress: Progress | None = None) -> BuildRep
             bar = progress_bar(len(articles), "attributing", progress)
             for article_id in articles:
                 rows = store.article_passages(article_id)
-                found = passage_attributions([r["text"] for r in rows])
+                found, named = passage_analysis([r["text"] for r in rows])
                 store.replace_attributions(article_id, {
                     r["id"]: list(a) for r, a in zip(rows, found)})
+                store.replace_mentions(article_id, {r["id"]: m for r, m in zip(rows, named)})
                 bar(1)
             group_people(store)
     return pub.report

@@ -18,11 +18,11 @@ from archive.build.report import BuildReport
 from archive.config import Config
 from archive.errors import BuildFailed, Cancelled
 from archive.models import Article, Passage
-from archive.quotes import passage_attributions
+from archive.quotes import passage_analysis
 from archive.storage import UPLOADS
 from archive.storage.sqlite import Store
-from archive.text import (Skipped, clean_article, group_names, oversized_paragraph,
-                          passages_of, read_all)
+from archive.text import (Skipped, clean_article, group_names, mention_people,
+                          oversized_paragraph, passages_of, read_all)
 from archive.text.ingest import MAX_ARTICLE_BYTES
 from archive.text.names import people_table
 
@@ -150,22 +150,25 @@ def chunk(article: Article, embedder, max_tokens: int) -> list[Passage]:  # noqa
 
 def attribute_passages(passages: Sequence[Passage],
                        progress: Callable[[int], None] | None = None) -> Sequence[Passage]:
-    """Who said what in each passage of one article (spaCy loads on the first call); the
-    passages, their attributions filled. `progress` gets 1 per passage parsed."""
+    """Who said what in each passage of one article, and whom it names (spaCy loads on the
+    first call; one parse for both); the passages, their attributions and mentions filled.
+    `progress` gets 1 per passage parsed."""
     if not passages:
         return passages
-    found_all = passage_attributions([p.text for p in passages], progress=progress)
-    for p, found in zip(passages, found_all):
-        p.attributions = list(found)
+    found_all, named_all = passage_analysis([p.text for p in passages], progress=progress)
+    for p, found, named in zip(passages, found_all, named_all):
+        p.attributions, p.mentions = list(found), list(named)
     return passages
 
 
 def group_people(store: Store) -> None:
     """Regroup every speaker name of the catalogue into people: aliases, people, types
-    (the distributed build tallies its people with the same `people_table`)."""
+    (the distributed build tallies its people with the same `people_table`); then every
+    mentioned name onto them (`mention_people`: the speakers' grouping is unchanged)."""
     mentions = store.named_mentions()
     aliases = group_names([(speaker, role) for speaker, role, _, _ in mentions])
     store.write_people(aliases, people_table(mentions, aliases))
+    store.write_mention_people(mention_people(store.mention_names(), aliases))
 
 
 def expected_manifest(embedder) -> dict[str, object]:  # noqa: ANN001

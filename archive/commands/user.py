@@ -30,7 +30,7 @@ MILVUS_HELP = ("Milvus for --backend milvus: a file path (Milvus Lite) or http:/
 def friendly(fn: Callable) -> Callable:
     """The library's own errors as one line on stderr and exit code 1."""
     @wraps(fn)
-    def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except ArchiveError as exc:

@@ -28,7 +28,9 @@ dependency parse:
    herself from"), stance adjectives ("was critical of"), owned noun cues with a
    that-clause ("Trump's assertion that ..."), "As X reported, ..." and inserted cues
    ("It was impossible, Gabuyev said, so ..."): lexicon, rules.stance, rules.nouns;
-7. each attribution carries `speaker_type` ("person", "organization", "place", "group"
+7. each passage's named people, organisations and places (spaCy's entities of the same
+   parse: `passage_analysis`, mentions) are returned beside its attributions;
+   each attribution carries `speaker_type` ("person", "organization", "place", "group"
    or None, from spaCy's PERSON / ORG / GPE / NORP labels; read it with speaker_type());
 8. a learned pass (logistic regression trained on PolNeAR train by
    benchmarks/train_attribution.py, shipped as archive/quotes/data/attribution_model.json)
@@ -52,10 +54,11 @@ candidate_features, Candidate, AttributionModel.score).
 """
 from archive.quotes.cues import cue_lemma, is_speech_cue
 from archive.quotes.extract import (cue_sets, extract_article, extract_articles, extract_docs,
-                                    passage_attributions)
+                                    passage_analysis, passage_attributions)
 from archive.quotes.learned import (MODEL_PATH, AttributionModel, Candidate, candidate_features,
                                     candidates, load_model)
 from archive.quotes.lexicon import BELIEF_CUES, DEFAULT_CUES
+from archive.quotes.mentions import MENTION_TYPES, doc_mentions
 from archive.quotes.parse import MODEL_NAME, load_nlp, parse_article, parse_articles
 from archive.quotes.rules import transcript_label
 from archive.quotes.scan import QuoteSpan, find_quotes
@@ -65,6 +68,8 @@ from archive.quotes.speakers import (SPEAKER_TYPES, clean_name, guess_gender_fro
 __all__ = [
     # extraction
     "extract_article", "extract_articles", "passage_attributions", "DEFAULT_CUES", "BELIEF_CUES",
+    # what each passage names (people, organisations, places), from the same parse
+    "passage_analysis", "doc_mentions", "MENTION_TYPES",
     # reading stored attributions
     "cue_lemma", "is_speech_cue", "speaker_type", "SPEAKER_TYPES",
     # building blocks

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from archive.models import Attribution
+from archive.models import Attribution, Mention
 from archive.quotes import rules
 from archive.quotes.learned import AttributionModel, learned_pass, load_model
+from archive.quotes.mentions import doc_mentions
 from archive.quotes.lexicon import BELIEF_CUES, DEFAULT_CUES
 from archive.quotes.paragraph import ParaState
 from archive.quotes.parse import parse_article, parse_articles
@@ -48,8 +49,17 @@ def passage_attributions(passages: list[str], progress: Callable[[int], None] | 
     """What the archive stores per passage of one article: extract_article without the
     lead-in records ("Cruz continued:"), whose words are in the next passage and are
     attributed there. `progress` gets 1 per passage parsed (see extract_article)."""
-    return [[a for a in attrs if a.content_end > a.content_start]
-            for attrs in extract_article(passages, progress=progress)]
+    return passage_analysis(passages, progress)[0]
+
+
+def passage_analysis(passages: list[str], progress: Callable[[int], None] | None = None
+                     ) -> tuple[list[list[Attribution]], list[list[Mention]]]:
+    """passage_attributions and, from the same parse, the people, organisations and places
+    each passage names (archive.quotes.mentions): one spaCy pass for both."""
+    docs = parse_article(passages, progress=progress)
+    found = extract_docs(docs, *cue_sets(None, None), model=_model_for(None, None, None))
+    return ([[a for a in attrs if a.content_end > a.content_start] for attrs in found],
+            [doc_mentions(d) for d in docs])
 
 
 def extract_articles(articles: Iterable[list[str]], nlp: "Language | None" = None,

@@ -46,14 +46,38 @@ def validate_date(value: str | None, name: str) -> str | None:
 
 def make_filters(date_from: str | None = None, date_to: str | None = None,
                  outlets: Iterable[str] = (), article_ids: Iterable[str] = (),
-                 speakers: Iterable[str] = ()) -> Filters:
-    """Checked filters: bad dates or an inverted range raise BadRequest."""
+                 speakers: Iterable[str] = (), include_undated: bool = False,
+                 mentions: Iterable[str] = ()) -> Filters:
+    """Checked filters: bad dates or an inverted range raise BadRequest. A date range
+    leaves out articles without a date unless `include_undated`; `mentions` keeps the
+    passages naming one of these (canonical) names."""
     f = Filters(validate_date(date_from, "date_from"), validate_date(date_to, "date_to"),
                 tuple(o for o in outlets if o), tuple(a for a in article_ids if a),
-                tuple(s for s in speakers if s))
+                tuple(s for s in speakers if s), bool(include_undated),
+                tuple(m for m in mentions if m))
     if f.date_from and f.date_to and f.date_from > f.date_to:
         raise BadRequest(f"date_from {f.date_from} is after date_to {f.date_to}")
     return f
+
+
+def names_of(people: Sequence[str], aliases: dict[str, str]) -> dict[str, list[str]]:
+    """Each asked-about person with the names a passage may mention them by: every alias,
+    the canonical name and its surname (longest first)."""
+    return {p: sorted({a for a, n in aliases.items() if n == p} | {p, p.split()[-1]},
+                      key=len, reverse=True) for p in people}
+
+
+def ranking_reason(att: dict | None, names: dict[str, list[str]], text: str) -> str | None:
+    """Why a hit for a question about a person ranks where it does: "own words" (their
+    direct quote), "reported" (their words reported), "mentions NAME" (they are named in
+    the passage); None for a plain topic hit (no person asked about, or none of these)."""
+    if att and att.get("person") in names:
+        return "own words" if att["direct"] else "reported"
+    for person, variants in names.items():
+        if any(re.search(rf"(?<!\w){re.escape(v)}(?!\w)", text, re.IGNORECASE)
+               for v in variants if len(v) >= 3):
+            return f"mentions {person}"
+    return None
 
 
 class Searcher:
@@ -144,6 +168,7 @@ class Searcher:
         pool = [(d, s) for d, s in pool if d in rows]
         kept = fold_ranked(pool, rows, backend, k) if fold else [(d, s, []) for d, s in pool]
         attributions = backend.attributions_for([d for d, _, _ in kept])
+        names = names_of(people, backend.aliases() if people else {})
         out = []
         for rank, (doc, score, also) in enumerate(kept[:k], start=1):
             r = rows[doc]
@@ -156,7 +181,9 @@ class Searcher:
                 speaker=att.get("person") or att.get("speaker") if att else None,
                 quote=att["content"] if att else None, cue=att["cue"] if att else None,
                 quote_start=att["content_start"] if att else None,
-                quote_end=att["content_end"] if att else None, also_in=also))
+                quote_end=att["content_end"] if att else None, also_in=also,
+                page=r.get("page"), direct=bool(att["direct"]) if att else None,
+                reason=ranking_reason(att, names, r["text"])))
         return out
 
     # -- browsing beyond the backend's own methods (read-only, no model) -------------------

@@ -31,6 +31,9 @@ class Backend(Protocol):
     NotSupported and the caller fuses the two rankings itself."""
     distributed_build: ClassVar[bool]
     """The distributed (Ray) build can fill this engine directly, with no local generation."""
+    stores_mentions: ClassVar[bool]
+    """The engine keeps the names each passage mentions: `mentioned`, `mentions_in` and
+    `Filters.mentions` answer; without it they raise NotSupported."""
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
@@ -67,6 +70,10 @@ class Backend(Protocol):
     def filtered_ids(self, filters: Filters) -> list[int]:
         """Every passage id the filters allow."""
 
+    def undated_count(self, filters: Filters) -> int:
+        """Passages the filters would allow but for their date range, whose article has no
+        date: what the range leaves out (0 without one, or with `include_undated`)."""
+
     # -- lookups ---------------------------------------------------------------------------
     def fetch(self, ids: Sequence[int]) -> dict[int, dict]:
         """Passages with their article's metadata, keyed by passage id."""
@@ -88,11 +95,27 @@ class Backend(Protocol):
 
     def article(self, article_id: str) -> dict | None: ...
     def article_passages(self, article_id: str) -> list[dict]: ...
+    def story(self, article_ids: Sequence[str]) -> list[dict]:
+        """The story view: the given articles and every other article of their story
+        clusters, oldest first, each its row (article_id, title, outlet, date, url, story)
+        with "passages": [{id, position, section, text, cluster, page}] in reading order
+        (`cluster` links near-identical passages across the versions). Unknown ids are
+        left out."""
+
     def people(self) -> list[dict]:
         """Quoted people: [{name, aliases, roles, quotes, articles, type}], most quoted first."""
 
     def quotes_by(self, person: str) -> list[dict]:
         """Every attribution to `person`, by date, with passage and article metadata."""
+
+    def mentioned(self) -> list[dict]:
+        """Names mentioned in passages (people, organisations, places), canonical after the
+        speakers' alias grouping: [{name, type, passages, articles, mentions}], most
+        mentioned first (stores_mentions)."""
+
+    def mentions_in(self, ids: Sequence[int]) -> dict[int, list[dict]]:
+        """The names each passage mentions: [{name, person, type, start, end}] in text
+        order (stores_mentions)."""
 
     def outlets(self) -> list[tuple[str, int]]: ...
     def date_range(self) -> tuple[str | None, str | None]: ...
@@ -107,3 +130,19 @@ class Backend(Protocol):
     def stories(self) -> list[dict]:
         """What `archive duplicates` prints: story clusters with their member articles, the
         near-duplicate passage pairs they share and the pairs' mean similarity."""
+
+
+STORY_ARTICLE = ("article_id", "title", "outlet", "date", "url", "story")
+STORY_PASSAGE = ("id", "position", "section", "text", "cluster", "page")
+
+
+def story_view(articles: Sequence[dict], passages: Sequence[dict]) -> list[dict]:
+    """`Backend.story`'s shape from article rows and passage rows (with article_id), on
+    every engine: articles oldest first (undated last), passages in reading order."""
+    by_article: dict[str, list[dict]] = {}
+    for p in sorted(passages, key=lambda p: int(p["position"])):
+        by_article.setdefault(p["article_id"], []).append({k: p.get(k) for k in STORY_PASSAGE})
+    out = [{**{k: a.get(k) for k in STORY_ARTICLE},
+            "passages": by_article.get(a["article_id"], [])} for a in articles]
+    return sorted(out, key=lambda a: (a["date"] is None, a["date"] or "", a["outlet"] or "",
+                                      a["article_id"]))

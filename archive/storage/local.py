@@ -12,7 +12,7 @@ from archive.config import Config
 from archive.errors import BadRequest, IndexCorrupt, NotSupported
 from archive.models import Filters
 from archive.storage.generations import DB_NAME, VECTORS_NAME, IndexDir, rebuild_hint
-from archive.storage.interface import Ranked
+from archive.storage.interface import Ranked, story_view
 from archive.storage.manifest import check_manifest
 from archive.storage.sqlite import Store, passage_hash
 from archive.storage.vectors import VectorIndex
@@ -24,6 +24,7 @@ class LocalBackend:
     groups = False  # folding happens in Python, after retrieval
     fuses_hybrid = False  # the Searcher fuses dense and keyword ranks
     distributed_build = False  # the local build writes the generation
+    stores_mentions = True  # the mentions table (archive.storage.mentions)
 
     def __init__(self, generation: Path, expected: dict[str, object] | None = None) -> None:
         self.generation = generation
@@ -89,6 +90,9 @@ class LocalBackend:
     def filtered_ids(self, filters: Filters) -> list[int]:
         return self.store.filtered_ids(filters)
 
+    def undated_count(self, filters: Filters) -> int:
+        return self.store.undated_count(filters)
+
     # -- lookups and browsing: SQLite answers in the protocol's shapes ------------------------
     def fetch(self, ids: Sequence[int]) -> dict[int, dict]:
         return self.store.fetch(ids)
@@ -126,11 +130,21 @@ class LocalBackend:
     def article_passages(self, article_id: str) -> list[dict]:
         return self.store.article_passages(article_id)
 
+    def story(self, article_ids: Sequence[str]) -> list[dict]:
+        articles, passages = self.store.story_rows(list(article_ids))
+        return story_view(articles, passages)
+
     def people(self) -> list[dict]:
         return self.store.people()
 
     def quotes_by(self, person: str) -> list[dict]:
         return self.store.quotes_by(person)
+
+    def mentioned(self) -> list[dict]:
+        return self.store.mentioned()
+
+    def mentions_in(self, ids: Sequence[int]) -> dict[int, list[dict]]:
+        return self.store.mentions_in(ids)
 
     def outlets(self) -> list[tuple[str, int]]:
         return self.store.outlets()

@@ -2,7 +2,9 @@
 
 One database per index generation holds articles, passages (their rowid is the FAISS id),
 an FTS5 table over passage text and title (porter stemming, BM25 ranking), attributions,
-people, near-duplicate clusters and the manifest. Serving connections are read-only.
+people, mentions, near-duplicate clusters and the manifest. Serving connections are
+read-only. The filter and keyword-search SQL (`filters`) and the mentions table's
+(`mentions`) are mixed into `Store` from modules of their own.
 """
 from __future__ import annotations
 
@@ -17,27 +19,18 @@ from pathlib import Path
 import sqlite_utils
 
 from archive.errors import IndexCorrupt
-from archive.models import Article, Attribution, Filters, Passage
+from archive.models import Article, Attribution, Passage
 from archive.storage.generations import rebuild_hint
-from archive.text.terms import query_terms
+from archive.storage.filters import PASSAGES_JOIN, FilterQueries, fts_query  # noqa: F401
+from archive.storage.mentions import MentionTables
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 # a passage with its article's metadata, as search and the Milvus mirror read it
 PASSAGE_COLUMNS = ("p.id, p.article_id, p.position, p.section, p.text, p.cluster, a.title, "
                    "a.outlet, a.date")
-PASSAGES_JOIN = "FROM passages p JOIN articles a ON a.article_id = p.article_id"
 # every table create_schema makes (all present since the first release)
 TABLES = ("articles", "passages", "passages_fts", "attributions", "people", "aliases",
           "passage_links", "manifest")
-
-
-def fts_query(text: str) -> str:
-    """An FTS5 MATCH expression for any user text: every query term quoted, OR-ed together.
-
-    Quoting each token makes FTS5 operators (AND, NEAR, *, ^, :, parentheses, quotes) plain
-    words, so no user text can be a syntax error. Returns "" when the text has no word.
-    """
-    return " OR ".join(f'"{w}"' for w in query_terms(text))
 
 
 def connect(path: Path, readonly: bool) -> sqlite_utils.Database:
@@ -85,20 +78,22 @@ def guard_reads(cls: type) -> type:
                 raise damaged(self.path, exc) from exc
         return wrapper
 
-    for name, value in list(vars(cls).items()):
-        if callable(value) and not name.startswith("_") and name != "close":
-            setattr(cls, name, guarded(value))
+    for base in reversed(cls.__mro__[:-1]):  # the mixed-in FilterQueries, MentionTables too
+        for name, value in list(vars(base).items()):
+            if callable(value) and not name.startswith("_") and name != "close":
+                setattr(cls, name, guarded(value))
     return cls
 
 
 @guard_reads
-class Store:
-    """Articles, passages, attributions and clusters of one index generation."""
+class Store(FilterQueries, MentionTables):
+    """Articles, passages, attributions, mentions and clusters of one index generation."""
 
     def __init__(self, path: str | Path, readonly: bool = True) -> None:
         self.path = Path(path)
         self.readonly = readonly
         self.db = connect(self.path, readonly)
+        self.page = "p.page"  # the PDF page column; "NULL AS page" in an index made before it
         if not readonly:
             self.create_schema()
         else:
@@ -113,7 +108,7 @@ class Store:
         CREATE TABLE IF NOT EXISTS passages (
             id INTEGER PRIMARY KEY, article_id TEXT NOT NULL REFERENCES articles(article_id),
             position INTEGER NOT NULL, section TEXT, text TEXT NOT NULL, hash TEXT NOT NULL,
-            cluster INTEGER);
+            cluster INTEGER, page INTEGER);
         CREATE INDEX IF NOT EXISTS passages_article ON passages(article_id, position);
         CREATE INDEX IF NOT EXISTS passages_hash ON passages(hash);
         CREATE INDEX IF NOT EXISTS passages_cluster ON passages(cluster);
@@ -142,6 +137,9 @@ class Store:
         for table, column in (("attributions", "speaker_type"), ("people", "type")):
             if column not in {c.name for c in self.db[table].columns}:
                 self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+        self.create_mentions()
+        if "page" not in {c.name for c in self.db["passages"].columns}:  # PDF pages
+            self.db.execute("ALTER TABLE passages ADD COLUMN page INTEGER")
 
     def check(self) -> None:
         try:
@@ -152,6 +150,11 @@ class Store:
         if missing:
             raise IndexCorrupt(f"database '{self.path}' lacks tables {sorted(missing)}: "
                                f"{rebuild_hint(index_of(self.path))}")
+        try:  # an index built before PDF pages were kept reads every page as NULL
+            if "page" not in {c.name for c in self.db["passages"].columns}:
+                self.page = "NULL AS page"
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, exc) from exc
 
     def close(self) -> None:
         self.db.close()
@@ -188,14 +191,16 @@ class Store:
                  article.path, article.byline, article.note, len(passages)])
             for p in passages:
                 cur = self.db.execute(
-                    "INSERT INTO passages (article_id, position, section, text, hash) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    [p.article_id, p.position, p.section, p.text, passage_hash(p.text)])
+                    "INSERT INTO passages (article_id, position, section, text, hash, page) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [p.article_id, p.position, p.section, p.text, passage_hash(p.text),
+                     p.page])
                 rowid = int(cur.lastrowid)
                 ids.append(rowid)
                 self.db.execute("INSERT INTO passages_fts (rowid, text, title) VALUES (?, ?, ?)",
                                 [rowid, p.text, article.title])
                 self._insert_attributions(rowid, article.article_id, p.attributions)
+                self.insert_mentions(rowid, article.article_id, p.mentions)
         return ids
 
     def _insert_attributions(self, passage_id: int, article_id: str,
@@ -227,6 +232,7 @@ class Store:
                     self.db.execute("DELETE FROM passages_fts WHERE rowid = ?", [pid])
                     self.db.execute("DELETE FROM passage_links WHERE a = ? OR b = ?", [pid, pid])
                 self.db.execute("DELETE FROM attributions WHERE article_id = ?", [aid])
+                self.db.execute("DELETE FROM mentions WHERE article_id = ?", [aid])
                 self.db.execute("DELETE FROM passages WHERE article_id = ?", [aid])
                 self.db.execute("DELETE FROM articles WHERE article_id = ?", [aid])
                 removed.extend(pids)
@@ -354,7 +360,8 @@ class Store:
     def fetch(self, ids: Sequence[int]) -> dict[int, dict]:
         """Passages with their article's metadata, keyed by passage id."""
         return {r["id"]: r for r in self._rows(
-            f"SELECT {PASSAGE_COLUMNS}, a.url, a.path, a.byline, a.story {PASSAGES_JOIN}",
+            f"SELECT {PASSAGE_COLUMNS}, {self.page}, a.url, a.path, a.byline, a.story "
+            f"{PASSAGES_JOIN}",
             "p.id", ids)}
 
     # -- whole rows, for mirroring a generation into another engine --------------------------
@@ -363,9 +370,9 @@ class Store:
         return self._rows("SELECT * FROM articles", "article_id", article_ids)
 
     def passage_rows(self, ids: Sequence[int] | None = None) -> list[dict]:
-        """Passages (id, article_id, position, section, text, cluster) with their article's
-        title, outlet and date; of every passage when `ids` is None."""
-        return self._rows(f"SELECT {PASSAGE_COLUMNS} {PASSAGES_JOIN}", "p.id", ids)
+        """Passages (id, article_id, position, section, text, cluster, page) with their
+        article's title, outlet and date; of every passage when `ids` is None."""
+        return self._rows(f"SELECT {PASSAGE_COLUMNS}, {self.page} {PASSAGES_JOIN}", "p.id", ids)
 
     def attribution_rows(self, passage_ids: Sequence[int] | None = None) -> list[dict]:
         """Every column of the attributions of the given passages (of all when None), in
@@ -394,6 +401,20 @@ class Store:
         return list(self.db.query("SELECT id, position, section, text FROM passages "
                                   "WHERE article_id = ? ORDER BY position", [article_id]))
 
+    def story_rows(self, article_ids: Sequence[str]) -> tuple[list[dict], list[dict]]:
+        """(articles, passages) of a story view: the given articles and every other article
+        of their story clusters, and their passages (id, article_id, position, section,
+        text, cluster, page) in reading order."""
+        articles = {r["article_id"]: r for r in self._rows("SELECT * FROM articles",
+                                                            "article_id", article_ids)}
+        stories = sorted({r["story"] for r in articles.values() if r["story"]})
+        for r in self._rows("SELECT * FROM articles", "story", stories):
+            articles.setdefault(r["article_id"], r)
+        passages = self._rows(f"SELECT p.id, p.article_id, p.position, p.section, p.text, "
+                              f"p.cluster, {self.page} FROM passages p", "p.article_id",
+                              list(articles), "ORDER BY p.article_id, p.position")
+        return list(articles.values()), passages
+
     def neighbours(self, passage_id: int, before: int = 1, after: int = 1) -> list[dict]:
         """The passage and its neighbours in the same article, in reading order."""
         row = self.db.execute("SELECT article_id, position FROM passages WHERE id = ?",
@@ -412,50 +433,6 @@ class Store:
     def date_range(self) -> tuple[str | None, str | None]:
         row = self.db.execute("SELECT MIN(date), MAX(date) FROM articles").fetchone()
         return row[0], row[1]
-
-    def _filter_sql(self, f: Filters) -> tuple[str, list]:
-        where, args = [], []
-        if f.date_from:
-            where.append("a.date >= ?")
-            args.append(f.date_from)
-        if f.date_to:
-            where.append("a.date <= ?")
-            args.append(f.date_to)
-        if f.outlets:
-            where.append(f"a.outlet IN ({','.join('?' * len(f.outlets))})")
-            args.extend(f.outlets)
-        if f.article_ids:
-            where.append(f"p.article_id IN ({','.join('?' * len(f.article_ids))})")
-            args.extend(f.article_ids)
-        if f.speakers:
-            where.append("p.id IN (SELECT passage_id FROM attributions WHERE person IN "
-                         f"({','.join('?' * len(f.speakers))}))")
-            args.extend(f.speakers)
-        return (" AND ".join(where) or "1"), args
-
-    def filtered_ids(self, f: Filters) -> list[int]:
-        """Passage ids allowed by the filters (for restricting the dense search)."""
-        where, args = self._filter_sql(f)
-        return [r[0] for r in self.db.execute(f"SELECT p.id {PASSAGES_JOIN} WHERE {where}", args)]
-
-    def keyword_search(self, text: str, limit: int, f: Filters | None = None) -> list[tuple[int, float]]:
-        """BM25 over passage text (weight 1) and title (weight 0.3): (id, score), best first.
-
-        FTS5's bm25() is lower-is-better; the score returned is its negation.
-        """
-        match = fts_query(text)
-        if not match:
-            return []
-        where, args = self._filter_sql(f or Filters())
-        sql = (f"SELECT fts.rowid, bm25(passages_fts, 1.0, 0.3) AS s FROM passages_fts fts "
-               f"JOIN passages p ON p.id = fts.rowid JOIN articles a ON a.article_id = p.article_id "
-               f"WHERE passages_fts MATCH ? AND {where} ORDER BY s LIMIT ?")
-        try:
-            return [(int(r[0]), -float(r[1])) for r in self.db.execute(sql, [match, *args, limit])]
-        except sqlite3.OperationalError as exc:  # defensive: fts_query quotes every token
-            if "fts5" in str(exc).lower() or "syntax" in str(exc).lower():
-                return []
-            raise
 
 
 def passage_hash(text: str) -> str:

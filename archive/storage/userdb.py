@@ -9,8 +9,9 @@ versioned with SQLite's `user_version`; `MIGRATIONS` brings an older file up to 
 A bookmark and a saved search's hits point to a passage by (article id, SHA-1 of its text),
 the same hash the index stores for each passage, never by its rowid (a rebuild renumbers
 passages). A bookmark is resolved to the current passage when it is read
-(`storage.userexport.resolve_bookmarks`, which also exports them): "ok", "changed" (the article is there, the passage text is not) or
-"removed" (the article left the archive) — never silently dropped.
+(`storage.userexport.resolve_bookmarks`, which also exports them): "ok", "changed" (the
+article is there, the passage text is not) or "removed" (the article left the archive; an
+edited article is a new one, since its id is a hash of its content), never silently dropped.
 
 Plain `sqlite3` (no sqlite-utils: that pulls pandas, and the CLI imports this module).
 """
@@ -46,8 +47,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = ((
     """CREATE TABLE bookmarks (
         id INTEGER PRIMARY KEY, article_id TEXT NOT NULL, hash TEXT NOT NULL,
         note TEXT NOT NULL DEFAULT '', created TEXT NOT NULL, updated TEXT NOT NULL,
-        title TEXT, outlet TEXT, date TEXT, url TEXT, path TEXT, text TEXT,
-        UNIQUE (article_id, hash))""",
+        title TEXT, outlet TEXT, date TEXT, url TEXT, path TEXT, text TEXT, speaker TEXT,
+        quote TEXT, UNIQUE (article_id, hash))""",
     """CREATE TABLE bookmark_tags (
         bookmark_id INTEGER NOT NULL REFERENCES bookmarks(id) ON DELETE CASCADE,
         tag TEXT NOT NULL, PRIMARY KEY (bookmark_id, tag))""",
@@ -164,17 +165,21 @@ class Bookmark:
     url: str | None = None
     path: str | None = None
     text: str = ""
+    speaker: str | None = None  # the quote's speaker and words on the card bookmarked
+    quote: str | None = None
     status: str | None = None  # "ok", "changed", "removed"; None until resolved
     passage_id: int | None = None
 
     def citation(self) -> str:
-        """One line to paste: outlet, date, “title”: “passage”."""
-        words = " ".join(self.text.split())
+        """One line to paste: [speaker,] outlet, date, “title”: “quote or passage”."""
+        words = " ".join((self.quote if self.speaker and self.quote else self.text).split())
         words = words if len(words) <= 400 else words[:399].rstrip() + "…"
-        parts = [self.outlet or "unknown outlet", self.date or "undated"]
+        parts = [self.speaker] if self.speaker and self.quote else []
+        parts += [self.outlet or "unknown outlet", self.date or "undated"]
         if self.title:
             parts.append(f"“{' '.join(self.title.split())}”")
-        return ", ".join(parts) + f": “{words}”"
+        quoted = words[:1] in "“\"" and words[-1:] in "”\""
+        return ", ".join(parts) + (f": {words}" if quoted else f": “{words}”")
 
     def to_json(self) -> dict:
         return {**asdict(self), "citation": self.citation()}
@@ -330,8 +335,9 @@ class UserData:
                            "VALUES (?, ?, ?, ?)", [search_id, ran_at, len(hits), 0]).lastrowid
         for aid, h in dict.fromkeys(keys):
             conn.execute("INSERT INTO saved_hits (search_id, article_id, hash, first_run, "
-                         "last_run) VALUES (?, ?, ?, ?, ?) ON CONFLICT (search_id, article_id, hash) "
-                         "DO UPDATE SET last_run = excluded.last_run", [search_id, aid, h, run, run])
+                         "last_run) VALUES (?, ?, ?, ?, ?) ON CONFLICT (search_id, article_id, "
+                         "hash) DO UPDATE SET last_run = excluded.last_run",
+                         [search_id, aid, h, run, run])
         conn.execute("UPDATE saved_runs SET new = ? WHERE id = ?", [sum(new), run])
         return new
 
@@ -357,10 +363,11 @@ class UserData:
         with self._connect(write=True) as conn:
             conn.execute(
                 "INSERT INTO bookmarks (article_id, hash, note, created, updated, title, outlet, "
-                "date, url, path, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
-                "DO NOTHING", [*key, note or "", stamp, stamp, passage.get("title"),
-                               passage.get("outlet"), passage.get("date"), passage.get("url"),
-                               passage.get("path"), text])
+                "date, url, path, text, speaker, quote) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "?, ?) ON CONFLICT DO NOTHING",
+                [*key, note or "", stamp, stamp, *(passage.get(c) for c in (
+                    "title", "outlet", "date", "url", "path")), text,
+                 passage.get("speaker"), passage.get("quote")])
             bid = conn.execute("SELECT id FROM bookmarks WHERE article_id = ? AND hash = ?",
                                key).fetchone()[0]
             if note:
@@ -387,7 +394,8 @@ class UserData:
         marks = [Bookmark(id=r["id"], article_id=r["article_id"], passage_hash=r["hash"],
                           note=r["note"], tags=tags.get(r["id"], []), created=r["created"],
                           updated=r["updated"], title=r["title"], outlet=r["outlet"],
-                          date=r["date"], url=r["url"], path=r["path"], text=r["text"] or "")
+                          date=r["date"], url=r["url"], path=r["path"], text=r["text"] or "",
+                          speaker=r["speaker"], quote=r["quote"])
                  for r in rows]
         if tag:
             marks = [m for m in marks if tag.strip().casefold() in

@@ -39,7 +39,8 @@ def resolve_bookmarks(backend: Backend, marks: Sequence[Bookmark]) -> list[Bookm
 
 
 CSV_COLUMNS = ("id", "status", "article_id", "passage_hash", "passage_id", "title", "outlet",
-               "date", "url", "path", "tags", "note", "text", "citation", "created", "updated")
+               "date", "url", "path", "speaker", "quote", "tags", "note", "text", "citation",
+               "created", "updated")
 
 
 def export_bookmarks(marks: Sequence[Bookmark], fmt: str) -> str:

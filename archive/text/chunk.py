@@ -79,10 +79,11 @@ def _hard_wrap(sentence: str, max_tokens: int, count: TokenCounter) -> list[str]
 
 def passages_of(article: Article, max_tokens: int = 256,
                 count: TokenCounter = approx_tokens) -> list[Passage]:
-    """The article's passages, numbered 0.. in reading order, each with its section."""
+    """The article's passages, numbered 0.. in reading order, each with its section and
+    (for a PDF) the page its paragraph starts on."""
     out: list[Passage] = []
     for paragraph in article.paragraphs:
         for piece in split_long(paragraph.text, max_tokens, count):
             out.append(Passage(article_id=article.article_id, position=len(out), text=piece,
-                               section=paragraph.section))
+                               section=paragraph.section, page=paragraph.page))
     return out

@@ -7,16 +7,20 @@ is a regular expression a reader can check, plus two structural ones:
   * the last credit line ("CNN's X contributed to this report", "X reported from Vienna")
     ends the story: it becomes the byline, and what follows is not the story (an editor's
     correction found there is kept as the article's note).
+Dates (record fields, datelines) are read by archive.text.dates with python-dateutil; a
+day/month order decided by the outlet's convention, or left open, is told in the note.
 """
 from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 import unicodedata
-from datetime import date as Date
 from urllib.parse import urlparse
 
 from archive.models import Article, Paragraph, RawArticle
+from archive.text.dates import (NO_DATE, DateReading, normalize_date,  # noqa: F401
+                                outlet_order, parse_date, read_date)
 
 _I = re.IGNORECASE
 SPACE = r"[\s\u00a0]"
@@ -65,27 +69,9 @@ CORRECTION = re.compile(
     r"^(this (version|story|article|report) (has been|was) (corrected|updated|amended)|"
     r"correction:|clarification:|editor['’]s note)", _I)
 
-MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
-          "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
-DATE_PATTERNS = [
-    # Monday, January 24, 2022 / January 24, 2022 / Jan. 24, 2022
-    (re.compile(rf"\b(?P<m>{MONTHS})\.?\s+(?P<d>\d{{1,2}})(st|nd|rd|th)?,?\s+(?P<y>(19|20)\d\d)\b", _I), "mdy"),
-    # 24 January 2022
-    (re.compile(rf"\b(?P<d>\d{{1,2}})(st|nd|rd|th)?\s+(?P<m>{MONTHS})\.?,?\s+(?P<y>(19|20)\d\d)\b", _I), "dmy"),
-    # 2022-01-24, 2022-01-24T10:00:00Z
-    (re.compile(r"\b(?P<y>(19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)(?!\d)"), "iso"),
-    # 10.01.2022 (European day.month.year, as in "Status: 10.01.2022 3:50 AM.")
-    (re.compile(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(19|20)\d\d)\b"), "dmy"),
-]
 DATE_LINE = re.compile(
     r"^((status|published|updated|posted|date|last updated)\s*:?\s*)?"
     r"((mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?[\w ,.:/-]{0,40}$", _I)
-MONTH_INDEX = {name: i % 12 + 1 for i, name in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august",
-     "september", "october", "november", "december"])}
-MONTH_INDEX.update({k[:3]: v for k, v in list(MONTH_INDEX.items())})
-MONTH_INDEX["sept"] = 9
-
 OUTLET_IN_CREDIT = [
     re.compile(r"^(?P<o>[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3})['’]s [A-Z]"),  # CNN's Anna ...
     re.compile(r"\bof (?P<o>(the )?[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3}) contributed"),
@@ -109,31 +95,20 @@ def is_boilerplate(line: str) -> bool:
     return any(p.search(line) for p in BOILERPLATE_LINES)
 
 
-def parse_date(text: str) -> str | None:
-    """The first date in `text` as ISO yyyy-mm-dd, or None."""
-    for pattern, order in DATE_PATTERNS:
-        for m in pattern.finditer(text):
-            raw_month = m.group("m").lower().rstrip(".")
-            month = int(raw_month) if raw_month.isdigit() else MONTH_INDEX.get(raw_month)
-            try:
-                return Date(int(m.group("y")), month or 0, int(m.group("d"))).isoformat()
-            except (ValueError, TypeError):
-                continue
-    return None
-
-
-def normalize_date(value: str | None) -> str | None:
-    """A date given by a record or page (any common format) as ISO, or None."""
-    if not value:
+def dateline(line: str) -> DateReading | None:
+    """The date reading if the whole line is a dateline ("Monday, January 24, 2022",
+    "Status: ..."), an ambiguous one ("03/04/2022", read later with the outlet's
+    convention) included; None for any other line."""
+    if len(line.split()) > 10 or not DATE_LINE.match(line):
         return None
-    return parse_date(str(value))
+    found = read_date(line)
+    return found if found.text else None
 
 
 def date_line(line: str) -> str | None:
-    """The date if the whole line is a dateline ("Monday, January 24, 2022", "Status: ...")."""
-    if len(line.split()) > 10 or not DATE_LINE.match(line):
-        return None
-    return parse_date(line)
+    """The date if the whole line is a dateline, as ISO (None when it has none)."""
+    found = dateline(line)
+    return found.iso if found else None
 
 
 def is_heading(text: str) -> bool:
@@ -181,16 +156,16 @@ def head_byline(line: str) -> str | None:
 
 
 def take_head(blocks: list[list[str]],
-              title: str | None) -> tuple[str, str | None, list[list[str]], str | None]:
+              title: str | None) -> tuple[str, DateReading, list[list[str]], str | None]:
     """Title, dateline and author line from the first lines; the title's repeats are dropped."""
-    found_date = None
+    found_date = NO_DATE
     author = None
     rest: list[list[str]] = []
     for index, lines in enumerate(blocks):
         remaining = []
         for line in lines:
-            d = date_line(line) if index < 6 else None
-            if d and found_date is None:
+            d = dateline(line) if index < 6 else None
+            if d and found_date.text is None:
                 found_date = d
             elif d:
                 continue
@@ -200,7 +175,7 @@ def take_head(blocks: list[list[str]],
                 continue
             elif index < 6 and not rest and not remaining and head_byline(line):
                 author = author or head_byline(line)
-                found_date = found_date or parse_date(line)
+                found_date = found_date if found_date.text else read_date(line)
             else:
                 remaining.append(line)
         if remaining:
@@ -255,6 +230,23 @@ def sectioned(paragraphs: list[str]) -> list[Paragraph]:
     return out
 
 
+def paged(parts: list[Paragraph], text: str) -> list[Paragraph]:
+    """`parts` with the page (1-based) each paragraph starts on, for a text whose pages are
+    separated by form feeds (a PDF's); a paragraph not found keeps page None."""
+    starts, flat, offset = [], [], 0
+    for page in text.split("\f"):
+        starts.append(offset)
+        flat.append(normalize_line(page))
+        offset += len(flat[-1]) + 1
+    whole, cursor = " ".join(flat), 0
+    for part in parts:
+        at = next((i for probe in (part.text[:80], part.text[:25])
+                   for i in (whole.find(probe, cursor), whole.find(probe)) if i >= 0), -1)
+        if at >= 0:
+            part.page, cursor = bisect_right(starts, at), at
+    return parts
+
+
 def article_id(title: str, paragraphs: list[Paragraph]) -> str:
     """Stable id from the cleaned content: the same story added twice gets the same id."""
     body = "\n".join([title.casefold(), *(p.text.casefold() for p in paragraphs)])
@@ -278,20 +270,35 @@ def clean_article(raw: RawArticle) -> Article | None:
         # A single paragraph (a short record, a one-line file) is body, not a title.
         only = blocks[0][0]
         return finish_article(raw, only[:80].rsplit(" ", 1)[0] if len(only) > 80 else only,
-                              None, [only], None)
+                              NO_DATE, [only], None)
     title, found_date, blocks, author = take_head(blocks, raw.title.strip() if raw.title else None)
     paragraphs = [" ".join(lines) for lines in blocks]
     return finish_article(raw, title, found_date, paragraphs, author)
 
 
-def finish_article(raw: RawArticle, title: str, found_date: str | None,
+def article_date(raw: RawArticle, found: DateReading, outlet: str | None) -> DateReading:
+    """The record's date, else the dateline's, an ambiguous day/month order read by the
+    outlet's convention (archive.text.dates: never guessed, the reason kept as a note)."""
+    order = outlet_order(outlet, raw.url)
+    given = read_date(raw.date, order)
+    if given.iso:
+        return given
+    head = read_date(found.text, order) if found.text else NO_DATE
+    return head if head.iso or head.note else given
+
+
+def finish_article(raw: RawArticle, title: str, found_date: DateReading,
                    paragraphs: list[str], author: str | None) -> Article | None:
     paragraphs, byline, note = split_credit(paragraphs)
     parts = sectioned(paragraphs) if len(paragraphs) > 1 else [Paragraph(p) for p in paragraphs]
     if not parts:
         return None
+    if raw.paged:
+        parts = paged(parts, raw.text)
+    outlet = infer_outlet(raw, byline, paragraphs)
+    when = article_date(raw, found_date, outlet)
     return Article(
         article_id=article_id(title, parts), title=title or parts[0].text[:80], paragraphs=parts,
-        path=raw.path, date=normalize_date(raw.date) or found_date, url=raw.url,
-        outlet=infer_outlet(raw, byline, paragraphs), byline=byline or raw.author or author,
-        note=note)
+        path=raw.path, date=when.iso, url=raw.url, outlet=outlet,
+        byline=byline or raw.author or author,
+        note=" ".join(n for n in (note, when.note) if n) or None)

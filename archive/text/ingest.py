@@ -1,4 +1,4 @@
-"""Read articles from files and folders: .txt, .html/.htm, .jsonl and .csv.
+"""Read articles from files and folders: .txt, .html/.htm, .jsonl, .csv and .pdf.
 
 No file can stop, hang or leak a build. A file is read only when it is a regular file whose
 real path lies under one of the paths the user gave (a symlink inside the corpus is fine;
@@ -19,11 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.models import RawArticle
+from archive.text.pdf import PAGE_BREAK, PdfUnreadable, pdf_pages
 
 TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
 RECORD_SUFFIXES = {".jsonl", ".csv"}
-SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
+PDF_SUFFIXES = {".pdf"}  # read through their text layer (archive.text.pdf), page by page
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | PDF_SUFFIXES
 # The default per-article cap (Config.max_article_bytes, ARCHIVE_MAX_ARTICLE_BYTES): a .txt
 # or .html file, or one record of a dump, above it is skipped.
 MAX_ARTICLE_BYTES = 5_000_000
@@ -246,8 +248,11 @@ def read_path(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> list[RawArticle
         return [Skipped(shown(path), f"unsupported file type '{suffix or shown(path.name)}' "
                         f"(supported: {', '.join(sorted(SUPPORTED))})")]
     records = suffix in RECORD_SUFFIXES
+    # a PDF's bytes are mostly fonts and images: its file is bounded like a dump's, its text
+    # like an article's
+    whole = records or suffix in PDF_SUFFIXES
     try:
-        data = read_bounded(path, max(max_bytes, MAX_FILE_BYTES) if records else max_bytes,
+        data = read_bounded(path, max(max_bytes, MAX_FILE_BYTES) if whole else max_bytes,
                             records)
         if isinstance(data, Skipped):
             return [data]
@@ -263,6 +268,8 @@ def parse(data: bytes, suffix: str, path: str, max_bytes: int) -> list[RawArticl
     """The articles in the bytes of one file (its name `path`, as shown)."""
     if not data.strip():
         return [Skipped(path, "empty file")]
+    if suffix in PDF_SUFFIXES:
+        return [read_pdf(data, path, max_bytes)]
     if looks_binary(data):
         return [Skipped(path, "binary content, not text")]
     text = decode(data)
@@ -292,6 +299,19 @@ def read_html(html: str, path: str) -> RawArticle | Skipped:
     text = "\n\n".join(line for line in doc.text.splitlines() if line.strip())
     return RawArticle(text=text, path=path, title=doc.title or None, date=doc.date or None,
                       url=doc.url or None, outlet=doc.sitename or None, author=doc.author or None)
+
+
+def read_pdf(data: bytes, path: str, max_bytes: int = MAX_ARTICLE_BYTES) -> RawArticle | Skipped:
+    """A PDF's text layer as one article whose pages are separated by form feeds (so each
+    paragraph keeps its page), with the document's title, author and creation date; a
+    scanned, encrypted or broken PDF is a `Skipped` with its reason."""
+    try:
+        pages, meta = pdf_pages(data, max_bytes)
+    except PdfUnreadable as exc:
+        return Skipped(path, str(exc))
+    text = storable(f"\n\n{PAGE_BREAK}\n\n".join(pages))
+    return RawArticle(text=text, path=path, title=meta["title"], date=meta["date"],
+                      author=meta["author"], paged=True)
 
 
 def record_to_article(record: dict, path: str, where: str,

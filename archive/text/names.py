@@ -367,3 +367,36 @@ def is_person(kind: str | None) -> bool:
     """True for speakers that may be people: typed "person" or untyped (older archives,
     unresolved names); False for organizations, places and groups."""
     return kind in (None, "person")
+
+
+# ---------------------------------------------------------------------------
+# Mentioned names
+# ---------------------------------------------------------------------------
+
+
+def mention_people(mentions: Iterable[tuple[str, str]], aliases: dict[str, str]) -> dict[str, str]:
+    """Map every name mentioned in a passage (spaCy's entities, `(name, type)` with type
+    "person", "org" or "place") to a canonical name, through the speakers' grouping.
+
+    A name that is a speaker's alias is that speaker ("Lavrov" → "Sergei Lavrov", whatever
+    spaCy called it). People's names are grouped with `group_names` together with the
+    speakers' aliases: a mention grouped with a speaker is that speaker, the others take
+    their group's canonical name, so the speakers' own grouping (`archive speakers`) never
+    changes. An organisation or place that is one person's surname ("Stoltenberg", which
+    spaCy often calls an organisation) is that person; others keep their name."""
+    mentions = [(n.strip(), t) for n, t in mentions if n and n.strip()]
+    persons = [n for n, t in mentions if t == "person" and n not in aliases]
+    grouped = group_names([(n, None) for n in persons] + [(a, None) for a in aliases])
+    speaker_of = {grouped[a]: c for a, c in aliases.items() if a in grouped}
+    out = {n: speaker_of.get(g, g) for n, g in grouped.items()}
+    out.update(aliases)
+    surnames: dict[str, set[str]] = defaultdict(set)
+    for name, person in out.items():
+        parts = split_name(name)
+        if parts is not None and parts.first:
+            surnames[parts.surname].add(person)
+    for name, _ in mentions:
+        if name not in out:
+            owners = surnames.get(fold(name), set())
+            out[name] = next(iter(owners)) if len(owners) == 1 else name
+    return {name: out[name] for name, _ in mentions}

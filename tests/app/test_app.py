@@ -469,3 +469,111 @@ def test_a_cancelled_upload_says_so_and_leaves_the_archive_unchanged(monkeypatch
     assert {m.label: m.value for m in at.metric} == before
     assert not list((writable_index / "uploads").rglob("late.txt"))
     assert any(b.label == "Add to the archive" for b in at.button)
+
+
+# -- export and batch questions (archive/app/panels/export.py) ------------------------------
+@pytest.fixture
+def served_files(monkeypatch):
+    """What the page's download buttons would serve: {file name: bytes}, recorded where
+    Streamlit stores them (its in-memory media storage, as AppTest runs it)."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    files: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def record(self, path_or_data, mimetype, kind, filename=None):
+        files[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    return files
+
+
+def csv_table(data: bytes) -> list[dict]:
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+
+
+def test_the_result_list_downloads_as_csv_and_markdown(seed_app, searcher, served_files):
+    at = seed_app(q="NATO allies", mode="keyword", outlet="CNN", k="4")
+    labels = [b.label for b in at.download_button]
+    assert "Download CSV" in labels and "Download Markdown citations" in labels
+    hits = searcher.search("NATO allies", k=4, mode="keyword",
+                           filters=make_filters(outlets=["CNN"]))
+    assert len(hits) == 4
+    table = csv_table(served_files["nato-allies.csv"])
+    assert [(r["rank"], r["article_id"], r["passage"]) for r in table] == [
+        (str(h.rank), h.article_id, h.text) for h in hits]
+    assert all(r["query"] == "NATO allies" and r["outlet"] == "CNN" for r in table)
+    md = served_files["nato-allies.md"].decode("utf-8")
+    assert md.startswith("## NATO allies\n\n1. ") and md.count("\n4. ") == 1
+
+
+def test_batch_questions_run_with_progress_and_offer_the_results(seed_app, served_files):
+    at = seed_app()
+    at.file_uploader(key="export_batch_file").set_value(
+        [("questions.csv", b"query,outlet,from\nNATO,CNN,\nLavrov,,2022-13-45\nSherman,,\n",
+          "text/csv")]).run()
+    at.radio(key="export_batch_format").set_value("csv")
+    next(b for b in at.button if b.label == "Ask every question").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("progress")) == 1
+    assert any("2 questions answered from questions.csv" in visible(s.value) for s in at.success)
+    assert any("line 3:" in visible(w.value) and "YYYY-MM-DD" in visible(w.value)
+               for w in at.warning)
+    assert any(b.label == "Download the results (CSV)" for b in at.download_button)
+    table = csv_table(served_files["batch-results.csv"])
+    assert {(r["line"], r["query"]) for r in table} == {("2", "NATO"), ("4", "Sherman")}
+    assert all(r["outlet"] == "CNN" for r in table if r["query"] == "NATO")
+
+
+# -- timelines and mentions (issue 17) -----------------------------------------------------
+def charts(at: AppTest) -> list:
+    return at.get("vega_lite_chart")
+
+
+def test_people_page_shows_mentions_and_statements_over_time(seed_app, searcher):
+    people = searcher.backend.people()
+    lavrov = next(p["name"] for p in people if "Lavrov" in p["name"])
+    at = seed_app(PEOPLE)
+    at.selectbox(key="person").set_value(lavrov).run()
+    quotes = searcher.backend.quotes_by(lavrov)
+    mentioned = next(m for m in searcher.backend.mentioned() if m["name"] == lavrov)
+    line = next(m.value for m in at.markdown if 'class="mention-line"' in m.value)
+    quoted = len({q["passage_id"] for q in quotes})
+    assert visible(line) == (f"mentioned in {mentioned['passages']} passages, "
+                             f"quoted in {quoted} passages")
+    assert len(charts(at)) == 2  # everyone's quotes, and this person's over time
+    undated = sum(1 for q in quotes if not q["date"])
+    assert undated, "the seeds' CNN articles are undated"
+    assert any(f"{undated} undated" in c.value for c in at.caption)
+    rows = lambda: [m.value for m in at.markdown if 'class="quote-row"' in m.value]  # noqa: E731
+    assert len(rows()) == len(quotes)
+    at.toggle(key="timeline_undated").set_value(False).run()
+    assert len(rows()) == len(quotes) - undated
+    at.radio(key="timeline_by").set_value("week").run()
+    assert len(charts(at)) == 2
+    at.text_input(key="timeline_topic").set_value("zzqx nothing").run()
+    assert rows() == [] and len(charts(at)) == 1
+
+
+def test_search_page_histogram_undated_switch_and_mention_facet(seed_app, searcher):
+    at = seed_app(q="NATO Russia talks")
+    assert len(charts(at)) == 1  # the result dates
+    facet = at.multiselect(key="mentions")
+    assert facet.options and "NATO" in " ".join(facet.options)
+    at.date_input(key="date_from").set_value(date(2022, 1, 12)).run()
+    left_out = searcher.backend.undated_count(make_filters("2022-01-12"))
+    assert left_out and any(f"{left_out} passages without a date left out" in c.value
+                            for c in at.caption)
+    at.toggle(key="include_undated").set_value(True).run()
+    expected = searcher.search("NATO Russia talks", k=10, filters=make_filters(
+        "2022-01-12", include_undated=True))
+    same_results(at, expected)
+    assert not any("without a date left out" in c.value for c in at.caption)
+    at.multiselect(key="mentions").set_value(["NATO"]).run()
+    expected = searcher.search("NATO Russia talks", k=10, filters=make_filters(
+        "2022-01-12", include_undated=True, mentions=["NATO"]))
+    same_results(at, expected)

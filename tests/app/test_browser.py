@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,8 +54,15 @@ def browser_index(seed_index, seed_config):
 
 @pytest.fixture
 def server(browser_index, tmp_path):
+    with streamlit_server(browser_index.index_dir, tmp_path) as url:
+        yield url
+
+
+@contextmanager
+def streamlit_server(index_dir, tmp_path):
+    """`streamlit run app.py` on a free localhost port over `index_dir`; yields its URL."""
     port = free_port()
-    env = {**os.environ, "ARCHIVE_INDEX": str(browser_index.index_dir), "HF_HUB_OFFLINE": "1",
+    env = {**os.environ, "ARCHIVE_INDEX": str(index_dir), "HF_HUB_OFFLINE": "1",
            "TRANSFORMERS_OFFLINE": "1", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     log = open(tmp_path / "streamlit.log", "w")
     proc = subprocess.Popen(
@@ -128,4 +136,48 @@ def test_shared_search_link_shows_lavrovs_words(driver, browser_index, server, e
     # the search box holds the shared question and no error is on the page
     box = driver.find_element(By.CSS_SELECTOR, "input[aria-label='Ask the archive']")
     assert box.get_attribute("value") == QUERY
+    assert not driver.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")
+
+
+@pytest.fixture
+def notebook_server(seed_index, seed_config, tmp_path):
+    """The page over a copy of the seed index, so the user.db it writes is the test's own."""
+    index = tmp_path / "index"
+    shutil.copytree(seed_config.index_dir, index)
+    with streamlit_server(index, tmp_path) as url:
+        yield url, index
+
+
+def test_save_a_search_and_find_it_on_the_saved_page(driver, notebook_server):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from archive.storage import UserData
+
+    url, index = notebook_server
+    wait = WebDriverWait(driver, 120)
+    driver.get(f"{url}/?q=what+did+Lavrov+say")
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "div.hit")))
+    button = "//button[.//p[normalize-space()='{}']]"
+    wait.until(EC.element_to_be_clickable((By.XPATH, button.format("Save this search")))).click()
+    name = wait.until(EC.visibility_of_element_located(
+        (By.CSS_SELECTOR, "input[aria-label='Name']")))
+    name.send_keys("Lavrov in the browser", Keys.TAB)
+    wait.until(EC.element_to_be_clickable((By.XPATH, button.format("Save")))).click()
+    wait.until(EC.text_to_be_present_in_element(
+        (By.CSS_SELECTOR, "[data-testid='stAlertContentSuccess']"), "Lavrov in the browser"))
+    assert [s.name for s in UserData(index).saved_searches()] == ["Lavrov in the browser"]
+
+    driver.get(f"{url}/saved")
+    card = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "div.saved-search")))
+    assert "Lavrov in the browser" in card.text and "what did Lavrov say" in card.text
+    wait.until(EC.element_to_be_clickable((By.XPATH, button.format("Run")))).click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "div.saved-hit")))
+    page = driver.find_element(By.TAG_NAME, "body").text
+    assert "0 new hits" in page  # the hits on screen when saving were its first run
+    out = ROOT / "test-output"
+    out.mkdir(exist_ok=True)
+    driver.save_screenshot(str(out / "saved-page.png"))
     assert not driver.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")

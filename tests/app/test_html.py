@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archive.app import html as ui
+from archive.app import storyview
 def visible(markup: str) -> str:
     """The text a browser shows for our markup: tags dropped, entities decoded."""
     return html.unescape(re.sub(r"<[^>]+>", "", markup))
@@ -153,7 +154,7 @@ def test_card_shows_badge_quote_and_source():
     out = ui.card_html(h, ["lavrov"])
     assert 'class="speaker"' in out and "Sergei Lavrov" in visible(out)
     assert 'class="quote"' in out
-    assert "CNN · 2022-01-13 · score 0.5000" in visible(out)
+    assert "CNN · 2022-01-13" in visible(out) and "score" not in visible(out)
     assert "Talks end" in visible(out)
 
 
@@ -205,3 +206,83 @@ def test_plural():
     assert ui.plural(1, "article") == "1 article"
     assert ui.plural(1204, "passage") == "1,204 passages"
     assert ui.plural(2, "person", "people") == "2 people"
+
+
+# -- page polish: why a hit ranks, PDF pages, the story link ---------------------------------
+@pytest.mark.parametrize("reason, colour", [("own words", "#1a7f37"), ("reported", "#8250df"),
+                                            ("mentions Sergey Lavrov", "#6e7781")])
+def test_card_says_why_a_hit_ranks_instead_of_its_score(reason, colour):
+    out = ui.card_html(hit(score=0.0164, reason=reason), [])
+    assert 'class="reason"' in out and colour in out
+    assert visible(out).count(reason) == 1
+    assert "0.0164" not in visible(out) and "score" not in visible(out)
+
+
+def test_plain_topic_hit_has_no_reason_label():
+    assert 'class="reason"' not in ui.card_html(hit(reason=None), [])
+    assert 'class="reason"' not in ui.card_html(hit(), [])  # a hit-like row without one
+
+
+def test_reason_is_escaped():
+    out = ui.card_html(hit(reason="mentions <b>Smith</b>"), [])
+    assert "<b>Smith" not in out and "mentions <b>Smith</b>" in visible(out)
+
+
+def test_pdf_page_in_card_and_citation():
+    h = hit(page=3, speaker="Sergei Lavrov", quote="It is unacceptable.", direct=True)
+    assert "CNN · 2022-01-13 · p. 3" in visible(ui.card_html(h, []))
+    assert "2022-01-13, p. 3" in ui.citation(h)
+    assert "p. " not in visible(ui.card_html(hit(page=None), []))
+
+
+def test_also_reported_by_links_to_the_story_view():
+    also = [{"article_id": "bbb222", "outlet": "BBC", "date": "2022-01-14"},
+            {"article_id": "ccc333", "outlet": "DW", "date": None}]
+    out = ui.also_html(also, "aaa111")
+    href = re.search(r'href="([^"]+)"', out).group(1)
+    assert html.unescape(href) == "story?article=aaa111&article=bbb222&article=ccc333"
+    assert 'target="_self"' in out
+    assert visible(out).startswith("also reported by BBC (2022-01-14), DW · compare")
+
+
+def test_story_link_carries_only_plain_article_ids():
+    href = html.unescape(ui.story_href(["abc", '"><script>', None, "abc", "x" * 65, "d-e_f"]))
+    assert href == "story?article=abc&article=d-e_f"
+
+
+# -- the story view's marks -------------------------------------------------------------------
+def version(article_id, outlet, passages):
+    return {"article_id": article_id, "outlet": outlet, "date": "2022-01-13", "title": "T",
+            "url": None, "story": "s", "passages": [
+                {"id": i, "position": n, "section": None, "text": t, "cluster": c, "page": None}
+                for n, (i, t, c) in enumerate(passages)]}
+
+
+def test_story_marks_shared_and_only_passages():
+    a = version("a", "CNN", [(1, "Talks ended in Geneva on Monday.", 7), (2, "A CNN aside.", None)])
+    b = version("b", "BBC", [(3, "Talks ended in Geneva late on Monday.", 7), (4, "Other.", 9)])
+    found = storyview.marks([a, b])
+    assert found[1] == {"kind": "shared", "reference": "Talks ended in Geneva late on Monday."}
+    assert found[3]["reference"] == "Talks ended in Geneva on Monday."
+    assert found[2]["kind"] == "only" and found[4]["kind"] == "only"  # cluster 9: one version
+    out = storyview.version_html(b, found)
+    assert re.findall(r'<ins class="diff"[^>]*>([^<]*)</ins>', out) == ["late"]
+    assert out.count('class="only"') == 1 and "1 only here" in visible(out)
+    assert storyview.summary([a, b], found) == "2 versions · 2 passages shared · 2 only in one version"
+
+
+def test_word_diff_escapes_and_keeps_the_text():
+    out = storyview.word_diff_html("<b>x</b> said *this*", "x said this")
+    assert "<b>" not in out
+    assert visible(out) == "<b>x</b> said *this*"
+    assert storyview.word_diff_html("same words", "Same words") == "same words"
+
+
+def test_a_rewrite_is_labelled_not_marked_word_by_word():
+    a = version("a", "CNN", [(1, "US and Russian officials made a pessimistic note about "
+                                 "the talks in Vienna.", 7)])
+    b = version("b", "CNN", [(2, "The meeting in Vienna concluded a week of intensive "
+                                 "engagement, officials said.", 7)])
+    out = storyview.version_html(b, storyview.marks([a, b]))
+    assert 'class="shared reworded"' in out and "reworded elsewhere" in visible(out)
+    assert '<ins class="diff"' not in out

@@ -30,7 +30,7 @@ BACKENDS = ["local", "milvus"]
 KINDS = BACKENDS + ["milvus-ray"]
 JSON_FIELDS = {"rank", "score", "text", "title", "outlet", "date", "path", "article_id",
                "position", "passage_id", "section", "url", "speaker", "quote", "cue",
-               "quote_start", "quote_end", "also_in"}
+               "quote_start", "quote_end", "also_in", "page", "direct", "reason"}
 HOSTILE = ["", "   \n\t ", "NEAR(Lavrov Sherman, 2)", "AND OR NOT", '"Lavrov', "Lav*", "^Lavrov",
            "title: NATO", "((Lavrov)", "-Lavrov", "'; DROP TABLE passages; --", '" or 1 == 1 or "',
            "outlet in [\"CNN\"]", "🙂", "🇺🇦 Ukraine 🇷🇺", "Лавров сказал", "拉夫罗夫",
@@ -169,6 +169,28 @@ def test_stories(built):
     assert len(story["members"]) == 2 and story["shared_passages"] > 5
     assert 0.8 < story["mean_similarity"] <= 1
     assert set(story["members"][0]) == {"article_id", "title", "outlet", "date", "passages"}
+
+
+def test_story_view(built):
+    """Every engine answers the story view: the given articles (and their story's others)
+    with their passages in reading order, near-identical ones sharing a cluster; `page`
+    (a PDF's) is null for the seeds' text files, in the story view and in `fetch`."""
+    _, searcher, _ = built
+    hit = next(h for h in searcher.search("what did Lavrov say", k=10) if h.also_in)
+    wanted = [hit.article_id, *(a["article_id"] for a in hit.also_in)]
+    versions = searcher.backend.story(wanted)
+    assert set(wanted) <= {v["article_id"] for v in versions}
+    assert searcher.backend.story(["0123456789abcdef"]) == []
+    for v in versions:
+        assert set(v) == {"article_id", "title", "outlet", "date", "url", "story", "passages"}
+        assert [p["position"] for p in v["passages"]] == sorted(p["position"]
+                                                               for p in v["passages"])
+        assert all(set(p) == {"id", "position", "section", "text", "cluster", "page"}
+                   and p["page"] is None for p in v["passages"])
+    mine = next(p for v in versions for p in v["passages"] if p["id"] == hit.passage_id)
+    assert mine["cluster"] is not None
+    assert sum(p["cluster"] == mine["cluster"] for v in versions for p in v["passages"]) >= 2
+    assert searcher.backend.fetch([hit.passage_id])[hit.passage_id]["page"] is None
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -462,3 +484,47 @@ def test_milvus_uncommitted_rows_are_invisible_and_cleaned(tmp_path, embedder):
         assert read_state(client)["synced"] is True
     finally:
         searcher.close()
+
+
+# -- dates: undated articles counted, and included on request (issue 17) ----------------------
+@pytest.mark.parametrize("mode", MODES)
+def test_a_date_range_counts_the_undated_it_leaves_out_and_can_include_them(built, mode):
+    _, searcher, _ = built
+    backend = searcher.backend
+    rows = backend.fetch(backend.filtered_ids(Filters()))
+    undated = {i for i, r in rows.items() if not r["date"]}
+    in_range = {i for i, r in rows.items() if r["date"] and "2022-01-12" <= r["date"] <= "2022-01-31"}
+    assert undated and in_range, "the seeds hold dated and undated articles"
+    dated = make_filters("2022-01-12", "2022-01-31")
+    assert set(backend.filtered_ids(dated)) == in_range
+    assert backend.undated_count(dated) == len(undated)
+    included = make_filters("2022-01-12", "2022-01-31", include_undated=True)
+    assert set(backend.filtered_ids(included)) == in_range | undated
+    assert backend.undated_count(included) == 0 and backend.undated_count(Filters()) == 0
+    # other filters still apply to what is counted: CNN's articles are all undated
+    cnn = make_filters(date_from="2022-01-12", outlets=["CNN"])
+    assert backend.undated_count(cnn) == sum(1 for i in undated if rows[i]["outlet"] == "CNN")
+    hits = searcher.search("NATO Russia talks", k=20, mode=mode, filters=included)
+    assert any(h.date is None for h in hits) and any(h.date for h in hits)
+    assert all(h.date is None or "2022-01-12" <= h.date <= "2022-01-31" for h in hits)
+    assert all(h.date for h in searcher.search("NATO Russia talks", k=20, mode=mode,
+                                                filters=dated))
+
+
+def test_mentions_answer_where_the_engine_stores_them(built):
+    kind, searcher, _ = built
+    backend = searcher.backend
+    assert isinstance(type(backend).stores_mentions, bool)
+    nato = make_filters(mentions=["NATO"])
+    if not backend.stores_mentions:  # Milvus: one clear line, never a wrong answer
+        for call in (backend.mentioned, lambda: backend.mentions_in([1]),
+                     lambda: searcher.search("talks", k=3, filters=nato)):
+            with pytest.raises(NotSupported, match="local engine"):
+                call()
+        return
+    names = {m["name"]: m for m in backend.mentioned()}
+    assert names["NATO"]["type"] == "org" and names["NATO"]["passages"] > 5
+    hits = searcher.search("talks", k=10, filters=nato)
+    assert hits
+    found = backend.mentions_in([h.passage_id for h in hits])
+    assert all(any(m["person"] == "NATO" for m in found[h.passage_id]) for h in hits)

@@ -308,3 +308,63 @@ def test_dates():
     # a sentence that mentions a date is not a dateline
     assert date_line("The council met on March 3, 2023 to discuss the ferry timetable "
                      "and several other matters of local interest.") is None
+
+
+# -- dates read with python-dateutil (archive.text.dates) ------------------------------------
+@pytest.mark.parametrize("written, iso", [
+    ("26-FEB-1987 15:01:01.79", "1987-02-26"),  # Reuters-21578's own <DATE> field
+    ("13/01/2022", "2022-01-13"),  # a day over 12: no ambiguity
+    ("January 13, 2022", "2022-01-13"),
+    ("Status: 10.01.2022 3:50 AM", "2022-01-10"),  # dotted: day.month.year
+    ("Monday, January 24, 2022", "2022-01-24"),
+    ("Thursday 13th January 2022 10:15 GMT", "2022-01-13"),
+    ("2016-03-11", "2016-03-11"),  # year first is always year-month-day
+])
+def test_record_date_formats_give_iso(written, iso):
+    assert normalize_date(written) == iso
+    raw = RawArticle(text="\n\n".join(STORY), path="r.jsonl#1", title="Ferry news",
+                     date=written)
+    article = clean_article(raw)
+    assert article.date == iso and article.note is None
+
+
+def test_a_dateline_in_the_text_is_read_and_dropped():
+    text = "\n\n".join(["Ferry news", "26-FEB-1987 15:01:01.79", *STORY])
+    article = clean_article(RawArticle(text=text, path="wire.txt"))
+    assert article.date == "1987-02-26"
+    assert all("1987" not in p.text for p in article.paragraphs)
+
+
+def test_an_ambiguous_day_month_order_is_left_undated_with_the_reason():
+    assert parse_date("03/04/2022") is None
+    raw = RawArticle(text="\n\n".join(STORY), path="r.jsonl#1", title="Ferry news",
+                     date="03/04/2022", outlet="Harbour Times")
+    article = clean_article(raw)
+    assert article.date is None
+    assert "03/04/2022" in article.note and "either way round" in article.note
+    # the same in a dateline: the line is still taken out of the story
+    text = "\n\n".join(["Ferry news", "03/04/2022", *STORY])
+    article = clean_article(RawArticle(text=text, path="x.txt"))
+    assert article.date is None and "03/04/2022" in article.note
+    assert all(p.text != "03/04/2022" for p in article.paragraphs)
+
+
+def test_a_us_outlet_writes_the_month_first_others_the_day_first():
+    def dated(**meta):
+        return clean_article(RawArticle(text="\n\n".join(STORY), path="r.jsonl#1",
+                                        title="Ferry news", date="03/04/2022", **meta))
+    cnn = dated(outlet="CNN")
+    assert cnn.date == "2022-03-04" and "month first" in cnn.note
+    assert dated(url="https://www.washingtonpost.com/world/x").date == "2022-03-04"
+    bbc = dated(url="https://www.bbc.co.uk/news/world-1")
+    assert bbc.date == "2022-04-03" and "day first" in bbc.note
+    # an unambiguous date needs no convention and leaves no note
+    plain = clean_article(RawArticle(text="\n\n".join(STORY), path="r.jsonl#1",
+                                     title="Ferry news", date="13/04/2022", outlet="CNN"))
+    assert plain.date == "2022-04-13" and plain.note is None
+
+
+def test_incomplete_or_impossible_dates_are_no_dates():
+    for text in ("January 2022", "Top 10 stories of 2022", "3 deaths in May 2021", "1987",
+                 "February 30, 2022"):
+        assert parse_date(text) is None, text

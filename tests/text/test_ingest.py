@@ -187,10 +187,11 @@ def test_csv_with_and_without_text_column(mixed):
 
 
 def test_unsupported_extensions(mixed):
-    for name in ("image.png", "notes.pdf"):
-        [item] = read_path(mixed / name)
-        assert "unsupported file type" in item.reason
-        assert Path(name).suffix in item.reason
+    [item] = read_path(mixed / "image.png")
+    assert "unsupported file type" in item.reason and ".png" in item.reason
+    assert ".pdf" in item.reason  # a supported type (tests/text/test_pdf.py)
+    [pdf] = read_path(mixed / "notes.pdf")  # a PDF header and nothing else
+    assert pdf.reason.startswith("broken PDF")
 
 
 def test_decoding_latin1_cp1252_utf16(mixed):
@@ -235,7 +236,7 @@ def test_collect_reports_every_skip(mixed):
     assert "same article as" in why[rel(mixed, "sub/same-story.txt")]
     assert rel(mixed, "story.txt") in why[rel(mixed, "sub/same-story.txt")]
     for name, reason in [("empty.txt", "empty file"), ("binary.txt", "binary"),
-                         ("image.png", "unsupported"), ("notes.pdf", "unsupported"),
+                         ("image.png", "unsupported"), ("notes.pdf", "broken PDF"),
                          ("notext.csv", "no text column"), ("feed.jsonl#2", "line 2"),
                          ("feed.jsonl#3", "line 3"), ("feed.jsonl#6", "no text field")]:
         assert reason in why[rel(mixed, name)], name

@@ -1,9 +1,12 @@
-"""People: who is quoted and how often; pick a person to read their quotes by date."""
+"""People: who is quoted and how often; pick a person to see how often they are mentioned
+and quoted, their statements over time (a chart by week or month, filtered by topic words)
+and the list by date (archive.app.panels.timeline)."""
 from __future__ import annotations
 
 import streamlit as st
 
 from archive.app import html as ui
+from archive.app.panels import timeline
 from archive.app.shared import friendly, has_archive, no_archive, searcher
 
 TOP = 30
@@ -67,10 +70,7 @@ def page() -> None:
     if aliases:
         facts.append("also named: " + ", ".join(aliases))
     st.markdown(f"<div>{ui.escape(' · '.join(facts))}</div>", unsafe_allow_html=True)
-    st.subheader("Quotes by date")
-    for row in s.backend.quotes_by(name):
-        with st.container(border=True):
-            st.markdown(ui.quote_html(row), unsafe_allow_html=True)
+    timeline.person_timeline(s.backend, name)
 
 
 with friendly():

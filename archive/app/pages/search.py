@@ -10,6 +10,8 @@ from datetime import date
 import streamlit as st
 
 from archive.app import html as ui
+from archive.app.panels import export as export_panel
+from archive.app.panels import timeline as timeline_panel
 from archive.app.panels.saved import bookmark_box, save_search_box
 from archive.app.shared import friendly, has_archive, no_archive, searcher
 from archive.search import MODES, make_filters
@@ -86,6 +88,7 @@ def clear_filters() -> None:
     st.session_state.date_to = None
     st.session_state.outlets = []
     st.session_state.speakers = []
+    timeline_panel.clear()
 
 
 def ask(question: str) -> None:
@@ -97,9 +100,10 @@ def sidebar(outlets: list[tuple[str, int]], people: list[dict]) -> None:
         st.header("Filters")
         st.date_input("From", key="date_from", min_value=EARLIEST, max_value=LATEST,
                       format="YYYY-MM-DD", help="Articles without a date are left out when a "
-                      "date is set.")
+                      "date is set, unless \"Include undated articles\" is on.")
         st.date_input("To", key="date_to", min_value=EARLIEST, max_value=LATEST,
                       format="YYYY-MM-DD")
+        timeline_panel.undated_switch()
         counts = dict(outlets)
         st.multiselect("Outlets", [o for o, _ in outlets], key="outlets",
                        format_func=lambda o: f"{o} ({counts.get(o, 0)})",
@@ -116,7 +120,7 @@ def result_card(s, hit, terms: list[str]) -> None:
     with st.container(border=True):
         st.markdown(ui.card_html(hit, terms), unsafe_allow_html=True)
         if hit.also_in:
-            st.markdown(ui.also_html(hit.also_in), unsafe_allow_html=True)
+            st.markdown(ui.also_html(hit.also_in, hit.article_id), unsafe_allow_html=True)
             with st.expander("Near-identical passage in "
                              + ui.plural(len(hit.also_in), "other article")):
                 for other in hit.also_in:
@@ -164,6 +168,7 @@ def page() -> None:
     if ignored:
         st.warning("Ignored from the link: " + ui.escape(", ".join(ignored)))
     state_to_url()
+    export_panel.batch_questions(s)
 
     ss = st.session_state
     query = ss.q.strip()
@@ -171,8 +176,10 @@ def page() -> None:
         st.info("Type a question, or click one of the examples above.")
         return
     filters = make_filters(ss.date_from and ss.date_from.isoformat(),
-                           ss.date_to and ss.date_to.isoformat(), ss.outlets, (), ss.speakers)
+                           ss.date_to and ss.date_to.isoformat(), ss.outlets, (), ss.speakers,
+                           ss.get("include_undated", False), timeline_panel.mention_filter())
     hits = s.search(query, k=int(ss.k), mode=ss.mode, filters=filters)
+    timeline_panel.results(s.backend, filters, hits)
     if not hits:
         if filters.active():
             st.info("No passage matches this question with these filters. Try dropping some "
@@ -186,6 +193,7 @@ def page() -> None:
     terms = ui.highlight_terms(query)
     st.caption(ui.plural(len(hits), "result"))
     save_search_box(query, ss.mode, int(ss.k), filters, hits)
+    export_panel.downloads(query, hits, s.backend)
     for hit in hits:
         result_card(s, hit, terms)
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from archive.app import html as ui
 from archive.errors import BadRequest
 from archive.search import Hit, Searcher, export, read_batch, rows, write_batch
 
@@ -83,13 +84,14 @@ def batch_questions(s: Searcher) -> None:
                                                              upload.getvalue(), fmt)
             except BadRequest as exc:
                 st.session_state.pop(BATCH_KEY, None)
-                st.error(str(exc), icon=":material/error:")
+                st.error(ui.escape(exc), icon=":material/error:")
         result = st.session_state.get(BATCH_KEY)
         if not result:
             return
-        st.success(f"{result['answered']:,} questions answered from {result['name']}.")
+        st.success(f"{result['answered']:,} questions answered from "
+                   f"{ui.escape(result['name'])}.")
         for line in result["bad"][:MAX_BAD_SHOWN]:
-            st.warning(line)
+            st.warning(ui.escape(line))
         if len(result["bad"]) > MAX_BAD_SHOWN:
             st.caption(f"… and {len(result['bad']) - MAX_BAD_SHOWN} more rows skipped.")
         st.download_button(f"Download the results ({LABELS[result['fmt']]})", result["data"],

@@ -58,8 +58,12 @@ def save_search_box(query: str, mode: str, k: int, filters: Filters,
 
 def bookmark_box(hit: Hit) -> None:
     """A card's "Bookmark" expander: note, tags, Save (the same passage again updates it)."""
-    key = f"{hit.passage_id}-{text_hash(hit.text)[:12]}"
-    with st.expander("Bookmark", icon=":material/bookmark:"):
+    digest = text_hash(hit.text)
+    key = f"{hit.passage_id}-{digest[:12]}"
+    kept = any(m.passage_hash == digest for m in notebook().bookmarks()
+               if m.article_id == hit.article_id)
+    with st.expander("Bookmarked" if kept else "Bookmark",
+                     icon=":material/bookmark_added:" if kept else ":material/bookmark:"):
         note = st.text_area("Note", key=f"bm_note_{key}", height=68)
         tags = st.text_input("Tags", key=f"bm_tags_{key}", placeholder="comma-separated")
         if st.button("Save bookmark", key=f"bm_save_{key}", icon=":material/bookmark_add:"):
@@ -87,6 +91,7 @@ def saved_searches_panel() -> None:
             if run_col.button("Run", key=f"run_{s.name}", icon=":material/play_arrow:"):
                 runs[s.name] = book.run_search(
                     s.name, lambda saved: searcher().search(**saved.search_args()))
+                st.rerun()  # the list shows the new run count
             if delete_col.button("Delete", key=f"delete_{s.name}", icon=":material/delete:"):
                 book.delete_search(s.name)
                 runs.pop(s.name, None)
@@ -102,9 +107,9 @@ def show_run(run: SavedRun) -> None:
                 f"{ui.plural(len(run.hits), 'hit')} in all")
     terms = ui.highlight_terms(run.search.query)
     for hit, new in zip(run.hits, run.new):
-        mark = flag("NEW") if new else ""
-        st.markdown(f"<div class='saved-hit'>{mark}{ui.card_html(hit, terms)}</div>",
-                    unsafe_allow_html=True)
+        with st.container(border=True):
+            st.markdown(f"<div class='saved-hit'>{flag('NEW') if new else ''}"
+                        f"{ui.card_html(hit, terms)}</div>", unsafe_allow_html=True)
 
 
 def bookmarks_panel() -> None:
@@ -142,8 +147,8 @@ def bookmark_card(book: UserData, m: Bookmark) -> None:
         st.markdown(f"<div class='bookmark'>{status}<b>#{m.id}</b> "
                     f"{ui.escape(m.citation())}<div>{tags}</div></div>", unsafe_allow_html=True)
         if m.status == "removed":
-            st.caption("This article is no longer in the archive; the passage is shown as it "
-                       "was when bookmarked.")
+            st.caption("This version of the article is no longer in the archive (removed, "
+                       "or edited since); the passage is shown as it was when bookmarked.")
         elif m.status == "changed":
             st.caption("The article is still here but no longer has this passage word for "
                        "word; shown as it was when bookmarked.")

@@ -10,7 +10,7 @@ import numpy as np
 from archive.config import Config
 from archive.errors import IndexNotFound, NotSupported
 from archive.models import Filters
-from archive.storage.interface import Ranked
+from archive.storage.interface import Ranked, story_view
 from archive.storage.manifest import check_manifest
 from archive.storage.milvus.sync import sync_generation
 from archive.storage.milvus.writer import StreamWriter
@@ -37,7 +37,12 @@ from archive.storage.milvus.schema import (
     query_in,
     read_state,
     scan,
+    undated_expr,
 )
+
+MENTIONS_MISSING = ("the Milvus engine does not store the names passages mention: read "
+                    "mentions from the local engine (ARCHIVE_BACKEND=local) over an index "
+                    "made by 'archive build'")
 from archive.storage.sqlite import passage_hash
 
 
@@ -51,6 +56,7 @@ class MilvusBackend:
     groups = True
     fuses_hybrid = True  # hybrid_search with RRFRanker
     distributed_build = True  # the Ray build writes its rows straight into Milvus
+    stores_mentions = False  # no collection for mentioned names: see `mentioned`
 
     def __init__(self, uri: str, expected: dict[str, object] | None = None) -> None:
         self.uri = uri
@@ -171,7 +177,7 @@ class MilvusBackend:
             out[int(r["id"])] = {
                 "id": int(r["id"]), "article_id": r["article_id"], "position": r["position"],
                 "section": r.get("section"), "text": r["text"], "cluster": r.get("cluster"),
-                "title": r.get("title"), "outlet": r.get("outlet"), "date": r.get("date"),
+                "page": r.get("page"), "title": r.get("title"), "outlet": r.get("outlet"), "date": r.get("date"),
                 "url": a.get("url"), "path": a.get("path"), "byline": a.get("byline"),
                 "story": a.get("story")}
         return out
@@ -236,6 +242,21 @@ class MilvusBackend:
         return sorted(int(r["id"]) for r in scan(self.client, PASSAGES, self.expr(filters),
                                                  ["id"]))
 
+    def undated_count(self, filters: Filters) -> int:
+        if not filters.dated() or filters.include_undated:
+            return 0
+        ids = None
+        if filters.speakers:
+            own = self.passages_quoting(filters.speakers)
+            ids = own if len(own) <= MAX_ID_FILTER else None
+        return count_rows(self.client, PASSAGES, undated_expr(filters, self.committed, ids))
+
+    def mentioned(self) -> list[dict]:
+        raise NotSupported(MENTIONS_MISSING)
+
+    def mentions_in(self, ids: Sequence[int]) -> dict[int, list[dict]]:
+        raise NotSupported(MENTIONS_MISSING)
+
     # -- browsing (same shapes as the local Store) --------------------------------------
     def neighbours(self, passage_id: int, before: int = 1, after: int = 1) -> list[dict]:
         rows = self.client.query(PASSAGES, filter=f"id == {int(passage_id)} and {self.visible}",
@@ -258,6 +279,16 @@ class MilvusBackend:
                     ["id", "position", "section", "text"])
         return [{k: r.get(k) for k in ("id", "position", "section", "text")}
                 for r in sorted(rows, key=lambda r: r["position"])]
+
+    def story(self, article_ids: Sequence[str]) -> list[dict]:
+        articles = self._articles(article_ids)
+        stories = sorted({a["story"] for a in articles.values() if a.get("story")})
+        for r in query_in(self.client, ARTICLES, "story", stories, ARTICLE_FIELDS, self.visible):
+            articles.setdefault(r["article_id"], {k: r.get(k) for k in ARTICLE_FIELDS})
+        passages = query_in(self.client, PASSAGES, "article_id", sorted(articles),
+                            ["id", "article_id", "position", "section", "text", "cluster",
+                             "page"], self.visible)
+        return story_view(list(articles.values()), passages)
 
     def people(self) -> list[dict]:
         rows = [{"name": r["name"], "aliases": list(r["aliases"]), "roles": list(r["roles"]),

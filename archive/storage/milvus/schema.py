@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from archive.errors import ArchiveError
+from archive.errors import ArchiveError, NotSupported
 from archive.models import Filters
 from archive.storage.sqlite import chunks
 from archive.text.terms import query_terms
 
 PASSAGES, ARTICLES, ATTRIBUTIONS = "passages", "articles", "attributions"
+UNDATED = '(date is null or date == "")'
 MAX_ID_FILTER = 10_000  # speaker filters with at most this many passages become `id in [...]`
 PEOPLE, ALIASES, MANIFEST = "people", "aliases", "manifest"
 DUMMY = "_v"  # Milvus wants a vector field in every collection; small ones get a 2-d dummy
@@ -28,13 +30,14 @@ SERVER_NPROBE = 32
 MAX_TEXT = 65_535
 MAX_SHORT = 4_096
 MAX_PERSONS = 64
-SCHEMA = 3  # 2: `fold` for group-by folding; 3: speaker types. Older databases are rebuilt
+SCHEMA = 4  # 2: `fold` for group-by folding; 3: speaker types; 4: PDF pages. Older
+# databases are rebuilt
 # BM25 analyzer: Milvus Standalone/Distributed stem English words; Milvus Lite (pure Python)
 # applies the standard tokenizer and lowercasing and ignores the stemmer filter.
 ANALYZER = {"tokenizer": "standard", "filter": ["lowercase",
                                                 {"type": "stemmer", "language": "english"}]}
 PASSAGE_FIELDS = ["id", "article_id", "position", "section", "text", "cluster", "title",
-                  "outlet", "date"]
+                  "outlet", "date", "page"]
 ARTICLE_FIELDS = ["article_id", "title", "date", "outlet", "url", "path", "byline", "note",
                   "n_passages", "story"]
 ATTRIBUTION_FIELDS = ["id", "passage_id", "article_id", "speaker", "speaker_text", "person",
@@ -107,11 +110,15 @@ def filter_expr(f: Filters, committed: int, speaker_ids: Sequence[int] | None = 
     speaker_ids: the passages quoting `f.speakers`, when known and few; a primary-key `in`
     is much cheaper than array_contains_any over every row (Milvus Lite has no ARRAY index:
     7-20 s vs 0.15 s per filtered search at 100k passages)."""
+    if f.mentions:
+        raise NotSupported("the Milvus engine does not store the names passages mention: "
+                           "filter by mentioned names on the local engine "
+                           "(ARCHIVE_BACKEND=local), or filter by speaker")
     parts = [f"build_id <= {int(committed)}"]
-    if f.date_from:
-        parts.append(f"(date is not null and date >= {lit(f.date_from)})")
-    if f.date_to:
-        parts.append(f"(date is not null and date <= {lit(f.date_to)})")
+    if f.dated():  # articles without a date only with include_undated
+        span = (f"(date is not null and date >= {lit(f.date_from or '0000-00-00')} and "
+                f"date <= {lit(f.date_to or '9999-12-31')})")
+        parts.append(f"({UNDATED} or {span})" if f.include_undated else span)
     if f.outlets:
         parts.append(f"outlet in {lits(f.outlets)}")
     if f.article_ids:
@@ -121,6 +128,13 @@ def filter_expr(f: Filters, committed: int, speaker_ids: Sequence[int] | None = 
     elif f.speakers:
         parts.append(f"array_contains_any(persons, {lits(f.speakers)})")
     return " and ".join(parts)
+
+
+def undated_expr(f: Filters, committed: int, speaker_ids: Sequence[int] | None = None) -> str:
+    """The passages `f` allows but for its date range that have no date (what the range
+    leaves out); `Backend.undated_count` counts them."""
+    return f"{filter_expr(replace(f, date_from=None, date_to=None), committed, speaker_ids)} " \
+           f"and {UNDATED}"
 
 
 def keyword_text(text: str) -> str:
@@ -168,6 +182,7 @@ def passages_schema(client, dimension: int):  # noqa: ANN001, ANN201
     s.add_field("outlet", DataType.VARCHAR, max_length=256, nullable=True)
     s.add_field("date", DataType.VARCHAR, max_length=32, nullable=True)
     s.add_field("cluster", DataType.INT64, nullable=True)
+    s.add_field("page", DataType.INT64, nullable=True)  # the PDF page; null for other sources
     # group-by key for folding: the near-duplicate cluster, or -id for a passage in none
     # (Milvus groups nulls together, so a singleton needs a key of its own)
     s.add_field("fold", DataType.INT64)

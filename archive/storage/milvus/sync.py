@@ -95,7 +95,8 @@ def catalogue(gen: Path) -> tuple[dict[int, str], dict[str, str], dict]:
 
 
 # the columns each signature covers, in signature order
-PASSAGE_SIG = ("article_id", "position", "section", "text", "cluster", "title", "outlet", "date")
+PASSAGE_SIG = ("article_id", "position", "section", "text", "cluster", "title", "outlet", "date",
+               "page")
 ATTRIBUTION_SIG = ("speaker", "speaker_text", "person", "role", "cue", "content",
                    "content_start", "content_end", "direct", "speaker_type")
 ARTICLE_SIG = ("title", "date", "outlet", "url", "path", "byline", "note", "n_passages", "story")
@@ -249,7 +250,7 @@ def passage_rows(store, vectors, ids: Sequence[int], sigs: dict[int, str],  # no
 def passage_row(pid: int, r: dict, vector, persons: Sequence[str], sig: str,  # noqa: ANN001
                 build_id: int) -> dict:
     """A passages-collection row from `r` (article_id, position, section, text, cluster,
-    title, outlet, date) and its vector."""
+    title, outlet, date, and page when known) and its vector."""
     cluster = r.get("cluster")
     return {"id": pid, "text": clip(r["text"], MAX_TEXT),
             "dense": np.asarray(vector, dtype=np.float32).tolist(),
@@ -257,6 +258,7 @@ def passage_row(pid: int, r: dict, vector, persons: Sequence[str], sig: str,  # 
             "section": clip(r.get("section")), "title": clip(r.get("title")),
             "outlet": clip(r.get("outlet"), 256), "date": clip(r.get("date"), 32),
             "cluster": None if cluster is None else int(cluster),
+            "page": None if r.get("page") is None else int(r["page"]),
             "fold": fold_key(pid, cluster),
             "persons": [clip(p, 256) for p in list(persons)[:MAX_PERSONS]], "sig": sig,
             "build_id": build_id}
