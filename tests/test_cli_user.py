@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from archive.build import build
 from archive.cli import cli
 from archive.config import load_config
-from archive.storage import USER_DB, text_hash
+from archive.storage import USER_DB, passage_hash as text_hash
 
 LAVROV_Q = "what did Lavrov say"
 

@@ -19,19 +19,36 @@ from pathlib import Path
 
 from archive.config import Config
 from archive.errors import BadRequest
-from archive.storage.generations import (DB_NAME, FAULT_ENV, UPLOADS, VECTORS_NAME, IndexDir,
-                                         fault_point)
+from archive.storage.generations import (
+    DB_NAME,
+    FAULT_ENV,
+    UPLOADS,
+    VECTORS_NAME,
+    IndexDir,
+    fault_point,
+)
 from archive.storage.interface import Backend, Ranked
 from archive.storage.manifest import FORMAT_VERSION, check_compatible, check_manifest
-from archive.storage.userdb import USER_DB, Bookmark, SavedRun, SavedSearch, UserData, text_hash
-from archive.storage.userexport import EXPORT_FORMATS, export_bookmarks, resolve_bookmarks
+from archive.storage.userdb import (
+    USER_DB,
+    Bookmark,
+    SavedRun,
+    SavedSearch,
+    UserData,
+    passage_hash,
+)
+from archive.storage.userexport import (
+    EXPORT_FORMATS,
+    export_bookmarks,
+    resolve_bookmarks,
+)
 
 __all__ = ["DB_NAME", "ENGINES", "FAULT_ENV", "FORMAT_VERSION", "UPLOADS", "VECTORS_NAME",
            "Backend", "IndexDir", "Ranked", "archive_exists", "check_compatible",
            "check_manifest", "engine_class", "fault_point", "mirror_generation", "open_backend",
            "open_stream"]
 __all__ += ["EXPORT_FORMATS", "USER_DB", "Bookmark", "SavedRun", "SavedSearch", "UserData",
-            "export_bookmarks", "resolve_bookmarks", "text_hash"]  # the notebook: userdb
+            "export_bookmarks", "resolve_bookmarks", "passage_hash"]  # the notebook: userdb
 
 ENGINES = ("local", "milvus")
 
@@ -43,7 +60,9 @@ def engine_class(config: Config) -> type[Backend]:
 
         return LocalBackend
     if config.backend == "milvus":
-        from archive.storage.milvus.reader import MilvusBackend  # lazy: the pymilvus engine
+        from archive.storage.milvus.reader import (
+            MilvusBackend,  # lazy: the pymilvus engine
+        )
 
         return MilvusBackend
     raise BadRequest(f"unknown storage engine {config.backend!r}: choose one of "

@@ -81,7 +81,7 @@ class Backend(Protocol):
     def find_passages(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], dict]:
         """(article id, passage hash) → that passage now, in `fetch`'s shape; keys that match
         no passage are absent. Bookmarks find their passage again this way after a rebuild
-        renumbered it (the hash is the SHA-1 of the passage text: `storage.text_hash`)."""
+        renumbered it (the hash is the SHA-1 of the passage text: `storage.passage_hash`)."""
 
     def attributions_for(self, ids: Sequence[int]) -> dict[int, list[dict]]: ...
     def passages_quoting(self, people: Sequence[str]) -> list[int]: ...

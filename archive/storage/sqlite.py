@@ -9,7 +9,6 @@ read-only. The filter and keyword-search SQL (`filters`) and the mentions table'
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -20,8 +19,9 @@ import sqlite_utils
 
 from archive.errors import IndexCorrupt
 from archive.models import Article, Attribution, Passage
-from archive.storage.generations import rebuild_hint
 from archive.storage.filters import PASSAGES_JOIN, FilterQueries, fts_query  # noqa: F401
+from archive.storage.generations import rebuild_hint
+from archive.storage.keys import passage_hash  # noqa: F401 - the build imports it from here
 from archive.storage.mentions import MentionTables
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
@@ -433,10 +433,6 @@ class Store(FilterQueries, MentionTables):
     def date_range(self) -> tuple[str | None, str | None]:
         row = self.db.execute("SELECT MIN(date), MAX(date) FROM articles").fetchone()
         return row[0], row[1]
-
-
-def passage_hash(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 def chunks(items: Sequence, size: int) -> Iterator[Sequence]:

@@ -17,7 +17,6 @@ Plain `sqlite3` (no sqlite-utils: that pulls pandas, and the CLI imports this mo
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import time
@@ -28,6 +27,7 @@ from pathlib import Path
 
 from archive.errors import BadRequest, IndexCorrupt, IndexNotFound, IndexNotWritable
 from archive.models import Filters, Hit
+from archive.storage.keys import passage_hash
 
 USER_DB = "user.db"
 MAX_NAME = 200
@@ -53,11 +53,6 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = ((
         bookmark_id INTEGER NOT NULL REFERENCES bookmarks(id) ON DELETE CASCADE,
         tag TEXT NOT NULL, PRIMARY KEY (bookmark_id, tag))""",
 ),)
-
-
-def text_hash(text: str) -> str:
-    """The passage hash the index stores (storage.sqlite.passage_hash: SHA-1 of the text)."""
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 def now() -> str:
@@ -140,7 +135,7 @@ class SavedRun:
     def to_json(self) -> dict:
         """`archive search --json`'s object for the query, extended: each hit gains "new"
         and "passage_hash"; the run gains name, ran_at, previous_run and new_hits."""
-        hits = [{**h.to_json(), "new": n, "passage_hash": text_hash(h.text)}
+        hits = [{**h.to_json(), "new": n, "passage_hash": passage_hash(h.text)}
                 for h, n in zip(self.hits, self.new)]
         return {"query": self.search.query, "hits": hits, "name": self.search.name,
                 "ran_at": self.ran_at, "previous_run": self.previous_run,
@@ -327,7 +322,7 @@ class UserData:
     @staticmethod
     def _record(conn: sqlite3.Connection, search_id: int, hits: Sequence[Hit],
                 ran_at: str) -> list[bool]:
-        keys = [(h.article_id, text_hash(h.text)) for h in hits]
+        keys = [(h.article_id, passage_hash(h.text)) for h in hits]
         seen = {(r[0], r[1]) for r in conn.execute(
             "SELECT article_id, hash FROM saved_hits WHERE search_id = ?", [search_id])}
         new = [key not in seen for key in keys]
@@ -358,7 +353,7 @@ class UserData:
         text = passage.get("text") or ""
         if not passage.get("article_id") or not text:
             raise BadRequest("a bookmark needs a passage: its article id and its text")
-        key = [passage["article_id"], text_hash(text)]
+        key = [passage["article_id"], passage_hash(text)]
         stamp = now()
         with self._connect(write=True) as conn:
             conn.execute(

@@ -181,3 +181,52 @@ def test_save_a_search_and_find_it_on_the_saved_page(driver, notebook_server):
     out.mkdir(exist_ok=True)
     driver.save_screenshot(str(out / "saved-page.png"))
     assert not driver.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")
+
+
+@pytest.fixture
+def downloading_driver(driver, tmp_path):
+    """The headless browser with downloads allowed into a folder of the test's own."""
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    driver.execute_cdp_cmd("Page.setDownloadBehavior",
+                           {"behavior": "allow", "downloadPath": str(folder)})
+    return driver, folder
+
+
+def test_export_download_holds_the_hits_on_screen(downloading_driver, browser_index, server,
+                                                  embedder):
+    """Click "Download CSV" under a search: the file that arrives is the result list, with
+    the same passages, in the same order, as the library's answer."""
+    import csv
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from archive.search import Searcher
+
+    driver, folder = downloading_driver
+    searcher = Searcher(browser_index, embedder=embedder)
+    expected = [h.passage_id for h in searcher.search(QUERY, k=10)]
+    searcher.close()
+
+    driver.get(f"{server}/?q=what+did+Lavrov+say")
+    wait = WebDriverWait(driver, 120)
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "div.hit")))
+    button = wait.until(EC.element_to_be_clickable(
+        (By.XPATH, "//button[contains(., 'Download CSV')]")))
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+    button.click()
+    deadline = time.monotonic() + 60
+    files: list[Path] = []
+    while time.monotonic() < deadline:
+        files = [p for p in folder.iterdir() if p.suffix == ".csv"]
+        if files:
+            break
+        time.sleep(0.5)
+    assert files, "no CSV arrived in the download folder"
+    with files[0].open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [int(r["passage_id"]) for r in rows] == expected[: len(rows)] and rows
+    assert all(r["query"] == QUERY for r in rows)
+    assert rows[0]["citation"]

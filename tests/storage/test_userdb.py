@@ -20,7 +20,7 @@ from archive.errors import BadRequest, IndexCorrupt, IndexNotFound
 from archive.models import Filters, Hit
 from archive.search import Searcher
 from archive.storage import (USER_DB, Bookmark, IndexDir, SavedSearch, UserData,
-                             export_bookmarks, open_backend, resolve_bookmarks, text_hash)
+                             export_bookmarks, open_backend, resolve_bookmarks)
 from archive.storage.sqlite import passage_hash
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,13 +73,13 @@ def test_rerun_marks_what_is_new(book):
     # a hit seen two runs ago is still not new; the same text in another article is
     third = book.run_search("s", lambda s: [hit("one"), hit("one", article="a2", rank=2)])
     assert third.new == [False, True]
-    assert book.last_hits("s") == sorted([("a1", text_hash("one")), ("a2", text_hash("one"))])
+    assert book.last_hits("s") == sorted([("a1", passage_hash("one")), ("a2", passage_hash("one"))])
     listed = book.saved_search("s")
     assert listed.runs == 3 and listed.last_run == third.ran_at
     as_json = third.to_json()
     assert as_json["query"] == "q" and as_json["name"] == "s" and as_json["new_hits"] == 1
     assert [h["new"] for h in as_json["hits"]] == [False, True]
-    assert as_json["hits"][0]["passage_hash"] == text_hash("one")
+    assert as_json["hits"][0]["passage_hash"] == passage_hash("one")
 
 
 def test_hits_on_screen_when_saving_count_as_the_first_run(book):
@@ -183,11 +183,6 @@ def test_damaged_or_newer_notebook_says_what_to_do(book):
         book.saved_searches()
 
 
-def test_text_hash_is_the_index_passage_hash():
-    for text in ("", "Lavrov said.", "Лавров сказал «нет»", "🙂 \u2028 x"):
-        assert text_hash(text) == passage_hash(text)
-
-
 # -- against real archives ------------------------------------------------------------------
 @pytest.fixture(scope="module", params=["local", "milvus"])
 def engine(request, tmp_path_factory, seed_index, seed_config, embedder):
@@ -240,7 +235,7 @@ def test_bookmark_and_saved_search_survive_a_full_rebuild(tmp_path, embedder, se
     book.add_bookmark(target.to_json(), note="his words", tags=["lavrov"])
     book.save_search(SavedSearch("lavrov", LAVROV_Q, k=10))
     run = book.run_search("lavrov", lambda s: searcher.search(**s.search_args()))
-    seen = {(h.article_id, text_hash(h.text)) for h in run.hits}
+    seen = {(h.article_id, passage_hash(h.text)) for h in run.hits}
     before = book.path.read_bytes()
 
     shutil.move(aside / first.name, seeds_copy / first.name)  # one more article, new rowids
@@ -252,7 +247,7 @@ def test_bookmark_and_saved_search_survive_a_full_rebuild(tmp_path, embedder, se
     assert searcher.backend.fetch([mark.passage_id])[mark.passage_id]["text"] == target.text
     again = book.run_search("lavrov", lambda s: searcher.search(**s.search_args()))
     assert again.previous_run == run.ran_at and book.saved_search("lavrov").runs == 2
-    assert again.new == [(h.article_id, text_hash(h.text)) not in seen for h in again.hits]
+    assert again.new == [(h.article_id, passage_hash(h.text)) not in seen for h in again.hits]
     assert any(again.new) and not all(again.new)  # the added article brought new hits
 
     before = book.path.read_bytes()

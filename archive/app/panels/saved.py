@@ -16,8 +16,15 @@ from archive.app import html as ui
 from archive.app.shared import friendly, index_folder, searcher
 from archive.models import Filters, Hit
 from archive.search import validate
-from archive.storage import (Bookmark, SavedRun, SavedSearch, UserData, export_bookmarks,
-                             resolve_bookmarks, text_hash)
+from archive.storage import (
+    Bookmark,
+    SavedRun,
+    SavedSearch,
+    UserData,
+    export_bookmarks,
+    passage_hash,
+    resolve_bookmarks,
+)
 
 NEW_STYLE = ("display:inline-block;background:#2da44e;color:#fff;border-radius:1em;"
              "padding:.05em .6em;font-size:.8em;font-weight:700;margin-right:.4em")
@@ -58,7 +65,7 @@ def save_search_box(query: str, mode: str, k: int, filters: Filters,
 
 def bookmark_box(hit: Hit) -> None:
     """A card's "Bookmark" expander: note, tags, Save (the same passage again updates it)."""
-    digest = text_hash(hit.text)
+    digest = passage_hash(hit.text)
     key = f"{hit.passage_id}-{digest[:12]}"
     kept = any(m.passage_hash == digest for m in notebook().bookmarks()
                if m.article_id == hit.article_id)
