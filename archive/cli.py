@@ -209,7 +209,7 @@ def search_cmd(queries: tuple[str, ...], index: str | None, k: int, mode: str, a
         if batch:
             defaults = {"k": k, "mode": mode, "speaker": speaker, "date_from": date_from,
                         "date_to": date_to, "outlets": outlets, "articles": articles,
-                        "fold": not no_fold}
+                        "fold": not no_fold, "include_undated": include_undated}
             search_batch(searcher, batch, defaults, fmt, out)
             return
         writer = ResultWriter(fmt, out) if fmt in FORMATS else None

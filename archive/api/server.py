@@ -102,9 +102,12 @@ def add_search(app: FastAPI, searcher: Searcher) -> None:
                outlet: Annotated[list[str], Query(description="Only these outlets")] = (),
                article: Annotated[list[str], Query(description="Only these articles")] = (),
                fold: Annotated[bool, Query(description="Fold near-identical passages")] = True,
+               include_undated: Annotated[bool, Query(description="With from/to, also "
+                                                      "passages of undated articles")] = False,
                ) -> JSONResponse:
         validate(mode, k)
-        filters = make_filters(date_from, date_to, outlet, article)
+        filters = make_filters(date_from, date_to, outlet, article,
+                               include_undated=include_undated)
         answers = [{"query": query,
                     "hits": [h.to_json() for h in searcher.search(
                         query, k=k, mode=mode, filters=filters, speaker=speaker, fold=fold)]}

@@ -235,7 +235,8 @@ def question_from(line: int, cells: dict[str, str | None], defaults: dict) -> Qu
     q.filters = make_filters(get["from"] or defaults.get("date_from"),
                              get["to"] or defaults.get("date_to"),
                              split_values(get["outlet"]) or defaults.get("outlets", ()),
-                             split_values(get["article"]) or defaults.get("articles", ()))
+                             split_values(get["article"]) or defaults.get("articles", ()),
+                             include_undated=defaults.get("include_undated", False))
     return q
 
 

@@ -155,3 +155,15 @@ def test_openapi_docs_are_served_without_a_cdn(server):
     assert "cdn." not in page
     status, _, script = get(base, "/docs-assets/swagger-ui-bundle.js")
     assert status == 200 and "SwaggerUIBundle" in script
+
+
+def test_include_undated_answers_as_the_cli(server, seed_config):
+    """`include_undated=true` with a date range gives what `--include-undated` gives: the
+    dated passages in range plus those of undated articles."""
+    base, _ = server
+    expected = cli_json("search", "Lavrov", "--index", seed_config.index, "--json", "--mode",
+                        "keyword", "-k", 20, "--from", "2022-01-20", "--include-undated")
+    status, answer, _ = get(base, "/search", q="Lavrov", mode="keyword", k=20,
+                            include_undated="true", **{"from": "2022-01-20"})
+    assert status == 200 and answer == expected[0]
+    assert any(h["date"] is None for h in answer["hits"])

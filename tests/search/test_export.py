@@ -178,3 +178,16 @@ def test_write_batch_puts_the_question_and_its_line_beside_each_row(searcher):
     assert [(r["line"], r["query"], r["rank"]) for r in table] == [
         ("1", "Stoltenberg", "1"), ("1", "Stoltenberg", "2"), ("3", "zzqxv", "")]
     assert all("Stoltenberg" in r["passage"] for r in table[:2])
+
+
+def test_a_batch_row_keeps_the_include_undated_default():
+    """The command's --include-undated (or the page's switch) reaches every batch row."""
+    from archive.search import read_batch
+
+    text = "query,from\nwhat did Lavrov say,2022-01-01\n"
+    with_undated, bad = read_batch(text, True, {"include_undated": True})
+    without, _ = read_batch(text, True, {})
+    assert not bad
+    assert with_undated[0].filters.include_undated is True
+    assert without[0].filters.include_undated is False
+    assert with_undated[0].filters.date_from == "2022-01-01"

@@ -46,7 +46,8 @@ def page_defaults() -> dict:
     return {"k": int(ss.get("k", 10)), "mode": ss.get("mode", "hybrid"),
             "date_from": ss.get("date_from") and ss.date_from.isoformat(),
             "date_to": ss.get("date_to") and ss.date_to.isoformat(),
-            "outlets": tuple(ss.get("outlets") or ())}
+            "outlets": tuple(ss.get("outlets") or ()),
+            "include_undated": bool(ss.get("include_undated", False))}
 
 
 def run_batch_file(s: Searcher, name: str, data: bytes, fmt: str) -> dict:
