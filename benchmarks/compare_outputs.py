@@ -124,7 +124,21 @@ def snapshot(target: Path, per_topic: int) -> None:
           f"({len(seed_queries)} seed queries; {len(out['bbc']['search-hybrid'])} BBC queries)")
 
 
-def compare(before: Path, after: Path) -> int:
+def only_old_keys(old: object, new: object) -> object:
+    """`new` without the keys `old` does not have: the JSON contract may be extended."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        return {k: only_old_keys(old[k], v) for k, v in new.items() if k in old}
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        return [only_old_keys(o, n) for o, n in zip(old, new)]
+    return new
+
+
+def same(old: object, new: object, extended: bool) -> bool:
+    old, new = scrub(old), scrub(new)
+    return old == (only_old_keys(old, new) if extended else new)
+
+
+def compare(before: Path, after: Path, extended: bool = False) -> int:
     names = sorted({p.name for p in before.glob("*.json")} | {p.name for p in after.glob("*.json")})
     differ = 0
     for name in names:
@@ -132,7 +146,7 @@ def compare(before: Path, after: Path) -> int:
         if not a.exists() or not b.exists():
             print(f"{name}: only in {'after' if not a.exists() else 'before'}")
             differ += 1
-        elif scrub(json.loads(a.read_text())) != scrub(json.loads(b.read_text())):
+        elif not same(json.loads(a.read_text()), json.loads(b.read_text()), extended):
             print(f"{name}: differs")
             differ += 1
         else:
@@ -150,11 +164,13 @@ def main() -> None:
     comp = sub.add_parser("compare")
     comp.add_argument("before", type=Path)
     comp.add_argument("after", type=Path)
+    comp.add_argument("--extended", action="store_true",
+                      help="ignore keys that only AFTER has (the contract may be extended)")
     args = parser.parse_args()
     if args.command == "snapshot":
         snapshot(args.out, args.bbc_per_topic)
     else:
-        raise SystemExit(compare(args.before, args.after))
+        raise SystemExit(compare(args.before, args.after, args.extended))
 
 
 if __name__ == "__main__":
