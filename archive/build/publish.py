@@ -23,7 +23,9 @@ from pathlib import Path
 
 from archive.build.report import BuildReport, fill_report
 from archive.config import Config
+from archive.errors import IndexCorrupt
 from archive.storage import DB_NAME, VECTORS_NAME, IndexDir, fault_point, mirror_generation
+from archive.storage.generations import rebuild_hint
 from archive.storage.sqlite import Store, copy_database
 
 
@@ -47,6 +49,16 @@ class Draft:
             fault_point("saved")
 
 
+def copy_vectors(src: Path, dst: Path, index: Path) -> None:
+    """The previous generation's vectors file, copied as is; a missing or unreadable one is
+    one line naming it and the rebuild that fixes it."""
+    try:
+        shutil.copyfile(src, dst)
+    except OSError as exc:
+        raise IndexCorrupt(f"vector file '{src}' cannot be read ({exc.strerror or exc}): "
+                           f"{rebuild_hint(index)}") from None
+
+
 class Publisher:
     """The build lock is held; publishes drafts of new generations of `index_dir`."""
 
@@ -66,7 +78,8 @@ class Publisher:
             if copy_of is not None:
                 copy_database(copy_of / DB_NAME, path / DB_NAME)
                 if vectors:
-                    shutil.copyfile(copy_of / VECTORS_NAME, path / VECTORS_NAME)
+                    copy_vectors(copy_of / VECTORS_NAME, path / VECTORS_NAME,
+                                 self.index_dir.path)
             draft = Draft(path)
             yield draft
             draft.finish(self.report)

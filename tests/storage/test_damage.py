@@ -190,3 +190,13 @@ def test_library_errors_name_the_file(tmp_path):
             pass
     (folder.path / "CURRENT").unlink()
     assert folder.check_pointer() is None and folder.pointer_problem() is None
+
+
+def test_reattribute_without_a_vectors_file(index, built):
+    """`archive build --reattribute` copies the vectors as they are: a missing vectors file
+    is one line naming it, and the advised rebuild works."""
+    vectors = generation(index) / VECTORS_NAME
+    vectors.unlink()
+    line = one_line_error(run("build", "--reattribute", "--index", str(index)), str(vectors))
+    assert "--full" in line
+    works(index, advised(line, built[1]))
