@@ -12,37 +12,30 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
-from functools import wraps
 
 import click
 
 from archive.commands import user as user_commands
 from archive.commands.mentions import mentions as mentions_command
 from archive.commands.serve import serve as serve_command
+from archive.commands.shell import BACKEND_HELP, INDEX_HELP, MILVUS_HELP, friendly
 from archive.config import SETTINGS, load_config
 from archive.embed.ray_data import RayEmbedder
-from archive.errors import ArchiveError
-from archive.search import (FORMATS, ResultWriter, Searcher, make_filters, read_batch_file,
-                            run_batch, validate, write_batch, rows as export_rows)
+from archive.search import (
+    FORMATS,
+    ResultWriter,
+    Searcher,
+    make_filters,
+    read_batch_file,
+    run_batch,
+    validate,
+    write_batch,
+)
+from archive.search import rows as export_rows
 from archive.storage import ENGINES, engine_class, open_backend
 
-INDEX_HELP = "Index folder (default: $ARCHIVE_INDEX or ./index)."
-BACKEND_HELP = "Storage and search engine: local (FAISS + SQLite, default) or milvus."
 MAX_ARTICLE_HELP = ("Skip (and report) any article whose cleaned text is over this many MB "
                     "(1 MB = 1,000,000 bytes; default: $ARCHIVE_MAX_ARTICLE_BYTES or 5).")
-MILVUS_HELP = ("Milvus for --backend milvus: a file path (Milvus Lite, in-process) or "
-               "http://host:19530 (default: $ARCHIVE_MILVUS_URI or INDEX/milvus.db).")
-
-
-def friendly(fn: Callable) -> Callable:
-    """Turn the library's own errors into one line on stderr and a non-zero exit."""
-    @wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except ArchiveError as exc:
-            raise click.ClickException(str(exc)) from None
-    return wrapper
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -78,8 +71,9 @@ def run_build(paths: tuple[str, ...], index: str | None, full: bool, mirror: boo
               milvus_uri: str | None = None, ray_address: str | None = None,
               reattribute: bool = False, max_article_mb: float | None = None) -> None:
     # lazy: the build loads faiss and sqlite_utils (with pandas), which --help does not need
-    from archive.build import (build, build_distributed, reattribute as redo_attribution,
-                               reembed as migrate)
+    from archive.build import build, build_distributed
+    from archive.build import reattribute as redo_attribution
+    from archive.build import reembed as migrate
 
     config = load_config(index=index, backend=backend, milvus_uri=milvus_uri,
                          max_article_bytes=None if max_article_mb is None

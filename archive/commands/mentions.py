@@ -11,34 +11,30 @@ from contextlib import closing
 
 import click
 
+from archive.commands.shell import BACKEND_HELP, INDEX_HELP, MILVUS_HELP, friendly
 from archive.config import load_config
-from archive.errors import ArchiveError
 from archive.storage import ENGINES, open_backend
 
 TYPES = ("person", "org", "place")
 
 
 @click.command("mentions")
-@click.option("--index", "index", default=None,
-              help="Index folder (default: $ARCHIVE_INDEX or ./index).")
+@click.option("--index", "index", default=None, help=INDEX_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON (one list).")
 @click.option("--type", "kind", type=click.Choice(TYPES), default=None,
               help="Only people, organisations (org) or places.")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Only the N most mentioned names.")
-@click.option("--backend", type=click.Choice(ENGINES), default=None,
-              help="Storage and search engine: local (FAISS + SQLite, default) or milvus.")
-@click.option("--milvus-uri", default=None, help="Milvus for --backend milvus (see search).")
+@click.option("--backend", type=click.Choice(ENGINES), default=None, help=BACKEND_HELP)
+@click.option("--milvus-uri", default=None, help=MILVUS_HELP)
+@friendly
 def mentions(index: str | None, as_json: bool, kind: str | None, limit: int | None,
              backend: str | None, milvus_uri: str | None) -> None:
     """Who and what the passages mention (people, organisations, places), how often, and
     how often a mentioned person is quoted."""
-    try:
-        config = load_config(index=index, backend=backend, milvus_uri=milvus_uri)
-        with closing(open_backend(config)) as storage:
-            rows = mention_rows(storage.mentioned(), storage.people(), kind, limit)
-    except ArchiveError as exc:
-        raise click.ClickException(str(exc)) from None
+    config = load_config(index=index, backend=backend, milvus_uri=milvus_uri)
+    with closing(open_backend(config)) as storage:
+        rows = mention_rows(storage.mentioned(), storage.people(), kind, limit)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False))
         return

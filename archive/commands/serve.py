@@ -8,8 +8,8 @@ from __future__ import annotations
 import click
 
 from archive import api
+from archive.commands.shell import BACKEND_HELP, INDEX_HELP, MILVUS_HELP, friendly
 from archive.config import load_config
-from archive.errors import ArchiveError
 from archive.storage import ENGINES
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -21,12 +21,10 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
               "it behind an authenticating proxy.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
               help="Port to listen on.")
-@click.option("--index", "index", default=None,
-              help="Index folder (default: $ARCHIVE_INDEX or ./index).")
-@click.option("--backend", type=click.Choice(ENGINES), default=None,
-              help="Storage and search engine: local (FAISS + SQLite, default) or milvus.")
-@click.option("--milvus-uri", default=None, help="Milvus for --backend milvus: a file path "
-              "(Milvus Lite) or http://host:19530 (default: $ARCHIVE_MILVUS_URI).")
+@click.option("--index", "index", default=None, help=INDEX_HELP)
+@click.option("--backend", type=click.Choice(ENGINES), default=None, help=BACKEND_HELP)
+@click.option("--milvus-uri", default=None, help=MILVUS_HELP)
+@friendly
 def serve(host: str, port: int, index: str | None, backend: str | None,
           milvus_uri: str | None) -> None:
     """Serve a read-only JSON API: /search, /speakers, /people/NAME, /articles/ID, /stats,
@@ -34,8 +32,5 @@ def serve(host: str, port: int, index: str | None, backend: str | None,
     if host not in LOCAL_HOSTS:
         click.echo(f"warning: serving on {host}: anyone who reaches this address can read "
                    "the archive (the API has no login)", err=True)
-    try:
-        config = load_config(index=index, backend=backend, milvus_uri=milvus_uri)
-        api.run_server(config, host=host, port=port)
-    except ArchiveError as exc:
-        raise click.ClickException(str(exc)) from None
+    config = load_config(index=index, backend=backend, milvus_uri=milvus_uri)
+    api.run_server(config, host=host, port=port)

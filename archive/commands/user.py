@@ -11,31 +11,27 @@ import json
 import shlex
 from collections.abc import Callable
 from contextlib import closing
-from functools import wraps
 
 import click
 
+from archive.commands.shell import BACKEND_HELP, MILVUS_HELP, friendly
 from archive.config import Config, load_config
-from archive.errors import ArchiveError, BadRequest
+from archive.errors import BadRequest
 from archive.search import Searcher, make_filters, validate
-from archive.storage import (ENGINES, EXPORT_FORMATS, Bookmark, SavedRun, SavedSearch, UserData,
-                             archive_exists, export_bookmarks, open_backend, resolve_bookmarks)
+from archive.storage import (
+    ENGINES,
+    EXPORT_FORMATS,
+    Bookmark,
+    SavedRun,
+    SavedSearch,
+    UserData,
+    archive_exists,
+    export_bookmarks,
+    open_backend,
+    resolve_bookmarks,
+)
 
 INDEX_HELP = "Index folder (default: $ARCHIVE_INDEX or ./index); user.db lives in it."
-BACKEND_HELP = "Storage and search engine: local (FAISS + SQLite, default) or milvus."
-MILVUS_HELP = ("Milvus for --backend milvus: a file path (Milvus Lite) or http://host:19530 "
-               "(default: $ARCHIVE_MILVUS_URI or INDEX/milvus.db).")
-
-
-def friendly(fn: Callable) -> Callable:
-    """The library's own errors as one line on stderr and exit code 1."""
-    @wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except ArchiveError as exc:
-            raise click.ClickException(str(exc)) from None
-    return wrapper
 
 
 def index_option(fn: Callable) -> Callable:
