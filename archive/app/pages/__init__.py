@@ -1,2 +1,2 @@
-"""The page scripts (search, people, archive): run by Streamlit from app.py by file path, never
+"""The page scripts (search, people, story, archive, saved): run by Streamlit from app.py by file path, never
 imported; each reads its widgets, calls the library through `archive.app.shared`, renders."""
