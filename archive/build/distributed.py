@@ -42,11 +42,15 @@ import numpy as np
 
 from archive.build.report import BuildReport, Progress
 from archive.build.stages import (
+    Wanted,
     admit,
+    article_cap,
     attribute_passages,
     chunk,
     expected_manifest,
+    oversized,
     prepare,
+    to_remove,
     with_uploads,
 )
 from archive.config import Config, load_config
@@ -63,6 +67,7 @@ from archive.text import (
     judge_pair,
     read_path,
 )
+from archive.text.ingest import MAX_ARTICLE_BYTES
 from archive.text.names import people_table
 
 if TYPE_CHECKING:  # the engine's writer type, for annotations only
@@ -76,16 +81,23 @@ CANDIDATE_COSINE = 0.6  # range-search radius for candidates; judge_pair decides
 
 
 # -- on the workers -----------------------------------------------------------------------------
-def read_clean(row: dict) -> list[dict]:
-    """Ray flat_map: one file → its cleaned articles (as JSON) or the reasons it was skipped."""
+def read_clean(row: dict, max_bytes: int = MAX_ARTICLE_BYTES) -> list[dict]:
+    """Ray flat_map: one file → its cleaned articles (as JSON) or the reasons it was skipped,
+    with the local build's size caps (`max_bytes`: Config.max_article_bytes, on the bytes
+    read and on the cleaned text) and its `keep` (a file that could not be opened keeps the
+    articles indexed from it)."""
     out = []
-    for item in read_path(Path(row["path"])):
+    for item in read_path(Path(row["path"]), max_bytes):
         article, reason = prepare(item)
-        if article is None:
-            out.append({"article_id": "", "path": item.path, "skip": reason, "article": ""})
+        if article is not None:
+            reason = oversized(article, max_bytes)
+        if reason is not None:
+            out.append({"article_id": "", "path": item.path, "skip": reason, "article": "",
+                        "keep": bool(isinstance(item, Skipped) and item.keep)})
         else:
             out.append({"article_id": article.article_id, "path": article.path, "skip": "",
-                        "article": json.dumps(asdict(article), ensure_ascii=False)})
+                        "article": json.dumps(asdict(article), ensure_ascii=False),
+                        "keep": False})
     return out
 
 
@@ -171,11 +183,12 @@ def build_distributed(paths: Sequence[str | Path], config: Config, *,
     embedder = embedder or make_embedder(config)
     manifest = ray_manifest(embedder)
     with IndexDir(config.index_dir).lock():
-        files = source_files(with_uploads(paths, config) if mirror else paths, report)
+        files, kept = source_files(with_uploads(paths, config) if mirror else paths, report)
         with stream:
             with ray_session(address, workers) as n_workers:
-                articles = read_articles(files, n_workers)
-                plan = diff(stream, admitted(articles, report), manifest, full, mirror, report)
+                articles = read_articles(files, n_workers, article_cap(config))
+                plan = diff(stream, admitted(articles, report, kept), manifest, full, mirror,
+                            report)
                 if plan is None:  # nothing readable, or nothing changed
                     report.seconds = round(time.perf_counter() - started, 3)
                     return report
@@ -197,18 +210,23 @@ def ray_manifest(embedder) -> dict[str, object]:  # noqa: ANN001
             "versions": {**embedder.versions(), "ray": ray.__version__}}
 
 
-def source_files(paths: Sequence[str | Path], report: BuildReport) -> list[str]:
-    """The files to read; missing paths go to the report."""
-    files = []
+def source_files(paths: Sequence[str | Path],
+                 report: BuildReport) -> tuple[list[str], list[str]]:
+    """The files to read, and the paths whose articles a mirror build keeps (folders that
+    cannot be listed: `Skipped.keep`); every skipped path goes to the report."""
+    files, kept = [], []
     for item in iter_files(paths):
         if isinstance(item, Skipped):
             report.skipped.append({"path": item.path, "reason": item.reason})
+            if item.keep:
+                kept.append(item.path)
         else:
             files.append(str(item))
-    return files
+    return files, kept
 
 
-def read_articles(files: list[str], n_workers: int):  # noqa: ANN201 - ray.data.Dataset | None
+def read_articles(files: list[str], n_workers: int,  # noqa: ANN201 - ray.data.Dataset | None
+                  max_bytes: int = MAX_ARTICLE_BYTES):
     """The cleaned articles of `files`, read on the workers and kept in the object store."""
     import ray.data  # lazy: optional extra (archive[scale]), seconds to import
 
@@ -216,20 +234,25 @@ def read_articles(files: list[str], n_workers: int):  # noqa: ANN201 - ray.data.
         return None
     return ray.data.from_items(
         [{"path": f} for f in files], override_num_blocks=max(1, min(len(files), n_workers * 4))
-    ).flat_map(read_clean).materialize()
+    ).flat_map(read_clean, fn_kwargs={"max_bytes": max_bytes}).materialize()
 
 
-def admitted(articles, report: BuildReport) -> dict[str, str]:  # noqa: ANN001 - Dataset | None
-    """Article id -> path of the articles to index; skipped files and repeats to the report
-    (only ids and paths reach the driver)."""
-    wanted: dict[str, str] = {}
+def admitted(articles, report: BuildReport,  # noqa: ANN001 - Dataset | None
+             kept: Sequence[str] = ()) -> Wanted:
+    """Article id -> path of the articles to index, with `kept` (stages.Wanted: the paths
+    whose articles a mirror build keeps); skipped files and repeats to the report (only
+    ids and paths reach the driver)."""
+    wanted = Wanted()
+    wanted.kept.extend(kept)
     if articles is not None:
-        for r in articles.select_columns(["article_id", "path", "skip"]).take_all():
+        for r in articles.select_columns(["article_id", "path", "skip", "keep"]).take_all():
+            if r["keep"]:
+                wanted.kept.append(r["path"])
             admit(report, wanted, r["article_id"], r["path"], r["skip"] or None)
     return wanted
 
 
-def diff(stream: StreamWriter, wanted: dict[str, str], manifest: dict, full: bool,
+def diff(stream: StreamWriter, wanted: Wanted, manifest: dict, full: bool,
          mirror: bool, report: BuildReport) -> Plan | None:
     """Begin the build and compare the wanted articles with the committed ones; None when
     there is nothing to do (the report then describes the archive as it is)."""
@@ -246,7 +269,7 @@ def diff(stream: StreamWriter, wanted: dict[str, str], manifest: dict, full: boo
     # --full: every article is processed again into new rows; the old rows keep answering
     # until the commit and are deleted after it (build_id < B)
     new = list(wanted) if full else [a for a in wanted if a not in have]
-    removed = sorted(have - set(wanted)) if mirror else []
+    removed = sorted(to_remove(stream, have, wanted)) if mirror else []
     report.added_articles, report.removed_articles = len(new), len(removed)
     if not new and not removed and not full:
         report.unchanged = True

@@ -19,8 +19,8 @@ from archive import __version__
 from archive.build.publish import Draft, Publisher, publishing
 from archive.build.report import BuildReport, Progress, fill_report, progress_bar
 from archive.build.stages import (article_cap, attribute_passages, chunk, collect,
-                                  expected_manifest, group_people, isolated, to_remove,
-                                  with_uploads)
+                                  drop_oversized, expected_manifest, group_people, isolated,
+                                  to_remove, with_uploads)
 from archive.config import Config
 from archive.embed import backend_label, make_embedder
 from archive.errors import IndexCorrupt
@@ -31,8 +31,6 @@ from archive.storage import (DB_NAME, FAULT_ENV, FORMAT_VERSION, VECTORS_NAME, c
 from archive.storage.sqlite import Store, passage_hash, sqlite_versions
 from archive.storage.vectors import VectorIndex, faiss_version
 from archive.text import dedup
-
-MB = 1_000_000  # bytes in the MB of --max-article-mb and of the size reports
 
 
 def build(paths: Sequence[str | Path], config: Config, *, full: bool = False,
@@ -66,29 +64,6 @@ def add(paths: Sequence[str | Path], config: Config, *, embedder=None,
         progress: Progress | None = None) -> BuildReport:
     """`archive add`: the archive gains the articles under `paths` and keeps what it has."""
     return build(paths, config, mirror=False, embedder=embedder, progress=progress)
-
-
-def drop_oversized(wanted: dict[str, Article], cap: int, report: BuildReport) -> None:
-    """Skip (and report) each article whose cleaned text is over `cap` UTF-8 bytes: one
-    huge article must not hold the build lock for hours (Config.max_article_bytes)."""
-    for article_id, article in list(wanted.items()):
-        size = article_bytes(article)
-        if size > cap:
-            del wanted[article_id]
-            report.skipped.append({"path": article.path, "reason": (
-                f"article text of {in_mb(size)} is over the {in_mb(cap)} limit per article: "
-                "raise it with --max-article-mb or ARCHIVE_MAX_ARTICLE_BYTES")})
-
-
-def in_mb(n: int) -> str:
-    """A byte count for a reader: "5.2 MB", or bytes below 0.1 MB."""
-    return f"{n / MB:,.1f} MB" if n >= MB // 10 else f"{n:,} bytes"
-
-
-def article_bytes(article: Article) -> int:
-    """Size of an article's cleaned text (title and paragraphs) in UTF-8 bytes."""
-    return len(article.title.encode("utf-8", "replace")) + sum(
-        len(p.text.encode("utf-8", "replace")) + 1 for p in article.paragraphs)
 
 
 def unchanged(pub: Publisher, previous: Path, wanted: dict[str, Article], mirror: bool,

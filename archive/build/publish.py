@@ -23,10 +23,10 @@ from pathlib import Path
 
 from archive.build.report import BuildReport, fill_report
 from archive.config import Config
-from archive.errors import IndexCorrupt
+from archive.errors import BuildFailed, IndexCorrupt
 from archive.storage import DB_NAME, VECTORS_NAME, IndexDir, fault_point, mirror_generation
 from archive.storage.generations import rebuild_hint
-from archive.storage.sqlite import Store, copy_database
+from archive.storage.sqlite import Store, copy_database, disk_full
 
 
 class Draft:
@@ -55,8 +55,24 @@ def copy_vectors(src: Path, dst: Path, index: Path) -> None:
     try:
         shutil.copyfile(src, dst)
     except OSError as exc:
+        if disk_full(exc):  # the copy could not be written: BuildFailed, not damage
+            raise
         raise IndexCorrupt(f"vector file '{src}' cannot be read ({exc.strerror or exc}): "
                            f"{rebuild_hint(index)}") from None
+
+
+def out_of_space(exc: BaseException, detail: str, draft: Path, index: Path) -> BuildFailed:
+    """One line for a generation that could not be written for lack of space: which file,
+    and to free space; the draft is gone and the previous generation still answers."""
+    if isinstance(exc, OSError):  # a copy names its source first, then its target
+        name = Path(exc.filename2 or exc.filename or draft)
+    elif isinstance(exc, RuntimeError):  # FAISS writing the vectors file
+        name = draft / VECTORS_NAME
+    else:  # SQLite writing the catalogue
+        name = draft / DB_NAME
+    return BuildFailed(f"cannot write '{name}' ({detail}): the disk is full or over its "
+                       f"quota or file-size limit; free space on the disk of '{index}' and "
+                       "build again (the index as it was still answers)")
 
 
 class Publisher:
@@ -83,10 +99,13 @@ class Publisher:
             draft = Draft(path)
             yield draft
             draft.finish(self.report)
-        except BaseException:
+        except BaseException as exc:
             if draft is not None:
                 draft.store.close()
             shutil.rmtree(path, ignore_errors=True)
+            full = disk_full(exc)
+            if full is not None:
+                raise out_of_space(exc, full, path, self.index_dir.path) from None
             raise
         (path / ".published").touch()
         self.index_dir.publish(path)

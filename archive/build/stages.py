@@ -3,6 +3,7 @@
 Reading and cleaning (`prepare`, `admit`, `collect`, `with_uploads`), inside one isolation
 boundary per file and per article (whatever a file holds becomes a reported skip, never a
 failed build), what a mirror build removes (`to_remove`: never what it could not read),
+the per-article size cap on cleaned text (`oversized`, `drop_oversized`),
 chunking (`chunk`), attribution of one article's passages (`attribute_passages`), people grouping
 (`group_people`, over the catalogue; the distributed build groups with the same
 `group_names` and tallies with `archive.text.names.people_table`) and the manifest keys
@@ -11,8 +12,9 @@ that must match for vectors to be mixed (`expected_manifest`).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Protocol
 
 from archive.build.report import BuildReport
 from archive.config import Config
@@ -25,6 +27,8 @@ from archive.text import (Skipped, clean_article, group_names, mention_people,
                           oversized_paragraph, passages_of, read_all)
 from archive.text.ingest import MAX_ARTICLE_BYTES
 from archive.text.names import people_table
+
+MB = 1_000_000  # bytes in the MB of --max-article-mb and of the size reports
 
 
 def with_uploads(paths: Sequence[str | Path], config: Config) -> list[str | Path]:
@@ -106,10 +110,47 @@ def article_cap(config: Config) -> int:
     return int(config.max_article_bytes)
 
 
-def to_remove(store: Store, have: set[str], wanted: dict[str, Article]) -> set[str]:
+def oversized(article: Article, cap: int) -> str | None:
+    """Why `article` is skipped when its cleaned text is over `cap` UTF-8 bytes (one huge
+    article must not hold the build lock for hours: Config.max_article_bytes), else None."""
+    size = article_bytes(article)
+    if size <= cap:
+        return None
+    return (f"article text of {in_mb(size)} is over the {in_mb(cap)} limit per article: "
+            "raise it with --max-article-mb or ARCHIVE_MAX_ARTICLE_BYTES")
+
+
+def drop_oversized(wanted: dict[str, Article], cap: int, report: BuildReport) -> None:
+    """Skip (and report) each article of `wanted` whose cleaned text is over `cap` bytes."""
+    for article_id, article in list(wanted.items()):
+        reason = oversized(article, cap)
+        if reason is not None:
+            del wanted[article_id]
+            report.skipped.append({"path": article.path, "reason": reason})
+
+
+def in_mb(n: int) -> str:
+    """A byte count for a reader: "5.2 MB", or bytes below 0.1 MB."""
+    return f"{n / MB:,.1f} MB" if n >= MB // 10 else f"{n:,} bytes"
+
+
+def article_bytes(article: Article) -> int:
+    """Size of an article's cleaned text (title and paragraphs) in UTF-8 bytes."""
+    return len(article.title.encode("utf-8", "replace")) + sum(
+        len(p.text.encode("utf-8", "replace")) + 1 for p in article.paragraphs)
+
+
+class Catalogue(Protocol):
+    """What `to_remove` reads of an archive: a Store, or the distributed build's writer."""
+
+    def article_rows(self, article_ids: Sequence[str]) -> list[dict]: ...
+
+
+def to_remove(store: Catalogue, have: set[str], wanted: Mapping[str, object]) -> set[str]:
     """What a mirror build removes: the archive's articles (`have`) that are not `wanted`,
     except those read from a path `wanted.kept` names (a folder that could not be listed, a
-    file that could not be opened): what cannot be read now is not dropped."""
+    file that could not be opened): what cannot be read now is not dropped. The local and
+    the distributed build both decide with it."""
     gone = have - set(wanted)
     kept = [os.path.abspath(p) for p in getattr(wanted, "kept", ())]
     if not gone or not kept:

@@ -244,3 +244,84 @@ def test_cli_build_ray_milvus_reports_json(ray_local, tmp_path):
     assert set(report) == set(BuildReport(index="").to_dict())
     assert report["articles"] == 2 and report["generation"] == "ray-1"
     assert not (tmp_path / "index" / "CURRENT").exists()  # nothing was built locally
+
+
+# -- issue 14's guarantees in the distributed build ----------------------------------------------
+
+CAP = 6_600  # bytes: seeds 000 and 003 fit, seed 001 (9 kB) does not
+LATIN = "Réforme à l'étude\n\n" + "\n\n".join(
+    f"Le comité a étudié à nouveau la réforme; élus et électeurs ont débattu déjà très tôt. "
+    f"« Ça ne changera pas », a déclaré la préfète à l'hôtel de ville. ({i})" for i in range(40))
+
+
+def test_read_clean_applies_the_caps_and_keeps_what_could_not_be_read(tmp_path, monkeypatch):
+    """The workers' read: the configured cap on the bytes read and on the cleaned text (a
+    cp1252 file grows when decoded: under the cap on disk, over it as text), and `keep`
+    for a file whose reader cannot load (its articles indexed before stay)."""
+    import sys
+
+    from archive.build.distributed import read_clean
+
+    big, latin, page = tmp_path / "big.txt", tmp_path / "latin.txt", tmp_path / "page.html"
+    shutil.copy(sorted(SEEDS.glob("001_*.txt"))[0], big)
+    latin.write_bytes(LATIN.encode("cp1252"))
+    page.write_text("<html><body><p>A page.</p></body></html>")
+    assert latin.stat().st_size < CAP
+    [row] = read_clean({"path": str(big)}, CAP)
+    assert "larger than" in row["skip"] and not row["article"] and not row["keep"]
+    [row] = read_clean({"path": str(latin)}, CAP)
+    assert "ARCHIVE_MAX_ARTICLE_BYTES" in row["skip"] and not row["keep"]
+    [row] = read_clean({"path": str(latin)}, 2 * CAP)  # raised: indexed
+    assert row["article_id"] and not row["skip"]
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # `import trafilatura` now fails
+    [row] = read_clean({"path": str(page)}, CAP)
+    assert "cannot be imported" in row["skip"] and row["keep"]
+
+
+def test_caps_and_an_unlistable_folder_as_in_the_local_build(ray_local, tmp_path, embedder,
+                                                             monkeypatch):
+    """Issue 14, cases 3 and 5, through `build --ray`: the configured per-article cap skips
+    (and reports) the article over it, read or cleaned; a mirror build keeps the articles of
+    a folder it cannot list, and reports the folder."""
+    import errno
+    import os
+
+    from archive.build import build_distributed
+    from archive.config import load_config
+
+    seeds = sorted(SEEDS.glob("*.txt"))
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    shutil.copy(seeds[0], corpus / seeds[0].name)
+    shutil.copy(seeds[3], corpus / "sub" / seeds[3].name)
+    shutil.copy(seeds[1], corpus / "big.txt")
+    (corpus / "latin.txt").write_bytes(LATIN.encode("cp1252"))
+    config = load_config(index=str(tmp_path / "index"), backend="milvus",
+                         milvus_uri=str(tmp_path / "milvus.db"), max_article_bytes=CAP)
+    first = build_distributed([corpus], config, workers=2, embedder=embedder)
+    why = {s["path"]: s["reason"] for s in first.skipped}
+    assert (first.articles, first.added_articles) == (2, 2)
+    assert "larger than" in why[f"{corpus}/big.txt"]
+    assert "ARCHIVE_MAX_ARTICLE_BYTES" in why[f"{corpus}/latin.txt"]
+
+    shutil.copy(seeds[4], corpus / seeds[4].name)
+    real_scandir = os.scandir
+
+    def scandir(path="."):  # noqa: ANN001, ANN202 - root reads everything: refuse it here
+        unlisted = str(corpus / "sub")
+        if not isinstance(path, int) and os.path.abspath(os.fsdecode(path)) == unlisted:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_scandir(path)
+    monkeypatch.setattr(os, "scandir", scandir)
+    second = build_distributed([corpus], config, workers=2, embedder=embedder)
+    assert "cannot be listed" in {s["path"]: s["reason"] for s in second.skipped}[
+        f"{corpus}/sub"]
+    assert (second.articles, second.added_articles, second.removed_articles) == (3, 1, 0)
+    searcher = Searcher(config, embedder=embedder)
+    try:
+        assert searcher.counts()["articles"] == 3
+        hits = searcher.search("US calls on Russia to de-escalate tensions", k=20,
+                               mode="keyword", fold=False)  # the kept article answers
+        assert f"{corpus}/sub/{seeds[3].name}" in {h.path for h in hits}
+    finally:
+        searcher.close()

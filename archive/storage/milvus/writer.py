@@ -63,6 +63,12 @@ class StreamWriter:
         return {r["article_id"] for r in scan(self.client, ARTICLES,
                                               f"build_id <= {committed}", ["article_id"])}
 
+    def article_rows(self, article_ids: Sequence[str]) -> list[dict]:
+        """article_id and path of the given articles (as Store.article_rows: what a mirror
+        build checks before removing an article it could not read this time)."""
+        return query_in(self.client, ARTICLES, "article_id", article_ids,
+                        ["article_id", "path"])
+
     def counts(self, committed: int) -> dict[str, int]:
         """Rows readers of build `committed` see, per collection (people: all)."""
         visible = f"build_id <= {committed}"
