@@ -14,7 +14,7 @@ import streamlit as st
 
 from archive.app.uploads import public_message
 from archive.config import load_config
-from archive.embed import TorchEmbedder
+from archive.embed import Embedder, make_embedder
 from archive.errors import ArchiveError, IndexNotFound
 from archive.search import Searcher
 from archive.storage import archive_exists
@@ -29,16 +29,19 @@ def index_folder() -> str:
 
 
 @st.cache_resource(show_spinner="Loading the language model…")
-def get_embedder(model_path: str, batch_size: int) -> TorchEmbedder:
-    return TorchEmbedder(model_path, batch_size)
+def get_embedder(model_path: str, batch_size: int, embedding_backend: str) -> Embedder:
+    """The embedder the settings ask for (torch fp32 or ONNX int8), one per server process:
+    an onnx-int8 archive is searched with the int8 model it was built with."""
+    return make_embedder(load_config(model=model_path, batch_size=batch_size,
+                                     embedding_backend=embedding_backend))
 
 
 class LazyEmbedder:
     """Stands in for the shared embedder; loads it on first use (People and Archive pages
     never need the model)."""
 
-    def __init__(self, model_path: str, batch_size: int) -> None:
-        self._args = (model_path, batch_size)
+    def __init__(self, model_path: str, batch_size: int, embedding_backend: str) -> None:
+        self._args = (model_path, batch_size, embedding_backend)
 
     def __getattr__(self, name: str):
         return getattr(get_embedder(*self._args), name)
@@ -48,7 +51,8 @@ class LazyEmbedder:
 def get_searcher(index: str) -> Searcher:
     """One Searcher per index folder, shared by every session (read-only store)."""
     config = load_config(index=index)
-    return Searcher(config, embedder=LazyEmbedder(config.model_path, config.batch_size))
+    return Searcher(config, embedder=LazyEmbedder(config.model_path, config.batch_size,
+                                                  config.embedding_backend))
 
 
 def searcher() -> Searcher:

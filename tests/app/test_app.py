@@ -577,3 +577,19 @@ def test_search_page_histogram_undated_switch_and_mention_facet(seed_app, search
     expected = searcher.search("NATO Russia talks", k=10, filters=make_filters(
         "2022-01-12", include_undated=True, mentions=["NATO"]))
     same_results(at, expected)
+
+
+def test_the_page_embeds_queries_with_the_configured_embedding_backend(monkeypatch):
+    """An onnx-int8 archive is searched with the int8 embedder it was built with: the page's
+    shared embedder follows ARCHIVE_EMBEDDING_BACKEND (it used to be torch always)."""
+    from archive.app import shared
+    from archive.config import load_config
+
+    monkeypatch.setenv("ARCHIVE_EMBEDDING_BACKEND", "onnx-int8")
+    config = load_config()
+    lazy = shared.LazyEmbedder(config.model_path, config.batch_size, config.embedding_backend)
+    assert lazy.backend == "onnx-int8"
+    monkeypatch.setenv("ARCHIVE_EMBEDDING_BACKEND", "torch")
+    config = load_config()
+    torch = shared.LazyEmbedder(config.model_path, config.batch_size, config.embedding_backend)
+    assert torch.backend == "torch-fp32"
