@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from apptest_support import new_app
 
 from archive.search import make_filters
 
@@ -32,18 +33,6 @@ Another paragraph mentions *stars*, $x$ math, :smile: emoji and [a link](javascr
 """
 TEXT_KINDS = ("markdown", "caption", "info", "warning", "error", "success", "title",
               "subheader", "header")
-
-
-def new_app(monkeypatch, index, page: str | None = None, **params) -> AppTest:
-    monkeypatch.setenv("ARCHIVE_INDEX", str(index))
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def cards(at: AppTest) -> list[str]:

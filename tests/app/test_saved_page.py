@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from apptest_support import new_app as open_app
 
 from archive.models import Hit
 from archive.storage import SavedSearch, UserData
@@ -25,18 +26,6 @@ def index(tmp_path, seed_index, seed_config) -> Path:
     dst = tmp_path / "index"
     shutil.copytree(seed_config.index_dir, dst)
     return dst
-
-
-def open_app(monkeypatch, index: Path, page: str | None = None, **params) -> AppTest:
-    monkeypatch.setenv("ARCHIVE_INDEX", str(index))
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def markdown(at: AppTest, css: str) -> list[str]:
