@@ -45,15 +45,29 @@ def ray_session(address: str | None, workers: int | None) -> Iterator[int]:
         os.environ.update({k: v for k, v in OFFLINE_ENV.items() if k not in os.environ})
         # one CPU beyond the workers' actors, for the tasks that feed them
         kwargs = {"num_cpus": (workers or 2) + 1} if address is None else {}
-        ray.init(address=address, include_dashboard=False, log_to_driver=False,
-                 configure_logging=False, runtime_env={"env_vars": dict(OFFLINE_ENV)},
-                 **kwargs)
+        start_ray(ray, address, kwargs)
         started = True
     try:
         ray.data.DataContext.get_current().enable_progress_bars = False
         yield workers or max(1, int(ray.cluster_resources().get("CPU", 2)) - 1)
     finally:
         if started:
+            ray.shutdown()
+
+
+def start_ray(ray, address: str | None, kwargs: dict) -> None:  # noqa: ANN001 - the ray module
+    """ray.init, tried twice for a local node: Ray waits a fixed 30 s for its raylet to
+    register and, on a busy laptop or after an earlier local session in the same process,
+    the first start can miss that window ("The current node timed out during startup")."""
+    for attempt in (1, 2):
+        try:
+            ray.init(address=address, include_dashboard=False, log_to_driver=False,
+                     configure_logging=False, runtime_env={"env_vars": dict(OFFLINE_ENV)},
+                     **kwargs)
+            return
+        except Exception as exc:  # noqa: BLE001 - Ray raises a bare Exception here
+            if address is not None or attempt == 2 or "timed out during startup" not in str(exc):
+                raise
             ray.shutdown()
 
 
