@@ -232,7 +232,7 @@ def manifest_values(embedder, store: Store, vectors: VectorIndex) -> dict[str, o
         "format": FORMAT_VERSION, "model": embedder.name, "model_path": embedder.model_path,
         "dimension": vectors.dimension, "normalized": True, "metric": "inner_product",
         "faiss_index": vectors.description(), "faiss_params": vectors.params(),
-        "embedding_backend": getattr(embedder, "backend", "torch-fp32"),
+        "embedding_backend": embedder.backend,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "articles": store.count("articles"), "passages": store.count("passages"),
         "versions": {"archive": __version__, "python": platform.python_version(),

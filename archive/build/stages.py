@@ -215,4 +215,4 @@ def group_people(store: Store) -> None:
 def expected_manifest(embedder) -> dict[str, object]:  # noqa: ANN001
     """The manifest values stored vectors must share with `embedder`'s to be mixed."""
     return {"model": embedder.name, "dimension": embedder.dimension, "normalized": True,
-            "embedding_backend": getattr(embedder, "backend", "torch-fp32")}
+            "embedding_backend": embedder.backend}

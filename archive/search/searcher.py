@@ -121,7 +121,7 @@ class Searcher:
                 self._vectors[text] = vector
         check_compatible(backend.manifest(), {
             "model": self.embedder.name, "dimension": len(vector),
-            "embedding_backend": getattr(self.embedder, "backend", "torch-fp32")})
+            "embedding_backend": self.embedder.backend})
         return vector
 
     def candidates(self, backend: Backend, text: str, mode: str, n: int,
