@@ -26,8 +26,9 @@ from archive.search import (
     ResultWriter,
     Searcher,
     make_filters,
+    answer_batch,
+    describe,
     read_batch_file,
-    run_batch,
     validate,
     write_batch,
 )
@@ -208,12 +209,12 @@ def search_cmd(queries: tuple[str, ...], index: str | None, k: int, mode: str, a
             return
         writer = ResultWriter(fmt, out) if fmt in FORMATS else None
         for query in queries:
-            hits = searcher.search(query, k=k, mode=mode, filters=filters, speaker=speaker,
-                                   fold=not no_fold)
+            answer = searcher.ask(query, k=k, mode=mode, filters=filters, speaker=speaker,
+                                  fold=not no_fold)
             if writer is not None:
-                writer.write(query, export_rows(hits, query, searcher.backend))
+                writer.write(query, export_rows(answer.hits, query, searcher.backend))
             else:
-                emit(query, hits, fmt, out)
+                emit(query, answer, fmt, out)
 
 
 def output_format(fmt: str | None, output: str | None, as_json: bool, batch: str | None) -> str:
@@ -243,15 +244,17 @@ def open_output(output: str | None) -> Iterator:
         yield out
 
 
-def emit(query: str, hits, fmt: str, out, line: int | None = None) -> None:  # noqa: ANN001
-    """One query's hits as today's JSON object (--json) or text."""
+def emit(query: str, answer, fmt: str, out, line: int | None = None) -> None:  # noqa: ANN001
+    """One query's answer as its JSON object (--json: query, hits, understood[, line]) or
+    text (how the question was read, then the hits)."""
     if fmt == "json":
-        value = {"query": query, "hits": [h.to_json() for h in hits]}
+        value = answer.to_json(query)
         if line is not None:
             value["line"] = line
         out.write(json.dumps(value, ensure_ascii=False) + "\n")
     else:
-        print_hits(query, hits, None if isinstance(out, EchoOut) else out)
+        print_hits(query, answer.hits, None if isinstance(out, EchoOut) else out,
+                   describe(answer.understood))
 
 
 def search_batch(searcher: Searcher, path: str, defaults: dict, fmt: str, out) -> None:  # noqa: ANN001
@@ -268,11 +271,11 @@ def search_batch(searcher: Searcher, path: str, defaults: dict, fmt: str, out) -
         if fmt in FORMATS:
             failed = write_batch(searcher, questions, fmt, out, step)
         else:
-            for q, hits, error in run_batch(searcher, questions, step):
-                if hits is None:
+            for q, answer, error in answer_batch(searcher, questions, step):
+                if answer is None:
                     failed.append(f"line {q.line}: {error} (skipped)")
                 else:
-                    emit(q.query, hits, fmt, out, q.line)
+                    emit(q.query, answer, fmt, out, q.line)
     for row in failed:
         click.echo(f"{path}: {row}", err=True)
     if fmt != "json":
@@ -281,8 +284,10 @@ def search_batch(searcher: Searcher, path: str, defaults: dict, fmt: str, out) -
                    f"{len(bad) + len(failed)} skipped", err=True)
 
 
-def print_hits(query: str, hits, out=None) -> None:  # noqa: ANN001
+def print_hits(query: str, hits, out=None, reading: str | None = None) -> None:  # noqa: ANN001
     click.secho(f"# {query}", bold=True, file=out)
+    if reading:
+        click.echo(f"  ({reading})", file=out)
     if not hits:
         click.echo("  no results", file=out)
     for h in hits:

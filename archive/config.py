@@ -58,6 +58,12 @@ class Config:
     oversample: int = _setting("ARCHIVE_OVERSAMPLE", 10, "Candidates fetched per retriever, as "
                                "a multiple of k, before fusion.")
     rrf_k: int = _setting("ARCHIVE_RRF_K", 60, "Constant of reciprocal rank fusion.")
+    fusion: str = _setting("ARCHIVE_FUSION", "rrf", "How hybrid search fuses the dense and "
+                           "keyword rankings: rrf, wrrf (weighted RRF), minmax, zscore, dbsf "
+                           "(normalised scores, weighted) or txtai (cosine + BM25 / max BM25).")
+    fusion_weight: float = _setting("ARCHIVE_FUSION_WEIGHT", 0.5, "The dense ranking's "
+                                    "weight in fusion (keyword gets 1 - weight); plain rrf "
+                                    "ignores it.")
     index_type: str = _setting("ARCHIVE_INDEX_TYPE", "auto", "FAISS index: auto (exact below "
                                "ann_threshold passages, else ivf-sq8), flat, ivf-sq8, ivf-pq or "
                                "hnsw.")

@@ -57,7 +57,7 @@ def test_search_json_shape_hybrid(runner, seed_index, seed_config):
     out = [json.loads(x) for x in lines(result.stdout)]
     assert [o["query"] for o in out] == ["what did Lavrov say", "risk of war in the OSCE region"]
     for o in out:
-        assert set(o) == {"query", "hits"}
+        assert set(o) == {"query", "hits", "understood"}
         assert len(o["hits"]) == 3
         assert [h["rank"] for h in o["hits"]] == [1, 2, 3]
         for hit in o["hits"]:

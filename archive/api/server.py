@@ -108,10 +108,8 @@ def add_search(app: FastAPI, searcher: Searcher) -> None:
         validate(mode, k)
         filters = make_filters(date_from, date_to, outlet, article,
                                include_undated=include_undated)
-        answers = [{"query": query,
-                    "hits": [h.to_json() for h in searcher.search(
-                        query, k=k, mode=mode, filters=filters, speaker=speaker, fold=fold)]}
-                   for query in q]
+        answers = [searcher.ask(query, k=k, mode=mode, filters=filters, speaker=speaker,
+                                fold=fold).to_json(query) for query in q]
         return JSONResponse(answers[0] if len(answers) == 1 else answers)
 
 

@@ -1,7 +1,9 @@
 """Search: from a question to ranked, sourced hits.
 
-Owns retrieval and fusion (`retrieve`: rrf, tiered, candidates), question understanding
-(`query`: "what did X say about Y"), speaker-aware ranking (`speakers`), folding of
+Owns retrieval (`retrieve`: candidates, tiered) and fusion of rankings (`fusion`: rrf,
+weighted rrf, normalised scores), question understanding (`understand`: the people a
+question names or describes, by alias, surname or role, anywhere in it; `query`: the fixed
+forms "what did X say about Y"), speaker-aware ranking (`speakers`), folding of
 near-identical passages (`folding`) and the `Searcher` that ties them together (`searcher`);
 getting results out (`export`: rows, citations, csv/jsonl/md writers, batch questions).
 
@@ -13,16 +15,20 @@ from __future__ import annotations
 
 from archive.models import Filters, Hit
 from archive.search.export import (BATCH_COLUMNS, BATCH_FILTERS, COLUMNS, FORMATS, BadRow,
-                                   Question, ResultWriter, citation, export, one_line,
+                                   Question, ResultWriter, answer_batch, citation, export,
+                                   one_line,
                                    read_batch, read_batch_file, rows, run_batch, speech_kinds,
                                    write_batch)
 from archive.search.query import QueryIntent, parse_query
+from archive.search.fusion import FUSIONS, fuse
 from archive.search.retrieve import MODES, candidates, rrf, tiered
-from archive.search.searcher import (MAX_K, MAX_QUERY_CHARS, Searcher, make_filters, validate,
-                                     validate_date)
+from archive.search.searcher import (MAX_K, MAX_QUERY_CHARS, Answer, Searcher, make_filters,
+                                     validate, validate_date)
+from archive.search.understand import Understood, describe, understand
 
-__all__ = ["BATCH_COLUMNS", "BATCH_FILTERS", "COLUMNS", "FORMATS", "MAX_K", "MAX_QUERY_CHARS",
-           "MODES", "BadRow", "Filters", "Hit", "QueryIntent", "Question", "ResultWriter",
-           "Searcher", "candidates", "citation", "export", "make_filters", "one_line",
-           "parse_query", "read_batch", "read_batch_file", "rows", "rrf", "run_batch",
-           "speech_kinds", "tiered", "validate", "validate_date", "write_batch"]
+__all__ = ["BATCH_COLUMNS", "BATCH_FILTERS", "COLUMNS", "FORMATS", "FUSIONS", "MAX_K",
+           "MAX_QUERY_CHARS", "MODES", "Answer", "BadRow", "Filters", "Hit", "QueryIntent",
+           "Question", "ResultWriter", "Searcher", "Understood", "answer_batch", "candidates",
+           "citation", "describe", "export", "fuse", "make_filters", "one_line", "parse_query",
+           "read_batch", "read_batch_file", "rows", "rrf", "run_batch", "speech_kinds", "tiered",
+           "understand", "validate", "validate_date", "write_batch"]

@@ -26,7 +26,7 @@ from typing import TextIO
 
 from archive.errors import BadRequest
 from archive.models import Filters, Hit
-from archive.search.searcher import Searcher, make_filters, validate
+from archive.search.searcher import Answer, Searcher, make_filters, validate
 
 FORMATS = ("csv", "jsonl", "md")
 COLUMNS = ("query", "rank", "speaker", "speech", "quote", "passage", "title", "outlet", "date",
@@ -287,21 +287,29 @@ def read_batch_file(path: str | Path, defaults: dict | None = None
     return read_batch(text, path.suffix.lower() == ".csv", defaults)
 
 
+def answer_batch(searcher: Searcher, questions: Sequence[Question],
+                 progress: Callable[[int, Question], None] | None = None
+                 ) -> Iterator[tuple[Question, Answer | None, str | None]]:
+    """(question, answer, error) for each question, with one Searcher (the model loads
+    once). A question the library refuses gives answer None and the error's message, and
+    the batch goes on; `progress(i, question)` is called after each."""
+    for i, q in enumerate(questions, start=1):
+        try:
+            answer, error = searcher.ask(q.query, k=q.k, mode=q.mode, filters=q.filters,
+                                         speaker=q.speaker, fold=q.fold), None
+        except BadRequest as exc:
+            answer, error = None, str(exc)
+        if progress is not None:
+            progress(i, q)
+        yield q, answer, error
+
+
 def run_batch(searcher: Searcher, questions: Sequence[Question],
               progress: Callable[[int, Question], None] | None = None
               ) -> Iterator[tuple[Question, list[Hit] | None, str | None]]:
-    """(question, hits, error) for each question, with one Searcher (the model loads once).
-    A question the library refuses gives hits None and the error's message, and the batch
-    goes on; `progress(i, question)` is called after each."""
-    for i, q in enumerate(questions, start=1):
-        try:
-            hits, error = searcher.search(q.query, k=q.k, mode=q.mode, filters=q.filters,
-                                          speaker=q.speaker, fold=q.fold), None
-        except BadRequest as exc:
-            hits, error = None, str(exc)
-        if progress is not None:
-            progress(i, q)
-        yield q, hits, error
+    """(question, hits, error) for each question: `answer_batch` without the reading."""
+    for q, answer, error in answer_batch(searcher, questions, progress):
+        yield q, (answer.hits if answer is not None else None), error
 
 
 def write_batch(searcher: Searcher, questions: Sequence[Question], fmt: str, out: TextIO,
@@ -318,6 +326,6 @@ def write_batch(searcher: Searcher, questions: Sequence[Question], fmt: str, out
     return failed
 
 
-__all__ = ["BATCH_COLUMNS", "BATCH_FILTERS", "COLUMNS", "FORMATS", "BadRow",
+__all__ = ["BATCH_COLUMNS", "BATCH_FILTERS", "COLUMNS", "FORMATS", "BadRow", "answer_batch",
            "Question", "ResultWriter", "citation", "export", "one_line", "read_batch",
            "read_batch_file", "rows", "run_batch", "speech_kinds", "write_batch"]

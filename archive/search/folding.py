@@ -1,13 +1,43 @@
-"""Fold near-identical passages: one hit per passage cluster, the others as `also_in`."""
+"""Fold near-identical passages: one hit per passage cluster, the others as `also_in`.
+
+Of a cluster, the copy shown is the one holding most of the question's words (two
+translations of one story word a sentence differently: the one with the reader's words is
+the one to quote); on a tie, the best-ranked one.
+"""
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
+
 from archive.storage import Backend
+from archive.text.terms import distinct_words
+
+
+def best_copy(doc: int, members: Sequence[dict], terms: Collection[str],
+              allowed: Collection[int] | None = None) -> int:
+    """The member (by id) whose text holds the most distinct `terms`; `doc` unless another
+    holds strictly more. `allowed` limits the choice (None: any member)."""
+    if not terms or not members:
+        return doc
+    wanted = set(terms)
+
+    def held(text: str) -> int:
+        return len(wanted.intersection(distinct_words(text)))
+
+    best, most = doc, next((held(m["text"]) for m in members if m["id"] == doc), -1)
+    for m in members:
+        if m["id"] != doc and (allowed is None or m["id"] in allowed):
+            n = held(m["text"])
+            if n > most:
+                best, most = m["id"], n
+    return best
 
 
 def fold_ranked(pool: list[tuple[int, float]], rows: dict[int, dict], backend: Backend,
-                k: int) -> list[tuple[int, float, list[dict]]]:
-    """Keep the best-ranked member of each cluster; list every other member of its cluster
-    (retrieved or not) as {article_id, title, outlet, date, text}."""
+                k: int, terms: Collection[str] = (),
+                allowed: Collection[int] | None = None) -> list[tuple[int, float, list[dict]]]:
+    """Keep one member of each cluster at the cluster's best rank, the copy that holds most
+    of `terms` (see best_copy); list every other member of its cluster (retrieved or not)
+    as {article_id, title, outlet, date, text}."""
     clusters = sorted({rows[d]["cluster"] for d, _ in pool if rows[d].get("cluster") is not None})
     members = backend.cluster_members(clusters) if clusters else {}
     seen: set[int] = set()
@@ -18,10 +48,12 @@ def fold_ranked(pool: list[tuple[int, float]], rows: dict[int, dict], backend: B
             out.append((doc, score, []))
         elif cluster not in seen:
             seen.add(cluster)
+            group = members.get(cluster, [])
+            shown = best_copy(doc, group, terms, allowed)
             also = [{"article_id": m["article_id"], "title": m["title"], "outlet": m["outlet"],
                      "date": m["date"], "text": m["text"]}
-                    for m in members.get(cluster, []) if m["id"] != doc]
-            out.append((doc, score, also))
+                    for m in group if m["id"] != shown]
+            out.append((shown, score, also))
         if len(out) >= k:
             break
     return out

@@ -1,29 +1,20 @@
-"""Candidate retrieval: one retriever's ranking, or dense and keyword fused by reciprocal rank.
+"""Candidate retrieval: one retriever's ranking, or dense and keyword fused (`fusion`).
 
-Talks only to a `Backend`; the fusion steps are pure functions over ranked id lists.
+Talks only to a `Backend`; the fusion steps are pure functions over ranked lists.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from archive.errors import BadRequest
 from archive.models import Filters
+from archive.search.fusion import FUSIONS, fuse, rrf
 from archive.storage import Backend, Ranked
 
 MODES = ("hybrid", "dense", "keyword")
-
-
-def rrf(rankings: Iterable[Sequence[int]], k: int = 60) -> Ranked:
-    """Reciprocal rank fusion: score(d) = sum over rankings of 1 / (k + rank(d)), rank from 1.
-
-    Ties are broken by first appearance, so the result is deterministic.
-    """
-    scores: dict[int, float] = {}
-    for ranking in rankings:
-        for rank, doc in enumerate(ranking, start=1):
-            scores[doc] = scores.get(doc, 0.0) + 1.0 / (k + rank)
-    return sorted(scores.items(), key=lambda item: -item[1])
+__all__ = ["FUSIONS", "MODES", "candidates", "rrf", "tiered"]
 
 
 def tiered(tiers: Sequence[Sequence[tuple[int, float]]], k: int = 60) -> Ranked:
@@ -43,14 +34,20 @@ def tiered(tiers: Sequence[Sequence[tuple[int, float]]], k: int = 60) -> Ranked:
 
 
 def candidates(backend: Backend, encode: Callable[[str], np.ndarray], text: str, mode: str,
-               n: int, filters: Filters, rrf_k: int, group: bool = False) -> Ranked:
+               n: int, filters: Filters, rrf_k: int, group: bool = False,
+               fusion: str = "rrf", weight: float = 0.5) -> Ranked:
     """Ranked (id, score) for one retriever (`mode` dense or keyword) or their fusion.
 
     encode: the query text to its vector (called only when a dense ranking is needed).
     group: the caller folds near-duplicates; an engine that groups by cluster itself
     (`backend.groups`) then returns one passage per cluster, so the n candidates are n
     distinct stories; others return every passage and the caller folds afterwards.
+    fusion, weight: how a hybrid search fuses the two rankings (`archive.search.fusion`);
+    an engine that fuses inside itself (`backend.fuses_hybrid`) uses its own RRF.
     """
+    if fusion not in FUSIONS:
+        raise BadRequest(f"unknown fusion '{fusion}': set ARCHIVE_FUSION to one of "
+                         f"{', '.join(FUSIONS)}")
     if not text.strip():
         return []
     group = group and backend.groups
@@ -62,4 +59,4 @@ def candidates(backend: Backend, encode: Callable[[str], np.ndarray], text: str,
     if mode == "dense":
         return dense
     keyword = backend.keyword(text, n, filters, group=group)
-    return rrf([[d for d, _ in dense], [d for d, _ in keyword]], rrf_k)
+    return fuse(fusion, dense, keyword, weight, rrf_k)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -20,8 +20,12 @@ from archive.errors import BadRequest
 from archive.models import Filters, Hit
 from archive.search.folding import fold_ranked
 from archive.search.retrieve import MODES, candidates
-from archive.search.speakers import people_for, pick_attribution, rank_by_speaker
+from archive.search.speakers import (explicit_speaker, pick_attribution, rank_by_speaker,
+                                     rank_mentions)
+from archive.search.understand import Linker, Understood
+from archive.search.understand import understand as read_question
 from archive.storage import Backend, Ranked, check_compatible, open_backend
+from archive.text.terms import query_terms
 
 MAX_K = 1000
 MAX_QUERY_CHARS = 10_000
@@ -80,6 +84,19 @@ def ranking_reason(att: dict | None, names: dict[str, list[str]], text: str) -> 
     return None
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A question's answer: how it was understood, and the ranked hits."""
+
+    understood: Understood
+    hits: list[Hit]
+
+    def to_json(self, query: str) -> dict:
+        """The `archive search --json` object: query, hits, understood."""
+        return {"query": query, "hits": [h.to_json() for h in self.hits],
+                "understood": self.understood.to_json()}
+
+
 class Searcher:
     """Answers queries from the published archive; follows new builds without a restart."""
 
@@ -89,6 +106,7 @@ class Searcher:
         self._backend: Backend | None = None
         self._lock = threading.Lock()
         self._vectors: dict[str, np.ndarray] = {}
+        self._linker: tuple[Backend, Linker | None] | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -126,19 +144,45 @@ class Searcher:
 
     def candidates(self, backend: Backend, text: str, mode: str, n: int,
                    filters: Filters, group: bool = False) -> Ranked:
-        """`retrieve.candidates` with this searcher's encoder and fusion constant."""
+        """`retrieve.candidates` with this searcher's encoder and fusion settings."""
         return candidates(backend, lambda t: self.encode(t, backend), text, mode, n, filters,
-                          self.config.rrf_k, group)
+                          self.config.rrf_k, group, self.config.fusion, self.config.fusion_weight)
+
+    def linker(self, backend: Backend) -> Linker | None:
+        """The archive's people as a gazetteer for question understanding, built once per
+        generation; None for an archive without attributions."""
+        with self._lock:
+            if self._linker is None or self._linker[0] is not backend:
+                aliases = backend.aliases()
+                self._linker = (backend, Linker(aliases, backend.people()) if aliases else None)
+            return self._linker[1]
+
+    def understand(self, query: str, speaker: str | None = None) -> Understood:
+        """How `query` (with an explicit `speaker`, if given) will be searched."""
+        linker = self.linker(self.backend)
+        if speaker:
+            if linker is None:
+                return Understood("speaker", query or None, None, speaker)
+            return explicit_speaker(query, speaker, linker)
+        return read_question(query, linker)
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid",
                filters: Filters | None = None, speaker: str | None = None,
                fold: bool = True, understand: bool = True) -> list[Hit]:
-        """Ranked hits for `query`. Any text is a valid query; bad arguments raise BadRequest.
+        """Ranked hits for `query` (see `ask`, which also says how the query was read)."""
+        return self.ask(query, k, mode, filters, speaker, fold, understand).hits
+
+    def ask(self, query: str, k: int = 10, mode: str = "hybrid",
+            filters: Filters | None = None, speaker: str | None = None,
+            fold: bool = True, understand: bool = True) -> Answer:
+        """How `query` was understood and its ranked hits. Any text is a valid query; bad
+        arguments raise BadRequest.
 
         speaker: only passages quoting this person (a name as typed; aliases resolve).
         fold: one hit per cluster of near-identical passages, the others in `also_in`.
-        understand: recognise "what did X say (about Y)" and rank X's own words first;
-        False gives plain retrieval (the evaluation's baseline).
+        understand: link the people a question names or describes and rank a speaker's own
+        words first (`understand.understand`); False gives plain retrieval (the evaluation's
+        baseline).
         """
         validate(mode, k)
         # lone surrogates (undecodable argv bytes under surrogateescape) break the tokenizer
@@ -146,27 +190,41 @@ class Searcher:
         filters = filters or Filters()
         backend = self.backend
         n = max(k * self.config.oversample, 50)
-        people, topic = (people_for(query, speaker, backend) if understand or speaker
-                         else ([], query))
+        read = (self.understand(query, speaker) if understand or speaker
+                else Understood("topic", query or None))
+        people = read.people
         if speaker and not people:
-            return []
+            return Answer(read, [])
         if speaker:  # an explicit speaker filters: only passages quoting that person
             filters = replace(filters, speakers=tuple(people))
+
+        def retrieve(text: str, size: int, f: Filters) -> Ranked:
+            return self.candidates(backend, text, mode, size, f)
+
         if people:
-            ranked = rank_by_speaker(
-                lambda text, size, f: self.candidates(backend, text, mode, size, f),
-                backend, query, topic, people, n, filters, self.config.rrf_k)
+            ranked = rank_by_speaker(retrieve, backend, query, read.topic, people, n, filters,
+                                     self.config.rrf_k)
+        elif read.mode == "mentions" and read.speaker_text:
+            ranked = rank_mentions(retrieve, backend, query, read.speaker_text, n, filters,
+                                   self.config.rrf_k)
         else:
             ranked = self.candidates(backend, query, mode, n, filters, group=fold)
-        return self.hits(backend, ranked, k, people or list(filters.speakers), fold)
+        hits = self.hits(backend, ranked, k, people or list(filters.speakers), fold,
+                         read.topic or query, only_retrieved=bool(people) or filters.active())
+        return Answer(read, hits)
 
     def hits(self, backend: Backend, ranked: Ranked, k: int, people: Sequence[str],
-             fold: bool) -> list[Hit]:
-        """The top `k` of `ranked` as hits with their source, quote and (folded) copies."""
+             fold: bool, text: str = "", only_retrieved: bool = True) -> list[Hit]:
+        """The top `k` of `ranked` as hits with their source, quote and (folded) copies; of
+        a folded cluster, the copy that holds most of `text`'s words is shown: any copy, or
+        with `only_retrieved` one of `ranked` (a speaker's words, or passing the filters)."""
         pool = ranked[: k * 5] if fold else ranked[:k]
         rows = backend.fetch([d for d, _ in pool])
         pool = [(d, s) for d, s in pool if d in rows]
-        kept = fold_ranked(pool, rows, backend, k) if fold else [(d, s, []) for d, s in pool]
+        copies = {d for d, _ in pool} if only_retrieved else None
+        kept = (fold_ranked(pool, rows, backend, k, query_terms(text), copies) if fold
+                else [(d, s, []) for d, s in pool])
+        rows.update(backend.fetch([d for d, _, _ in kept if d not in rows]))
         attributions = backend.attributions_for([d for d, _, _ in kept])
         names = names_of(people, backend.aliases() if people else {})
         out = []

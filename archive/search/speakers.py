@@ -7,36 +7,31 @@ can never outrank X's own. Lives above the backend interface, shared by every en
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from archive.models import Filters
 from archive.quotes import is_speech_cue
-from archive.search.query import parse_query
 from archive.search.retrieve import tiered
+from archive.search.understand import Linker, Understood, link_phrase, understand
 from archive.storage import Backend, Ranked
-from archive.text.names import resolve_person
 
 MAX_OWN = 5000
 # (text, n, filters) -> candidates for the text in the searcher's mode
 Retrieve = Callable[[str, int, Filters], Ranked]
 
 
-def people_for(query: str, speaker: str | None, backend: Backend) -> tuple[list[str], str | None]:
-    """Canonical people the query asks about, and the topic left once the name is taken out.
-
-    With an explicit `speaker` the whole query (minus any "what did X say" frame) is the topic.
-    """
-    aliases = backend.aliases()
-    if not aliases:
-        return [], query
-    intent = parse_query(query, known_names=aliases.keys())
-    if speaker:
-        topic = intent.topic if intent.speaker_text else query
-        return resolve_person(speaker, aliases), topic
-    if not intent.speaker_text:
-        return [], query
-    return resolve_person(intent.speaker_text, aliases), intent.topic
+def explicit_speaker(query: str, speaker: str, linker: Linker) -> Understood:
+    """A question with the speaker given apart (`--speaker`): only that person's words; the
+    whole question (minus any "what did X say" frame) is the topic."""
+    people, how = link_phrase(speaker, linker)
+    framed = understand(query, linker)
+    topic = framed.topic if framed.speaker_text else (query or None)
+    if not people:
+        return Understood("speaker", topic, None, speaker, [], None)
+    return Understood("speaker", topic, people[0], speaker, people if len(people) > 1 else [],
+                      how)
 
 
 def rank_by_speaker(retrieve: Retrieve, backend: Backend, query: str, topic: str | None,
@@ -71,3 +66,26 @@ def pick_attribution(attributions: Sequence[dict], people: Sequence[str]) -> dic
     by_person = [a for a in attributions if a.get("person") in people]
     pool = by_person or list(attributions)
     return next((a for a in pool if a["direct"]), pool[0])
+
+
+def mention_pattern(name: str) -> re.Pattern[str]:
+    """The name as typed, or its last word (a surname) of 3+ letters, as a whole word."""
+    words = [w for w in re.findall(r"\w[\w'’\-]*", name) if len(w) >= 3]
+    variants = sorted({name.strip(), *words[-1:]} - {""}, key=len, reverse=True)
+    return re.compile("|".join(rf"(?<!\w){re.escape(v)}(?!\w)" for v in variants),
+                      re.IGNORECASE)
+
+
+def rank_mentions(retrieve: Retrieve, backend: Backend, query: str, name: str, n: int,
+                  filters: Filters, rrf_k: int) -> Ranked:
+    """For a name nobody in the archive is quoted under: the passages that mention it
+    (ranked by relevance to the whole question, then those found by the name alone), and
+    nothing else; an empty list when no passage names it."""
+    pool = retrieve(query, n, filters)
+    by_name = retrieve(name, n, filters)
+    ids = list(dict.fromkeys([d for d, _ in pool] + [d for d, _ in by_name]))
+    rows = backend.fetch(ids)
+    pattern = mention_pattern(name)
+    naming = {d for d in ids if d in rows and pattern.search(rows[d]["text"])}
+    return tiered([[x for x in pool if x[0] in naming], [x for x in by_name if x[0] in naming]],
+                  rrf_k)

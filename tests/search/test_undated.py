@@ -23,6 +23,6 @@ def test_include_undated_on_the_command_line(seed_index, seed_config, searcher):
     assert "without a date are left out" in plain.stderr and "--include-undated" in plain.stderr
     both = search(seed_config, "--include-undated")
     out = json.loads(both.stdout)
-    assert set(out) == {"query", "hits"}
+    assert set(out) == {"query", "hits", "understood"}
     assert any(h["date"] is None for h in out["hits"]) and any(h["date"] for h in out["hits"])
     assert "left out" not in both.stderr

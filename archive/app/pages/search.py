@@ -14,7 +14,7 @@ from archive.app.panels import export as export_panel
 from archive.app.panels import timeline as timeline_panel
 from archive.app.panels.saved import bookmark_box, save_search_box
 from archive.app.shared import friendly, has_archive, no_archive, searcher
-from archive.search import MODES, make_filters
+from archive.search import MODES, Understood, describe, make_filters
 
 EXAMPLES = ("what did Lavrov say", "how many Russian troops are at the border",
             "what security guarantees does Russia demand from NATO")
@@ -178,7 +178,10 @@ def page() -> None:
     filters = make_filters(ss.date_from and ss.date_from.isoformat(),
                            ss.date_to and ss.date_to.isoformat(), ss.outlets, (), ss.speakers,
                            ss.get("include_undated", False), timeline_panel.mention_filter())
-    hits = s.search(query, k=int(ss.k), mode=ss.mode, filters=filters)
+    plain = ss.get("plain_for") == query
+    answer = s.ask(query, k=int(ss.k), mode=ss.mode, filters=filters, understand=not plain)
+    hits = answer.hits
+    reading(query, answer.understood, plain)
     timeline_panel.results(s.backend, filters, hits)
     if not hits:
         if filters.active():
@@ -196,6 +199,35 @@ def page() -> None:
     export_panel.downloads(query, hits, s.backend)
     for hit in hits:
         result_card(s, hit, terms)
+
+
+def pick_speaker(name: str) -> None:
+    st.session_state.speakers = [name]
+
+
+def reading(query: str, understood: Understood, plain: bool) -> None:
+    """One line saying how the question was read, with one click to search it as plain
+    words instead (and back); an ambiguous role offers its candidates as speaker filters."""
+    ss = st.session_state
+    if plain:
+        cols = st.columns([4, 2])
+        cols[0].caption("Searching all passages for these words.")
+        cols[1].button("Read it as a question about a person", key="unplain", type="tertiary",
+                       on_click=lambda: ss.pop("plain_for", None))
+        return
+    note = describe(understood)
+    if not note:
+        return
+    cols = st.columns([4, 2])
+    cols[0].caption(ui.escape(note))
+    if understood.mode != "topic":
+        cols[1].button("Search all passages instead", key="plain", type="tertiary",
+                       on_click=lambda: ss.update(plain_for=query))
+    if understood.mode == "topic" and understood.speaker_candidates:
+        picks = st.columns(len(understood.speaker_candidates[:4]))
+        for col, name in zip(picks, understood.speaker_candidates[:4]):
+            col.button(f"Only {name}", key=f"pick_{name}", on_click=pick_speaker,
+                       args=(name,), type="tertiary", icon=":material/person:")
 
 
 with friendly():
