@@ -1,6 +1,7 @@
 """"What did NAME say" retrieval on PolNeAR dev, in a haystack of PolNeAR train+dev and BBC.
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/eval_speakers.py [--rebuild] [--json OUT]
+        [--limit N] [--variants plain,speech_noun,role] [--show-queries] [--queries-only]
 
 Queries are generated from the PolNeAR dev annotations: for every annotated named source
 (pronoun sources resolved to the previous named source of the article, as in
@@ -18,6 +19,26 @@ index attributes to anyone with NAME's surname)/5, a ceiling no ranking can pass
 dev names are quoted in fewer than 5 passages of the whole haystack. Relevant passages are dev paragraphs only, so for people
 quoted all over train (Clinton, Trump, Obama) nDCG@10 is near 0 although every top hit is
 their own words: read nDCG with speaker precision.
+
+Two variants of the question (benchmarks/speaker_queries.py, where the rules are) keep each
+person and their relevant passages and only reword the question: "speech_noun", a speech
+noun and a topic from the person's own dev Content spans ("Cole's reaction to Tax
+Foundation", "Lindsey Graham warning about climate change"; the surname alone for every
+other person, so the short form must be linked), and "role", the speaker described by a
+role taken from the annotated Source spans of train and dev that name them ("what did the
+Republican presidential nominee say", "what did Apple's chief executive say"; a role
+attached to two people is dropped, so the role set holds fewer people). Each variant is
+scored like the plain set, for both systems, beside the plain figures of the same people,
+so the two compare like with like: out["variants"][VARIANT] holds "generated" (questions
+made) and, per system, the plain set's keys plus "plain_same_people" (the plain means over
+the variant's people). The plain set stays at the top level of the JSON, as before; every
+per-query row records its question. --limit N keeps the first N names of the plain set and
+the variants of those people.
+
+    --variants plain,speech_noun,role   which sets to run (default: all three)
+    --show-queries                      print the generated questions
+    --queries-only                      generate and print them, then exit (no index)
+
 The test split is never read.
 """
 from __future__ import annotations
@@ -34,18 +55,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from eval_attribution import (article_files, parse_ann,  # noqa: E402
-                              resolved_gold_sources, surname)
+from eval_attribution import article_files, parse_ann, resolved_gold_sources, surname
+from speaker_queries import role_queries, speech_noun_queries
 
-from archive.build.pipeline import build  # noqa: E402
-from archive.config import load_config  # noqa: E402
-from archive.metrics import ndcg, precision_at  # noqa: E402
-from archive.quotes import load_nlp  # noqa: E402
-from archive.search.searcher import Searcher  # noqa: E402
+from archive.build.pipeline import build
+from archive.config import load_config
+from archive.metrics import ndcg, precision_at
+from archive.quotes import load_nlp
+from archive.search.searcher import Searcher
 
 DATA = ROOT.parent / "shared" / "data"
 INDEX = ROOT / "benchmarks" / "results" / "speaker-haystack"
-TITLE = re.compile(r"^(mr|mrs|ms|dr|sen|rep|gov|president|senator|secretary)\.?\s+", re.I)
+VARIANTS = ("plain", "speech_noun", "role")
+SYSTEMS = (("archive (attribution-aware)", True), ("baseline (hybrid, no attribution)", False))
+TITLE = re.compile(r"^(mr|mrs|ms|dr|sen|rep|gov|president|senator|secretary)\.?\s+", re.IGNORECASE)
 
 
 def norm(text: str) -> str:
@@ -70,9 +93,9 @@ def full_names(names: list[str]) -> dict[str, str]:
     return best
 
 
-def make_queries(limit: int | None) -> list[dict]:
+def make_queries(limit: int | None, nlp=None) -> list[dict]:
     """[{name, relevant: [(article stem, content words)]}] from PolNeAR dev."""
-    nlp = load_nlp()
+    nlp = load_nlp() if nlp is None else nlp
     per_article: dict[str, list[tuple[str, str]]] = {}
     for text_path, ann_path in article_files("dev"):
         text = text_path.read_text(encoding="utf-8")
@@ -118,7 +141,14 @@ def same_person(name: str, speaker: str | None) -> bool:
     return surname(speaker) == surname(name)
 
 
-def run(searcher: Searcher, queries: list[dict], understand: bool) -> dict:
+def question_of(query: dict) -> str:
+    """The question asked: a variant's own, else the plain "what did NAME say"."""
+    return query.get("question") or f"what did {query['name']} say"
+
+
+def haystack_tables(searcher: Searcher) -> tuple[dict, dict]:
+    """The haystack's passages by article stem, and the passages attributed to anyone of
+    each surname, read once for every set and system."""
     store = searcher.backend.store
     by_stem: dict[str, list[tuple[int, str]]] = defaultdict(list)
     paths = {pid: row["path"] for pid, row in store.fetch(store.passage_ids()).items()}
@@ -129,25 +159,37 @@ def run(searcher: Searcher, queries: list[dict], understand: bool) -> dict:
         for a in atts:
             if a.get("person") or a.get("speaker"):
                 by_surname[surname(a.get("person") or a.get("speaker"))].add(pid)
+    return by_stem, by_surname
+
+
+def run(searcher: Searcher, queries: list[dict], understand: bool,
+        tables: tuple[dict, dict] | None = None) -> dict:
+    by_stem, by_surname = tables or haystack_tables(searcher)
     rows = []
     for q in queries:
         rel = relevant_ids(searcher, q, by_stem)
         if not rel:
             continue
-        hits = searcher.search(f"what did {q['name']} say", k=10, understand=understand)
+        question = question_of(q)
+        hits = searcher.search(question, k=10, understand=understand)
         flags = [h.passage_id in rel for h in hits]
         spk = [same_person(q["name"], h.speaker) for h in hits]
         # how many passages of the whole haystack the index attributes to NAME (any
         # person with NAME's surname: the loosest reading of the metric): speaker P@5 can
         # only reach min(5, that)/5 for this query, whatever the ranking does
         quoted = len(by_surname.get(surname(q["name"]), ()))
-        rows.append({"name": q["name"], "relevant": len(rel),
+        rows.append({"name": q["name"], "question": question, "relevant": len(rel),
                      "attainable_p@5": min(5, quoted) / 5,
                      "ndcg@10": ndcg([float(f) for f in flags], [1.0] * len(rel), 10),
                      "speaker_p@5": precision_at(spk, 5),
                      # the same with a reachable ceiling: a person with R < 5 relevant
                      # passages is judged on the top R (R-precision capped at 5)
                      "speaker_rp@5": precision_at(spk, min(5, len(rel)))})
+    return summarize(rows)
+
+
+def summarize(rows: list[dict]) -> dict:
+    """The set's means over its per-query rows (the rows kept under "per_query")."""
     n = len(rows) or 1
     return {"queries": len(rows),
             "ndcg@10": round(sum(r["ndcg@10"] for r in rows) / n, 4),
@@ -160,13 +202,85 @@ def run(searcher: Searcher, queries: list[dict], understand: bool) -> dict:
             "per_query": rows}
 
 
-def main() -> None:
+def metrics_text(res: dict) -> str:
+    return (f"queries {res['queries']:>4}  nDCG@10 {res['ndcg@10']:.3f}  "
+            f"speaker P@5 {res['speaker_p@5']:.3f}  speaker P@min(5,R) {res['speaker_rp@5']:.3f}  "
+            f"P@5 where R>=5 {res['speaker_p@5_with_5_or_more_relevant']:.3f}  "
+            f"(P@5 attainable with these attributions {res['attainable_p@5']:.3f})")
+
+
+def query_sets(queries: list[dict], variants: list[str], nlp) -> dict[str, list[dict]]:
+    """The chosen sets, each a list of queries with the plain set's names and passages."""
+    makers = {"plain": lambda qs, _: qs, "speech_noun": speech_noun_queries, "role": role_queries}
+    return {v: makers[v](queries, nlp) for v in variants}
+
+
+def show_queries(sets: dict[str, list[dict]]) -> None:
+    for variant, queries in sets.items():
+        print(f"== {variant}: {len(queries)} questions")
+        for q in queries:
+            print(f"  {q['name']:<28} {question_of(q)}")
+
+
+def run_variants(searcher: Searcher, sets: dict[str, list[dict]], tables: tuple[dict, dict],
+                 plain: dict[str, dict], out: dict) -> None:
+    """Score every variant for both systems, beside the plain figures of the same people
+    (`plain`: per system, the plain set's results, or None when it was not run)."""
+    variants = [v for v in sets if v != "plain"]
+    needed = {q["name"] for v in variants for q in sets[v]}
+    for label, understand in SYSTEMS:
+        res = plain.get(label) or run(searcher, make_plain(sets, needed), understand, tables)
+        plain_rows = {r["name"]: r for r in res["per_query"]}
+        for variant in variants:
+            vres = run(searcher, sets[variant], understand, tables)
+            same = summarize([plain_rows[r["name"]] for r in vres["per_query"]
+                              if r["name"] in plain_rows])
+            vres["plain_same_people"] = {k: v for k, v in same.items() if k != "per_query"}
+            entry = out.setdefault("variants", {}).setdefault(variant, {})
+            entry["generated"] = len(sets[variant])
+            entry[label] = vres
+            print(f"{variant:<12} {label:<36} {metrics_text(vres)}")
+            print(f"{'':<12} {'(plain, the same people)':<36} "
+                  f"{metrics_text(vres['plain_same_people'])}")
+
+
+def make_plain(sets: dict[str, list[dict]], names: set[str]) -> list[dict]:
+    """The plain questions of these people (from any set: they share name and passages)."""
+    seen: dict[str, dict] = {}
+    for queries in sets.values():
+        for q in queries:
+            if q["name"] in names:
+                seen.setdefault(q["name"], {"name": q["name"], "relevant": q["relevant"]})
+    return [seen[n] for n in sorted(seen)]
+
+
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rebuild", action="store_true", help="rebuild the haystack index")
     parser.add_argument("--index", default=str(INDEX))
     parser.add_argument("--limit", type=int, default=None, help="at most N names")
     parser.add_argument("--json", help="write results here")
+    parser.add_argument("--variants", default=",".join(VARIANTS),
+                        help="comma-separated sets to run, of: " + ", ".join(VARIANTS))
+    parser.add_argument("--show-queries", action="store_true", help="print the generated questions")
+    parser.add_argument("--queries-only", action="store_true",
+                        help="generate and print the questions, then exit (needs no index)")
     args = parser.parse_args()
+    args.variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+    unknown = sorted(set(args.variants) - set(VARIANTS))
+    if unknown or not args.variants:
+        parser.error(f"--variants: unknown {', '.join(unknown) or '(none given)'}; "
+                     f"choose from {', '.join(VARIANTS)}")
+    args.variants = [v for v in VARIANTS if v in args.variants]
+    return args
+
+
+def main() -> None:
+    args = parse_args()
+    if args.queries_only:
+        nlp = load_nlp()
+        show_queries(query_sets(make_queries(args.limit, nlp), args.variants, nlp))
+        return
     config = load_config(index=args.index)
     out: dict = {}
     if args.rebuild or not (Path(args.index) / "CURRENT").exists():
@@ -175,16 +289,20 @@ def main() -> None:
         out["haystack_build_seconds"] = round(time.perf_counter() - started, 1)
         print(f"haystack: {report.articles} articles, {report.passages} passages, "
               f"{report.attributions} attributions in {out['haystack_build_seconds']} s")
-    queries = make_queries(args.limit)
+    nlp = load_nlp()
+    sets = query_sets(make_queries(args.limit, nlp), args.variants, nlp)
+    if args.show_queries:
+        show_queries(sets)
     searcher = Searcher(config)
-    for label, understand in (("archive (attribution-aware)", True),
-                              ("baseline (hybrid, no attribution)", False)):
-        res = run(searcher, queries, understand)
-        out[label] = res
-        print(f"{label:<36} queries {res['queries']:>4}  nDCG@10 {res['ndcg@10']:.3f}  "
-              f"speaker P@5 {res['speaker_p@5']:.3f}  speaker P@min(5,R) {res['speaker_rp@5']:.3f}  "
-              f"P@5 where R>=5 {res['speaker_p@5_with_5_or_more_relevant']:.3f}  "
-              f"(P@5 attainable with these attributions {res['attainable_p@5']:.3f})")
+    tables = haystack_tables(searcher)
+    plain: dict[str, dict] = {}
+    if "plain" in sets:
+        for label, understand in SYSTEMS:
+            res = run(searcher, sets["plain"], understand, tables)
+            out[label] = plain[label] = res
+            print(f"{label:<36} {metrics_text(res)}")
+    if set(sets) - {"plain"}:
+        run_variants(searcher, sets, tables, plain, out)
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=1, ensure_ascii=False))
 

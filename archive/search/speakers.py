@@ -14,7 +14,8 @@ from dataclasses import replace
 from archive.models import Filters
 from archive.quotes import is_speech_cue
 from archive.search.retrieve import tiered
-from archive.search.understand import Linker, Understood, link_phrase, understand
+from archive.search.understand import (Linker, Understood, link_phrase, speaker_reading,
+                                       understand)
 from archive.storage import Backend, Ranked
 
 MAX_OWN = 5000
@@ -30,8 +31,7 @@ def explicit_speaker(query: str, speaker: str, linker: Linker) -> Understood:
     topic = framed.topic if framed.speaker_text else (query or None)
     if not people:
         return Understood("speaker", topic, None, speaker, [], None)
-    return Understood("speaker", topic, people[0], speaker, people if len(people) > 1 else [],
-                      how)
+    return speaker_reading(topic, people, speaker, how, linker.quotes)
 
 
 def rank_by_speaker(retrieve: Retrieve, backend: Backend, query: str, topic: str | None,
@@ -68,24 +68,37 @@ def pick_attribution(attributions: Sequence[dict], people: Sequence[str]) -> dic
     return next((a for a in pool if a["direct"]), pool[0])
 
 
-def mention_pattern(name: str) -> re.Pattern[str]:
-    """The name as typed, or its last word (a surname) of 3+ letters, as a whole word."""
-    words = [w for w in re.findall(r"\w[\w'’\-]*", name) if len(w) >= 3]
-    variants = sorted({name.strip(), *words[-1:]} - {""}, key=len, reverse=True)
-    return re.compile("|".join(rf"(?<!\w){re.escape(v)}(?!\w)" for v in variants),
-                      re.IGNORECASE)
+def name_pattern(name: str) -> re.Pattern[str]:
+    """A name as a whole word or words, case-insensitive."""
+    return re.compile(rf"(?<!\w){re.escape(' '.join(name.split()))}(?!\w)", re.IGNORECASE)
 
 
 def rank_mentions(retrieve: Retrieve, backend: Backend, query: str, name: str, n: int,
                   filters: Filters, rrf_k: int) -> Ranked:
-    """For a name nobody in the archive is quoted under: the passages that mention it
-    (ranked by relevance to the whole question, then those found by the name alone), and
-    nothing else; an empty list when no passage names it."""
+    """For a name nobody in the archive is quoted under: only passages that mention it;
+    those holding no one's labelled words first (another person's quote is never the first
+    answer to "what did NAME say"), in each, those naming it in full before those with its
+    surname alone; then by relevance to the whole question, then those found by the name
+    alone. Empty when no passage names it.
+
+    A surname alone counts only where nobody of that surname is quoted in the passage
+    (for "Roy Cooper", a quote by Yvette Cooper is not a mention of him)."""
     pool = retrieve(query, n, filters)
     by_name = retrieve(name, n, filters)
     ids = list(dict.fromkeys([d for d, _ in pool] + [d for d, _ in by_name]))
     rows = backend.fetch(ids)
-    pattern = mention_pattern(name)
-    naming = {d for d in ids if d in rows and pattern.search(rows[d]["text"])}
-    return tiered([[x for x in pool if x[0] in naming], [x for x in by_name if x[0] in naming]],
-                  rrf_k)
+    words = [w for w in re.findall(r"\w[\w'’\-]*", name) if len(w) >= 3]
+    full, surname = name_pattern(name), name_pattern(words[-1]) if words else None
+    attributions = backend.attributions_for(ids)
+    order: dict[int, tuple[int, int, int]] = {}
+    for rank, d in enumerate(ids):
+        if d not in rows:
+            continue
+        text = rows[d]["text"]
+        speakers = [a.get("person") or a.get("speaker") or "" for a in attributions.get(d, [])]
+        if full.search(text):
+            order[d] = (int(any(speakers)), 0, rank)
+        elif surname is not None and len(name.split()) > 1 and surname.search(text) and not any(
+                surname.search(sp) for sp in speakers):
+            order[d] = (int(any(speakers)), 1, rank)
+    return tiered([[(d, 0.0) for d in sorted(order, key=order.get)]], rrf_k)

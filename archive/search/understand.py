@@ -29,7 +29,8 @@ from dataclasses import asdict, dataclass, field
 from rapidfuzz import fuzz
 
 from archive.search.query import MAX_PARSE_CHARS, looks_like_name, parse_query
-from archive.text.names import fold, resolve_person, split_name
+from archive.text.names import (DOMINANCE, NameParts, first_names_compatible, fold,
+                                resolve_person, split_name)
 from archive.text.terms import STOPWORDS
 
 MODES = ("speaker", "mentions", "topic")
@@ -47,11 +48,19 @@ tweets tweeted write writes wrote blame blames blamed accuse accuses accused pra
 praised urge urges urged admit admits admitted think thinks thought believe believes
 believed opinion message address""".split())
 # Titles written before a name that never make a role on their own.
-TITLES = frozenset("mr mrs ms miss dr prof sir dame lord lady sen rep gov".split())
+TITLES = frozenset("mr mrs ms miss dr prof sir dame lord lady".split())
+# Abbreviated offices, read as the word ("Indiana Gov." is the Indiana governor).
+ABBREVIATIONS = {"gov": "governor", "sen": "senator", "rep": "representative",
+                 "sec": "secretary", "secy": "secretary", "pres": "president",
+                 "gen": "general", "lt": "lieutenant", "atty": "attorney", "amb": "ambassador",
+                 "ceo": "chief executive", "spokesperson": "spokesperson"}
 # Words of a question's frame that are not its topic.
 FRAME = frozenset("""what did does do has have had is was were been show find get list me all
 the any anything something ever from by quotes quote""".split())
 DETERMINERS = frozenset("the a an".split())
+# Words that may start a question capitalised without narrowing the role they precede.
+GENERIC_MODIFIERS = frozenset("""outgoing incoming current new top senior chief interim then
+longtime veteran embattled""".split())
 # Words that turn a role into another office: "deputy foreign minister" is not the minister.
 OTHER_OFFICE = frozenset("deputy vice former assistant acting ex junior shadow under".split())
 TOKEN = re.compile(r"\w[\w'’.\-]*")
@@ -72,17 +81,31 @@ class Understood:
     speaker_text: str | None = None
     speaker_candidates: list[str] = field(default_factory=list)
     linked_by: str | None = None  # "name", "role" or "fuzzy"
+    ranked: tuple[str, ...] = ()  # whose words rank first: the speaker and any close rival
 
     @property
     def people(self) -> list[str]:
         """The people whose own words rank first (empty unless mode is "speaker")."""
         if self.mode != "speaker":
             return []
-        return self.speaker_candidates or ([self.speaker] if self.speaker else [])
+        return list(self.ranked) or ([self.speaker] if self.speaker else [])
 
     def to_json(self) -> dict:
         """The `understood` object of `archive search --json`, with `note` (describe)."""
-        return {**asdict(self), "note": describe(self)}
+        value = asdict(self)
+        del value["ranked"]
+        return {**value, "note": describe(self)}
+
+
+def speaker_reading(topic: str | None, people: Sequence[str], text: str | None,
+                    how: str | None, quotes: dict[str, int]) -> Understood:
+    """A speaker question about `people` (best first). A name several people share ranks
+    the words of those quoted at least a third as often as the most quoted one ("Clinton"
+    in 2016 is Hillary Clinton, with Bill Clinton offered as a candidate)."""
+    top = quotes.get(people[0], 0)
+    ranked = tuple(p for p in people if quotes.get(p, 0) * DOMINANCE >= top) or (people[0],)
+    return Understood("speaker", topic, people[0], text,
+                      list(people) if len(people) > 1 else [], how, ranked)
 
 
 def describe(u: Understood) -> str | None:
@@ -107,6 +130,23 @@ def describe(u: Understood) -> str | None:
     return None
 
 
+NO_NAME = NameParts((), "", "")
+
+
+def _first_names_before(toks: Sequence[_Token], i: int) -> tuple[str, ...]:
+    """The capitalised name words written just before token i ("Roy" in "Roy Cooper"), not
+    titles, offices or question words; empty when there are none."""
+    first: list[str] = []
+    k = i - 1
+    while k >= 0 and toks[k].text[:1].isupper() and toks[k].key not in TITLES \
+            and toks[k].key not in ROLE_NOUNS and toks[k].key not in FRAME \
+            and toks[k].key not in SPEECH_WORDS and toks[k].key not in STOPWORDS \
+            and not toks[k].text.endswith(("'s", "’s")) and len(first) < 3:
+        first.insert(0, toks[k].key)
+        k -= 1
+    return tuple(first)
+
+
 @dataclass(frozen=True)
 class _Token:
     key: str
@@ -115,19 +155,23 @@ class _Token:
     text: str
 
 
-def tokens(text: str) -> list[_Token]:
-    """Words with their character span; `key` folded (case, accents, possessive 's)."""
+def tokens(text: str, expand: bool = True) -> list[_Token]:
+    """Words with their character span; `key` folded (case, accents, possessive 's), and
+    with `expand` an abbreviated office spelled out ("Gov." -> governor; not an acronym in
+    capitals such as "SEC", except "CEO")."""
     out = []
     for m in TOKEN.finditer(text):
         word = m.group().rstrip(".'’-")
         key = fold(word).replace(" ", "")
-        if key:
-            out.append(_Token(key, m.start(), m.start() + len(word), word))
+        if expand and key in ABBREVIATIONS and (not word.isupper() or key == "ceo"):
+            key = ABBREVIATIONS[key]
+        for part in key.split():
+            out.append(_Token(part, m.start(), m.start() + len(word), word))
     return out
 
 
-def _keys(text: str) -> tuple[str, ...]:
-    return tuple(t.key for t in tokens(text))
+def _keys(text: str, expand: bool = True) -> tuple[str, ...]:
+    return tuple(t.key for t in tokens(text, expand))
 
 
 class Linker:
@@ -137,9 +181,11 @@ class Linker:
         self.aliases = aliases
         self.names: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for alias, person in aliases.items():
-            key = _keys(alias)
-            if key:
+            key = _keys(alias, expand=False)
+            # an office is no name: "Speaker", "the President" (kept as roles instead)
+            if key and not all(k in ROLE_NOUNS or k in TITLES or k in DETERMINERS for k in key):
                 self.names[key].add(person)
+        self.surnames: dict[tuple[str, ...], set[str]] = defaultdict(set)
         self.kinds: dict[str, str] = {}
         self.quotes: dict[str, int] = {}
         self.roles: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
@@ -147,24 +193,47 @@ class Linker:
             self.kinds[p["name"]] = p.get("type") or "person"
             self.quotes[p["name"]] = int(p.get("quotes") or 0)
             for role in p.get("roles") or ():
-                key = tuple(k for k in _keys(role) if k not in TITLES)
-                key = key[1:] if key and key[0] in DETERMINERS else key
-                if key:
+                toks = [t for t in tokens(role) if t.key not in TITLES]
+                toks = toks[1:] if toks and toks[0].key in DETERMINERS else toks
+                # an office ends in an office word ("minister", "front-runner"), never in
+                # a name ("rival to Hillary Clinton" is no role)
+                if toks and (toks[-1].key in ROLE_NOUNS or not _capitalised(toks[-1])):
+                    key = tuple(t.key for t in toks)
                     self.roles[key[-1]].append((key, p["name"]))
         self.role_words = {w for roles in self.roles.values() for key, _ in roles for w in key}
         for person in set(aliases.values()):
             if self.kinds.get(person, "person") == "person":
                 parts = split_name(person)
-                if parts and parts.first:
-                    self.names[tuple(parts.surname.split())].add(person)
+                if parts and parts.first and parts.surname not in ROLE_NOUNS:
+                    self.surnames[tuple(parts.surname.split())].add(person)
 
     def longest_name(self, toks: Sequence[_Token], i: int) -> tuple[int, set[str]]:
-        """The longest alias or surname starting at token i: (length, people) or (0, {})."""
+        """The longest alias or surname starting at token i: (length, people) or (0, {}).
+
+        A capitalised first name written just before the match must fit: "Roy Cooper" is
+        not Yvette Cooper (the guard of archive.text.names against merging people who
+        share a surname)."""
         for n in range(min(MAX_NGRAM, len(toks) - i), 0, -1):
-            people = self.names.get(tuple(t.key for t in toks[i:i + n]))
+            key = tuple(t.key for t in toks[i:i + n])
+            people = self.names.get(key) or self.surnames.get(key)
+            if people and n == 1 and self._first_of_longer(toks, i):
+                return 0, set()  # "Roy" in "Roy Cooper", "Donald" in "Donald Trum"
             if people:
-                return n, people
+                first = _first_names_before(toks, i)
+                if first:
+                    people = {p for p in people if first_names_compatible(
+                        first, (split_name(p) or NO_NAME).first)}
+                return (n, people) if people else (0, set())
         return 0, set()
+
+    def _first_of_longer(self, toks: Sequence[_Token], i: int) -> bool:
+        """Is the word at i the first name of a longer name: followed by a capitalised word
+        that no known name starts with (given this first name)?"""
+        if i + 1 >= len(toks) or not _capitalised(toks[i]):
+            return False
+        following = toks[i + 1]
+        return (_capitalised(following) and not _plain(following)
+                and following.key not in ROLE_NOUNS and not self.longest_name(toks, i + 1)[0])
 
     def role_people(self, words: Sequence[str]) -> set[str]:
         """People holding a role that contains every one of `words` in order (each word equal
@@ -203,7 +272,9 @@ def _in_order(words: Sequence[str], role: Sequence[str]) -> bool:
 ROLE_NOUNS = frozenset("""spokesman spokeswoman spokesperson minister secretary president
 chancellor ambassador envoy senator governor chief director chairman chairwoman chair leader
 mayor premier representative commissioner adviser advisor official aide general head
-nominee candidate""".split())
+nominee candidate speaker executive officer manager strategist economist analyst
+professor editor correspondent lawyer attorney judge justice prosecutor commander
+lieutenant colonel captain admiral founder owner chairperson coach""".split())
 
 
 def _capitalised(tok: _Token) -> bool:
@@ -230,21 +301,44 @@ def link_phrase(phrase: str, linker: Linker, any_case: bool = True) -> tuple[lis
     name, or in any case with `any_case`: the phrase stands where a speaker must), else a
     role."""
     toks = tokens(phrase)
-    for i in range(len(toks)):
-        n, people = linker.longest_name(toks, i)
-        if n:
-            return _by_quotes(people, linker), "name"
+    names = [(i, *linker.longest_name(toks, i)) for i in range(len(toks))]
+    names = [(i, n, people) for i, n, people in names if n and (
+        i + n == len(toks) or not toks[i + n - 1].text.endswith(("'s", "’s")))]  # "Obama's aide"
+    role = _phrase_role(toks, linker)
+    # "Clinton campaign manager", "Apple's chief executive": a name that does not end the
+    # phrase only qualifies a role; "spokesperson Jane Doe": the name ends it and wins
+    if role and not any(i + n == len(toks) for i, n, _ in names):
+        return role, "role"
+    if names:
+        ending = [people for i, n, people in names if i + n == len(toks)]
+        return _by_quotes(ending[0] if ending else names[0][2], linker), "name"
     bare = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
     if any_case or looks_like_name(bare):
-        found = resolve_person(bare, linker.aliases)
+        found = _surname_close(bare, resolve_person(bare, linker.aliases))
         if found:
             return found, "fuzzy"
-    words = [t.key for t in toks if t.key not in DETERMINERS]
-    for start in range(len(words)):  # the longest described role first
-        people = linker.role_people(words[start:])
+    return role, "role" if role else None
+
+
+def _phrase_role(toks: list[_Token], linker: Linker) -> list[str]:
+    """The people a whole speaker phrase describes by role, the longest description first
+    ("the Obama deputy national security adviser" -> "deputy national security adviser")."""
+    kept = [k for k, t in enumerate(toks) if t.key not in DETERMINERS and t.key not in TITLES]
+    if not kept or toks[kept[-1]].key not in linker.roles:
+        return []
+    for n, start in enumerate(kept):
+        if n and _qualifier(toks, kept[n - 1]):
+            break  # a capitalised word narrows the role: it cannot be dropped
+        people = linker.role_people([toks[k].key for k in kept[n:]])
         if people:
-            return _by_quotes(people, linker), "role"
-    return [], None
+            return _by_quotes(people, linker)
+    return []
+
+
+def _qualifier(toks: list[_Token], k: int) -> bool:
+    """Is word k a capitalised qualifier of a role ("Russian", "Obama's"), rather than a
+    generic word capitalised because it starts the question ("Outgoing", "Top")?"""
+    return _capitalised(toks[k]) and not (k == 0 and toks[k].key in GENERIC_MODIFIERS)
 
 
 def _by_quotes(people: Iterable[str], linker: Linker) -> list[str]:
@@ -257,10 +351,17 @@ def _fixed_form(q: str, speaker_text: str, topic: str | None, linker: Linker) ->
     if how == "role" and len(people) > 1:
         return Understood("topic", topic or q, None, speaker_text, people, how)
     if people:
-        return Understood("speaker", topic, people[0], speaker_text, _several(people), how)
-    if _name_slot(speaker_text):
+        return speaker_reading(topic, people, speaker_text, how, linker.quotes)
+    # an unknown name is searched for as a name when the question asks what was said
+    # ("what did Jane Doe say") or is a bare full name ("Jane Doe"); "Sanctions on Russia"
+    # and "Gazprom" stay topics
+    bare = speaker_text == q.strip(" ?!.")
+    asks = any(t.key in SPEECH_WORDS for t in tokens(q)) or (bare and len(speaker_text.split()) > 1)
+    if _name_slot(speaker_text) and asks:
         return Understood("mentions", topic, None, speaker_text, [], None)
-    return Understood("topic", q, None, speaker_text)  # a role nobody here holds
+    if asks:  # a role nobody here holds: "what did the Spanish chancellor say"
+        return Understood("topic", q, None, speaker_text)
+    return Understood("topic", q)
 
 
 def _name_slot(text: str) -> bool:
@@ -274,11 +375,6 @@ def _name_slot(text: str) -> bool:
         w in STOPWORDS or w in ROLE_NOUNS or w in SPEECH_WORDS for w in words)
 
 
-def _several(people: list[str]) -> list[str]:
-    """Candidates are listed only when there is a choice."""
-    return people if len(people) > 1 else []
-
-
 @dataclass
 class _Span:
     start: int  # token indices [start, end)
@@ -290,21 +386,27 @@ class _Span:
 def _free_form(q: str, toks: list[_Token], linker: Linker) -> Understood:
     """A question in no fixed form: link names and roles anywhere in it."""
     speech = any(t.key in SPEECH_WORDS for t in toks)
-    span = _speaker_name(toks, _names(toks, linker, q == q.lower()), linker)
+    # capitals tell names apart, unless the question has none or is all capitals (wire
+    # headlines): then every word may be a name, and no unknown name is guessed
+    caseless = q == q.lower() or q == q.upper()
+    span = _speaker_name(toks, _names(toks, linker, caseless), linker)
     role = _role_span(toks, linker)
     if role and span and role.start <= span.start < role.end:
         span = None  # a name inside a role phrase: "Clinton's running mate"
+    if role and span and span.start == role.end:
+        role = None  # a role naming its holder: "Foreign Minister Jane Doe" asks for Jane Doe
     if span and span.people:
         if speech or _only_titles(toks, span, linker):
-            return Understood("speaker", _topic(q, toks, span, linker), span.people[0],
-                              _text(q, toks, span), _several(span.people), span.how)
+            return speaker_reading(_topic(q, toks, span, linker), span.people,
+                                   _text(q, toks, span), span.how, linker.quotes)
         return Understood("topic", q)
     if role and (speech or _only_titles(toks, role, linker)):
         topic = _topic(q, toks, role, linker)
         if len(role.people) == 1:
             return Understood("speaker", topic, role.people[0], _text(q, toks, role), [], "role")
         return Understood("topic", q, None, _text(q, toks, role), role.people, "role")
-    if span and speech:  # a name nobody in the archive is quoted under
+    if span and (speech or (_only_titles(toks, span, linker) and span.end - span.start > 1)):
+        # a name nobody in the archive is quoted under ("Jane Doe comments", "Jane Doe")
         return Understood("mentions", _topic(q, toks, span, linker), None,
                           _text(q, toks, span), [], None)
     return Understood("topic", q)
@@ -328,7 +430,7 @@ def _names(toks: list[_Token], linker: Linker, lower: bool) -> list[_Span]:
         else:
             i += 1
     taken = {k for sp in spans for k in range(sp.start, sp.end)}
-    for start, end in _capital_runs(toks):
+    for start, end in ([] if lower else _capital_runs(toks)):
         if taken.intersection(range(start, end)):
             continue
         name = " ".join(t.text for t in toks[start:end])
@@ -338,22 +440,34 @@ def _names(toks: list[_Token], linker: Linker, lower: bool) -> list[_Span]:
 
 
 def _speaker_name(toks: list[_Token], spans: list[_Span], linker: Linker) -> _Span | None:
-    """The name that can be the speaker: the first known person; else the first place or
-    organisation standing before a speech word ("Kremlin statement on ..."; in "envoy's
-    warning about Ukraine" Ukraine is the topic); else the first unknown name-like run
-    (a sentence's capitalised first word only if nothing else)."""
-    speech_at = [k for k, t in enumerate(toks) if t.key in SPEECH_WORDS]
+    """The name that can be the speaker: the first known person; else a place or
+    organisation standing right before the first speech word, no other name between
+    ("Kremlin statement on ..."; in "envoy's warning about Ukraine" Ukraine is the topic);
+    else an unknown name: a run of several words first, then a word inside the question,
+    then its capitalised first word."""
+    speech_at = next((k for k, t in enumerate(toks) if t.key in SPEECH_WORDS), None)
     known = [sp for sp in spans if sp.people]
     for sp in known:
         if any(linker.kinds.get(p, "person") == "person" for p in sp.people):
             return sp
     for sp in known:
-        if any(k >= sp.end for k in speech_at) or not speech_at:
-            return sp
-    unknown = [sp for sp in spans if not sp.people
+        later = [o for o in spans if o is not sp and sp.end <= o.start
+                 and (speech_at is None or o.start < speech_at)]
+        if not _qualifies_office(toks, sp, linker) and (speech_at is None or (sp.end <= speech_at and not later)):
+            return sp  # not "Russian foreign minister", where Russia qualifies an office
+    unknown = [sp for sp in spans if not sp.people and not _qualifies_office(toks, sp, linker)
                and not (sp.end - sp.start == 1 and toks[sp.start].text.isupper())]  # "US"
-    named = [sp for sp in unknown if sp.end - sp.start > 1 or sp.start > 0] or unknown
-    return named[0] if named else None
+    unknown.sort(key=lambda sp: (sp.end - sp.start == 1, sp.start == 0, sp.start))
+    return unknown[0] if unknown else None
+
+
+def _qualifies_office(toks: list[_Token], span: _Span, linker: Linker) -> bool:
+    """Is the name followed by an office it qualifies ("Russian foreign minister", "Foreign
+    Office spokesperson")? Then it is not the speaker."""
+    if span.end >= len(toks):
+        return False
+    nxt = toks[span.end]
+    return nxt.key in ROLE_NOUNS or (nxt.key in linker.role_words and not _plain(nxt))
 
 
 def _close_person(name: str, linker: Linker) -> list[str]:
@@ -361,17 +475,28 @@ def _close_person(name: str, linker: Linker) -> list[str]:
     name-like run of real words (no acronym such as "US", no word under 4 letters), and only
     people, never places or organisations."""
     words = name.split()
-    if not looks_like_name(name) or any(len(w) < 4 or w.isupper() for w in words):
+    if not looks_like_name(name) or any(len(w) < 4 or w.isupper() for w in words) or (
+            len(words) == 1 and words[0].lower() in GENERIC_MODIFIERS | OTHER_OFFICE):
         return []
-    return [p for p in resolve_person(name, linker.aliases)
+    return [p for p in _surname_close(name, resolve_person(name, linker.aliases))
             if linker.kinds.get(p, "person") == "person"]
+
+
+def _surname_close(typed: str, people: list[str]) -> list[str]:
+    """Of the people a close spelling found, those whose surname is close to the typed
+    last word ("Lavrof" ~ Lavrov; not "Brexit" ~ Beith, which a whole-string fuzzy match
+    lets in)."""
+    words = typed.split()
+    last = fold(words[-1]) if words else ""
+    return [p for p in people if fuzz.ratio(last, (split_name(p) or NO_NAME).surname) >= 80]
 
 
 def _capital_runs(toks: list[_Token]) -> list[tuple[int, int]]:
     """Maximal runs of 1-3 capitalised words that are not frame, speech or title words."""
     runs, start = [], None
     for i, tok in enumerate([*toks, None]):
-        ok = tok is not None and _capitalised(tok) and not _plain(tok) and tok.key not in TITLES
+        ok = (tok is not None and _capitalised(tok) and not _plain(tok)
+              and tok.key not in TITLES and tok.key not in ROLE_NOUNS)
         if ok and start is None:
             start = i
         elif not ok and start is not None:
@@ -392,6 +517,8 @@ def _role_span(toks: list[_Token], linker: Linker) -> _Span | None:
         while i > 0 and j - i < MAX_NGRAM - 1 and not _plain(toks[i - 1]):
             i -= 1
         for start in range(i, j + 1):
+            if start > i and _qualifier(toks, start - 1):
+                break  # "Russian Foreign Minister" is not any foreign minister
             people = linker.role_people([t.key for t in toks[start:j + 1]])
             single = start == j and not (j > 0 and (toks[j - 1].key in DETERMINERS
                                                     or toks[j - 1].text.endswith(("'s", "’s"))))

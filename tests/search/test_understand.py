@@ -1,0 +1,279 @@
+"""Question understanding (archive.search.understand): pure, no index, no model.
+
+The people are invented and given to `Linker` as the archive would: aliases (alias ->
+canonical name) and the people table (name, type, roles, quotes).
+"""
+from __future__ import annotations
+
+import pytest
+
+from archive.search import Understood, describe, understand
+from archive.search.understand import Linker
+
+ALIASES = {
+    "Marta Kowalczyk": "Marta Kowalczyk", "M. Kowalczyk": "Marta Kowalczyk",
+    "Tomasz Nowak": "Tomasz Nowak", "Ines Duarte": "Ines Duarte",
+    "Helga Brandt": "Helga Brandt", "Olu Adeyemi": "Olu Adeyemi",
+    "Pieter de Vries": "Pieter de Vries", "Poland": "Poland", "Eurostat": "Eurostat",
+}
+PEOPLE = [
+    {"name": "Marta Kowalczyk", "type": "person", "roles": ["Polish Finance Minister"],
+     "quotes": 6},
+    {"name": "Tomasz Nowak", "type": "person", "roles": ["Polish Foreign Minister"],
+     "quotes": 4},
+    {"name": "Ines Duarte", "type": "person", "roles": ["Portuguese Foreign Minister"],
+     "quotes": 3},
+    {"name": "Helga Brandt", "type": "person", "roles": ["German Chancellor"], "quotes": 2},
+    {"name": "Olu Adeyemi", "type": "person", "roles": ["Foreign Office spokesperson"],
+     "quotes": 2},
+    {"name": "Pieter de Vries", "type": "person", "roles": ["Deputy Foreign Minister"],
+     "quotes": 1},
+    {"name": "Poland", "type": "place", "roles": [], "quotes": 1},
+    {"name": "Eurostat", "type": "organization", "roles": [], "quotes": 2},
+]
+KEYS = {"mode", "topic", "speaker", "speaker_text", "speaker_candidates", "linked_by", "note"}
+
+
+@pytest.fixture(scope="module")
+def linker() -> Linker:
+    return Linker(ALIASES, PEOPLE)
+
+
+def read(q: str, linker: Linker) -> Understood:
+    u = understand(q, linker)
+    assert u.mode in ("speaker", "mentions", "topic"), (q, u)
+    return u
+
+
+# -- a known name anywhere in the question ----------------------------------------------
+@pytest.mark.parametrize("q, topic_word", [
+    ("Kowalczyk warning in Gdansk", "Gdansk"),
+    ("Kowalczyk comments", None),
+    ("Kowalczyk criticism of the budget", "budget"),
+    ("Kowalczyk's reaction to the strike", "strike"),
+    ("Kowalczyk’s reaction to the strike", "strike"),
+    ("comments by Marta Kowalczyk on pensions", "pensions"),
+    ("kowalczyk comments on pensions", "pensions"),
+    ("pensions: what Kowalczyk said", "pensions"),
+    ("what did Kowalczyk say about pensions", "pensions"),
+    ("What has Marta Kowalczyk said about the budget?", "budget"),
+])
+def test_a_name_in_any_position_links_the_speaker(linker, q, topic_word):
+    u = read(q, linker)
+    assert (u.mode, u.speaker, u.linked_by) == ("speaker", "Marta Kowalczyk", "name"), u
+    assert u.people == ["Marta Kowalczyk"]
+    assert u.speaker_text and "kowalczyk" in u.speaker_text.lower()
+    if topic_word is None:
+        assert u.topic is None
+    else:
+        assert u.topic and topic_word in u.topic
+        assert "kowalczyk" not in u.topic.lower()
+
+
+def test_the_fixed_form_keeps_its_topic(linker):
+    u = read("what did Kowalczyk say about pensions", linker)
+    assert u.topic == "pensions"
+
+
+def test_title_and_name_alone_ask_for_the_speakers_words(linker):
+    u = read("Foreign Office spokesperson Olu Adeyemi", linker)
+    assert (u.mode, u.speaker, u.topic) == ("speaker", "Olu Adeyemi", None)
+    assert read("Olu Adeyemi", linker).speaker == "Olu Adeyemi"
+    assert read("Adeyemi", linker).speaker == "Olu Adeyemi"  # a surname, known from the name
+
+
+def test_a_known_name_without_speech_words_is_a_topic(linker):
+    u = read("Kowalczyk in Gdansk", linker)
+    assert (u.mode, u.speaker) == ("topic", None)
+
+
+def test_a_misspelt_full_name_resolves_by_close_spelling(linker):
+    u = read("Marta Kowalczik remarks", linker)
+    assert (u.mode, u.speaker, u.linked_by) == ("speaker", "Marta Kowalczyk", "fuzzy")
+    assert u.speaker_text == "Marta Kowalczik"
+
+
+# -- roles --------------------------------------------------------------------------------
+def test_a_role_one_person_holds_links_them(linker):
+    u = read("what did the German chancellor say", linker)
+    assert (u.mode, u.speaker, u.linked_by) == ("speaker", "Helga Brandt", "role")
+    assert u.speaker_text and "chancellor" in u.speaker_text.lower()
+
+
+@pytest.mark.parametrize("q", ["the Polish foreign minister's remarks",
+                               "what did the Polish foreign minister say",
+                               "Polish foreign minister remarks"])
+def test_a_narrowed_role_picks_one_of_several_holders(linker, q):
+    u = read(q, linker)
+    assert (u.mode, u.speaker, u.linked_by) == ("speaker", "Tomasz Nowak", "role"), u
+    assert "Ines Duarte" not in u.people and "Pieter de Vries" not in u.people
+
+
+@pytest.mark.parametrize("q", ["the foreign minister's statement",
+                               "what did the foreign minister say about visas"])
+def test_a_role_several_hold_asks_the_reader_to_choose(linker, q):
+    u = read(q, linker)
+    assert (u.mode, u.speaker, u.linked_by) == ("topic", None, "role"), u
+    assert set(u.speaker_candidates) == {"Tomasz Nowak", "Ines Duarte"}
+    assert "Pieter de Vries" not in u.speaker_candidates  # a deputy is another office
+    assert u.people == []  # nobody's words are put first
+
+
+@pytest.mark.parametrize("q", ["Deputy Foreign Minister",
+                               "what did the deputy foreign minister say"])
+def test_deputy_role_resolves_to_the_deputy_only(linker, q):
+    u = read(q, linker)
+    assert (u.mode, u.speaker, u.linked_by) == ("speaker", "Pieter de Vries", "role"), u
+    assert u.speaker_candidates == []
+
+
+@pytest.mark.parametrize("q", ["what did the Spanish chancellor say",
+                               "what did the Italian foreign minister say",
+                               "what did the Italian prime minister say"])
+def test_a_role_nobody_holds_links_nobody(linker, q):
+    u = read(q, linker)
+    assert u.mode != "speaker" and u.speaker is None
+    assert u.speaker_candidates == []  # nobody here is Spanish chancellor or Italian minister
+    note = describe(u)
+    assert note and "Nobody described as" in note and u.speaker_text in note
+
+
+@pytest.mark.parametrize("q", ["Sanctions on Russia", "Fares on the Baltic ferry routes"])
+def test_a_capitalised_topic_word_before_on_is_no_speaker(linker, q):
+    u = read(q, linker)
+    assert (u.mode, u.speaker_text) == ("topic", None)
+
+
+def test_a_nationality_before_a_role_is_not_a_name(linker):
+    u = read("the Spanish chancellor's remarks", linker)
+    assert u.speaker_text != "Spanish" and u.mode != "mentions"
+    assert u.speaker is None and u.people == []
+
+
+# -- places and organisations -------------------------------------------------------------
+@pytest.mark.parametrize("q", ["Poland pension reform", "Eurostat inflation figures",
+                               "pension reform in Poland", "inflation figures"])
+def test_place_or_organisation_led_topics_stay_topics(linker, q):
+    u = read(q, linker)
+    assert (u.mode, u.speaker, u.topic) == ("topic", None, q)
+    assert describe(u) is None
+
+
+def test_an_organisation_before_a_speech_word_is_the_speaker(linker):
+    u = read("Eurostat statement on inflation", linker)
+    assert (u.mode, u.speaker, u.topic) == ("speaker", "Eurostat", "inflation")
+
+
+def test_a_place_after_the_speech_word_is_not_the_speaker(linker):
+    u = read("envoy warning about Poland", linker)
+    assert u.speaker != "Poland"
+    assert u.mode != "speaker"
+
+
+# -- people nobody in the archive is quoted under ------------------------------------------
+@pytest.mark.parametrize("q, topic", [("what did Jane Roe say", None),
+                                      ("Jane Roe comments on pensions", "pensions"),
+                                      ("what did jane roe say", None)])
+def test_an_unknown_name_asks_for_mentions(linker, q, topic):
+    u = read(q, linker)
+    assert (u.mode, u.speaker, u.topic) == ("mentions", None, topic), u
+    assert u.speaker_text and u.speaker_text.lower() == "jane roe"
+    assert u.people == [] and u.speaker_candidates == []
+
+
+HOSTILE = ["", "   ", "x" * 10_000, "Kowalczyk " * 1500, "😀🔥💥", "Kowalczyk 😀 comments",
+           'NATO "expansion" OR Russia*', "a AND (b OR c) NOT d", 'NEAR("Nowak pensions", 3)',
+           "Kowalczyk* OR \"Nowak\"", "\x00\x01", "what did " + "X " * 3000 + "say", "'s",
+           "’s comments", "the the the", "-- ; DROP TABLE people"]
+
+
+@pytest.mark.parametrize("q", HOSTILE)
+def test_hostile_strings_never_raise(linker, q):
+    u = read(q, linker)
+    assert isinstance(u, Understood)
+    assert u.topic is None or isinstance(u.topic, str)
+    assert describe(u) is None or isinstance(describe(u), str)
+    assert set(u.to_json()) == KEYS
+
+
+def test_no_linker_means_a_plain_topic():
+    u = understand("Kowalczyk comments", None)
+    assert (u.mode, u.speaker, u.topic) == ("topic", None, "Kowalczyk comments")
+    assert understand("", None).topic is None
+
+
+def test_an_empty_archive_links_nobody():
+    u = understand("what did the German chancellor say", Linker({}, []))
+    assert u.speaker is None and u.mode != "speaker"
+
+
+def namesakes(anna_quotes: int) -> Linker:
+    """The archive plus Anna Nowak, a health minister sharing Tomasz Nowak's surname (4
+    quotes)."""
+    aliases = {**ALIASES, "Anna Nowak": "Anna Nowak"}
+    people = [*PEOPLE, {"name": "Anna Nowak", "type": "person",
+                        "roles": ["Polish Health Minister"], "quotes": anna_quotes}]
+    return Linker(aliases, people)
+
+
+def test_a_shared_surname_offers_both_people():
+    u = understand("what did Nowak say", namesakes(anna_quotes=1))
+    assert u.mode == "speaker" and u.speaker == "Tomasz Nowak"  # the more quoted one
+    assert u.speaker_candidates == ["Tomasz Nowak", "Anna Nowak"]
+    assert u.people == ["Tomasz Nowak"]  # a rarely quoted namesake is only offered
+    note = describe(u)
+    assert note and "Tomasz Nowak" in note and "Anna Nowak" in note
+    assert "ranked" not in u.to_json() and set(u.to_json()) == KEYS
+
+
+def test_comparably_quoted_namesakes_both_rank():
+    u = understand("what did Nowak say", namesakes(anna_quotes=3))
+    assert u.speaker == "Tomasz Nowak"
+    assert set(u.people) == {"Tomasz Nowak", "Anna Nowak"}
+
+
+def test_a_first_name_picks_among_namesakes():
+    u = understand("what did Anna Nowak say", namesakes(anna_quotes=1))
+    assert (u.mode, u.speaker, u.people) == ("speaker", "Anna Nowak", ["Anna Nowak"])
+
+
+# -- describe() and to_json() ----------------------------------------------------------------
+def test_describe_names_the_linked_speaker_and_topic(linker):
+    note = describe(read("Kowalczyk criticism of the budget", linker))
+    assert note == "What Marta Kowalczyk said about budget"
+    role = describe(read("what did the German chancellor say", linker))
+    assert role and role.startswith("What Helga Brandt (") and "chancellor" in role
+
+
+def test_describe_says_nobody_is_quoted_for_an_unknown_name(linker):
+    note = describe(read("Jane Roe comments on pensions", linker))
+    assert note and "Nobody called Jane Roe" in note and "pensions" in note
+
+
+def test_describe_lists_the_candidates_of_an_ambiguous_role(linker):
+    note = describe(read("the foreign minister's statement", linker))
+    assert note and "Tomasz Nowak" in note and "Ines Duarte" in note
+    assert "Pieter de Vries" not in note
+
+
+def test_describe_an_explicit_speaker_nobody_quotes():
+    note = describe(Understood("speaker", "pensions", None, "Jane Roe"))
+    assert note and "Jane Roe" in note
+
+
+@pytest.mark.parametrize("q", ["pension reform in Poland", "inflation figures", ""])
+def test_describe_is_none_for_a_plain_topic(linker, q):
+    assert describe(read(q, linker)) is None
+
+
+def test_to_json_carries_every_key_and_the_note(linker):
+    u = read("comments by Marta Kowalczyk on pensions", linker)
+    out = u.to_json()
+    assert set(out) == KEYS
+    assert out == {"mode": "speaker", "topic": "pensions", "speaker": "Marta Kowalczyk",
+                   "speaker_text": "Marta Kowalczyk", "speaker_candidates": [],
+                   "linked_by": "name", "note": "What Marta Kowalczyk said about pensions"}
+    plain = read("inflation figures", linker).to_json()
+    assert plain["mode"] == "topic" and plain["note"] is None and plain["speaker"] is None
+    ambiguous = read("the foreign minister's statement", linker).to_json()
+    assert set(ambiguous["speaker_candidates"]) == {"Tomasz Nowak", "Ines Duarte"}
