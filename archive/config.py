@@ -64,6 +64,11 @@ class Config:
     fusion_weight: float = _setting("ARCHIVE_FUSION_WEIGHT", 0.5, "The dense ranking's "
                                     "weight in fusion (keyword gets 1 - weight); plain rrf "
                                     "ignores it.")
+    speaker_boost: float = _setting("ARCHIVE_SPEAKER_BOOST", 4.0, "For a question about a "
+                                    "person and a topic (\"X's remarks on Y\"): what their "
+                                    "direct words add to a passage's relevance (0 to 1, "
+                                    "relevance scaled to [0, 1]; reported words add half); "
+                                    "4 or more puts their words first in strict tiers.")
     index_type: str = _setting("ARCHIVE_INDEX_TYPE", "auto", "FAISS index: auto (exact below "
                                "ann_threshold passages, else ivf-sq8), flat, ivf-sq8, ivf-pq or "
                                "hnsw.")

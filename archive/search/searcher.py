@@ -19,10 +19,15 @@ from archive.embed import Embedder, make_embedder
 from archive.errors import BadRequest
 from archive.models import Filters, Hit
 from archive.search.folding import fold_ranked
+from archive.search.linker import Linker
 from archive.search.retrieve import MODES, candidates
-from archive.search.speakers import (explicit_speaker, pick_attribution, rank_by_speaker,
-                                     rank_mentions)
-from archive.search.understand import Linker, Understood
+from archive.search.speakers import (
+    explicit_speaker,
+    pick_attribution,
+    rank_by_speaker,
+    rank_mentions,
+)
+from archive.search.understand import Understood
 from archive.search.understand import understand as read_question
 from archive.storage import Backend, Ranked, check_compatible, open_backend
 from archive.text.terms import query_terms
@@ -203,7 +208,7 @@ class Searcher:
 
         if people:
             ranked = rank_by_speaker(retrieve, backend, query, read.topic, people, n, filters,
-                                     self.config.rrf_k)
+                                     self.config.rrf_k, self.config.speaker_boost)
         elif read.mode == "mentions" and read.speaker_text:
             ranked = rank_mentions(retrieve, backend, query, read.speaker_text, n, filters,
                                    self.config.rrf_k)

@@ -13,12 +13,20 @@ from dataclasses import replace
 
 from archive.models import Filters
 from archive.quotes import is_speech_cue
+from archive.search.fusion import minmax
+from archive.search.linker import Linker
 from archive.search.retrieve import tiered
-from archive.search.understand import (Linker, Understood, link_phrase, speaker_reading,
-                                       understand)
+from archive.search.understand import (
+    Understood,
+    link_phrase,
+    speaker_reading,
+    understand,
+)
 from archive.storage import Backend, Ranked
 
 MAX_OWN = 5000
+# A speaker boost from which the person's words always come first: strict tiers.
+STRICT = 4.0
 # (text, n, filters) -> candidates for the text in the searcher's mode
 Retrieve = Callable[[str, int, Filters], Ranked]
 
@@ -35,8 +43,12 @@ def explicit_speaker(query: str, speaker: str, linker: Linker) -> Understood:
 
 
 def rank_by_speaker(retrieve: Retrieve, backend: Backend, query: str, topic: str | None,
-                    people: Sequence[str], n: int, filters: Filters, rrf_k: int) -> Ranked:
-    """Tiered ranking: direct quotes by `people`, indirect ones, then other hits for `query`."""
+                    people: Sequence[str], n: int, filters: Filters, rrf_k: int,
+                    boost: float = STRICT) -> Ranked:
+    """Direct quotes by `people`, then their reported words, then other hits for `query`:
+    in strict tiers when the question names no topic ("what did X say") or `boost` is
+    STRICT or more; else blended (`boosted`), so that a passage far more relevant to the
+    topic can rank above the person's less relevant words."""
     own = backend.passages_quoting(people)[:MAX_OWN]
     if filters.active():
         allowed = set(backend.filtered_ids(filters))
@@ -56,7 +68,29 @@ def rank_by_speaker(retrieve: Retrieve, backend: Backend, query: str, topic: str
         a["person"] in people and is_speech_cue(a["cue"] or "")
         for a in attributions.get(d, []))]
     mentions = retrieve(query, n, filters)
-    return tiered([direct, indirect, mentions], rrf_k)
+    if topic is None or boost >= STRICT:
+        return tiered([direct, indirect, mentions], rrf_k)
+    return boosted(direct, indirect, mentions, boost, rrf_k)
+
+
+def boosted(direct: Ranked, indirect: Ranked, mentions: Ranked, boost: float,
+            rrf_k: int) -> Ranked:
+    """Relevance plus speaker evidence: each passage's relevance to the whole question
+    (its fused score in `mentions`, min-max scaled to [0, 1]) plus `boost` for the person's
+    direct words, `boost / 2` for their reported words. A passage of theirs that the
+    question did not retrieve counts as less relevant than every retrieved one, in the
+    order of its tier. Scored by the final order as 1 / (rrf_k + rank), like `tiered`."""
+    relevance = minmax(mentions)
+    own = list(dict.fromkeys([d for d, _ in direct] + [d for d, _ in indirect]))
+    is_direct = {d for d, _ in direct}
+    scores: dict[int, float] = {}
+    for i, doc in enumerate(own):
+        base = relevance.get(doc, -(i + 1) / (len(own) + 1))
+        scores[doc] = base + (boost if doc in is_direct else boost / 2)
+    for doc, _ in mentions:
+        scores.setdefault(doc, relevance[doc])
+    order = sorted(scores, key=lambda d: -scores[d])  # stable: ties keep tier order
+    return [(doc, 1.0 / (rrf_k + rank)) for rank, doc in enumerate(order, start=1)]
 
 
 def pick_attribution(attributions: Sequence[dict], people: Sequence[str]) -> dict | None:

@@ -1,7 +1,8 @@
 """How a question is understood: who it asks about (a person linked by name or role) and what.
 
-`Linker` holds the archive's people: every alias, each person's surname and the roles the
-articles give them ("Russian Foreign Minister"). `understand` finds them anywhere in a
+`archive.search.linker.Linker` holds the archive's people: every alias, each person's
+surname and the roles the articles give them ("Russian Foreign Minister"). `understand`
+finds them anywhere in a
 question by longest match ("NAME warning in CITY", "Foreign Office spokesperson NAME",
 "NAME's reaction to Y", "what did the German chancellor say"), and decides:
 
@@ -14,56 +15,25 @@ question by longest match ("NAME warning in CITY", "Foreign Office spokesperson 
   ("Russia gas exports"), and a role several people hold (their names are returned as
   `speaker_candidates`, so the reader can choose).
 
-Why hand-written: entity linkers need a knowledge base (Wikidata) and the network; here the
-knowledge base is the archive's own people table, and linking is a dictionary lookup of
-word n-grams plus the fuzzy name matching of `archive.text.names` where it is safe (a
-capitalised name-like span, with its first-name guard).
+Why hand-written: see `linker`; the reading rules are few, ordered and explainable, where a
+trained intent classifier would need labelled questions we do not have.
 """
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 from rapidfuzz import fuzz
 
+from archive.search.linker import (DETERMINERS, FRAME, GENERIC_MODIFIERS, MAX_NGRAM, NO_NAME,
+                                   OTHER_OFFICE, ROLE_NOUNS, SPEECH_WORDS, TITLES, Linker,
+                                   Token, by_quotes, capitalised, plain_word, tokens)
 from archive.search.query import MAX_PARSE_CHARS, looks_like_name, parse_query
-from archive.text.names import (DOMINANCE, NameParts, first_names_compatible, fold,
-                                resolve_person, split_name)
+from archive.text.names import DOMINANCE, fold, resolve_person, split_name
 from archive.text.terms import STOPWORDS
 
 MODES = ("speaker", "mentions", "topic")
-MAX_NGRAM = 6
-# Words that ask for what someone said, wherever they stand in the question.
-SPEECH_WORDS = frozenset("""say says said saying tell tells told telling comment comments commented
-commenting remark remarks remarked statement statements quote quotes quoted quotation
-quotations words warning warnings warn warns warned criticism criticisms criticise criticised
-criticises criticize criticized criticizes critique reaction reactions react reacts reacted
-response responses respond responds responded reply replies replied interview interviews
-claim claims claimed view views position stance argue argues argued insist insists insisted
-deny denies denied denial promise promises promised pledge pledges pledged vow vows vowed
-announce announces announced announcement speech speeches testimony testify testified tweet
-tweets tweeted write writes wrote blame blames blamed accuse accuses accused praise praises
-praised urge urges urged admit admits admitted think thinks thought believe believes
-believed opinion message address""".split())
-# Titles written before a name that never make a role on their own.
-TITLES = frozenset("mr mrs ms miss dr prof sir dame lord lady".split())
-# Abbreviated offices, read as the word ("Indiana Gov." is the Indiana governor).
-ABBREVIATIONS = {"gov": "governor", "sen": "senator", "rep": "representative",
-                 "sec": "secretary", "secy": "secretary", "pres": "president",
-                 "gen": "general", "lt": "lieutenant", "atty": "attorney", "amb": "ambassador",
-                 "ceo": "chief executive", "spokesperson": "spokesperson"}
-# Words of a question's frame that are not its topic.
-FRAME = frozenset("""what did does do has have had is was were been show find get list me all
-the any anything something ever from by quotes quote""".split())
-DETERMINERS = frozenset("the a an".split())
-# Words that may start a question capitalised without narrowing the role they precede.
-GENERIC_MODIFIERS = frozenset("""outgoing incoming current new top senior chief interim then
-longtime veteran embattled""".split())
-# Words that turn a role into another office: "deputy foreign minister" is not the minister.
-OTHER_OFFICE = frozenset("deputy vice former assistant acting ex junior shadow under".split())
-TOKEN = re.compile(r"\w[\w'’.\-]*")
 
 
 @dataclass(frozen=True)
@@ -130,157 +100,6 @@ def describe(u: Understood) -> str | None:
     return None
 
 
-NO_NAME = NameParts((), "", "")
-
-
-def _first_names_before(toks: Sequence[_Token], i: int) -> tuple[str, ...]:
-    """The capitalised name words written just before token i ("Roy" in "Roy Cooper"), not
-    titles, offices or question words; empty when there are none."""
-    first: list[str] = []
-    k = i - 1
-    while k >= 0 and toks[k].text[:1].isupper() and toks[k].key not in TITLES \
-            and toks[k].key not in ROLE_NOUNS and toks[k].key not in FRAME \
-            and toks[k].key not in SPEECH_WORDS and toks[k].key not in STOPWORDS \
-            and not toks[k].text.endswith(("'s", "’s")) and len(first) < 3:
-        first.insert(0, toks[k].key)
-        k -= 1
-    return tuple(first)
-
-
-@dataclass(frozen=True)
-class _Token:
-    key: str
-    start: int
-    end: int
-    text: str
-
-
-def tokens(text: str, expand: bool = True) -> list[_Token]:
-    """Words with their character span; `key` folded (case, accents, possessive 's), and
-    with `expand` an abbreviated office spelled out ("Gov." -> governor; not an acronym in
-    capitals such as "SEC", except "CEO")."""
-    out = []
-    for m in TOKEN.finditer(text):
-        word = m.group().rstrip(".'’-")
-        key = fold(word).replace(" ", "")
-        if expand and key in ABBREVIATIONS and (not word.isupper() or key == "ceo"):
-            key = ABBREVIATIONS[key]
-        for part in key.split():
-            out.append(_Token(part, m.start(), m.start() + len(word), word))
-    return out
-
-
-def _keys(text: str, expand: bool = True) -> tuple[str, ...]:
-    return tuple(t.key for t in tokens(text, expand))
-
-
-class Linker:
-    """The archive's people as a gazetteer: alias and surname n-grams, roles by head word."""
-
-    def __init__(self, aliases: dict[str, str], people: Iterable[dict] = ()) -> None:
-        self.aliases = aliases
-        self.names: dict[tuple[str, ...], set[str]] = defaultdict(set)
-        for alias, person in aliases.items():
-            key = _keys(alias, expand=False)
-            # an office is no name: "Speaker", "the President" (kept as roles instead)
-            if key and not all(k in ROLE_NOUNS or k in TITLES or k in DETERMINERS for k in key):
-                self.names[key].add(person)
-        self.surnames: dict[tuple[str, ...], set[str]] = defaultdict(set)
-        self.kinds: dict[str, str] = {}
-        self.quotes: dict[str, int] = {}
-        self.roles: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
-        for p in people:
-            self.kinds[p["name"]] = p.get("type") or "person"
-            self.quotes[p["name"]] = int(p.get("quotes") or 0)
-            for role in p.get("roles") or ():
-                toks = [t for t in tokens(role) if t.key not in TITLES]
-                toks = toks[1:] if toks and toks[0].key in DETERMINERS else toks
-                # an office ends in an office word ("minister", "front-runner"), never in
-                # a name ("rival to Hillary Clinton" is no role)
-                if toks and (toks[-1].key in ROLE_NOUNS or not _capitalised(toks[-1])):
-                    key = tuple(t.key for t in toks)
-                    self.roles[key[-1]].append((key, p["name"]))
-        self.role_words = {w for roles in self.roles.values() for key, _ in roles for w in key}
-        for person in set(aliases.values()):
-            if self.kinds.get(person, "person") == "person":
-                parts = split_name(person)
-                if parts and parts.first and parts.surname not in ROLE_NOUNS:
-                    self.surnames[tuple(parts.surname.split())].add(person)
-
-    def longest_name(self, toks: Sequence[_Token], i: int) -> tuple[int, set[str]]:
-        """The longest alias or surname starting at token i: (length, people) or (0, {}).
-
-        A capitalised first name written just before the match must fit: "Roy Cooper" is
-        not Yvette Cooper (the guard of archive.text.names against merging people who
-        share a surname)."""
-        for n in range(min(MAX_NGRAM, len(toks) - i), 0, -1):
-            key = tuple(t.key for t in toks[i:i + n])
-            people = self.names.get(key) or self.surnames.get(key)
-            if people and n == 1 and self._first_of_longer(toks, i):
-                return 0, set()  # "Roy" in "Roy Cooper", "Donald" in "Donald Trum"
-            if people:
-                first = _first_names_before(toks, i)
-                if first:
-                    people = {p for p in people if first_names_compatible(
-                        first, (split_name(p) or NO_NAME).first)}
-                return (n, people) if people else (0, set())
-        return 0, set()
-
-    def _first_of_longer(self, toks: Sequence[_Token], i: int) -> bool:
-        """Is the word at i the first name of a longer name: followed by a capitalised word
-        that no known name starts with (given this first name)?"""
-        if i + 1 >= len(toks) or not _capitalised(toks[i]):
-            return False
-        following = toks[i + 1]
-        return (_capitalised(following) and not _plain(following)
-                and following.key not in ROLE_NOUNS and not self.longest_name(toks, i + 1)[0])
-
-    def role_people(self, words: Sequence[str]) -> set[str]:
-        """People holding a role that contains every one of `words` in order (each word equal
-        or, from 5 letters, a close spelling: "Russia" ~ "Russian"), ending in the same head
-        word, and adds no word that makes it another office ("deputy", "former"); of those,
-        the roles with the fewest other words: "foreign minister" -> every foreign
-        minister; "Russian foreign minister" -> one."""
-        if not words:
-            return set()
-        found: dict[str, int] = {}
-        for role, person in self.roles.get(words[-1], ()):
-            if _in_order(words[:-1], role[:-1]) and not (OTHER_OFFICE.intersection(role)
-                                                        - set(words)):
-                extra = len(role) - len(words)
-                found[person] = min(extra, found.get(person, extra))
-        fewest = min(found.values(), default=0)
-        return {p for p, extra in found.items() if extra == fewest}
-
-
-def _close(a: str, b: str) -> bool:
-    return a == b or (min(len(a), len(b)) >= 5 and fuzz.ratio(a, b) >= 85)
-
-
-def _in_order(words: Sequence[str], role: Sequence[str]) -> bool:
-    """Every word appears in `role`, in order (not necessarily adjacent)."""
-    j = 0
-    for w in words:
-        while j < len(role) and not _close(w, role[j]):
-            j += 1
-        if j == len(role):
-            return False
-        j += 1
-    return True
-
-
-ROLE_NOUNS = frozenset("""spokesman spokeswoman spokesperson minister secretary president
-chancellor ambassador envoy senator governor chief director chairman chairwoman chair leader
-mayor premier representative commissioner adviser advisor official aide general head
-nominee candidate speaker executive officer manager strategist economist analyst
-professor editor correspondent lawyer attorney judge justice prosecutor commander
-lieutenant colonel captain admiral founder owner chairperson coach""".split())
-
-
-def _capitalised(tok: _Token) -> bool:
-    return tok.text[:1].isupper()
-
-
 def understand(question: str, linker: Linker | None) -> Understood:
     """Read a question (see the module docstring); never raises on any text."""
     q = " ".join((question or "").split())
@@ -311,7 +130,7 @@ def link_phrase(phrase: str, linker: Linker, any_case: bool = True) -> tuple[lis
         return role, "role"
     if names:
         ending = [people for i, n, people in names if i + n == len(toks)]
-        return _by_quotes(ending[0] if ending else names[0][2], linker), "name"
+        return by_quotes(ending[0] if ending else names[0][2], linker), "name"
     bare = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
     if any_case or looks_like_name(bare):
         found = _surname_close(bare, resolve_person(bare, linker.aliases))
@@ -320,7 +139,7 @@ def link_phrase(phrase: str, linker: Linker, any_case: bool = True) -> tuple[lis
     return role, "role" if role else None
 
 
-def _phrase_role(toks: list[_Token], linker: Linker) -> list[str]:
+def _phrase_role(toks: list[Token], linker: Linker) -> list[str]:
     """The people a whole speaker phrase describes by role, the longest description first
     ("the Obama deputy national security adviser" -> "deputy national security adviser")."""
     kept = [k for k, t in enumerate(toks) if t.key not in DETERMINERS and t.key not in TITLES]
@@ -331,18 +150,14 @@ def _phrase_role(toks: list[_Token], linker: Linker) -> list[str]:
             break  # a capitalised word narrows the role: it cannot be dropped
         people = linker.role_people([toks[k].key for k in kept[n:]])
         if people:
-            return _by_quotes(people, linker)
+            return by_quotes(people, linker)
     return []
 
 
-def _qualifier(toks: list[_Token], k: int) -> bool:
+def _qualifier(toks: list[Token], k: int) -> bool:
     """Is word k a capitalised qualifier of a role ("Russian", "Obama's"), rather than a
     generic word capitalised because it starts the question ("Outgoing", "Top")?"""
-    return _capitalised(toks[k]) and not (k == 0 and toks[k].key in GENERIC_MODIFIERS)
-
-
-def _by_quotes(people: Iterable[str], linker: Linker) -> list[str]:
-    return sorted(people, key=lambda p: (-linker.quotes.get(p, 0), p))
+    return capitalised(toks[k]) and not (k == 0 and toks[k].key in GENERIC_MODIFIERS)
 
 
 def _fixed_form(q: str, speaker_text: str, topic: str | None, linker: Linker) -> Understood:
@@ -383,7 +198,7 @@ class _Span:
     how: str | None
 
 
-def _free_form(q: str, toks: list[_Token], linker: Linker) -> Understood:
+def _free_form(q: str, toks: list[Token], linker: Linker) -> Understood:
     """A question in no fixed form: link names and roles anywhere in it."""
     speech = any(t.key in SPEECH_WORDS for t in toks)
     # capitals tell names apart, unless the question has none or is all capitals (wire
@@ -412,20 +227,15 @@ def _free_form(q: str, toks: list[_Token], linker: Linker) -> Understood:
     return Understood("topic", q)
 
 
-def _plain(tok: _Token) -> bool:
-    """A word that is never (part of) a name: frame, speech and function words."""
-    return tok.key in SPEECH_WORDS or tok.key in FRAME or tok.key in STOPWORDS
-
-
-def _names(toks: list[_Token], linker: Linker, lower: bool) -> list[_Span]:
+def _names(toks: list[Token], linker: Linker, lower: bool) -> list[_Span]:
     """The names in a question, in order: aliases and surnames (a one-word one capitalised,
     unless the whole question is lower case), capitalised name-like runs resolved by close
     spelling, and runs nobody is known by (people empty)."""
     spans, i = [], 0
     while i < len(toks):
         n, people = linker.longest_name(toks, i)
-        if n and (n > 1 or _capitalised(toks[i]) or (lower and not _plain(toks[i]))):
-            spans.append(_Span(i, i + n, _by_quotes(people, linker), "name"))
+        if n and (n > 1 or capitalised(toks[i]) or (lower and not plain_word(toks[i]))):
+            spans.append(_Span(i, i + n, by_quotes(people, linker), "name"))
             i += n
         else:
             i += 1
@@ -439,7 +249,7 @@ def _names(toks: list[_Token], linker: Linker, lower: bool) -> list[_Span]:
     return sorted(spans, key=lambda sp: sp.start)
 
 
-def _speaker_name(toks: list[_Token], spans: list[_Span], linker: Linker) -> _Span | None:
+def _speaker_name(toks: list[Token], spans: list[_Span], linker: Linker) -> _Span | None:
     """The name that can be the speaker: the first known person; else a place or
     organisation standing right before the first speech word, no other name between
     ("Kremlin statement on ..."; in "envoy's warning about Ukraine" Ukraine is the topic);
@@ -461,13 +271,13 @@ def _speaker_name(toks: list[_Token], spans: list[_Span], linker: Linker) -> _Sp
     return unknown[0] if unknown else None
 
 
-def _qualifies_office(toks: list[_Token], span: _Span, linker: Linker) -> bool:
+def _qualifies_office(toks: list[Token], span: _Span, linker: Linker) -> bool:
     """Is the name followed by an office it qualifies ("Russian foreign minister", "Foreign
     Office spokesperson")? Then it is not the speaker."""
     if span.end >= len(toks):
         return False
     nxt = toks[span.end]
-    return nxt.key in ROLE_NOUNS or (nxt.key in linker.role_words and not _plain(nxt))
+    return nxt.key in ROLE_NOUNS or (nxt.key in linker.role_words and not plain_word(nxt))
 
 
 def _close_person(name: str, linker: Linker) -> list[str]:
@@ -491,11 +301,11 @@ def _surname_close(typed: str, people: list[str]) -> list[str]:
     return [p for p in people if fuzz.ratio(last, (split_name(p) or NO_NAME).surname) >= 80]
 
 
-def _capital_runs(toks: list[_Token]) -> list[tuple[int, int]]:
+def _capital_runs(toks: list[Token]) -> list[tuple[int, int]]:
     """Maximal runs of 1-3 capitalised words that are not frame, speech or title words."""
     runs, start = [], None
     for i, tok in enumerate([*toks, None]):
-        ok = (tok is not None and _capitalised(tok) and not _plain(tok)
+        ok = (tok is not None and capitalised(tok) and not plain_word(tok)
               and tok.key not in TITLES and tok.key not in ROLE_NOUNS)
         if ok and start is None:
             start = i
@@ -506,7 +316,7 @@ def _capital_runs(toks: list[_Token]) -> list[tuple[int, int]]:
     return runs
 
 
-def _role_span(toks: list[_Token], linker: Linker) -> _Span | None:
+def _role_span(toks: list[Token], linker: Linker) -> _Span | None:
     """The longest role phrase held by somebody in the archive ("the German chancellor",
     "Kremlin spokesman"): a role's head word, with the words before it that narrow it; a
     one-word role counts only after "the" or a possessive."""
@@ -514,7 +324,7 @@ def _role_span(toks: list[_Token], linker: Linker) -> _Span | None:
         if tok.key not in linker.roles:
             continue
         i = j
-        while i > 0 and j - i < MAX_NGRAM - 1 and not _plain(toks[i - 1]):
+        while i > 0 and j - i < MAX_NGRAM - 1 and not plain_word(toks[i - 1]):
             i -= 1
         for start in range(i, j + 1):
             if start > i and _qualifier(toks, start - 1):
@@ -523,36 +333,36 @@ def _role_span(toks: list[_Token], linker: Linker) -> _Span | None:
             single = start == j and not (j > 0 and (toks[j - 1].key in DETERMINERS
                                                     or toks[j - 1].text.endswith(("'s", "’s"))))
             if people and not single:
-                return _Span(start, j + 1, _by_quotes(people, linker), "role")
+                return _Span(start, j + 1, by_quotes(people, linker), "role")
     return None
 
 
-def _title_start(toks: list[_Token], span: _Span, linker: Linker) -> int:
+def _title_start(toks: list[Token], span: _Span, linker: Linker) -> int:
     """Where the words that title the name just before it begin ("Foreign Office
     spokesperson Jane Doe" -> at "Foreign"): capitalised words, role words, titles."""
     i = span.start
     while i > 0:
         tok = toks[i - 1]
         if not (tok.key in TITLES or tok.key in DETERMINERS or tok.key in ROLE_NOUNS
-                or tok.key in linker.role_words or (_capitalised(tok) and not _plain(tok))):
+                or tok.key in linker.role_words or (capitalised(tok) and not plain_word(tok))):
             break
         i -= 1
     return i
 
 
-def _only_titles(toks: list[_Token], span: _Span, linker: Linker) -> bool:
+def _only_titles(toks: list[Token], span: _Span, linker: Linker) -> bool:
     """Nothing but the name (or role) and words that can title it ("Foreign Office
     spokesperson Jane Doe", "the German chancellor"): a bare name asks for their words."""
     start = _title_start(toks, span, linker)
-    return all(start <= k < span.end or _plain(tok) for k, tok in enumerate(toks))
+    return all(start <= k < span.end or plain_word(tok) for k, tok in enumerate(toks))
 
 
-def _text(q: str, toks: list[_Token], span: _Span) -> str:
+def _text(q: str, toks: list[Token], span: _Span) -> str:
     text = q[toks[span.start].start:toks[span.end - 1].end]
     return re.sub(r"['’]s$", "", text)
 
 
-def _topic(q: str, toks: list[_Token], span: _Span, linker: Linker) -> str | None:
+def _topic(q: str, toks: list[Token], span: _Span, linker: Linker) -> str | None:
     """The question without the speaker's words and title, speech and frame words; None
     when nothing is left."""
     start = _title_start(toks, span, linker)
@@ -568,6 +378,6 @@ def _topic(q: str, toks: list[_Token], span: _Span, linker: Linker) -> str | Non
         t.text for t in kept)
 
 
-def _contiguous(toks: list[_Token], kept: list[_Token]) -> bool:
+def _contiguous(toks: list[Token], kept: list[Token]) -> bool:
     idx = [toks.index(t) for t in kept]
     return idx == list(range(idx[0], idx[-1] + 1))

@@ -1,0 +1,216 @@
+"""The archive's people as a gazetteer for reading questions: aliases, surnames and roles.
+
+`Linker` looks up word n-grams of a question: every alias of a quoted person, each person's
+surname (with a first-name guard: "Roy Cooper" is not Yvette Cooper) and the roles the
+articles give them ("Russian Foreign Minister", matched by head word, in order, without
+words that make another office). The word lists here (speech words, titles, offices) are
+what `understand` reads a question with.
+
+Why hand-written: entity linkers need a knowledge base (Wikidata) and the network; here the
+knowledge base is the archive's own people table, and a dictionary lookup of n-grams over
+it is exact, fast and explainable.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from archive.text.names import NameParts, first_names_compatible, fold, split_name
+from archive.text.terms import STOPWORDS
+
+MAX_NGRAM = 6
+# Words that ask for what someone said, wherever they stand in the question.
+SPEECH_WORDS = frozenset("""say says said saying tell tells told telling comment comments commented
+commenting remark remarks remarked statement statements quote quotes quoted quotation
+quotations words warning warnings warn warns warned criticism criticisms criticise criticised
+criticises criticize criticized criticizes critique reaction reactions react reacts reacted
+response responses respond responds responded reply replies replied interview interviews
+claim claims claimed view views position stance argue argues argued insist insists insisted
+deny denies denied denial promise promises promised pledge pledges pledged vow vows vowed
+announce announces announced announcement speech speeches testimony testify testified tweet
+tweets tweeted write writes wrote blame blames blamed accuse accuses accused praise praises
+praised urge urges urged admit admits admitted think thinks thought believe believes
+believed opinion message address""".split())
+# Titles written before a name that never make a role on their own.
+TITLES = frozenset("mr mrs ms miss dr prof sir dame lord lady".split())
+# Abbreviated offices, read as the word ("Indiana Gov." is the Indiana governor).
+ABBREVIATIONS = {"gov": "governor", "sen": "senator", "rep": "representative",
+                 "sec": "secretary", "secy": "secretary", "pres": "president",
+                 "gen": "general", "lt": "lieutenant", "atty": "attorney", "amb": "ambassador",
+                 "ceo": "chief executive", "spokesperson": "spokesperson"}
+# Words of a question's frame that are not its topic.
+FRAME = frozenset("""what did does do has have had is was were been show find get list me all
+the any anything something ever from by quotes quote""".split())
+DETERMINERS = frozenset("the a an".split())
+# Words that may start a question capitalised without narrowing the role they precede.
+GENERIC_MODIFIERS = frozenset("""outgoing incoming current new top senior chief interim then
+longtime veteran embattled""".split())
+# Words that turn a role into another office: "deputy foreign minister" is not the minister.
+OTHER_OFFICE = frozenset("deputy vice former assistant acting ex junior shadow under".split())
+TOKEN = re.compile(r"\w[\w'’.\-]*")
+
+
+
+NO_NAME = NameParts((), "", "")
+
+
+def _first_names_before(toks: Sequence[Token], i: int) -> tuple[str, ...]:
+    """The capitalised name words written just before token i ("Roy" in "Roy Cooper"), not
+    titles, offices or question words; empty when there are none."""
+    first: list[str] = []
+    k = i - 1
+    while k >= 0 and toks[k].text[:1].isupper() and toks[k].key not in TITLES \
+            and toks[k].key not in ROLE_NOUNS and toks[k].key not in FRAME \
+            and toks[k].key not in SPEECH_WORDS and toks[k].key not in STOPWORDS \
+            and not toks[k].text.endswith(("'s", "’s")) and len(first) < 3:
+        first.insert(0, toks[k].key)
+        k -= 1
+    return tuple(first)
+
+
+@dataclass(frozen=True)
+class Token:
+    key: str
+    start: int
+    end: int
+    text: str
+
+
+def tokens(text: str, expand: bool = True) -> list[Token]:
+    """Words with their character span; `key` folded (case, accents, possessive 's), and
+    with `expand` an abbreviated office spelled out ("Gov." -> governor; not an acronym in
+    capitals such as "SEC", except "CEO")."""
+    out = []
+    for m in TOKEN.finditer(text):
+        word = m.group().rstrip(".'’-")
+        key = fold(word).replace(" ", "")
+        if expand and key in ABBREVIATIONS and (not word.isupper() or key == "ceo"):
+            key = ABBREVIATIONS[key]
+        for part in key.split():
+            out.append(Token(part, m.start(), m.start() + len(word), word))
+    return out
+
+
+def _keys(text: str, expand: bool = True) -> tuple[str, ...]:
+    return tuple(t.key for t in tokens(text, expand))
+
+
+class Linker:
+    """The archive's people as a gazetteer: alias and surname n-grams, roles by head word."""
+
+    def __init__(self, aliases: dict[str, str], people: Iterable[dict] = ()) -> None:
+        self.aliases = aliases
+        self.names: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for alias, person in aliases.items():
+            key = _keys(alias, expand=False)
+            # an office is no name: "Speaker", "the President" (kept as roles instead)
+            if key and not all(k in ROLE_NOUNS or k in TITLES or k in DETERMINERS for k in key):
+                self.names[key].add(person)
+        self.surnames: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        self.kinds: dict[str, str] = {}
+        self.quotes: dict[str, int] = {}
+        self.roles: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        for p in people:
+            self.kinds[p["name"]] = p.get("type") or "person"
+            self.quotes[p["name"]] = int(p.get("quotes") or 0)
+            for role in p.get("roles") or ():
+                toks = [t for t in tokens(role) if t.key not in TITLES]
+                toks = toks[1:] if toks and toks[0].key in DETERMINERS else toks
+                # an office ends in an office word ("minister", "front-runner"), never in
+                # a name ("rival to Hillary Clinton" is no role)
+                if toks and (toks[-1].key in ROLE_NOUNS or not capitalised(toks[-1])):
+                    key = tuple(t.key for t in toks)
+                    self.roles[key[-1]].append((key, p["name"]))
+        self.role_words = {w for roles in self.roles.values() for key, _ in roles for w in key}
+        for person in set(aliases.values()):
+            if self.kinds.get(person, "person") == "person":
+                parts = split_name(person)
+                if parts and parts.first and parts.surname not in ROLE_NOUNS:
+                    self.surnames[tuple(parts.surname.split())].add(person)
+
+    def longest_name(self, toks: Sequence[Token], i: int) -> tuple[int, set[str]]:
+        """The longest alias or surname starting at token i: (length, people) or (0, {}).
+
+        A capitalised first name written just before the match must fit: "Roy Cooper" is
+        not Yvette Cooper (the guard of archive.text.names against merging people who
+        share a surname)."""
+        for n in range(min(MAX_NGRAM, len(toks) - i), 0, -1):
+            key = tuple(t.key for t in toks[i:i + n])
+            people = self.names.get(key) or self.surnames.get(key)
+            if people and n == 1 and self._first_of_longer(toks, i):
+                return 0, set()  # "Roy" in "Roy Cooper", "Donald" in "Donald Trum"
+            if people:
+                first = _first_names_before(toks, i)
+                if first:
+                    people = {p for p in people if first_names_compatible(
+                        first, (split_name(p) or NO_NAME).first)}
+                return (n, people) if people else (0, set())
+        return 0, set()
+
+    def _first_of_longer(self, toks: Sequence[Token], i: int) -> bool:
+        """Is the word at i the first name of a longer name: followed by a capitalised word
+        that no known name starts with (given this first name)?"""
+        if i + 1 >= len(toks) or not capitalised(toks[i]):
+            return False
+        following = toks[i + 1]
+        return (capitalised(following) and not plain_word(following)
+                and following.key not in ROLE_NOUNS and not self.longest_name(toks, i + 1)[0])
+
+    def role_people(self, words: Sequence[str]) -> set[str]:
+        """People holding a role that contains every one of `words` in order (each word equal
+        or, from 5 letters, a close spelling: "Russia" ~ "Russian"), ending in the same head
+        word, and adds no word that makes it another office ("deputy", "former"); of those,
+        the roles with the fewest other words: "foreign minister" -> every foreign
+        minister; "Russian foreign minister" -> one."""
+        if not words:
+            return set()
+        found: dict[str, int] = {}
+        for role, person in self.roles.get(words[-1], ()):
+            if _in_order(words[:-1], role[:-1]) and not (OTHER_OFFICE.intersection(role)
+                                                        - set(words)):
+                extra = len(role) - len(words)
+                found[person] = min(extra, found.get(person, extra))
+        fewest = min(found.values(), default=0)
+        return {p for p, extra in found.items() if extra == fewest}
+
+
+def _close(a: str, b: str) -> bool:
+    return a == b or (min(len(a), len(b)) >= 5 and fuzz.ratio(a, b) >= 85)
+
+
+def _in_order(words: Sequence[str], role: Sequence[str]) -> bool:
+    """Every word appears in `role`, in order (not necessarily adjacent)."""
+    j = 0
+    for w in words:
+        while j < len(role) and not _close(w, role[j]):
+            j += 1
+        if j == len(role):
+            return False
+        j += 1
+    return True
+
+
+ROLE_NOUNS = frozenset("""spokesman spokeswoman spokesperson minister secretary president
+chancellor ambassador envoy senator governor chief director chairman chairwoman chair leader
+mayor premier representative commissioner adviser advisor official aide general head
+nominee candidate speaker executive officer manager strategist economist analyst
+professor editor correspondent lawyer attorney judge justice prosecutor commander
+lieutenant colonel captain admiral founder owner chairperson coach""".split())
+
+
+def capitalised(tok: Token) -> bool:
+    return tok.text[:1].isupper()
+
+
+def plain_word(tok: Token) -> bool:
+    """A word that is never (part of) a name: frame, speech and function words."""
+    return tok.key in SPEECH_WORDS or tok.key in FRAME or tok.key in STOPWORDS
+
+
+def by_quotes(people: Iterable[str], linker: Linker) -> list[str]:
+    return sorted(people, key=lambda p: (-linker.quotes.get(p, 0), p))
+
