@@ -58,17 +58,21 @@ class Config:
     oversample: int = _setting("ARCHIVE_OVERSAMPLE", 10, "Candidates fetched per retriever, as "
                                "a multiple of k, before fusion.")
     rrf_k: int = _setting("ARCHIVE_RRF_K", 60, "Constant of reciprocal rank fusion.")
-    fusion: str = _setting("ARCHIVE_FUSION", "rrf", "How hybrid search fuses the dense and "
+    fusion: str = _setting("ARCHIVE_FUSION", "minmax", "How hybrid search fuses the dense and "
                            "keyword rankings: rrf, wrrf (weighted RRF), minmax, zscore, dbsf "
                            "(normalised scores, weighted) or txtai (cosine + BM25 / max BM25).")
-    fusion_weight: float = _setting("ARCHIVE_FUSION_WEIGHT", 0.5, "The dense ranking's "
+    fusion_weight: float = _setting("ARCHIVE_FUSION_WEIGHT", 0.3, "The dense ranking's "
                                     "weight in fusion (keyword gets 1 - weight); plain rrf "
                                     "ignores it.")
-    speaker_boost: float = _setting("ARCHIVE_SPEAKER_BOOST", 4.0, "For a question about a "
+    speaker_boost: float = _setting("ARCHIVE_SPEAKER_BOOST", 0.5, "For a question about a "
                                     "person and a topic (\"X's remarks on Y\"): what their "
                                     "direct words add to a passage's relevance (0 to 1, "
                                     "relevance scaled to [0, 1]; reported words add half); "
                                     "4 or more puts their words first in strict tiers.")
+    speaker_short_topic: int = _setting("ARCHIVE_SPEAKER_SHORT_TOPIC", 3, "Topic words up "
+                                        "to which a question about a person ranks their own "
+                                        "words first in strict tiers; a longer one (a "
+                                        "headline, a sentence) blends by speaker_boost.")
     index_type: str = _setting("ARCHIVE_INDEX_TYPE", "auto", "FAISS index: auto (exact below "
                                "ann_threshold passages, else ivf-sq8), flat, ivf-sq8, ivf-pq or "
                                "hnsw.")

@@ -85,32 +85,35 @@ def tag(name: str, text: str) -> str | None:
     return m.group(1) if m else None
 
 
-Variant = tuple  # (fusion or None, dense weight or None, understand, speaker boost or None)
+Variant = tuple  # (fusion, dense weight, understand, speaker boost, short topic); None: config
 
 
 def all_variants() -> dict[str, Variant]:
-    """name -> (fusion, dense weight, understand, speaker boost); None: the config's own."""
+    """name -> (fusion, dense weight, understand, speaker boost, short topic words); None:
+    the config's own."""
     out: dict[str, Variant] = {
-        "archive": (None, None, True, None), "plain rrf": ("rrf", 0.5, False, None),
-        "plain txtai": ("txtai", 0.5, False, None), "rrf": ("rrf", 0.5, True, None)}
+        "archive": (None, None, True, None, None), "plain rrf": ("rrf", 0.5, False, None, None),
+        "plain txtai": ("txtai", 0.5, False, None, None), "rrf": ("rrf", 0.5, True, None, None)}
     for fusion in ("wrrf", "minmax", "zscore", "dbsf"):
         for w in WEIGHTS:
-            out[f"{fusion} {w}"] = (fusion, w, True, None)
-    out["txtai 0.5"] = ("txtai", 0.5, True, None)
+            out[f"{fusion} {w}"] = (fusion, w, True, None, None)
+    out["txtai 0.5"] = ("txtai", 0.5, True, None, None)
     return out
 
 
 def parse_variant(name: str) -> Variant | None:
-    """A variant written as "FUSION WEIGHT [bBOOST] [plain]", e.g. "minmax 0.4 b0.5"."""
+    """A variant written as "FUSION WEIGHT [bBOOST] [tWORDS] [plain]", e.g. "minmax 0.4 b0.5
+    t3": dense weight 0.4, speaker boost 0.5, strict tiers up to 3 topic words."""
     words = name.split()
     if len(words) < 2 or words[0] not in FUSIONS:
         return None
     try:
         weight = float(words[1])
         boost = next((float(w[1:]) for w in words[2:] if w.startswith("b")), None)
+        short = next((int(w[1:]) for w in words[2:] if w.startswith("t")), None)
     except ValueError:
         return None
-    return (words[0], weight, "plain" not in words[2:], boost)
+    return (words[0], weight, "plain" not in words[2:], boost, short)
 
 
 def pick_variants(spec: str | None) -> dict[str, Variant]:
@@ -340,10 +343,11 @@ def evaluate(searcher: Searcher, base: Config, queries: list[dict], variants: di
         for understand in (False, True):
             searcher.search(q["query"], k=K, understand=understand)
         ranks = []
-        for name, (fusion, weight, understand, boost) in variants.items():
+        for name, (fusion, weight, understand, boost, short) in variants.items():
             searcher.config = base if fusion is None else replace(
                 base, fusion=fusion, fusion_weight=weight,
-                speaker_boost=base.speaker_boost if boost is None else boost)
+                speaker_boost=base.speaker_boost if boost is None else boost,
+                speaker_short_topic=base.speaker_short_topic if short is None else short)
             t0 = time.perf_counter()
             hits = searcher.search(q["query"], k=K, understand=understand)
             timing[(q["corpus"], q["type"], name)] += time.perf_counter() - t0
@@ -478,8 +482,10 @@ def main() -> None:
                  "variants": {n: {"fusion": f or base.fusion,
                                   "weight": base.fusion_weight if w is None else w,
                                   "understand": u,
-                                  "speaker_boost": base.speaker_boost if b is None else b}
-                              for n, (f, w, u, b) in variants.items()},
+                                  "speaker_boost": base.speaker_boost if b is None else b,
+                                  "speaker_short_topic": base.speaker_short_topic if t is None
+                                  else t}
+                              for n, (f, w, u, b, t) in variants.items()},
                  "load_avg_at_start": os.getloadavg(), "indexes": {}}
     started = time.perf_counter()
     queries = run_all(args, variants, out)

@@ -23,6 +23,18 @@ from archive.text.names import NameParts, first_names_compatible, fold, split_na
 from archive.text.terms import STOPWORDS
 
 MAX_NGRAM = 6
+MIN_HEAD_PEOPLE = 3
+SUFFIXES = frozenset("jr sr ii iii iv".split())
+# Words that end the name of an organisation, not a person: no surname of theirs.
+ORGANISATION_WORDS = frozenset("""inc corp co ltd plc llc ag sa nv fund group bank company
+association party council ministry agency institute university college club union committee
+board commission organisation organization foundation trust federation department office
+service services systems holdings industries international""".split())
+# Third-person speech verbs: "X says Y" is a headline or a sentence, not a question.
+HEADLINE_VERBS = frozenset("""says tells warns pledges praises urges vows denies insists
+argues admits accuses blames criticises criticizes responds replies rebuts announces
+promises thinks believes writes tweets testifies reacts""".split())
+PRONOUNS = frozenset("he she they we i you it him her them us his its their one".split())
 # Words that ask for what someone said, wherever they stand in the question.
 SPEECH_WORDS = frozenset("""say says said saying tell tells told telling comment comments commented
 commenting remark remarks remarked statement statements quote quotes quoted quotation
@@ -50,7 +62,8 @@ DETERMINERS = frozenset("the a an".split())
 GENERIC_MODIFIERS = frozenset("""outgoing incoming current new top senior chief interim then
 longtime veteran embattled""".split())
 # Words that turn a role into another office: "deputy foreign minister" is not the minister.
-OTHER_OFFICE = frozenset("deputy vice former assistant acting ex junior shadow under".split())
+OTHER_OFFICE = frozenset("""deputy vice former assistant acting ex junior shadow under previous
+past late onetime""".split())
 TOKEN = re.compile(r"\w[\w'’.\-]*")
 
 
@@ -99,6 +112,18 @@ def _keys(text: str, expand: bool = True) -> tuple[str, ...]:
     return tuple(t.key for t in tokens(text, expand))
 
 
+def office_of(words: Sequence[str]) -> bool:
+    """An office word followed by of/for/at/to ("secretary of state", "lawyer for X")."""
+    return any(a in ROLE_NOUNS and b in ("of", "for", "at", "to")
+               for a, b in zip(words, words[1:]))
+
+
+def _no_name(word: str) -> bool:
+    """A word that is never a name on its own: an office, a title, a pronoun, a suffix."""
+    return (word in ROLE_NOUNS or word in TITLES or word in DETERMINERS or word in STOPWORDS
+            or word in FRAME or word in PRONOUNS or word in SUFFIXES)
+
+
 class Linker:
     """The archive's people as a gazetteer: alias and surname n-grams, roles by head word."""
 
@@ -107,8 +132,13 @@ class Linker:
         self.names: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for alias, person in aliases.items():
             key = _keys(alias, expand=False)
-            # an office is no name: "Speaker", "the President" (kept as roles instead)
-            if key and not all(k in ROLE_NOUNS or k in TITLES or k in DETERMINERS for k in key):
+            # an office is no name ("Speaker", "the President": kept as roles instead), nor
+            # is a pronoun or a question word an extraction error took for one ("He"); a
+            # one-word alias of a person counts only as their surname (a grouping error
+            # once filed "Halifax" under Asa Khalif)
+            if key and not all(_no_name(k) for k in key) and (
+                    len(key) > 1 or _keys(person, expand=False) == key
+                    or (split_name(person) or NO_NAME).surname == key[0]):
                 self.names[key].add(person)
         self.surnames: dict[tuple[str, ...], set[str]] = defaultdict(set)
         self.kinds: dict[str, str] = {}
@@ -125,11 +155,21 @@ class Linker:
                 if toks and (toks[-1].key in ROLE_NOUNS or not capitalised(toks[-1])):
                     key = tuple(t.key for t in toks)
                     self.roles[key[-1]].append((key, p["name"]))
+        # a head word that is no office noun counts only when several people's roles end in
+        # it ("front-runner", "nominee"); one odd role ("... and being the lads") does not
+        for head in [h for h, held in self.roles.items() if h not in ROLE_NOUNS
+                     and len({person for _, person in held}) < MIN_HEAD_PEOPLE]:
+            # ... unless the role is an office "of" something ("Secretary of State")
+            kept = [(key, person) for key, person in self.roles[head] if office_of(key)]
+            if kept:
+                self.roles[head] = kept
+            else:
+                del self.roles[head]
         self.role_words = {w for roles in self.roles.values() for key, _ in roles for w in key}
         for person in set(aliases.values()):
             if self.kinds.get(person, "person") == "person":
                 parts = split_name(person)
-                if parts and parts.first and parts.surname not in ROLE_NOUNS:
+                if parts and parts.first and not _no_name(parts.surname):
                     self.surnames[tuple(parts.surname.split())].add(person)
 
     def longest_name(self, toks: Sequence[Token], i: int) -> tuple[int, set[str]]:
@@ -199,7 +239,10 @@ chancellor ambassador envoy senator governor chief director chairman chairwoman 
 mayor premier representative commissioner adviser advisor official aide general head
 nominee candidate speaker executive officer manager strategist economist analyst
 professor editor correspondent lawyer attorney judge justice prosecutor commander
-lieutenant colonel captain admiral founder owner chairperson coach""".split())
+lieutenant colonel captain admiral founder owner chairperson coach host reporter journalist
+historian physicist scientist researcher developer writer author columnist commentator critic
+expert scholar activist organizer pollster consultant contender member doctor physician
+teacher""".split())
 
 
 def capitalised(tok: Token) -> bool:

@@ -43,7 +43,8 @@ def candidates(backend: Backend, encode: Callable[[str], np.ndarray], text: str,
     (`backend.groups`) then returns one passage per cluster, so the n candidates are n
     distinct stories; others return every passage and the caller folds afterwards.
     fusion, weight: how a hybrid search fuses the two rankings (`archive.search.fusion`);
-    an engine that fuses inside itself (`backend.fuses_hybrid`) uses its own RRF.
+    an engine that fuses inside itself (`backend.fuses_hybrid`, Milvus) does so for plain
+    RRF; the score-aware methods fuse its dense and keyword rankings here, like any other.
     """
     if fusion not in FUSIONS:
         raise BadRequest(f"unknown fusion '{fusion}': set ARCHIVE_FUSION to one of "
@@ -53,7 +54,7 @@ def candidates(backend: Backend, encode: Callable[[str], np.ndarray], text: str,
     group = group and backend.groups
     if mode == "keyword":
         return backend.keyword(text, n, filters, group=group)
-    if mode == "hybrid" and backend.fuses_hybrid:
+    if mode == "hybrid" and backend.fuses_hybrid and fusion == "rrf":
         return backend.hybrid(encode(text), text, n, filters, rrf_k, group=group)
     dense = backend.dense(encode(text), n, filters, group=group)
     if mode == "dense":

@@ -208,10 +208,12 @@ class Searcher:
 
         if people:
             ranked = rank_by_speaker(retrieve, backend, query, read.topic, people, n, filters,
-                                     self.config.rrf_k, self.config.speaker_boost)
+                                     self.config.rrf_k, self.config.speaker_boost,
+                                     -1 if read.statement else self.config.speaker_short_topic)
         elif read.mode == "mentions" and read.speaker_text:
             ranked = rank_mentions(retrieve, backend, query, read.speaker_text, n, filters,
-                                   self.config.rrf_k)
+                                   self.config.rrf_k, read.topic, self.config.speaker_boost,
+                                   self.config.speaker_short_topic)
         else:
             ranked = self.candidates(backend, query, mode, n, filters, group=fold)
         hits = self.hits(backend, ranked, k, people or list(filters.speakers), fold,

@@ -14,7 +14,7 @@ from dataclasses import replace
 from archive.models import Filters
 from archive.quotes import is_speech_cue
 from archive.search.fusion import minmax
-from archive.search.linker import Linker
+from archive.search.linker import ORGANISATION_WORDS, Linker
 from archive.search.retrieve import tiered
 from archive.search.understand import (
     Understood,
@@ -23,10 +23,13 @@ from archive.search.understand import (
     understand,
 )
 from archive.storage import Backend, Ranked
+from archive.text.terms import query_terms
 
 MAX_OWN = 5000
 # A speaker boost from which the person's words always come first: strict tiers.
 STRICT = 4.0
+# Topic words (query terms) up to which a speaker question is ranked in strict tiers.
+SHORT_TOPIC = 3
 # (text, n, filters) -> candidates for the text in the searcher's mode
 Retrieve = Callable[[str, int, Filters], Ranked]
 
@@ -39,16 +42,20 @@ def explicit_speaker(query: str, speaker: str, linker: Linker) -> Understood:
     topic = framed.topic if framed.speaker_text else (query or None)
     if not people:
         return Understood("speaker", topic, None, speaker, [], None)
-    return speaker_reading(topic, people, speaker, how, linker.quotes)
+    return speaker_reading(topic, people, speaker, how, linker)
 
 
 def rank_by_speaker(retrieve: Retrieve, backend: Backend, query: str, topic: str | None,
                     people: Sequence[str], n: int, filters: Filters, rrf_k: int,
-                    boost: float = STRICT) -> Ranked:
-    """Direct quotes by `people`, then their reported words, then other hits for `query`:
-    in strict tiers when the question names no topic ("what did X say") or `boost` is
-    STRICT or more; else blended (`boosted`), so that a passage far more relevant to the
-    topic can rank above the person's less relevant words."""
+                    boost: float = STRICT, short_topic: int = SHORT_TOPIC) -> Ranked:
+    """Direct quotes by `people`, then their reported words, then other hits for `query`.
+
+    In strict tiers when the question asks about the person with at most `short_topic`
+    topic words ("what did X say", "X's remarks on trade policy"): it is about their words. A
+    longer question (a headline, a sentence: "Paul Ryan says he's not ready to support
+    the nominee") is mostly about its topic: speaker evidence is blended with relevance
+    (`boosted`), so the passage that matches it far better is not buried under the
+    person's other words. `boost` STRICT or more: always tiers."""
     own = backend.passages_quoting(people)[:MAX_OWN]
     if filters.active():
         allowed = set(backend.filtered_ids(filters))
@@ -68,7 +75,7 @@ def rank_by_speaker(retrieve: Retrieve, backend: Backend, query: str, topic: str
         a["person"] in people and is_speech_cue(a["cue"] or "")
         for a in attributions.get(d, []))]
     mentions = retrieve(query, n, filters)
-    if topic is None or boost >= STRICT:
+    if boost >= STRICT or len(query_terms(topic or "")) <= short_topic:
         return tiered([direct, indirect, mentions], rrf_k)
     return boosted(direct, indirect, mentions, boost, rrf_k)
 
@@ -108,21 +115,29 @@ def name_pattern(name: str) -> re.Pattern[str]:
 
 
 def rank_mentions(retrieve: Retrieve, backend: Backend, query: str, name: str, n: int,
-                  filters: Filters, rrf_k: int) -> Ranked:
+                  filters: Filters, rrf_k: int, topic: str | None = None,
+                  boost: float = STRICT, short_topic: int = SHORT_TOPIC) -> Ranked:
     """For a name nobody in the archive is quoted under: only passages that mention it;
-    those holding no one's labelled words first (another person's quote is never the first
-    answer to "what did NAME say"), in each, those naming it in full before those with its
-    surname alone; then by relevance to the whole question, then those found by the name
-    alone. Empty when no passage names it.
+    those where an extracted speaker bears the name first, then those holding no one's
+    labelled words, then the rest (another person's quote is never the first answer to
+    "what did NAME say" while a passage without one names them); in each, those naming it
+    in full before those with its surname alone; then by relevance to the whole question,
+    then those found by the name alone. Empty when no passage names it.
 
     A surname alone counts only where nobody of that surname is quoted in the passage
-    (for "Roy Cooper", a quote by Yvette Cooper is not a mention of him)."""
+    (for "Roy Cooper", a quote by Yvette Cooper is not a mention of him).
+
+    A long question (more than `short_topic` topic words: a sentence, a headline) is
+    searched for its topic instead: naming the name adds `boost` to a passage's relevance
+    (half for the surname alone), as for a known speaker (`boosted`)."""
     pool = retrieve(query, n, filters)
     by_name = retrieve(name, n, filters)
     ids = list(dict.fromkeys([d for d, _ in pool] + [d for d, _ in by_name]))
     rows = backend.fetch(ids)
     words = [w for w in re.findall(r"\w[\w'’\-]*", name) if len(w) >= 3]
-    full, surname = name_pattern(name), name_pattern(words[-1]) if words else None
+    # a person's surname alone also names them; an organisation's last word ("Inc") does not
+    person_like = len(name.split()) > 1 and words and words[-1].lower() not in ORGANISATION_WORDS
+    full, surname = name_pattern(name), name_pattern(words[-1]) if person_like else None
     attributions = backend.attributions_for(ids)
     order: dict[int, tuple[int, int, int]] = {}
     for rank, d in enumerate(ids):
@@ -130,9 +145,16 @@ def rank_mentions(retrieve: Retrieve, backend: Backend, query: str, name: str, n
             continue
         text = rows[d]["text"]
         speakers = [a.get("person") or a.get("speaker") or "" for a in attributions.get(d, [])]
+        # the name itself speaking (extracted, never linked to a person) first; then no
+        # one's labelled words; another person's quote last
+        labelled = 0 if any(full.search(sp) for sp in speakers) else 1 + int(any(speakers))
         if full.search(text):
-            order[d] = (int(any(speakers)), 0, rank)
-        elif surname is not None and len(name.split()) > 1 and surname.search(text) and not any(
+            order[d] = (labelled, 0, rank)
+        elif surname is not None and surname.search(text) and not any(
                 surname.search(sp) for sp in speakers):
-            order[d] = (int(any(speakers)), 1, rank)
+            order[d] = (labelled, 1, rank)
+    if boost < STRICT and len(query_terms(topic or "")) > short_topic:
+        full_ids = [(d, 0.0) for d in order if order[d][1] == 0]
+        surname_ids = [(d, 0.0) for d in order if order[d][1] == 1]
+        return boosted(full_ids, surname_ids, pool, boost, rrf_k)
     return tiered([[(d, 0.0) for d in sorted(order, key=order.get)]], rrf_k)

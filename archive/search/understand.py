@@ -22,18 +22,35 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from rapidfuzz import fuzz
 
-from archive.search.linker import (DETERMINERS, FRAME, GENERIC_MODIFIERS, MAX_NGRAM, NO_NAME,
-                                   OTHER_OFFICE, ROLE_NOUNS, SPEECH_WORDS, TITLES, Linker,
-                                   Token, by_quotes, capitalised, plain_word, tokens)
+from archive.search.linker import (
+    DETERMINERS,
+    FRAME,
+    GENERIC_MODIFIERS,
+    HEADLINE_VERBS,
+    MAX_NGRAM,
+    NO_NAME,
+    OTHER_OFFICE,
+    ROLE_NOUNS,
+    SPEECH_WORDS,
+    TITLES,
+    Linker,
+    Token,
+    by_quotes,
+    capitalised,
+    office_of,
+    plain_word,
+    tokens,
+)
 from archive.search.query import MAX_PARSE_CHARS, looks_like_name, parse_query
 from archive.text.names import DOMINANCE, fold, resolve_person, split_name
 from archive.text.terms import STOPWORDS
 
 MODES = ("speaker", "mentions", "topic")
+PREPOSITIONS = frozenset("of for at to in with from on by".split())
 
 
 @dataclass(frozen=True)
@@ -52,6 +69,7 @@ class Understood:
     speaker_candidates: list[str] = field(default_factory=list)
     linked_by: str | None = None  # "name", "role" or "fuzzy"
     ranked: tuple[str, ...] = ()  # whose words rank first: the speaker and any close rival
+    statement: bool = False  # "X says Y": a headline or sentence, searched for its topic
 
     @property
     def people(self) -> list[str]:
@@ -63,17 +81,30 @@ class Understood:
     def to_json(self) -> dict:
         """The `understood` object of `archive search --json`, with `note` (describe)."""
         value = asdict(self)
-        del value["ranked"]
+        del value["ranked"], value["statement"]
         return {**value, "note": describe(self)}
 
 
 def speaker_reading(topic: str | None, people: Sequence[str], text: str | None,
-                    how: str | None, quotes: dict[str, int]) -> Understood:
-    """A speaker question about `people` (best first). A name several people share ranks
-    the words of those quoted at least a third as often as the most quoted one ("Clinton"
-    in 2016 is Hillary Clinton, with Bill Clinton offered as a candidate)."""
-    top = quotes.get(people[0], 0)
-    ranked = tuple(p for p in people if quotes.get(p, 0) * DOMINANCE >= top) or (people[0],)
+                    how: str | None, linker: Linker) -> Understood:
+    """A speaker question about `people` (best first).
+
+    A full name typed ("Ban Ki-moon") also ranks the spellings the archive keeps apart
+    for the same person ("Ban Ki - moon": same surname, compatible first names). A bare
+    surname several people share ranks the words of those quoted at least a third as often
+    as the most quoted one ("Clinton" in 2016 is Hillary Clinton; Bill Clinton is offered
+    as a candidate)."""
+    parts = split_name(text or "") if how in ("name", "fuzzy") else None
+    if parts is not None and parts.first:
+        variants = [p for p in _surname_close(text or "", resolve_person(text or "",
+                                                                        linker.aliases))
+                    if p not in people and linker.kinds.get(p, "person") == "person"]
+        people = [*people, *variants]
+        ranked = tuple(people)
+    else:
+        top = linker.quotes.get(people[0], 0)
+        ranked = tuple(p for p in people
+                       if linker.quotes.get(p, 0) * DOMINANCE >= top) or (people[0],)
     return Understood("speaker", topic, people[0], text,
                       list(people) if len(people) > 1 else [], how, ranked)
 
@@ -101,15 +132,22 @@ def describe(u: Understood) -> str | None:
 
 
 def understand(question: str, linker: Linker | None) -> Understood:
-    """Read a question (see the module docstring); never raises on any text."""
+    """Read a question (see the module docstring); never raises on any text. A statement
+    ("X says Y", "X warns of Y": a headline or a sentence) is marked `statement`: it is
+    searched for its topic, the speaker's words blended in (speakers.rank_by_speaker)."""
     q = " ".join((question or "").split())
     try:
         if not q or len(q) > MAX_PARSE_CHARS or linker is None:
             return Understood("topic", q or None)
         intent = parse_query(q, known_names=linker.aliases.keys())
+        toks = tokens(q)
         if intent.speaker_text:
-            return _fixed_form(q, intent.speaker_text, intent.topic, linker)
-        return _free_form(q, tokens(q), linker)
+            read = _fixed_form(q, intent.speaker_text, intent.topic, linker)
+        else:
+            read = _free_form(q, toks, linker)
+        if read.mode == "speaker" and any(t.key in HEADLINE_VERBS for t in toks):
+            read = replace(read, statement=True)
+        return read
     except Exception:  # noqa: BLE001 - a search box must never fail on odd input
         return Understood("topic", q or None)
 
@@ -120,23 +158,42 @@ def link_phrase(phrase: str, linker: Linker, any_case: bool = True) -> tuple[lis
     name, or in any case with `any_case`: the phrase stands where a speaker must), else a
     role."""
     toks = tokens(phrase)
+    lower = phrase == phrase.lower()
     names = [(i, *linker.longest_name(toks, i)) for i in range(len(toks))]
-    names = [(i, n, people) for i, n, people in names if n and (
-        i + n == len(toks) or not toks[i + n - 1].text.endswith(("'s", "’s")))]  # "Obama's aide"
+    names = [(i, n, people) for i, n, people in names if n and _names_speaker(toks, i, n, lower)]
+    keys = [t.key for t in toks]
+    office = bool(keys) and (keys[-1] in ROLE_NOUNS or keys[-1] in linker.roles
+                             or office_of(keys))
     role = _phrase_role(toks, linker)
-    # "Clinton campaign manager", "Apple's chief executive": a name that does not end the
-    # phrase only qualifies a role; "spokesperson Jane Doe": the name ends it and wins
-    if role and not any(i + n == len(toks) for i, n, _ in names):
+    # "Clinton campaign manager", "RT America host": a name that does not end a phrase
+    # ending in an office only qualifies it; "spokesperson Jane Doe": the name wins
+    ending = [m for m in names if m[0] + m[1] == len(toks)]
+    if role or office:
+        names = ending
+    if role and not names:
         return role, "role"
-    if names:
-        ending = [people for i, n, people in names if i + n == len(toks)]
-        return by_quotes(ending[0] if ending else names[0][2], linker), "name"
+    if names:  # the longest name; of equally long ones, the one ending the phrase
+        best = max(names, key=lambda m: (m[1], m[0] + m[1] == len(toks)))
+        return by_quotes(best[2], linker), "name"
     bare = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
-    if any_case or looks_like_name(bare):
-        found = _surname_close(bare, resolve_person(bare, linker.aliases))
+    if (any_case and not office) or looks_like_name(bare):
+        found = [p for p in _surname_close(bare, resolve_person(bare, linker.aliases))
+                 if linker.kinds.get(p, "person") == "person"]
         if found:
             return found, "fuzzy"
     return role, "role" if role else None
+
+
+def _names_speaker(toks: list[Token], i: int, n: int, lower: bool) -> bool:
+    """Can the name at toks[i:i+n] of a speaker phrase be the speaker? Not when it is a
+    possessive before more words ("Obama's aide"), follows a preposition ("the lawyer for
+    Pagliano", "president of the NAACP") or is one uncapitalised word of a phrase with
+    capitals ("real estate developer")."""
+    if i + n < len(toks) and toks[i + n - 1].text.endswith(("'s", "’s")):
+        return False
+    if any(t.key in PREPOSITIONS for t in toks[:i]):
+        return False
+    return n > 1 or capitalised(toks[i]) or (lower and not plain_word(toks[i]))
 
 
 def _phrase_role(toks: list[Token], linker: Linker) -> list[str]:
@@ -146,8 +203,8 @@ def _phrase_role(toks: list[Token], linker: Linker) -> list[str]:
     if not kept or toks[kept[-1]].key not in linker.roles:
         return []
     for n, start in enumerate(kept):
-        if n and _qualifier(toks, kept[n - 1]):
-            break  # a capitalised word narrows the role: it cannot be dropped
+        if n and (_qualifier(toks, kept[n - 1]) or toks[kept[n - 1]].key in OTHER_OFFICE):
+            break  # "Russian", "former": a word that narrows the role cannot be dropped
         people = linker.role_people([toks[k].key for k in kept[n:]])
         if people:
             return by_quotes(people, linker)
@@ -166,7 +223,7 @@ def _fixed_form(q: str, speaker_text: str, topic: str | None, linker: Linker) ->
     if how == "role" and len(people) > 1:
         return Understood("topic", topic or q, None, speaker_text, people, how)
     if people:
-        return speaker_reading(topic, people, speaker_text, how, linker.quotes)
+        return speaker_reading(topic, people, speaker_text, how, linker)
     # an unknown name is searched for as a name when the question asks what was said
     # ("what did Jane Doe say") or is a bare full name ("Jane Doe"); "Sanctions on Russia"
     # and "Gazprom" stay topics
@@ -201,50 +258,89 @@ class _Span:
 def _free_form(q: str, toks: list[Token], linker: Linker) -> Understood:
     """A question in no fixed form: link names and roles anywhere in it."""
     speech = any(t.key in SPEECH_WORDS for t in toks)
-    # capitals tell names apart, unless the question has none or is all capitals (wire
-    # headlines): then every word may be a name, and no unknown name is guessed
-    caseless = q == q.lower() or q == q.upper()
-    span = _speaker_name(toks, _names(toks, linker, caseless), linker)
+    case = _casing(q, toks)
+    span = _speaker_name(toks, _names(q, toks, linker, case), linker)
     role = _role_span(toks, linker)
+    if role and not _speaker_position(toks, role):
+        role = None  # "Cuban said ... and the Texas senator": the role is not who speaks
     if role and span and role.start <= span.start < role.end:
         span = None  # a name inside a role phrase: "Clinton's running mate"
     if role and span and span.start == role.end:
         role = None  # a role naming its holder: "Foreign Minister Jane Doe" asks for Jane Doe
+    titled = case == "mixed"  # only in ordinary casing do capitals mark a title
     if span and span.people:
-        if speech or _only_titles(toks, span, linker):
+        if speech or _only_titles(toks, span, linker, titled):
             return speaker_reading(_topic(q, toks, span, linker), span.people,
-                                   _text(q, toks, span), span.how, linker.quotes)
+                                   _text(q, toks, span), span.how, linker)
         return Understood("topic", q)
-    if role and (speech or _only_titles(toks, role, linker)):
+    if role and (speech or _only_titles(toks, role, linker, titled)):
         topic = _topic(q, toks, role, linker)
         if len(role.people) == 1:
             return Understood("speaker", topic, role.people[0], _text(q, toks, role), [], "role")
         return Understood("topic", q, None, _text(q, toks, role), role.people, "role")
-    if span and (speech or (_only_titles(toks, span, linker) and span.end - span.start > 1)):
-        # a name nobody in the archive is quoted under ("Jane Doe comments", "Jane Doe")
+    if span and span.end - span.start > 1 and (
+            _speaks(toks, span) or _only_titles(toks, span, linker, titled)):
+        # a full name nobody in the archive is quoted under, as the one who speaks ("Jane
+        # Doe comments", "remarks by Jane Doe") or alone ("Jane Doe")
         return Understood("mentions", _topic(q, toks, span, linker), None,
                           _text(q, toks, span), [], None)
     return Understood("topic", q)
 
 
-def _names(toks: list[Token], linker: Linker, lower: bool) -> list[_Span]:
-    """The names in a question, in order: aliases and surnames (a one-word one capitalised,
-    unless the whole question is lower case), capitalised name-like runs resolved by close
-    spelling, and runs nobody is known by (people empty)."""
+def _speaker_position(toks: list[Token], span: _Span) -> bool:
+    """Does the span stand where the one speaking does: before the first speech word, or
+    after "by/from" ("remarks by the German chancellor"), or is there no speech word?"""
+    speech_at = next((k for k, t in enumerate(toks) if t.key in SPEECH_WORDS), None)
+    before = toks[span.start - 1].key if span.start > 0 else None
+    return speech_at is None or span.end <= speech_at or before in ("by", "from")
+
+
+def _casing(q: str, toks: list[Token]) -> str:
+    """"lower" (typed without capitals), "upper" (all capitals: wire headlines), "title"
+    (Title Case Headlines: a small word capitalised inside) or "mixed" (ordinary text,
+    where capitals mark names)."""
+    if q == q.lower():
+        return "lower"
+    if q == q.upper():
+        return "upper"
+    if any(capitalised(t) and (t.key in STOPWORDS or t.key in FRAME) for t in toks[1:]):
+        return "title"
+    return "mixed"
+
+
+def _speaks(toks: list[Token], span: _Span) -> bool:
+    """Does the question present the name as the one speaking: a speech word right after
+    it ("Jane Doe said", "Jane Doe's remarks") or "by/from" before it after one ("remarks
+    by Jane Doe")?"""
+    after = toks[span.end] if span.end < len(toks) else None
+    before = toks[span.start - 1] if span.start > 0 else None
+    return bool((after is not None and after.key in SPEECH_WORDS) or (
+        before is not None and before.key in ("by", "from")
+        and any(t.key in SPEECH_WORDS for t in toks[:span.start])))
+
+
+def _names(q: str, toks: list[Token], linker: Linker, case: str) -> list[_Span]:
+    """The names in a question, in order: aliases and surnames, then (in ordinary casing
+    only) capitalised name-like runs, resolved by close spelling or nobody's (people
+    empty). A one-word name must be capitalised in ordinary casing, may be any word but a
+    small one typed in lower case, and in a capitals or Title Case headline must be the
+    one speaking ("BLAIR SAYS ..."), since there every word is capitalised."""
     spans, i = [], 0
     while i < len(toks):
         n, people = linker.longest_name(toks, i)
-        if n and (n > 1 or capitalised(toks[i]) or (lower and not plain_word(toks[i]))):
+        one = {"mixed": capitalised(toks[i]), "lower": not plain_word(toks[i])}.get(
+            case, i + 1 < len(toks) and toks[i + 1].key in SPEECH_WORDS)
+        if n and (n > 1 or one):
             spans.append(_Span(i, i + n, by_quotes(people, linker), "name"))
             i += n
         else:
             i += 1
     taken = {k for sp in spans for k in range(sp.start, sp.end)}
-    for start, end in ([] if lower else _capital_runs(toks)):
+    for start, end in (_capital_runs(toks, q) if case == "mixed" else []):
         if taken.intersection(range(start, end)):
             continue
         name = " ".join(t.text for t in toks[start:end])
-        found = _close_person(name, linker)
+        found = _close_person(name, linker) if end - start > 1 else []
         spans.append(_Span(start, end, found, "fuzzy" if found else None))
     return sorted(spans, key=lambda sp: sp.start)
 
@@ -301,18 +397,21 @@ def _surname_close(typed: str, people: list[str]) -> list[str]:
     return [p for p in people if fuzz.ratio(last, (split_name(p) or NO_NAME).surname) >= 80]
 
 
-def _capital_runs(toks: list[Token]) -> list[tuple[int, int]]:
-    """Maximal runs of 1-3 capitalised words that are not frame, speech or title words."""
-    runs, start = [], None
+def _capital_runs(toks: list[Token], q: str) -> list[tuple[int, int]]:
+    """Maximal runs of 1-3 capitalised words that are not frame, speech or title words,
+    separated by nothing but spaces and initials' periods ("Clinton: Trump" is two)."""
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
     for i, tok in enumerate([*toks, None]):
         ok = (tok is not None and capitalised(tok) and not plain_word(tok)
               and tok.key not in TITLES and tok.key not in ROLE_NOUNS)
-        if ok and start is None:
-            start = i
-        elif not ok and start is not None:
+        joined = ok and start is not None and not q[toks[i - 1].end:tok.start].strip(" .")
+        if start is not None and not joined:
             if i - start <= 3:
                 runs.append((start, i))
             start = None
+        if ok and start is None:
+            start = i
     return runs
 
 
@@ -327,7 +426,7 @@ def _role_span(toks: list[Token], linker: Linker) -> _Span | None:
         while i > 0 and j - i < MAX_NGRAM - 1 and not plain_word(toks[i - 1]):
             i -= 1
         for start in range(i, j + 1):
-            if start > i and _qualifier(toks, start - 1):
+            if start > i and (_qualifier(toks, start - 1) or toks[start - 1].key in OTHER_OFFICE):
                 break  # "Russian Foreign Minister" is not any foreign minister
             people = linker.role_people([t.key for t in toks[start:j + 1]])
             single = start == j and not (j > 0 and (toks[j - 1].key in DETERMINERS
@@ -337,23 +436,26 @@ def _role_span(toks: list[Token], linker: Linker) -> _Span | None:
     return None
 
 
-def _title_start(toks: list[Token], span: _Span, linker: Linker) -> int:
+def _title_start(toks: list[Token], span: _Span, linker: Linker, titled: bool = True) -> int:
     """Where the words that title the name just before it begin ("Foreign Office
     spokesperson Jane Doe" -> at "Foreign"): capitalised words, role words, titles."""
     i = span.start
     while i > 0:
         tok = toks[i - 1]
         if not (tok.key in TITLES or tok.key in DETERMINERS or tok.key in ROLE_NOUNS
-                or tok.key in linker.role_words or (capitalised(tok) and not plain_word(tok))):
+                or tok.key in linker.role_words
+                or (titled and capitalised(tok) and not plain_word(tok))):
             break
         i -= 1
     return i
 
 
-def _only_titles(toks: list[Token], span: _Span, linker: Linker) -> bool:
+def _only_titles(toks: list[Token], span: _Span, linker: Linker, titled: bool = True) -> bool:
     """Nothing but the name (or role) and words that can title it ("Foreign Office
-    spokesperson Jane Doe", "the German chancellor"): a bare name asks for their words."""
-    start = _title_start(toks, span, linker)
+    spokesperson Jane Doe", "the German chancellor"): a bare name asks for their words.
+    `titled` False: capitals mark nothing (a Title Case headline), so only title and
+    office words count."""
+    start = _title_start(toks, span, linker, titled)
     return all(start <= k < span.end or plain_word(tok) for k, tok in enumerate(toks))
 
 
