@@ -34,6 +34,10 @@ service services systems holdings industries international""".split())
 HEADLINE_VERBS = frozenset("""says tells warns pledges praises urges vows denies insists
 argues admits accuses blames criticises criticizes responds replies rebuts announces
 promises thinks believes writes tweets testifies reacts""".split())
+# The same verbs after a plural subject ("Tories pledge ..."): a statement only right after
+# the name, since alone they are nouns too ("Lavrov's pledge").
+PLURAL_HEADLINE_VERBS = frozenset("""say tell warn pledge praise urge vow deny insist argue admit
+accuse blame criticise criticize respond reply rebut announce promise""".split())
 PRONOUNS = frozenset("he she they we i you it him her them us his its their one".split())
 # Words that ask for what someone said, wherever they stand in the question.
 SPEECH_WORDS = frozenset("""say says said saying tell tells told telling comment comments commented

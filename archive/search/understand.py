@@ -31,6 +31,7 @@ from archive.search.linker import (
     FRAME,
     GENERIC_MODIFIERS,
     HEADLINE_VERBS,
+    PLURAL_HEADLINE_VERBS,
     MAX_NGRAM,
     NO_NAME,
     OTHER_OFFICE,
@@ -145,7 +146,7 @@ def understand(question: str, linker: Linker | None) -> Understood:
             read = _fixed_form(q, intent.speaker_text, intent.topic, linker)
         else:
             read = _free_form(q, toks, linker)
-        if read.mode == "speaker" and any(t.key in HEADLINE_VERBS for t in toks):
+        if read.mode == "speaker" and _statement(toks, read.speaker_text):
             read = replace(read, statement=True)
         return read
     except Exception:  # noqa: BLE001 - a search box must never fail on odd input
@@ -285,6 +286,22 @@ def _free_form(q: str, toks: list[Token], linker: Linker) -> Understood:
         return Understood("mentions", _topic(q, toks, span, linker), None,
                           _text(q, toks, span), [], None)
     return Understood("topic", q)
+
+
+def _statement(toks: list[Token], speaker_text: str | None) -> bool:
+    """Is the question a statement ("Blair says ...", "Tories pledge ..."): a third-person
+    speech verb anywhere, or a plural one right after the speaker's name; and no question
+    word first ("what does Lavrov say", "what Lavrov says" are questions)?"""
+    if not toks or toks[0].key in FRAME or toks[0].key in ("how", "why", "when", "where"):
+        return False
+    if any(t.key in HEADLINE_VERBS for t in toks):
+        return True
+    name = [t.key for t in tokens(speaker_text or "")]
+    keys = [t.key for t in toks]
+    n = len(name)
+    return any(keys[k:k + n] == name and k + n < len(keys) and keys[k + n] in
+               PLURAL_HEADLINE_VERBS and not toks[k + n - 1].text.endswith(("'s", "’s"))
+               for k in range(len(keys) - n + 1) if n)
 
 
 def _speaker_position(toks: list[Token], span: _Span) -> bool:

@@ -46,3 +46,19 @@ def test_strict_is_the_tier_order():
     assert STRICT >= 2.0
     tiers = order(tiered([DIRECT, INDIRECT, MENTIONS]))
     assert tiers[:3] == [1, 2, 3]
+
+
+def test_statements_are_told_from_questions():
+    from archive.search.linker import Linker
+    from archive.search.understand import understand
+
+    linker = Linker({"Marta Kowalczyk": "Marta Kowalczyk", "Greens": "Greens"},
+                    [{"name": "Marta Kowalczyk", "type": "person", "roles": [], "quotes": 4},
+                     {"name": "Greens", "type": "group", "roles": [], "quotes": 2}])
+    statements = ["Kowalczyk says pension reform will pass the senate",
+                  "Greens pledge to close coal plants by 2030"]
+    questions = ["Kowalczyk's pledge on pensions", "Kowalczyk comments on pensions",
+                 "what did Kowalczyk say about pensions"]
+    assert all(understand(q, linker).statement for q in statements)
+    assert not any(understand(q, linker).statement for q in questions)
+    assert all(understand(q, linker).mode == "speaker" for q in statements + questions)
