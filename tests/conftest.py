@@ -86,3 +86,21 @@ def ray_local():
         yield
     finally:
         session.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def archive_of(tmp_path_factory, embedder):
+    """Build an archive of articles written in a test: archive_of(name, {file: text}) ->
+    (config, BuildReport), with the session's real model."""
+    from archive.build import build
+    from archive.config import load_config
+
+    def make(name: str, articles: dict[str, str]):
+        root = tmp_path_factory.mktemp(name)
+        (root / "src").mkdir()
+        for file, text in articles.items():
+            (root / "src" / file).write_text(text, encoding="utf-8")
+        config = load_config(index=str(root / "index"))
+        return config, build([root / "src"], config, embedder=embedder)
+
+    return make

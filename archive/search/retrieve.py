@@ -60,4 +60,20 @@ def candidates(backend: Backend, encode: Callable[[str], np.ndarray], text: str,
     if mode == "dense":
         return dense
     keyword = backend.keyword(text, n, filters, group=group)
-    return fuse(fusion, dense, keyword, weight, rrf_k)
+    fused = fuse(fusion, dense, keyword, weight, rrf_k)
+    return one_per_cluster(backend, fused) if group else fused
+
+
+def one_per_cluster(backend: Backend, ranked: Ranked) -> Ranked:
+    """The best-ranked passage of each cluster: two grouped rankings may each pick another
+    copy of one story, and their fusion must still hold one per cluster."""
+    rows = backend.fetch([d for d, _ in ranked])
+    seen: set[int] = set()
+    out = []
+    for doc, score in ranked:
+        cluster = rows.get(doc, {}).get("cluster")
+        if cluster is None or cluster not in seen:
+            out.append((doc, score))
+            if cluster is not None:
+                seen.add(cluster)
+    return out

@@ -9,8 +9,6 @@ import pytest
 from apptest_support import new_app
 from streamlit.testing.v1 import AppTest
 
-from archive.build import build
-from archive.config import load_config
 from archive.search import Searcher, describe, make_filters
 
 LAVROV_Q = "what did Lavrov say"
@@ -114,13 +112,8 @@ def test_a_plain_topic_shows_no_reading_line(seed_app):
 
 # -- an ambiguous role: one button per person -----------------------------------------------
 @pytest.fixture(scope="module")
-def ministers(tmp_path_factory, embedder):
-    root = tmp_path_factory.mktemp("ministers")
-    (root / "src").mkdir()
-    for name, text in MINISTERS.items():
-        (root / "src" / name).write_text(text, encoding="utf-8")
-    config = load_config(index=str(root / "index"))
-    build([root / "src"], config, embedder=embedder)
+def ministers(archive_of, embedder):
+    config, _ = archive_of("ministers", MINISTERS)
     s = Searcher(config, embedder=embedder)
     yield config, s
     s.close()

@@ -15,7 +15,6 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from archive.api import create_app
-from archive.build import build
 from archive.cli import cli
 from archive.config import load_config
 from archive.errors import BadRequest
@@ -89,13 +88,8 @@ Farmers expect the smallest harvest in twenty years and fear that juice factorie
 
 
 @pytest.fixture(scope="module")
-def config(tmp_path_factory, embedder):
-    root = tmp_path_factory.mktemp("understood")
-    (root / "src").mkdir()
-    for name, text in ARTICLES.items():
-        (root / "src" / name).write_text(text, encoding="utf-8")
-    config = load_config(index=str(root / "index"))
-    report = build([root / "src"], config, embedder=embedder)
+def config(archive_of):
+    config, report = archive_of("understood", ARTICLES)
     assert report.articles == len(ARTICLES) and not report.skipped
     return config
 
