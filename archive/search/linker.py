@@ -261,3 +261,24 @@ def plain_word(tok: Token) -> bool:
 def by_quotes(people: Iterable[str], linker: Linker) -> list[str]:
     return sorted(people, key=lambda p: (-linker.quotes.get(p, 0), p))
 
+
+def casing(q: str, toks: list[Token]) -> str:
+    """"lower" (typed without capitals), "upper" (all capitals: wire headlines), "title"
+    (Title Case Headlines: a small word capitalised inside) or "mixed" (ordinary text,
+    where capitals mark names)."""
+    if q == q.lower():
+        return "lower"
+    if q == q.upper():
+        return "upper"
+    if any(capitalised(t) and (t.key in STOPWORDS or t.key in FRAME) for t in toks[1:]):
+        return "title"
+    return "mixed"
+
+
+def surname_close(typed: str, people: list[str]) -> list[str]:
+    """Of the people a close spelling found, those whose surname is close to the typed
+    last word ("Lavrof" ~ Lavrov; not "Brexit" ~ Beith, which a whole-string fuzzy match
+    lets in)."""
+    words = typed.split()
+    last = fold(words[-1]) if words else ""
+    return [p for p in people if fuzz.ratio(last, (split_name(p) or NO_NAME).surname) >= 80]

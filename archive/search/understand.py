@@ -24,17 +24,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 
-from rapidfuzz import fuzz
-
 from archive.search.linker import (
     DETERMINERS,
     FRAME,
     GENERIC_MODIFIERS,
     HEADLINE_VERBS,
-    PLURAL_HEADLINE_VERBS,
     MAX_NGRAM,
-    NO_NAME,
     OTHER_OFFICE,
+    PLURAL_HEADLINE_VERBS,
     ROLE_NOUNS,
     SPEECH_WORDS,
     TITLES,
@@ -42,12 +39,14 @@ from archive.search.linker import (
     Token,
     by_quotes,
     capitalised,
+    casing,
     office_of,
     plain_word,
+    surname_close,
     tokens,
 )
 from archive.search.query import MAX_PARSE_CHARS, looks_like_name, parse_query
-from archive.text.names import DOMINANCE, fold, resolve_person, split_name
+from archive.text.names import DOMINANCE, resolve_person, split_name
 from archive.text.terms import STOPWORDS
 
 MODES = ("speaker", "mentions", "topic")
@@ -97,7 +96,7 @@ def speaker_reading(topic: str | None, people: Sequence[str], text: str | None,
     as a candidate)."""
     parts = split_name(text or "") if how in ("name", "fuzzy") else None
     if parts is not None and parts.first:
-        variants = [p for p in _surname_close(text or "", resolve_person(text or "",
+        variants = [p for p in surname_close(text or "", resolve_person(text or "",
                                                                         linker.aliases))
                     if p not in people and linker.kinds.get(p, "person") == "person"]
         people = [*people, *variants]
@@ -178,7 +177,7 @@ def link_phrase(phrase: str, linker: Linker, any_case: bool = True) -> tuple[lis
         return by_quotes(best[2], linker), "name"
     bare = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
     if (any_case and not office) or looks_like_name(bare):
-        found = [p for p in _surname_close(bare, resolve_person(bare, linker.aliases))
+        found = [p for p in surname_close(bare, resolve_person(bare, linker.aliases))
                  if linker.kinds.get(p, "person") == "person"]
         if found:
             return found, "fuzzy"
@@ -259,7 +258,7 @@ class _Span:
 def _free_form(q: str, toks: list[Token], linker: Linker) -> Understood:
     """A question in no fixed form: link names and roles anywhere in it."""
     speech = any(t.key in SPEECH_WORDS for t in toks)
-    case = _casing(q, toks)
+    case = casing(q, toks)
     span = _speaker_name(toks, _names(q, toks, linker, case), linker)
     role = _role_span(toks, linker)
     if role and not _speaker_position(toks, role):
@@ -310,19 +309,6 @@ def _speaker_position(toks: list[Token], span: _Span) -> bool:
     speech_at = next((k for k, t in enumerate(toks) if t.key in SPEECH_WORDS), None)
     before = toks[span.start - 1].key if span.start > 0 else None
     return speech_at is None or span.end <= speech_at or before in ("by", "from")
-
-
-def _casing(q: str, toks: list[Token]) -> str:
-    """"lower" (typed without capitals), "upper" (all capitals: wire headlines), "title"
-    (Title Case Headlines: a small word capitalised inside) or "mixed" (ordinary text,
-    where capitals mark names)."""
-    if q == q.lower():
-        return "lower"
-    if q == q.upper():
-        return "upper"
-    if any(capitalised(t) and (t.key in STOPWORDS or t.key in FRAME) for t in toks[1:]):
-        return "title"
-    return "mixed"
 
 
 def _speaks(toks: list[Token], span: _Span) -> bool:
@@ -401,17 +387,8 @@ def _close_person(name: str, linker: Linker) -> list[str]:
     if not looks_like_name(name) or any(len(w) < 4 or w.isupper() for w in words) or (
             len(words) == 1 and words[0].lower() in GENERIC_MODIFIERS | OTHER_OFFICE):
         return []
-    return [p for p in _surname_close(name, resolve_person(name, linker.aliases))
+    return [p for p in surname_close(name, resolve_person(name, linker.aliases))
             if linker.kinds.get(p, "person") == "person"]
-
-
-def _surname_close(typed: str, people: list[str]) -> list[str]:
-    """Of the people a close spelling found, those whose surname is close to the typed
-    last word ("Lavrof" ~ Lavrov; not "Brexit" ~ Beith, which a whole-string fuzzy match
-    lets in)."""
-    words = typed.split()
-    last = fold(words[-1]) if words else ""
-    return [p for p in people if fuzz.ratio(last, (split_name(p) or NO_NAME).surname) >= 80]
 
 
 def _capital_runs(toks: list[Token], q: str) -> list[tuple[int, int]]:
