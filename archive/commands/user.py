@@ -222,7 +222,7 @@ def bookmarks_list(tag: str | None, text: str | None, as_json: bool, fmt: str | 
 
 
 def print_bookmark(m: Bookmark) -> None:
-    flag = f"[{m.status.upper()}] " if m.status in ("changed", "removed") else ""
+    flag = f"[{m.flag}] " if m.flag else ""
     click.echo(f"#{m.id} {flag}{m.citation()}")
     if m.tags:
         click.echo(f"     tags: {', '.join(m.tags)}")

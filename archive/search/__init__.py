@@ -14,37 +14,15 @@ and archive.quotes (`is_speech_cue`). Never names a storage engine.
 from __future__ import annotations
 
 from archive.models import Filters, Hit
-from archive.search.export import (
-                                   BATCH_COLUMNS,
-                                   BATCH_FILTERS,
-                                   COLUMNS,
-                                   FORMATS,
-                                   BadRow,
-                                   Question,
-                                   ResultWriter,
-                                   answer_batch,
-                                   citation,
-                                   export,
-                                   one_line,
-                                   read_batch,
-                                   read_batch_file,
-                                   rows,
-                                   run_batch,
-                                   speech_kinds,
-                                   write_batch,
-)
+from archive.search.export import (BATCH_COLUMNS, BATCH_FILTERS, COLUMNS, FORMATS, BadRow,
+                                   Question, ResultWriter, answer_batch, citation, export,
+                                   one_line, read_batch, read_batch_file, rows, run_batch,
+                                   speech_kinds, write_batch)
 from archive.search.fusion import FUSIONS, fuse
 from archive.search.query import QueryIntent, parse_query
 from archive.search.retrieve import MODES, candidates, rrf, tiered
-from archive.search.searcher import (
-                                   MAX_K,
-                                   MAX_QUERY_CHARS,
-                                   Answer,
-                                   Searcher,
-                                   make_filters,
-                                   validate,
-                                   validate_date,
-)
+from archive.search.searcher import (MAX_K, MAX_QUERY_CHARS, Answer, Searcher, make_filters,
+                                     validate, validate_date)
 from archive.search.understand import Understood, describe, understand
 
 __all__ = ["BATCH_COLUMNS", "BATCH_FILTERS", "COLUMNS", "FORMATS", "FUSIONS", "MAX_K",

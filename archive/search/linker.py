@@ -19,11 +19,13 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from archive.text.names import NameParts, first_names_compatible, fold, split_name
+from archive.text.names import (NameParts, first_names_compatible, fold, resolve_person,
+                                split_name)
 from archive.text.terms import STOPWORDS
 
 MAX_NGRAM = 6
 MIN_HEAD_PEOPLE = 3
+CLOSE_CACHE = 1024  # typed names whose close spellings a Linker remembers
 SUFFIXES = frozenset("jr sr ii iii iv".split())
 # Words that end the name of an organisation, not a person: no surname of theirs.
 ORGANISATION_WORDS = frozenset("""inc corp co ltd plc llc ag sa nv fund group bank company
@@ -144,6 +146,7 @@ class Linker:
                     len(key) > 1 or _keys(person, expand=False) == key
                     or (split_name(person) or NO_NAME).surname == key[0]):
                 self.names[key].add(person)
+        self._close: dict[str, list[str]] = {}
         self.surnames: dict[tuple[str, ...], set[str]] = defaultdict(set)
         self.kinds: dict[str, str] = {}
         self.quotes: dict[str, int] = {}
@@ -175,6 +178,18 @@ class Linker:
                 parts = split_name(person)
                 if parts and parts.first and not _no_name(parts.surname):
                     self.surnames[tuple(parts.surname.split())].add(person)
+
+    def close_people(self, typed: str) -> list[str]:
+        """People (never places or organisations) a typed name may be a misspelling or a
+        variant of: `resolve_person`'s fuzzy matches whose surname is close to the typed
+        last word. Kept per linker: the fuzzy scan goes over every alias."""
+        if typed not in self._close:
+            if len(self._close) >= CLOSE_CACHE:
+                self._close.clear()
+            self._close[typed] = [
+                p for p in surname_close(typed, resolve_person(typed, self.aliases))
+                if self.kinds.get(p, "person") == "person"]
+        return self._close[typed]
 
     def longest_name(self, toks: Sequence[Token], i: int) -> tuple[int, set[str]]:
         """The longest alias or surname starting at token i: (length, people) or (0, {}).

@@ -21,12 +21,8 @@ from archive.models import Filters, Hit
 from archive.search.folding import fold_ranked
 from archive.search.linker import Linker
 from archive.search.retrieve import MODES, candidates
-from archive.search.speakers import (
-    explicit_speaker,
-    pick_attribution,
-    rank_by_speaker,
-    rank_mentions,
-)
+from archive.search.speakers import (explicit_speaker, pick_attribution, rank_by_speaker,
+                                     rank_mentions)
 from archive.search.understand import Understood
 from archive.search.understand import understand as read_question
 from archive.storage import Backend, Ranked, check_compatible, open_backend
@@ -231,7 +227,9 @@ class Searcher:
         copies = {d for d, _ in pool} if only_retrieved else None
         kept = (fold_ranked(pool, rows, backend, k, query_terms(text), copies) if fold
                 else [(d, s, []) for d, s in pool])
-        rows.update(backend.fetch([d for d, _, _ in kept if d not in rows]))
+        shown_copies = [d for d, _, _ in kept if d not in rows]  # best copies not retrieved
+        if shown_copies:
+            rows.update(backend.fetch(shown_copies))
         attributions = backend.attributions_for([d for d, _, _ in kept])
         names = names_of(people, backend.aliases() if people else {})
         out = []

@@ -24,29 +24,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 
-from archive.search.linker import (
-    DETERMINERS,
-    FRAME,
-    GENERIC_MODIFIERS,
-    HEADLINE_VERBS,
-    MAX_NGRAM,
-    OTHER_OFFICE,
-    PLURAL_HEADLINE_VERBS,
-    ROLE_NOUNS,
-    SPEECH_WORDS,
-    TITLES,
-    Linker,
-    Token,
-    by_quotes,
-    capitalised,
-    casing,
-    office_of,
-    plain_word,
-    surname_close,
-    tokens,
-)
+from archive.search.linker import (DETERMINERS, FRAME, GENERIC_MODIFIERS, HEADLINE_VERBS,
+                                   MAX_NGRAM, OTHER_OFFICE, PLURAL_HEADLINE_VERBS, ROLE_NOUNS,
+                                   SPEECH_WORDS, TITLES, Linker, Token, by_quotes, capitalised,
+                                   casing, office_of, plain_word, tokens)
 from archive.search.query import MAX_PARSE_CHARS, looks_like_name, parse_query
-from archive.text.names import DOMINANCE, resolve_person, split_name
+from archive.text.names import DOMINANCE, split_name
 from archive.text.terms import STOPWORDS
 
 MODES = ("speaker", "mentions", "topic")
@@ -96,9 +79,7 @@ def speaker_reading(topic: str | None, people: Sequence[str], text: str | None,
     as a candidate)."""
     parts = split_name(text or "") if how in ("name", "fuzzy") else None
     if parts is not None and parts.first:
-        variants = [p for p in surname_close(text or "", resolve_person(text or "",
-                                                                        linker.aliases))
-                    if p not in people and linker.kinds.get(p, "person") == "person"]
+        variants = [p for p in linker.close_people(text or "") if p not in people]
         people = [*people, *variants]
         ranked = tuple(people)
     else:
@@ -127,7 +108,8 @@ def describe(u: Understood) -> str | None:
         return (f"“{u.speaker_text}” may be {' or '.join(u.speaker_candidates)}: ask for one "
                 f"by name; showing all passages")
     if u.speaker_text:
-        return f"Nobody described as “{u.speaker_text}” is quoted in this archive; showing all passages"
+        return (f"Nobody described as “{u.speaker_text}” is quoted in this archive; showing "
+                "all passages")
     return None
 
 
@@ -142,7 +124,7 @@ def understand(question: str, linker: Linker | None) -> Understood:
         intent = parse_query(q, known_names=linker.aliases.keys())
         toks = tokens(q)
         if intent.speaker_text:
-            read = _fixed_form(q, intent.speaker_text, intent.topic, linker)
+            read = _fixed_form(q, toks, intent.speaker_text, intent.topic, linker)
         else:
             read = _free_form(q, toks, linker)
         if read.mode == "speaker" and _statement(toks, read.speaker_text):
@@ -177,8 +159,7 @@ def link_phrase(phrase: str, linker: Linker, any_case: bool = True) -> tuple[lis
         return by_quotes(best[2], linker), "name"
     bare = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
     if (any_case and not office) or looks_like_name(bare):
-        found = [p for p in surname_close(bare, resolve_person(bare, linker.aliases))
-                 if linker.kinds.get(p, "person") == "person"]
+        found = linker.close_people(bare)
         if found:
             return found, "fuzzy"
     return role, "role" if role else None
@@ -217,7 +198,8 @@ def _qualifier(toks: list[Token], k: int) -> bool:
     return capitalised(toks[k]) and not (k == 0 and toks[k].key in GENERIC_MODIFIERS)
 
 
-def _fixed_form(q: str, speaker_text: str, topic: str | None, linker: Linker) -> Understood:
+def _fixed_form(q: str, toks: list[Token], speaker_text: str, topic: str | None,
+                linker: Linker) -> Understood:
     """"what did X say about Y" and the other forms of parse_query."""
     people, how = link_phrase(speaker_text, linker)
     if how == "role" and len(people) > 1:
@@ -228,7 +210,7 @@ def _fixed_form(q: str, speaker_text: str, topic: str | None, linker: Linker) ->
     # ("what did Jane Doe say") or is a bare full name ("Jane Doe"); "Sanctions on Russia"
     # and "Gazprom" stay topics
     bare = speaker_text == q.strip(" ?!.")
-    asks = any(t.key in SPEECH_WORDS for t in tokens(q)) or (bare and len(speaker_text.split()) > 1)
+    asks = any(t.key in SPEECH_WORDS for t in toks) or (bare and len(speaker_text.split()) > 1)
     if _name_slot(speaker_text) and asks:
         return Understood("mentions", topic, None, speaker_text, [], None)
     if asks:  # a role nobody here holds: "what did the Spanish chancellor say"
@@ -362,7 +344,8 @@ def _speaker_name(toks: list[Token], spans: list[_Span], linker: Linker) -> _Spa
     for sp in known:
         later = [o for o in spans if o is not sp and sp.end <= o.start
                  and (speech_at is None or o.start < speech_at)]
-        if not _qualifies_office(toks, sp, linker) and (speech_at is None or (sp.end <= speech_at and not later)):
+        if not _qualifies_office(toks, sp, linker) and (
+                speech_at is None or (sp.end <= speech_at and not later)):
             return sp  # not "Russian foreign minister", where Russia qualifies an office
     unknown = [sp for sp in spans if not sp.people and not _qualifies_office(toks, sp, linker)
                and not (sp.end - sp.start == 1 and toks[sp.start].text.isupper())]  # "US"
@@ -387,8 +370,7 @@ def _close_person(name: str, linker: Linker) -> list[str]:
     if not looks_like_name(name) or any(len(w) < 4 or w.isupper() for w in words) or (
             len(words) == 1 and words[0].lower() in GENERIC_MODIFIERS | OTHER_OFFICE):
         return []
-    return [p for p in surname_close(name, resolve_person(name, linker.aliases))
-            if linker.kinds.get(p, "person") == "person"]
+    return linker.close_people(name)
 
 
 def _capital_runs(toks: list[Token], q: str) -> list[tuple[int, int]]:

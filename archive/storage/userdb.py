@@ -165,6 +165,11 @@ class Bookmark:
     status: str | None = None  # "ok", "changed", "removed"; None until resolved
     passage_id: int | None = None
 
+    @property
+    def flag(self) -> str | None:
+        """"CHANGED" or "REMOVED" when the bookmarked passage is no longer as it was."""
+        return self.status.upper() if self.status in ("changed", "removed") else None
+
     def citation(self) -> str:
         """One line to paste: [speaker,] outlet, date, “title”: “quote or passage”."""
         words = " ".join((self.quote if self.speaker and self.quote else self.text).split())

@@ -58,7 +58,7 @@ def export_bookmarks(marks: Sequence[Bookmark], fmt: str) -> str:
     if fmt == "md":
         lines = []
         for m in marks:
-            flag = f" **[{m.status.upper()}]**" if m.status in ("changed", "removed") else ""
+            flag = f" **[{m.flag}]**" if m.flag else ""
             lines.append(f"- {md_escape(m.citation())}{flag}")
             if m.note:
                 lines.append(f"  - Note: {md_escape(' '.join(m.note.split()))}")
