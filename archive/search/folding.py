@@ -32,28 +32,39 @@ def best_copy(doc: int, members: Sequence[dict], terms: Collection[str],
     return best
 
 
+def first_per_cluster(ranked: Sequence[tuple[int, float]],
+                      rows: dict[int, dict]) -> list[tuple[int, float]]:
+    """The best-ranked passage of each cluster (every passage without one), in order."""
+    seen: set[int] = set()
+    out = []
+    for doc, score in ranked:
+        cluster = rows.get(doc, {}).get("cluster")
+        if cluster is None or cluster not in seen:
+            out.append((doc, score))
+            if cluster is not None:
+                seen.add(cluster)
+    return out
+
+
 def fold_ranked(pool: list[tuple[int, float]], rows: dict[int, dict], backend: Backend,
                 k: int, terms: Collection[str] = (),
                 allowed: Collection[int] | None = None) -> list[tuple[int, float, list[dict]]]:
     """Keep one member of each cluster at the cluster's best rank, the copy that holds most
     of `terms` (see best_copy); list every other member of its cluster (retrieved or not)
     as {article_id, title, outlet, date, text}."""
-    clusters = sorted({rows[d]["cluster"] for d, _ in pool if rows[d].get("cluster") is not None})
+    best = first_per_cluster(pool, rows)[:k]
+    clusters = sorted({rows[d]["cluster"] for d, _ in best if rows[d].get("cluster") is not None})
     members = backend.cluster_members(clusters) if clusters else {}
-    seen: set[int] = set()
     out: list[tuple[int, float, list[dict]]] = []
-    for doc, score in pool:
+    for doc, score in best:
         cluster = rows[doc].get("cluster")
         if cluster is None:
             out.append((doc, score, []))
-        elif cluster not in seen:
-            seen.add(cluster)
-            group = members.get(cluster, [])
-            shown = best_copy(doc, group, terms, allowed)
-            also = [{"article_id": m["article_id"], "title": m["title"], "outlet": m["outlet"],
-                     "date": m["date"], "text": m["text"]}
-                    for m in group if m["id"] != shown]
-            out.append((shown, score, also))
-        if len(out) >= k:
-            break
+            continue
+        group = members.get(cluster, [])
+        shown = best_copy(doc, group, terms, allowed)
+        also = [{"article_id": m["article_id"], "title": m["title"], "outlet": m["outlet"],
+                 "date": m["date"], "text": m["text"]}
+                for m in group if m["id"] != shown]
+        out.append((shown, score, also))
     return out

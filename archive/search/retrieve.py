@@ -10,6 +10,7 @@ import numpy as np
 
 from archive.errors import BadRequest
 from archive.models import Filters
+from archive.search.folding import first_per_cluster
 from archive.search.fusion import FUSIONS, fuse, rrf
 from archive.storage import Backend, Ranked
 
@@ -67,13 +68,4 @@ def candidates(backend: Backend, encode: Callable[[str], np.ndarray], text: str,
 def one_per_cluster(backend: Backend, ranked: Ranked) -> Ranked:
     """The best-ranked passage of each cluster: two grouped rankings may each pick another
     copy of one story, and their fusion must still hold one per cluster."""
-    rows = backend.fetch([d for d, _ in ranked])
-    seen: set[int] = set()
-    out = []
-    for doc, score in ranked:
-        cluster = rows.get(doc, {}).get("cluster")
-        if cluster is None or cluster not in seen:
-            out.append((doc, score))
-            if cluster is not None:
-                seen.add(cluster)
-    return out
+    return first_per_cluster(ranked, backend.fetch([d for d, _ in ranked]))
