@@ -84,6 +84,14 @@ class Config:
                                       "faster on CPU).")
     attribution: int = _setting("ARCHIVE_ATTRIBUTION", 1, "Extract quotes and speakers at build "
                                 "time (1) or not (0).")
+    label_confidence: float = _setting("ARCHIVE_LABEL_CONFIDENCE", 0.5, "Least confidence "
+                                       "(0-1, from the quote tagger) an attribution needs to "
+                                       "label a passage as its speaker's words; one below is "
+                                       "kept but shows no speaker. Chosen on PolNeAR dev.")
+    quote_tagger: int = _setting("ARCHIVE_QUOTE_TAGGER", 1, "With attribution on: combine the "
+                                 "rules with the trained quote tagger shipped with archive (1: "
+                                 "content boundaries, recall and a confidence per attribution) "
+                                 "or use the rules alone (0).")
     max_article_bytes: int = _setting("ARCHIVE_MAX_ARTICLE_BYTES", 5_000_000, "Largest "
                                       "article (cleaned text, UTF-8 bytes; each record of a "
                                       ".jsonl/.csv file counts alone) a build indexes; a "

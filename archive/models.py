@@ -77,6 +77,10 @@ class Attribution:
     # "person", "organization", "place", "group" (spaCy PERSON / ORG / GPE / NORP) or None
     # for an unnamed source ("officials"); see archive.quotes.speaker_type
     speaker_type: str | None = None
+    # how sure the attribution is, 0..1 (the quote tagger's agreement, archive.quotes.tagged);
+    # None when no tagger ran. Below archive.quotes.LABEL_CONFIDENCE it is kept but never
+    # labels a passage as the speaker's words.
+    confidence: float | None = None
 
 
 @dataclass
@@ -152,6 +156,9 @@ class Hit:
     # why the hit ranks where it does, for a question about a person: "own words",
     # "reported", "mentions NAME"; None for a plain topic hit
     reason: str | None = None
+    # the attribution's confidence (0-1, archive.quotes.tagged); None: no quote, or an
+    # archive attributed by the rules alone
+    confidence: float | None = None
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -47,21 +47,43 @@ def parsed(split: str, nlp) -> tuple[list, list]:
     return files, out
 
 
-def run(split: str, fn_path: str | None, fp_path: str | None, learned: bool = True) -> dict:
+def readings_of(split: str, folder: str | None, files: list) -> list | None:
+    """The quote tagger's readings of every paragraph, per article (None without a tagger)."""
+    if not folder:
+        return None
+    from archive.embed import QuoteTagger
+    tagger = QuoteTagger(folder)
+    texts = [[p for p, _ in ev.paragraphs_with_offsets(t.read_text(encoding="utf-8"))]
+             for t, _ in files]
+    start = time.perf_counter()
+    flat = tagger([p for ps in texts for p in ps])
+    print(f"tagger: {sum(map(len, texts))} paragraphs in {time.perf_counter() - start:.1f}s")
+    out, k = [], 0
+    for ps in texts:
+        out.append(flat[k:k + len(ps)])
+        k += len(ps)
+    return out
+
+
+def run(split: str, fn_path: str | None, fp_path: str | None, learned: bool = True,
+        readings: list | None = None) -> dict:
     nlp = load_nlp()
     files, docs = parsed(split, nlp)
     speech_beliefs = cue_sets(None, None)
     model = load_model() if learned else None
     t = ev.Totals()
     fns, fps = [], []
+    shown = {th: [0, 0] for th in ev.SHOWN_THRESHOLDS}
     start = time.perf_counter()
-    for (txt, ann), article in zip(files, docs):
+    for n, ((txt, ann), article) in enumerate(zip(files, docs)):
         text = txt.read_text(encoding="utf-8")
         paras = ev.paragraphs_with_offsets(text)
-        attrs = extract_docs(article, *speech_beliefs, model=model)
+        attrs = extract_docs(article, *speech_beliefs, model=model,
+                             readings=readings[n] if readings is not None else None)
         golds = ev.parse_ann(ann)
         preds = ev.to_preds(paras, attrs)
         ev.score_article(text, golds, preds, t)
+        ev.shown_precision(text, golds, paras, attrs, shown)
         # named-source misses and false alarms
         gsrc = sorted({g.source for g in golds if g.source})
         psrc = list({p.source: p for p in reversed([p for p in preds if p.source])}.values())[::-1]
@@ -96,6 +118,8 @@ def run(split: str, fn_path: str | None, fp_path: str | None, learned: bool = Tr
         "content": ev.prf(t.content_tp, t.content_pred, t.content_gold),
         "speaker_match": round(t.speaker_ok / t.content_tp, 4) if t.content_tp else 0.0,
         "seconds": round(secs, 1),
+        "shown_precision": {th: (round(c[0] / c[1], 4) if c[1] else 0.0, c[1])
+                            for th, c in shown.items()},
     }
     if fn_path:
         Path(fn_path).write_text("\n".join(fns), encoding="utf-8")
@@ -143,15 +167,33 @@ def main() -> None:
     ap.add_argument("--fp", default=None)
     ap.add_argument("--rules-only", action="store_true", help="skip the learned pass")
     ap.add_argument("--timing", action="store_true", help="seconds per 1,000 paragraphs")
+    ap.add_argument("--tagger", default=None, help="a quote tagger folder (the tagger pass)")
+    ap.add_argument("--variants", default="",
+                    help="comma-separated tagger-pass settings to switch off one at a time "
+                         "(bounds, add, continue), each run after the full pass")
     args = ap.parse_args()
     if args.timing:
         timing(args.split)
         return
-    res = run(args.split, args.fn, args.fp, learned=not args.rules_only)
-    for k in ("source_strict", "source_named", "content"):
-        m = res[k]
-        print(f"{k:<15} P {m['p']:.3f} R {m['r']:.3f} F1 {m['f1']:.3f}  ({m['tp']}/{m['pred']}/{m['gold']})")
-    print(f"speaker_match {res['speaker_match']:.3f}  extraction {res['seconds']}s")
+    files = ev.article_files(args.split)
+    readings = readings_of(args.split, args.tagger, files)
+    runs = [("rules" if readings is None else "rules + tagger", None)]
+    runs += [(f"without {v}", v) for v in args.variants.split(",") if v]
+    from archive.quotes import tagged
+    for name, off in runs:
+        saved = dict(tagged.SETTINGS)
+        if off:
+            tagged.SETTINGS[off] = False
+        res = run(args.split, args.fn, args.fp, learned=not args.rules_only, readings=readings)
+        tagged.SETTINGS.update(saved)
+        print(f"== {name}")
+        for k in ("source_strict", "source_named", "content"):
+            m = res[k]
+            print(f"{k:<15} P {m['p']:.3f} R {m['r']:.3f} F1 {m['f1']:.3f}  "
+                  f"({m['tp']}/{m['pred']}/{m['gold']})")
+        print(f"speaker_match {res['speaker_match']:.3f}  extraction {res['seconds']}s")
+        print("shown precision by confidence threshold: " + ", ".join(
+            f"{th}: {p:.3f} ({n})" for th, (p, n) in res["shown_precision"].items()))
 
 
 if __name__ == "__main__":

@@ -300,6 +300,34 @@ def score_article(text: str, golds: list[Gold], preds: list[Pred], t: Totals) ->
             break
 
 
+SHOWN_THRESHOLDS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+
+
+def shown_precision(text: str, golds: list[Gold], paras: list[tuple[str, int]],
+                    attrs: list[list[Attribution]], counts: dict[float, list[int]]) -> None:
+    """What a journalist sees: every attribution that labels a passage as a named person's
+    words (a resolved person speaker) is right when an annotated attribution whose content
+    holds at least half of its words has a source that agrees with it (pronoun and role
+    sources resolved as for speaker match). `counts[t]` gets [right, shown] over the
+    attributions of confidence >= t (an attribution without a confidence always counts)."""
+    resolved = resolved_gold_sources(text, golds)
+    for (_, base), plist in zip(paras, attrs):
+        for a in plist:
+            if not a.speaker or getattr(a, "speaker_type", None) != "person":
+                continue
+            pt = tokens(text, [(base + a.content_start, base + a.content_end)])
+            if not pt:
+                continue
+            pred = Pred(None, a.speaker, a.speaker_text)
+            ok = any(len(pt & tokens(text, g.content)) >= 0.5 * len(pt)
+                     and speaker_agrees(gs, pred) for g, gs in zip(golds, resolved))
+            conf = a.confidence if a.confidence is not None else 1.0
+            for t, c in counts.items():
+                if conf >= t:
+                    c[0] += ok
+                    c[1] += 1
+
+
 def speaker_agrees(gold_source: str, p: Pred) -> bool:
     """Surname comparison of the annotated source and the predicted speaker."""
     if not gold_source:

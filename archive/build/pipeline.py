@@ -22,7 +22,7 @@ from archive.build.stages import (article_cap, attribute_passages, chunk, collec
                                   drop_oversized, expected_manifest, group_people, isolated,
                                   to_remove, with_uploads)
 from archive.config import Config
-from archive.embed import backend_label, make_embedder
+from archive.embed import backend_label, make_embedder, make_quote_tagger
 from archive.errors import IndexCorrupt
 from archive.models import Article, Passage
 from archive.quotes import passage_analysis
@@ -114,14 +114,14 @@ def write_generation(draft: Draft, previous: Path | None, wanted: dict[str, Arti
         is not None}  # an article that fails a step is skipped, never the build
     added = [a for a in added if a.article_id in passages]
     if config.attribution:
-        attribute(added, passages, progress, report)
+        attribute(added, passages, progress, report, make_quote_tagger(config))
         added = [a for a in added if a.article_id in passages]
     report.added_articles = len(added)
     texts = [p.text for a in added for p in passages[a.article_id]]
     new_vectors = embed_missing(texts, reusable, embedder, progress, report)
     new_ids = add_articles(store, vectors, added, passages, new_vectors)
     if config.attribution:
-        group_people(store)
+        group_people(store, config.label_confidence)
     update_clusters(store, vectors, new_ids)
     vectors = vectors.adapted(config)  # index type for the new size (flat / IVF / retrain)
     count = store.count("passages")
@@ -185,7 +185,7 @@ def embed_missing(texts: list[str], reusable: dict[str, np.ndarray], embedder,  
 
 
 def attribute(articles: list[Article], passages: dict[str, list[Passage]],
-              progress: Progress | None, report: BuildReport) -> None:
+              progress: Progress | None, report: BuildReport, tagger=None) -> None:  # noqa: ANN001
     """Who said what in each new passage (spaCy, loaded only when there is new text); an
     article whose attribution fails is reported and dropped from `passages`."""
     if not articles:
@@ -199,7 +199,7 @@ def attribute(articles: list[Article], passages: dict[str, list[Passage]],
             done[0] += n
             bar(n)
         if isolated(report, article, "quotes could not be attributed", attribute_passages,
-                    ps, tick) is None:
+                    ps, tick, tagger) is None:
             del passages[article.article_id]
         if done[0] < len(ps):  # a failed article: its passages count as done
             bar(len(ps) - done[0])
@@ -267,12 +267,13 @@ def reattribute(config: Config, *, progress: Progress | None = None) -> BuildRep
             store = draft.store
             articles = sorted(store.article_ids())
             bar = progress_bar(len(articles), "attributing", progress)
+            tagger = make_quote_tagger(config)
             for article_id in articles:
                 rows = store.article_passages(article_id)
-                found, named = passage_analysis([r["text"] for r in rows])
+                found, named = passage_analysis([r["text"] for r in rows], tagger=tagger)
                 store.replace_attributions(article_id, {
                     r["id"]: list(a) for r, a in zip(rows, found)})
                 store.replace_mentions(article_id, {r["id"]: m for r, m in zip(rows, named)})
                 bar(1)
-            group_people(store)
+            group_people(store, config.label_confidence)
     return pub.report

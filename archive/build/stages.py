@@ -190,25 +190,28 @@ def chunk(article: Article, embedder, max_tokens: int) -> list[Passage]:  # noqa
 
 
 def attribute_passages(passages: Sequence[Passage],
-                       progress: Callable[[int], None] | None = None) -> Sequence[Passage]:
+                       progress: Callable[[int], None] | None = None,
+                       tagger=None) -> Sequence[Passage]:  # noqa: ANN001
     """Who said what in each passage of one article, and whom it names (spaCy loads on the
     first call; one parse for both); the passages, their attributions and mentions filled.
-    `progress` gets 1 per passage parsed."""
+    `progress` gets 1 per passage parsed; `tagger` (archive.embed.make_quote_tagger) adds
+    the trained quote tagger's pass."""
     if not passages:
         return passages
-    found_all, named_all = passage_analysis([p.text for p in passages], progress=progress)
+    found_all, named_all = passage_analysis([p.text for p in passages], progress=progress,
+                                            tagger=tagger)
     for p, found, named in zip(passages, found_all, named_all):
         p.attributions, p.mentions = list(found), list(named)
     return passages
 
 
-def group_people(store: Store) -> None:
+def group_people(store: Store, min_confidence: float = 0.0) -> None:
     """Regroup every speaker name of the catalogue into people: aliases, people, types
     (the distributed build tallies its people with the same `people_table`); then every
     mentioned name onto them (`mention_people`: the speakers' grouping is unchanged)."""
-    mentions = store.named_mentions()
+    mentions = store.named_mentions(min_confidence)
     aliases = group_names([(speaker, role) for speaker, role, _, _ in mentions])
-    store.write_people(aliases, people_table(mentions, aliases))
+    store.write_people(aliases, people_table(mentions, aliases), min_confidence)
     store.write_mention_people(mention_people(store.mention_names(), aliases))
 
 

@@ -18,9 +18,10 @@ from archive.config import Config
 from archive.embed.common import EMBEDDING_BACKENDS, ONNX_INT8, backend_label, model_name
 from archive.embed.onnx_int8 import OnnxEmbedder
 from archive.embed.sbert import TorchEmbedder
+from archive.embed.tagger import TAGGER_DIR, QuoteTagger, TokenReading
 
 __all__ = ["EMBEDDING_BACKENDS", "Embedder", "OnnxEmbedder", "TorchEmbedder", "backend_label",
-           "make_embedder", "model_name"]
+           "make_embedder", "model_name", "make_quote_tagger", "QuoteTagger", "TokenReading", "TAGGER_DIR"]
 
 
 class Embedder(Protocol):
@@ -51,6 +52,13 @@ class Embedder(Protocol):
 
     def versions(self) -> dict[str, str]:
         """Library versions for the manifest."""
+
+
+def make_quote_tagger(config: Config) -> QuoteTagger | None:
+    """The shipped quote tagger when the configuration attributes quotes with it, else None."""
+    if not config.attribution or not config.quote_tagger:
+        return None
+    return QuoteTagger()
 
 
 def make_embedder(config: Config) -> Embedder:

@@ -38,6 +38,11 @@ dependency parse:
    adds the long tail the rules skip ("Sanders made it clear that ...", "Breitbart
    reported the meeting") and vetoes rule attributions it finds very unlikely. Pass
    `learned=False` for the rules alone: learned.
+9. with the trained quote tagger (archive.embed.QuoteTagger, passed in as `tagger`: this
+   part never imports a model runtime), its reading of each paragraph gives every
+   attribution a confidence, indirect contents the annotators' boundaries, and the
+   attributions the rules missed: tagged. Manner and mood ("adopted a pessimistic tone")
+   are never attributions (extract.is_mood).
 
 Offsets are character offsets into each paragraph string.
 
@@ -64,6 +69,7 @@ from archive.quotes.rules import transcript_label
 from archive.quotes.scan import QuoteSpan, find_quotes
 from archive.quotes.speakers import (SPEAKER_TYPES, clean_name, guess_gender_from_first_name,
                                      speaker_type, split_title)
+from archive.quotes.tagged import TagSpan, spans
 
 __all__ = [
     # extraction
@@ -75,6 +81,8 @@ __all__ = [
     # building blocks
     "MODEL_NAME", "load_nlp", "parse_article", "parse_articles", "QuoteSpan", "find_quotes",
     "clean_name", "split_title", "guess_gender_from_first_name", "transcript_label",
+    # the quote tagger's pass: decoding a reading into spans
+    "TagSpan", "spans",
     # the learned pass and its training API
     "MODEL_PATH", "AttributionModel", "load_model", "Candidate", "candidates",
     "candidate_features", "extract_docs", "cue_sets",

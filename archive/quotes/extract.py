@@ -7,22 +7,27 @@ benchmarks/ call on cached parses. Imports every other module of archive.quotes.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from archive.models import Attribution, Mention
 from archive.quotes import rules
 from archive.quotes.learned import AttributionModel, learned_pass, load_model
 from archive.quotes.mentions import doc_mentions
-from archive.quotes.lexicon import BELIEF_CUES, DEFAULT_CUES
+from archive.quotes.lexicon import BELIEF_CUES, DEFAULT_CUES, MOOD_NOUNS
 from archive.quotes.paragraph import ParaState
 from archive.quotes.parse import parse_article, parse_articles
 from archive.quotes.scan import MIN_QUOTE_WORDS, QuoteSpan, find_quotes
 from archive.quotes.speakers import ArticleIndex, build_index
+from archive.quotes.tagged import Reading, tagged_pass
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.language import Language
     from spacy.tokens import Doc
+
+# the quote tagger (archive.embed.QuoteTagger): paragraphs -> their readings
+Tagger = Callable[[Sequence[str]], Sequence[Reading]]
 
 
 def extract_article(paragraphs: list[str], nlp: "Language | None" = None,
@@ -44,20 +49,24 @@ def extract_article(paragraphs: list[str], nlp: "Language | None" = None,
                         model=_model_for(learned, cues, belief_cues))
 
 
-def passage_attributions(passages: list[str], progress: Callable[[int], None] | None = None
-                         ) -> list[list[Attribution]]:
+def passage_attributions(passages: list[str], progress: Callable[[int], None] | None = None,
+                         tagger: Tagger | None = None) -> list[list[Attribution]]:
     """What the archive stores per passage of one article: extract_article without the
     lead-in records ("Cruz continued:"), whose words are in the next passage and are
-    attributed there. `progress` gets 1 per passage parsed (see extract_article)."""
-    return passage_analysis(passages, progress)[0]
+    attributed there. `progress` gets 1 per passage parsed (see extract_article); `tagger`
+    (archive.embed.QuoteTagger) adds the trained tagger's pass (archive.quotes.tagged)."""
+    return passage_analysis(passages, progress, tagger)[0]
 
 
-def passage_analysis(passages: list[str], progress: Callable[[int], None] | None = None
+def passage_analysis(passages: list[str], progress: Callable[[int], None] | None = None,
+                     tagger: Tagger | None = None
                      ) -> tuple[list[list[Attribution]], list[list[Mention]]]:
     """passage_attributions and, from the same parse, the people, organisations and places
     each passage names (archive.quotes.mentions): one spaCy pass for both."""
     docs = parse_article(passages, progress=progress)
-    found = extract_docs(docs, *cue_sets(None, None), model=_model_for(None, None, None))
+    readings = tagger(passages) if tagger is not None else None
+    found = extract_docs(docs, *cue_sets(None, None), model=_model_for(None, None, None),
+                         readings=readings)
     return ([[a for a in attrs if a.content_end > a.content_start] for attrs in found],
             [doc_mentions(d) for d in docs])
 
@@ -72,6 +81,15 @@ def extract_articles(articles: Iterable[list[str]], nlp: "Language | None" = Non
     model = _model_for(learned, cues, belief_cues)
     for docs in parse_articles(articles, nlp, batch_size=batch_size, n_process=n_process):
         yield extract_docs(docs, *speech_beliefs, model=model)
+
+
+def is_mood(attr: Attribution) -> bool:
+    """A manner or mood described, not words said: "adopted a pessimistic tone", "struck a
+    conciliatory note" (a short content ending in a MOOD_NOUNS word, outside quotation
+    marks, with no verb of its own)."""
+    words = re.findall(r"[\w'’-]+", attr.content.lower())
+    return (not attr.direct and 0 < len(words) <= 6 and words[-1] in MOOD_NOUNS
+            and not any(w in DEFAULT_CUES for w in words))
 
 
 def cue_sets(cues: Iterable[str] | None, belief_cues: Iterable[str] | None
@@ -92,8 +110,10 @@ def _model_for(learned: bool | None, cues: Iterable[str] | None,
 
 def extract_docs(docs: list["Doc"], cues: frozenset[str],
                  beliefs: frozenset[str] = frozenset(), model: AttributionModel | None = None,
-                 collect: list | None = None) -> list[list[Attribution]]:
-    """Run the rules (and, with `model`, the learned pass) over one article's parsed
+                 collect: list | None = None, readings: Sequence[Reading] | None = None
+                 ) -> list[list[Attribution]]:
+    """Run the rules (and, with `model`, the learned pass; with `readings`, the quote
+    tagger's reading of each paragraph, the tagger pass) over one article's parsed
     paragraphs; `collect` receives (paragraph, candidate) pairs for training."""
     quotes = [find_quotes(d.text) for d in docs]
     index = build_index(docs, quotes)
@@ -107,6 +127,11 @@ def extract_docs(docs: list["Doc"], cues: frozenset[str],
             and nxt[0].words(docs[para + 1].text) >= MIN_QUOTE_WORDS) else None
         attrs = _extract_paragraph(doc, qs, para, index, previous, cues, labels, beliefs,
                                    model, collect, lead_in)
+        if readings is not None:
+            st = ParaState(doc, qs, para, index, attrs=attrs)
+            tagged_pass(st, index, readings[para], previous)
+            attrs = st.attrs
+        attrs = [a for a in attrs if not is_mood(a)]
         out.append(attrs)
         previous = attrs
     return out

@@ -264,3 +264,8 @@ SPEECH_NOUNS = frozenset("""statement claim argument assertion remark comment co
     suggestion warning promise pledge vow announcement allegation accusation charge insistence
     admission acknowledgment acknowledgement message tweet post speech testimony call demand
     request plea letter memo email note""".split())
+
+# what a manner or mood "content" is about ("adopted a pessimistic tone", "struck a
+# conciliatory note"): a description of how someone sounded, not speech (never attributed)
+MOOD_NOUNS = frozenset("""tone tones note notes mood air attitude demeanor demeanour posture
+expression manner voice""".split())

@@ -190,13 +190,16 @@ class ArticleIndex:
         m = bisect_left(timeline.mentions, (pos[0], pos[1], ""))
         return not m or unnamed[u - 1] > timeline.mentions[m - 1][:2]
 
-    def resolve_role(self, noun: str, pos: tuple[int, int], fallback: bool) -> str | None:
-        """Most recent person whose role mentions `noun`; else (if allowed) the last one."""
+    def resolve_role(self, noun: str, pos: tuple[int, int], fallback: bool,
+                     qualifier: set[str] = frozenset()) -> str | None:  # type: ignore[assignment]
+        """Most recent person whose role mentions `noun` (and every `qualifier` word: "the
+        Ukrainian representative" is not the US one); else (if allowed) the last one."""
         gender = "f" if noun in FEMALE_ROLE_NOUNS else "m" if noun in MALE_ROLE_NOUNS else None
         if noun in self._role_words or noun + "s" in self._role_words:  # else none fits
             for name in self._before(pos):
-                role = (self.people[name].role or "").lower().split()
-                if noun in role or noun + "s" in role:
+                written = (self.people[name].role or "").split()
+                role = [w.lower() for w in written]
+                if (noun in role or noun + "s" in role) and not _contradicts(qualifier, written):
                     return name
         if not fallback or self._unnamed_more_recent(noun, pos):
             return None
@@ -204,6 +207,13 @@ class ArticleIndex:
             if gender is None or self.people[name].gender in (None, gender):
                 return name
         return None
+
+
+def _contradicts(qualifier: set[str], role: list[str]) -> bool:
+    """A qualified role ("the representative of the United States") against a person's known
+    role ("representative of Ukraine"): both name something, and nothing in common."""
+    named = {w.lower().strip(",.") for w in role if w[:1].isupper()} - {role[0].lower()}
+    return bool(qualifier and named and not qualifier & {w.lower() for w in role})
 
 
 def build_index(docs: Sequence["Doc"], quotes: Sequence[list[QuoteSpan]]) -> ArticleIndex:
@@ -308,6 +318,10 @@ def analyse_speaker(subj: "Token", index: ArticleIndex, para: int,
     toks = speaker_tokens(subj, cue)
     start, end = span_of(toks)
     text = subj.doc.text[start:end]
+    inner = None if subj.pos_ == "PROPN" else _name_in_phrase(toks, subj, index)
+    if inner is not None:  # a name inside a role phrase wins over resolving the role
+        name, name_toks = inner
+        return Speaker(text, start, end, name, _role_from(toks, name_toks, subj), True)
     if _definite_role(subj):  # "the Kentucky Republican", "the minister"
         name = _resolve_unnamed(subj, index, (para, subj.idx))
         return Speaker(text, start, end, name, None, name is not None)
@@ -324,6 +338,38 @@ def analyse_speaker(subj: "Token", index: ArticleIndex, para: int,
     if name is None and subj.pos_ == "NOUN":
         index.unnamed.append((para, subj.idx, subj.lemma_.lower()))
     return Speaker(text, start, end, name, None, name is not None)
+
+
+def _name_in_phrase(toks: list["Token"], subj: "Token", index: ArticleIndex
+                    ) -> tuple[str, list["Token"]] | None:
+    """A person's name ending a role phrase headed by a common noun, whether or not spaCy
+    tagged it ("the representative of Ukraine Yevhen Tsymbalyuk", "the Kremlin's spokesman,
+    Dmitry Peskov"): the last run of capitalised proper nouns after the head, from a known
+    first name or a person of the article on, else its last two words when a place or
+    organisation word leads a run of three or more. Possessors are never speakers."""
+    runs: list[list["Token"]] = [[]]
+    for t in (t for t in toks if t.i > subj.i):
+        if t.pos_ == "PROPN" and t.text[:1].isupper():
+            runs[-1].append(t)
+        elif runs[-1]:
+            runs.append([])
+    run = next((r for r in reversed(runs) if len(r) >= 2), [])
+    if len(run) < 2 or run[-1].dep_ == "poss" or (run[-1].i + 1 < len(subj.doc)
+                                                  and subj.doc[run[-1].i + 1].tag_ == "POS"):
+        return None
+    if any(t.ent_type_ in ("GPE", "LOC", "NORP", "FAC", "DATE") for t in run[-2:]):
+        return None
+    for k, t in enumerate(run[:-1]):
+        if (guess_gender_from_first_name(t.text) or t.ent_type_ == "PERSON"
+                or t.text.lower() in index.by_surname):
+            name_toks = run[k:]
+            break
+    else:
+        if len(run) < 3:
+            return None
+        name_toks = run[-2:]
+    name, _ = clean_name(" ".join(t.text for t in name_toks))
+    return (index.expand(name), name_toks) if name and len(name.split()) >= 2 else None
 
 
 def _definite_role(subj: "Token") -> bool:
@@ -416,10 +462,14 @@ def _resolve_unnamed(subj: "Token", index: ArticleIndex, pos: tuple[int, int]) -
     if noun not in PERSON_ROLE_NOUNS or subj.tag_ in ("NNS", "NNPS"):
         return None
     dets = {c.lower_ for c in subj.children if c.dep_ in ("det", "poss")}
+    # "the spokesman for the Kremlin", "the US envoy": a qualified role is only someone
+    # whose known role holds the qualifier, never the last person named
+    qualifier = {t.lower_ for t in subj.subtree
+                 if t.i != subj.i and (t.text[:1].isupper() or t.ent_type_) and t.dep_ != "det"}
     if dets & {"the", "this"}:
-        return index.resolve_role(noun, pos, fallback=True)
+        return index.resolve_role(noun, pos, fallback=not qualifier, qualifier=qualifier)
     if dets & {"his", "her", "their", "its"}:
-        return index.resolve_role(noun, pos, fallback=False)
+        return index.resolve_role(noun, pos, fallback=False, qualifier=qualifier)
     return None
 
 

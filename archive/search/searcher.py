@@ -21,7 +21,7 @@ from archive.models import Filters, Hit
 from archive.search.folding import fold_ranked
 from archive.search.linker import Linker
 from archive.search.retrieve import MODES, candidates
-from archive.search.speakers import (explicit_speaker, pick_attribution, rank_by_speaker,
+from archive.search.speakers import (explicit_speaker, labelled, pick_attribution, rank_by_speaker,
                                      rank_mentions)
 from archive.search.understand import Understood
 from archive.search.understand import understand as read_question
@@ -235,7 +235,8 @@ class Searcher:
         out = []
         for rank, (doc, score, also) in enumerate(kept[:k], start=1):
             r = rows[doc]
-            att = pick_attribution(attributions.get(doc, []), people)
+            att = pick_attribution(labelled(attributions.get(doc, []),
+                                            self.config.label_confidence), people)
             out.append(Hit(
                 rank=rank, score=round(float(score), 6), text=r["text"], title=r["title"],
                 outlet=r["outlet"] or None, date=r["date"], path=r["path"],
@@ -246,6 +247,7 @@ class Searcher:
                 quote_start=att["content_start"] if att else None,
                 quote_end=att["content_end"] if att else None, also_in=also,
                 page=r.get("page"), direct=bool(att["direct"]) if att else None,
+                confidence=att.get("confidence") if att else None,
                 reason=ranking_reason(att, names, r["text"])))
         return out
 

@@ -95,6 +95,13 @@ def boosted(direct: Ranked, indirect: Ranked, mentions: Ranked, boost: float,
     return [(doc, 1.0 / (rrf_k + rank)) for rank, doc in enumerate(order, start=1)]
 
 
+def labelled(attributions: Sequence[dict], min_confidence: float) -> list[dict]:
+    """The attributions sure enough to label a passage as someone's words: a confidence of at
+    least `min_confidence`, or none (made by the rules alone)."""
+    return [a for a in attributions
+            if a.get("confidence") is None or a["confidence"] >= min_confidence]
+
+
 def pick_attribution(attributions: Sequence[dict], people: Sequence[str]) -> dict | None:
     """The attribution a hit shows: one by the asked-about person if any, direct first."""
     if not attributions:

@@ -142,6 +142,8 @@ class Store(FilterQueries, MentionTables):
         self.create_mentions()
         if "page" not in {c.name for c in self.db["passages"].columns}:  # PDF pages
             self.db.execute("ALTER TABLE passages ADD COLUMN page INTEGER")
+        if "confidence" not in {c.name for c in self.db["attributions"].columns}:
+            self.db.execute("ALTER TABLE attributions ADD COLUMN confidence REAL")
 
     def check(self) -> None:
         try:
@@ -209,10 +211,10 @@ class Store(FilterQueries, MentionTables):
                              attributions: Iterable[Attribution]) -> None:
         self.db.conn.executemany(
             "INSERT INTO attributions (passage_id, article_id, speaker, speaker_text, person, "
-            "role, cue, content, content_start, content_end, direct, speaker_type) "
-            "VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)",
+            "role, cue, content, content_start, content_end, direct, speaker_type, confidence) "
+            "VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(passage_id, article_id, a.speaker, a.speaker_text, a.role, a.cue, a.content,
-              a.content_start, a.content_end, int(a.direct), a.speaker_type)
+              a.content_start, a.content_end, int(a.direct), a.speaker_type, a.confidence)
              for a in attributions])
 
     def replace_attributions(self, article_id: str,
@@ -259,22 +261,29 @@ class Store(FilterQueries, MentionTables):
         self.db.execute("PRAGMA journal_mode=DELETE")
 
     # -- attribution and people -----------------------------------------------------------
-    def named_mentions(self) -> list[tuple[str, str | None, str, str | None]]:
-        """(speaker, role, article_id, speaker_type) per attribution with a named speaker."""
+    def named_mentions(self, min_confidence: float = 0.0
+                       ) -> list[tuple[str, str | None, str, str | None]]:
+        """(speaker, role, article_id, speaker_type) per attribution with a named speaker
+        and a confidence of at least `min_confidence` (or none: made without the tagger)."""
         return [tuple(r) for r in self.db.execute(
             "SELECT speaker, role, article_id, speaker_type FROM attributions "
-            "WHERE speaker IS NOT NULL")]
+            "WHERE speaker IS NOT NULL AND (confidence IS NULL OR confidence >= ?)",
+            [min_confidence])]
 
-    def write_people(self, aliases: dict[str, str], people: list[dict]) -> None:
+    def write_people(self, aliases: dict[str, str], people: list[dict],
+                     min_confidence: float = 0.0) -> None:
         """Store the alias → canonical person map, each attribution's person, and the
-        people table (`archive.text.names.people_table`: one row per canonical name)."""
+        people table (`archive.text.names.people_table`: one row per canonical name). An
+        attribution below `min_confidence` keeps its speaker but labels no passage as that
+        person's words (its person stays NULL)."""
         with self.db.atomic():
             self.db.execute("DELETE FROM aliases")
             self.db.execute("DELETE FROM people")
             for alias, name in aliases.items():
                 self.db.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?)", [alias, name])
-            self.db.execute("UPDATE attributions SET person = (SELECT name FROM aliases "
-                            "WHERE alias = attributions.speaker)")
+            self.db.execute("UPDATE attributions SET person = CASE WHEN confidence IS NULL "
+                            "OR confidence >= ? THEN (SELECT name FROM aliases "
+                            "WHERE alias = attributions.speaker) END", [min_confidence])
             self.db.conn.executemany(
                 "INSERT INTO people (name, aliases, roles, quotes, articles, type) "
                 "VALUES (?, ?, ?, ?, ?, ?)",

@@ -52,6 +52,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = ((
     """CREATE TABLE bookmark_tags (
         bookmark_id INTEGER NOT NULL REFERENCES bookmarks(id) ON DELETE CASCADE,
         tag TEXT NOT NULL, PRIMARY KEY (bookmark_id, tag))""",
+), (
+    # whether the bookmarked quote is the speaker's own words (NULL: not known)
+    "ALTER TABLE bookmarks ADD COLUMN direct INTEGER",
 ),)
 
 
@@ -164,6 +167,7 @@ class Bookmark:
     quote: str | None = None
     status: str | None = None  # "ok", "changed", "removed"; None until resolved
     passage_id: int | None = None
+    direct: bool | None = None  # the quote is the speaker's own words; None: not known
 
     @property
     def flag(self) -> str | None:
@@ -171,9 +175,15 @@ class Bookmark:
         return self.status.upper() if self.status in ("changed", "removed") else None
 
     def citation(self) -> str:
-        """One line to paste: [speaker,] outlet, date, “title”: “quote or passage”."""
+        """One line to paste: [speaker,] outlet, date, “title”: “quote or passage”; reported
+        speech as "X said that ..., according to OUTLET (date), “title”", never in
+        quotation marks (the wording of archive.search.citation)."""
         words = " ".join((self.quote if self.speaker and self.quote else self.text).split())
         words = words if len(words) <= 400 else words[:399].rstrip() + "…"
+        if self.speaker and self.quote and self.direct is False:
+            said = f"{self.speaker} said that {words.rstrip(' .,;:')}, according to " \
+                   f"{self.outlet or 'unknown outlet'} ({self.date or 'undated'})"
+            return said + (f", “{' '.join(self.title.split())}”" if self.title else "")
         parts = [self.speaker] if self.speaker and self.quote else []
         parts += [self.outlet or "unknown outlet", self.date or "undated"]
         if self.title:
@@ -363,11 +373,12 @@ class UserData:
         with self._connect(write=True) as conn:
             conn.execute(
                 "INSERT INTO bookmarks (article_id, hash, note, created, updated, title, outlet, "
-                "date, url, path, text, speaker, quote) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?) ON CONFLICT DO NOTHING",
+                "date, url, path, text, speaker, quote, direct) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [*key, note or "", stamp, stamp, *(passage.get(c) for c in (
                     "title", "outlet", "date", "url", "path")), text,
-                 passage.get("speaker"), passage.get("quote")])
+                 passage.get("speaker"), passage.get("quote"),
+                 None if passage.get("direct") is None else int(bool(passage["direct"]))])
             bid = conn.execute("SELECT id FROM bookmarks WHERE article_id = ? AND hash = ?",
                                key).fetchone()[0]
             if note:
@@ -395,7 +406,8 @@ class UserData:
                           note=r["note"], tags=tags.get(r["id"], []), created=r["created"],
                           updated=r["updated"], title=r["title"], outlet=r["outlet"],
                           date=r["date"], url=r["url"], path=r["path"], text=r["text"] or "",
-                          speaker=r["speaker"], quote=r["quote"])
+                          speaker=r["speaker"], quote=r["quote"],
+                          direct=None if r["direct"] is None else bool(r["direct"]))
                  for r in rows]
         if tag:
             marks = [m for m in marks if tag.strip().casefold() in

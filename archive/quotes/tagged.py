@@ -1,0 +1,234 @@
+"""The tagger pass: the trained quote tagger's reading of a paragraph (archive.embed.tagger,
+word pieces with Source / Cue / Content probabilities) combined with the rules.
+
+Precedence, each step measured on PolNeAR (benchmarks/README.md, "Quote tagger"):
+
+1. the tagger's reading is decoded into spans (`spans`: runs of pieces of one type, a B- label
+   starting a new span, a word taking the type of its first piece);
+2. every attribution the rules made gets a `confidence`: the mean of the tagger's probability
+   that its content is Content and that its speaker phrase is a Source (a speaker named
+   outside the paragraph counts as agreeing);
+3. an indirect attribution's content takes the tagger's Content boundaries when they overlap
+   it (rules cut reported speech at clause edges the annotators do not); a direct one keeps
+   its quotation marks;
+4. a Content span no rule found, with a Source span in the same sentence, becomes an
+   attribution (its speaker analysed like a rule's: names win, then pronouns and roles);
+   one with no source right after an attribution of the previous paragraph continues it.
+
+The pass needs no training data of its own: the thresholds are module constants chosen on
+held-out PolNeAR train articles (benchmarks/train_quote_tagger.py holds them out). Imports
+archive.models and the lower layers of archive.quotes (never the rules).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, Sequence
+
+import numpy as np
+
+from archive.models import Attribution
+from archive.quotes.paragraph import ParaState, emit
+from archive.quotes.scan import quote_of
+from archive.quotes.speakers import ArticleIndex, Speaker, analyse_speaker, register
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from spacy.tokens import Token
+
+KINDS = ("Source", "Cue", "Content")
+ADD_CONTENT = 0.5  # mean Content probability a span needs to become an attribution
+MIN_CONTENT_WORDS = 3
+SETTINGS = {"bounds": True, "add": True, "continue": True}  # what eval variants switch off
+
+
+class Reading(Protocol):
+    """What archive.embed.tagger.TokenReading gives: piece offsets and label probabilities."""
+
+    offsets: list[tuple[int, int]]
+    probs: np.ndarray
+    labels: tuple[str, ...]
+
+
+@dataclass
+class TagSpan:
+    """A decoded span: its type, character extent and mean probability of that type."""
+
+    kind: str
+    start: int
+    end: int
+    score: float
+
+
+def kind_probs(reading: Reading) -> np.ndarray:
+    """(pieces, 3): the probability of Source, Cue, Content per piece (B and I summed)."""
+    out = np.zeros((len(reading.offsets), len(KINDS)), dtype=np.float32)
+    for j, label in enumerate(reading.labels):
+        if "-" in label:
+            out[:, KINDS.index(label.split("-", 1)[1])] += reading.probs[:, j]
+    return out
+
+
+def spans(reading: Reading, text: str) -> list[TagSpan]:
+    """The reading decoded into spans (see the module's step 1)."""
+    if not len(reading.offsets):
+        return []
+    best = reading.probs.argmax(-1)
+    labels = reading.labels
+    per_kind = kind_probs(reading)
+    out: list[TagSpan] = []
+    run: list[int] = []
+    kind = ""
+
+    def close() -> None:
+        if kind and run:
+            a, b = reading.offsets[run[0]][0], reading.offsets[run[-1]][1]
+            out.append(TagSpan(kind, a, b, float(per_kind[run, KINDS.index(kind)].mean())))
+
+    prev_end = -1
+    for j, (a, b) in enumerate(reading.offsets):
+        inside_word = a == prev_end and a > 0 and not text[a - 1].isspace() and run
+        prev_end = b
+        label = labels[best[j]]
+        k = label.split("-", 1)[1] if "-" in label else ""
+        if inside_word and kind:
+            run.append(j)  # a word keeps the type of its first piece
+            continue
+        if k != kind or label.startswith("B-"):
+            close()
+            run, kind = [], k
+        if k:
+            run.append(j)
+    close()
+    return out
+
+
+def mean_prob(reading: Reading, per_kind: np.ndarray, kind: str, start: int, end: int
+              ) -> float | None:
+    """Mean probability of `kind` over the pieces inside [start, end), None if none."""
+    idx = [j for j, (a, b) in enumerate(reading.offsets) if a >= start and b <= end]
+    if not idx:
+        return None
+    return float(per_kind[idx, KINDS.index(kind)].mean())
+
+
+def confidence(attr: Attribution, reading: Reading, per_kind: np.ndarray) -> float:
+    """How much the tagger agrees with an attribution (see the module's step 2)."""
+    content = mean_prob(reading, per_kind, "Content", attr.content_start, attr.content_end)
+    source = (mean_prob(reading, per_kind, "Source", attr.speaker_start, attr.speaker_end)
+              if attr.speaker_start >= 0 else None)
+    content = 0.0 if content is None else content
+    return round((content + (1.0 if source is None else source)) / 2, 4)
+
+
+def tagged_pass(st: ParaState, index: ArticleIndex, reading: Reading,
+                previous: Sequence[Attribution]) -> None:
+    """Apply the tagger's reading to one paragraph's attributions (module steps 2 to 4)."""
+    text = st.doc.text
+    found = spans(reading, text)
+    per_kind = kind_probs(reading)
+    contents = [s for s in found if s.kind == "Content"]
+    for attr in st.attrs:
+        if SETTINGS["bounds"] and not attr.direct:
+            _take_bounds(attr, contents, text)
+        attr.confidence = confidence(attr, reading, per_kind)
+    if SETTINGS["add"]:
+        _add_missing(st, index, found, contents, reading, per_kind, previous)
+
+
+def _take_bounds(attr: Attribution, contents: list[TagSpan], text: str) -> None:
+    """An indirect content takes the extent of the tagger's Content spans overlapping it."""
+    over = [s for s in contents if s.start < attr.content_end and attr.content_start < s.end
+            and s.start >= attr.cue_end]
+    if not over:
+        return
+    a, b = min(s.start for s in over), max(s.end for s in over)
+    if a >= attr.content_end or b <= attr.content_start:
+        return
+    attr.content_start, attr.content_end = a, b
+    attr.content = text[a:b]
+
+
+def _add_missing(st: ParaState, index: ArticleIndex, found: list[TagSpan],
+                 contents: list[TagSpan], reading: Reading, per_kind: np.ndarray,
+                 previous: Sequence[Attribution]) -> None:
+    """Content spans the rules missed become attributions (module step 4)."""
+    taken = [(a.content_start, a.content_end) for a in st.attrs]
+    for span in contents:
+        if span.score < ADD_CONTENT or len(st.doc.text[span.start:span.end].split()) < MIN_CONTENT_WORDS:
+            continue
+        if any(a < span.end and span.start < b for a, b in taken):
+            continue
+        sent = _sentence(st, span.start)
+        source = _nearest(found, "Source", span, sent)
+        cue = _nearest(found, "Cue", span, sent)
+        direct = _quoted(st, span)
+        if source is not None:
+            spk = _speaker(st, index, source, cue)
+            if spk is None:
+                continue
+            cue_span = (cue.start, cue.end) if cue is not None else (-1, -1)
+            cue_text = st.doc.text[cue_span[0]:cue_span[1]] if cue is not None else ""
+            attr = emit(st, spk, cue_text, cue_span, (span.start, span.end), direct)
+            register(spk, index, st.para)
+        elif SETTINGS["continue"] and previous and sent == _sentence(st, 0) and st.para > 0:
+            last = previous[-1]
+            spk = Speaker(last.speaker_text, -1, -1, last.speaker, last.role,
+                          bool(last.speaker) and last.speaker_type == "person",
+                          last.speaker_type if last.speaker_type != "person" else None)
+            attr = emit(st, spk, "", (-1, -1), (span.start, span.end), direct)
+        else:
+            continue
+        attr.confidence = confidence(attr, reading, per_kind)
+        taken.append((span.start, span.end))
+
+
+def _sentence(st: ParaState, offset: int) -> tuple[int, int]:
+    """(start, end) characters of the sentence holding `offset`."""
+    doc = st.doc
+    tok = doc[min(max(0, _token_index(st, offset)), len(doc) - 1)]
+    sent = st.sent_of(tok)
+    return sent.start_char, sent.end_char
+
+
+def _token_index(st: ParaState, offset: int) -> int:
+    for tok in st.doc:
+        if tok.idx + len(tok.text) > offset:
+            return tok.i
+    return len(st.doc) - 1
+
+
+def _nearest(found: list[TagSpan], kind: str, span: TagSpan, sent: tuple[int, int]
+             ) -> TagSpan | None:
+    """The span of `kind` in the same sentence closest to `span`, outside it."""
+    cands = [s for s in found if s.kind == kind and sent[0] <= s.start < sent[1]
+             and (s.end <= span.start or s.start >= span.end)]
+    return min(cands, key=lambda s: min(abs(s.start - span.end), abs(span.start - s.end)),
+               default=None)
+
+
+def _quoted(st: ParaState, span: TagSpan) -> bool:
+    """The content stands inside one quotation of the paragraph (its own words)."""
+    k = quote_of(span.start, st.quotes)
+    if k is None:
+        k = quote_of(max(span.start - 1, 0), st.quotes)
+    if k is None:
+        return False
+    q = st.quotes[k]
+    return q.start - 1 <= span.start and span.end <= max(q.end, q.close_at) + 1
+
+
+def _speaker(st: ParaState, index: ArticleIndex, source: TagSpan, cue: TagSpan | None
+             ) -> Speaker | None:
+    """The speaker of a tagger Source span, analysed from the head of its tokens."""
+    span = st.doc.char_span(source.start, source.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    head: Token = span.root
+    cue_tok = None
+    if cue is not None:
+        cue_span = st.doc.char_span(cue.start, cue.end, alignment_mode="expand")
+        cue_tok = cue_span.root if cue_span is not None and len(cue_span) else None
+    spk = analyse_speaker(head, index, st.para, cue_tok)
+    if spk.start < source.start or spk.end > source.end + 1:  # keep the tagger's extent
+        spk.start, spk.end = source.start, source.end
+        spk.text = st.doc.text[source.start:source.end]
+    return spk

@@ -1,0 +1,63 @@
+"""Attributions a journalist can cite: a name inside a role phrase wins over resolving the
+role, a qualified role is never guessed, an unnamed official stays unnamed, and a manner or
+mood is not speech. Sentences written for these tests (not from the seeds)."""
+from __future__ import annotations
+
+import pytest
+
+from archive.quotes import extract_article
+
+ENVOY = "Britain's envoy Margaret Holloway told the assembly that the ceasefire had failed."
+
+
+def speakers(article, paragraphs: list[str]) -> list[list[tuple[str | None, str]]]:
+    return [[(a.speaker, a.speaker_text) for a in attrs] for attrs in article(paragraphs)]
+
+
+@pytest.mark.parametrize("phrase, name", [
+    ("said the representative of Moldova Ionela Vrabie", "Ionela Vrabie"),
+    ("said the spokesman for the ministry, Daniel Okafor", "Daniel Okafor"),
+    ("said the ambassador of Chile Tomas Errazuriz", "Tomas Errazuriz"),
+])
+def test_a_name_inside_the_speaker_phrase_wins(article, phrase, name):
+    paras = [ENVOY, f"“We will not accept a partition of our country under any terms,” {phrase}."]
+    (found,) = speakers(article, paras)[1]
+    assert found[0] == name
+
+
+def test_a_qualified_role_is_not_the_last_person_named(article):
+    paras = [ENVOY, "“The vote must be held again before the end of the month,” said the "
+                    "representative of the United States."]
+    (found,) = speakers(article, paras)[1]
+    assert found == (None, "the representative of the United States")
+
+
+def test_a_role_held_by_someone_named_resolves(article):
+    paras = ["The Estonian foreign minister, Kadri Sepp, arrived in Vilnius on Monday.",
+             "“Our borders are safe and will stay safe for as long as it takes,” the foreign "
+             "minister said."]
+    (found,) = speakers(article, paras)[1]
+    assert found[0] == "Kadri Sepp"
+
+
+def test_an_unnamed_official_stays_unnamed(article):
+    paras = [ENVOY,
+             "“Nobody in this building believes the deadline will hold,” a senior official said.",
+             "The official added that no new talks had been planned."]
+    result = speakers(article, paras)
+    assert [s for s, _ in result[1]] == [None]
+    assert all(s is None for s, _ in result[2])
+
+
+@pytest.mark.parametrize("sentence", [
+    "In Berlin, Chancellor Anna Richter also adopted a pessimistic tone.",
+    "The governor struck a conciliatory note at the dinner on Friday.",
+    "Finance Minister Paul Adeyemi took a defiant tone in parliament.",
+])
+def test_a_mood_or_manner_is_not_an_attribution(one, sentence):
+    assert one(sentence) == []
+
+
+def test_speech_about_a_tone_is_still_speech(one):
+    (a,) = one("Richter said the tone of the debate had become a danger to the coalition.")
+    assert a.speaker == "Richter" and "danger" in a.content
