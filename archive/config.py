@@ -84,7 +84,7 @@ class Config:
                                       "faster on CPU).")
     attribution: int = _setting("ARCHIVE_ATTRIBUTION", 1, "Extract quotes and speakers at build "
                                 "time (1) or not (0).")
-    label_confidence: float = _setting("ARCHIVE_LABEL_CONFIDENCE", 0.5, "Least confidence "
+    label_confidence: float = _setting("ARCHIVE_LABEL_CONFIDENCE", 0.85, "Least confidence "
                                        "(0-1, from the quote tagger) an attribution needs to "
                                        "label a passage as its speaker's words; one below is "
                                        "kept but shows no speaker. Chosen on PolNeAR dev.")

@@ -4,6 +4,8 @@ only the rules (seconds instead of minutes) and list misses.
 Usage:
     python benchmarks/attr_devtools.py --split train [--fn out.txt] [--fp out.txt] [--rules-only]
     python benchmarks/attr_devtools.py --split dev --timing   # seconds per 1,000 paragraphs
+    python benchmarks/attr_devtools.py --split train-heldout --tagger archive/embed/data/quote_tagger \
+        [--variants bounds,add,continue]   # the quote tagger's pass, each step switched off in turn
 
 The learned pass (archive/quotes/data/attribution_model.json) runs unless --rules-only.
 
@@ -27,11 +29,20 @@ from archive.quotes import cue_sets, extract_docs, load_model, load_nlp, parse_a
 CACHE = Path(__file__).resolve().parent / "results" / "attr"
 
 
+def files_of(split: str) -> list:
+    """The split's (text, annotation) pairs; "train-heldout" is every 10th train article, the
+    ones benchmarks/train_quote_tagger.py keeps out of the tagger's training (the tagger
+    pass's settings are chosen on them)."""
+    if split == "train-heldout":
+        return [f for i, f in enumerate(ev.article_files("train")) if i % 10 == 9]
+    return ev.article_files(split)
+
+
 def parsed(split: str, nlp) -> tuple[list, list]:
     """(files, docs per article), from the cache when present."""
     from spacy.tokens import DocBin
 
-    files = ev.article_files(split)
+    files = files_of(split)
     path = CACHE / f"{split}.v2.spacy"  # v2: parse_article (verb surnames stood in)
     texts = [[p for p, _ in ev.paragraphs_with_offsets(t.read_text(encoding="utf-8"))] for t, _ in files]
     if path.exists():
@@ -56,12 +67,8 @@ def readings_of(split: str, folder: str | None, files: list) -> list | None:
     texts = [[p for p, _ in ev.paragraphs_with_offsets(t.read_text(encoding="utf-8"))]
              for t, _ in files]
     start = time.perf_counter()
-    flat = tagger([p for ps in texts for p in ps])
+    out = [tagger(ps) for ps in texts]  # one article at a time, as a build reads them
     print(f"tagger: {sum(map(len, texts))} paragraphs in {time.perf_counter() - start:.1f}s")
-    out, k = [], 0
-    for ps in texts:
-        out.append(flat[k:k + len(ps)])
-        k += len(ps)
     return out
 
 
@@ -162,28 +169,31 @@ def timing(split: str, n: int = 1000, repeats: int = 3) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--split", default="train", choices=["train", "dev"])
+    ap.add_argument("--split", default="train", choices=["train", "dev", "train-heldout"])
     ap.add_argument("--fn", default=None)
     ap.add_argument("--fp", default=None)
     ap.add_argument("--rules-only", action="store_true", help="skip the learned pass")
     ap.add_argument("--timing", action="store_true", help="seconds per 1,000 paragraphs")
     ap.add_argument("--tagger", default=None, help="a quote tagger folder (the tagger pass)")
     ap.add_argument("--variants", default="",
-                    help="comma-separated tagger-pass settings to switch off one at a time "
-                         "(bounds, add, continue), each run after the full pass")
+                    help="comma-separated tagger-pass variants, each run after the full pass: "
+                         "a step switched off (bounds, add, continue) or a setting "
+                         "(confidence=min|content, drop_below=0.2, add_content=0.6)")
     args = ap.parse_args()
     if args.timing:
         timing(args.split)
         return
-    files = ev.article_files(args.split)
+    files = files_of(args.split)
     readings = readings_of(args.split, args.tagger, files)
     runs = [("rules" if readings is None else "rules + tagger", None)]
-    runs += [(f"without {v}", v) for v in args.variants.split(",") if v]
+    runs += [(f"with {v}", v) for v in args.variants.split(",") if v]
     from archive.quotes import tagged
-    for name, off in runs:
+    for name, change in runs:
         saved = dict(tagged.SETTINGS)
-        if off:
-            tagged.SETTINGS[off] = False
+        if change:  # "bounds" switches a step off; "confidence=min", "drop_below=0.2" set one
+            key, _, value = change.partition("=")
+            tagged.SETTINGS[key] = (False if not value else value if key == "confidence"
+                                    else float(value))
         res = run(args.split, args.fn, args.fp, learned=not args.rules_only, readings=readings)
         tagged.SETTINGS.update(saved)
         print(f"== {name}")

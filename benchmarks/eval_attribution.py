@@ -300,7 +300,7 @@ def score_article(text: str, golds: list[Gold], preds: list[Pred], t: Totals) ->
             break
 
 
-SHOWN_THRESHOLDS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+SHOWN_THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
 
 
 def shown_precision(text: str, golds: list[Gold], paras: list[tuple[str, int]],

@@ -55,7 +55,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from eval_attribution import article_files, parse_ann, resolved_gold_sources, surname
+from eval_attribution import article_files, is_name, parse_ann, resolved_gold_sources, surname
 from speaker_queries import role_queries, speech_noun_queries
 
 from archive.build.pipeline import build
@@ -67,6 +67,7 @@ from archive.search.searcher import Searcher
 DATA = ROOT.parent / "shared" / "data"
 INDEX = ROOT / "benchmarks" / "results" / "speaker-haystack"
 VARIANTS = ("plain", "speech_noun", "role")
+GOLDS: dict[str, dict] = {}  # the annotated quotes, read once
 SYSTEMS = (("archive (attribution-aware)", True), ("baseline (hybrid, no attribution)", False))
 TITLE = re.compile(r"^(mr|mrs|ms|dr|sen|rep|gov|president|senator|secretary)\.?\s+", re.IGNORECASE)
 
@@ -162,9 +163,54 @@ def haystack_tables(searcher: Searcher) -> tuple[dict, dict]:
     return by_stem, by_surname
 
 
+def gold_quotes() -> dict[str, list[tuple[str, str]]]:
+    """Per PolNeAR article (train and dev: the haystack holds both), each annotated Content
+    (normalised words, see norm) with its source (pronouns and role descriptions resolved to
+    the previous named source, as in eval_attribution.py)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for split in ("train", "dev"):
+        for text_path, ann_path in article_files(split):
+            text = text_path.read_text(encoding="utf-8")
+            golds = parse_ann(ann_path)
+            out[text_path.stem] = [
+                (norm(" ".join(text[a:b] for a, b in g.content)), src)
+                for g, src in zip(golds, resolved_gold_sources(text, golds)) if g.content]
+    return out
+
+
+def same_words(quote: str, gold: str) -> bool:
+    """The hit's quote and an annotated Content are the same words: one holds the other, or
+    the gold holds the quote's first six words (a quote continued past the annotation)."""
+    probe = " ".join(quote.split()[:6])
+    return bool(quote and gold) and (quote in gold or (len(gold) > 20 and gold in quote)
+                                     or (len(probe) > 15 and probe in gold))
+
+
+def misattributed(name: str, hits: list, golds: dict[str, list[tuple[str, str]]]
+                  ) -> tuple[int, int, int]:
+    """(labelled, judged, wrong) over the top 5: hits labelled as NAME's words; those whose
+    quote is the words of an annotated Content of its PolNeAR article (same_words) with a
+    named source; and of those, the ones where no such annotated source is NAME."""
+    labelled = judged = wrong = 0
+    for h in hits[:5]:
+        if not h.quote or not same_person(name, h.speaker):
+            continue
+        labelled += 1
+        quote = norm(h.quote)
+        over = [src for gold, src in golds.get(Path(h.path or "").stem, [])
+                if same_words(quote, gold)]
+        named = [src for src in over if is_name(src)]
+        if not named:
+            continue
+        judged += 1
+        wrong += not any(same_person(name, src) or surname(name) in src.lower() for src in named)
+    return labelled, judged, wrong
+
+
 def run(searcher: Searcher, queries: list[dict], understand: bool,
         tables: tuple[dict, dict] | None = None) -> dict:
     by_stem, by_surname = tables or haystack_tables(searcher)
+    golds = GOLDS.setdefault("all", gold_quotes())
     rows = []
     for q in queries:
         rel = relevant_ids(searcher, q, by_stem)
@@ -178,7 +224,9 @@ def run(searcher: Searcher, queries: list[dict], understand: bool,
         # person with NAME's surname: the loosest reading of the metric): speaker P@5 can
         # only reach min(5, that)/5 for this query, whatever the ranking does
         quoted = len(by_surname.get(surname(q["name"]), ()))
+        labelled, judged, wrong = misattributed(q["name"], hits, golds)
         rows.append({"name": q["name"], "question": question, "relevant": len(rel),
+                     "labelled@5": labelled, "judged@5": judged, "misattributed@5": wrong,
                      "attainable_p@5": min(5, quoted) / 5,
                      "ndcg@10": ndcg([float(f) for f in flags], [1.0] * len(rel), 10),
                      "speaker_p@5": precision_at(spk, 5),
@@ -196,6 +244,12 @@ def summarize(rows: list[dict]) -> dict:
             "speaker_p@5": round(sum(r["speaker_p@5"] for r in rows) / n, 4),
             "attainable_p@5": round(sum(r["attainable_p@5"] for r in rows) / n, 4),
             "speaker_rp@5": round(sum(r["speaker_rp@5"] for r in rows) / n, 4),
+            # of the top-5 hits labelled as NAME's words, the share whose quote the
+            # annotators attribute to another named source (micro-averaged)
+            "misattributed@5": round(sum(r.get("misattributed@5", 0) for r in rows)
+                                     / max(1, sum(r.get("labelled@5", 0) for r in rows)), 4),
+            "labelled@5": sum(r.get("labelled@5", 0) for r in rows),
+            "judged@5": sum(r.get("judged@5", 0) for r in rows),
             "speaker_p@5_with_5_or_more_relevant": round(
                 sum(r["speaker_p@5"] for r in rows if r["relevant"] >= 5)
                 / max(1, sum(r["relevant"] >= 5 for r in rows)), 4),
@@ -206,6 +260,8 @@ def metrics_text(res: dict) -> str:
     return (f"queries {res['queries']:>4}  nDCG@10 {res['ndcg@10']:.3f}  "
             f"speaker P@5 {res['speaker_p@5']:.3f}  speaker P@min(5,R) {res['speaker_rp@5']:.3f}  "
             f"P@5 where R>=5 {res['speaker_p@5_with_5_or_more_relevant']:.3f}  "
+            f"misattributed@5 {res.get('misattributed@5', 0):.3f} "
+            f"(of {res.get('labelled@5', 0)} labelled, {res.get('judged@5', 0)} judged)  "
             f"(P@5 attainable with these attributions {res['attainable_p@5']:.3f})")
 
 

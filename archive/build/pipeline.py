@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import platform
+import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +25,7 @@ from archive.build.stages import (article_cap, attribute_passages, chunk, collec
                                   to_remove, with_uploads)
 from archive.config import Config
 from archive.embed import backend_label, make_embedder, make_quote_tagger
-from archive.errors import IndexCorrupt
+from archive.errors import Cancelled, IndexCorrupt
 from archive.models import Article, Passage
 from archive.quotes import passage_analysis
 from archive.storage import (DB_NAME, FAULT_ENV, FORMAT_VERSION, VECTORS_NAME, check_manifest,
@@ -113,12 +115,15 @@ def write_generation(draft: Draft, previous: Path | None, wanted: dict[str, Arti
         report, a, "could not be cut into passages", chunk, a, embedder, config.max_tokens))
         is not None}  # an article that fails a step is skipped, never the build
     added = [a for a in added if a.article_id in passages]
+    tagger = make_quote_tagger(config) if added else None
     if config.attribution:
-        attribute(added, passages, progress, report, make_quote_tagger(config))
+        new_vectors = attribute_while_embedding(added, passages, reusable, embedder, progress,
+                                                report, tagger)
         added = [a for a in added if a.article_id in passages]
+    else:
+        new_vectors = embed_missing([p.text for a in added for p in passages[a.article_id]],
+                                    reusable, embedder, progress, report)
     report.added_articles = len(added)
-    texts = [p.text for a in added for p in passages[a.article_id]]
-    new_vectors = embed_missing(texts, reusable, embedder, progress, report)
     new_ids = add_articles(store, vectors, added, passages, new_vectors)
     if config.attribution:
         group_people(store, config.label_confidence)
@@ -128,6 +133,8 @@ def write_generation(draft: Draft, previous: Path | None, wanted: dict[str, Arti
     if vectors.ntotal != count:
         raise IndexCorrupt(f"internal error: {vectors.ntotal} vectors for {count} passages")
     store.write_manifest(manifest_values(embedder, store, vectors))
+    if tagger is not None:  # what attributed the newest articles (older ones keep theirs)
+        store.write_manifest({"quote_tagger": tagger.version})
     draft.vectors = vectors
 
 
@@ -182,6 +189,49 @@ def embed_missing(texts: list[str], reusable: dict[str, np.ndarray], embedder,  
                 fault_point("embedding")
         out[todo] = embedder.encode([texts[i] for i in todo], progress=bar)
     return out
+
+
+def attribute_while_embedding(added: list[Article], passages: dict[str, list[Passage]],
+                              reusable: dict[str, np.ndarray], embedder,  # noqa: ANN001
+                              progress: Progress | None, report: BuildReport,
+                              tagger=None) -> np.ndarray:  # noqa: ANN001
+    """Attribute the new passages (spaCy, the rules, the quote tagger) while a second thread
+    embeds them, so the build takes about the longer of the two rather than their sum (the
+    model runtimes and spaCy's parser spend most of their time in native code, outside the
+    interpreter lock). Returns the vectors of the passages of the articles still in
+    `passages` (one whose attribution failed is dropped, its vectors with it). A failure or a
+    cancel of the attribution stops the embedding at its next batch."""
+    owners = [a.article_id for a in added for _ in passages[a.article_id]]
+    texts = [p.text for a in added for p in passages[a.article_id]]
+    stop = threading.Event()
+    with ThreadPoolExecutor(1, thread_name_prefix="archive-embed") as pool:
+        future = pool.submit(embed_missing, texts, reusable, embedder,
+                             stoppable(progress, stop), report)
+        try:
+            attribute(added, passages, progress, report, tagger)
+        except BaseException:
+            stop.set()
+            raise
+        vectors = future.result()
+    return vectors[np.array([o in passages for o in owners], dtype=bool)] if owners else vectors
+
+
+def stoppable(progress: Progress | None, stop: threading.Event) -> Progress:
+    """`progress` (or terminal bars when None) raising Cancelled once `stop` is set."""
+    bars: dict[str, list] = {}
+
+    def hook(stage: str, done: int, total: int) -> None:
+        if stop.is_set():
+            raise Cancelled("the build stopped while embedding")
+        if progress is not None:
+            progress(stage, done, total)
+            return
+        if stage not in bars:
+            bars[stage] = [progress_bar(total, stage, None), 0]
+        bar = bars[stage]
+        bar[0](done - bar[1])
+        bar[1] = done
+    return hook
 
 
 def attribute(articles: list[Article], passages: dict[str, list[Passage]],
@@ -268,6 +318,7 @@ def reattribute(config: Config, *, progress: Progress | None = None) -> BuildRep
             articles = sorted(store.article_ids())
             bar = progress_bar(len(articles), "attributing", progress)
             tagger = make_quote_tagger(config)
+            store.write_manifest({"quote_tagger": tagger.version if tagger else "off"})
             for article_id in articles:
                 rows = store.article_passages(article_id)
                 found, named = passage_analysis([r["text"] for r in rows], tagger=tagger)

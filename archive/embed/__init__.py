@@ -21,7 +21,8 @@ from archive.embed.sbert import TorchEmbedder
 from archive.embed.tagger import TAGGER_DIR, QuoteTagger, TokenReading
 
 __all__ = ["EMBEDDING_BACKENDS", "Embedder", "OnnxEmbedder", "TorchEmbedder", "backend_label",
-           "make_embedder", "model_name", "make_quote_tagger", "QuoteTagger", "TokenReading", "TAGGER_DIR"]
+           "make_embedder", "model_name", "make_quote_tagger", "QuoteTagger", "TokenReading",
+           "TAGGER_DIR"]
 
 
 class Embedder(Protocol):

@@ -81,16 +81,21 @@ class QuoteTagger:
                                     providers=["CPUExecutionProvider"])
 
     def __call__(self, texts: Sequence[str]) -> list[TokenReading]:
+        """The readings of consecutive paragraphs of one article (a model trained with
+        context also reads the end of the previous paragraph, as segment A)."""
         encs = self.tokenizer.encode_batch([t for t in texts], add_special_tokens=False)
-        windows: list[tuple[int, int, list[int]]] = []  # (text, first piece, ids)
+        context = int(self.meta.get("context") or 0)
+        windows: list[tuple[int, int, list[int], list[int]]] = []  # (text, first, ctx, ids)
         for i, enc in enumerate(encs):
-            ids, step = enc.ids, WINDOW - 2 - OVERLAP
+            ctx = encs[i - 1].ids[-context:] if context and i else []
+            ids, size = enc.ids, WINDOW - 3 - len(ctx) if ctx else WINDOW - 2
+            step = size - OVERLAP
             for start in range(0, max(len(ids) - OVERLAP, 1), step):
-                windows.append((i, start, ids[start:start + WINDOW - 2]))
-        probs = self._run([w[2] for w in windows])
+                windows.append((i, start, ctx, ids[start:start + size]))
+        probs = self._run([(w[2], w[3]) for w in windows])
         out = [np.zeros((len(e.ids), len(self.labels)), dtype=np.float32) for e in encs]
         best = [np.full(len(e.ids), -1, dtype=np.int64) for e in encs]
-        for (i, start, ids), p in zip(windows, probs):
+        for (i, start, _, ids), p in zip(windows, probs):
             pos = np.arange(start, start + len(ids))
             margin = np.minimum(pos - start, start + len(ids) - 1 - pos)  # distance to an edge
             take = margin > best[i][pos]
@@ -99,24 +104,29 @@ class QuoteTagger:
         return [TokenReading([tuple(o) for o in e.offsets], out[i], self.labels)
                 for i, e in enumerate(encs)]
 
-    def _run(self, pieces: list[list[int]]) -> list[np.ndarray]:
-        """Label probabilities for each window of word-piece ids ([CLS] and [SEP] added)."""
+    def _run(self, windows: list[tuple[list[int], list[int]]]) -> list[np.ndarray]:
+        """Label probabilities of each window's pieces: [CLS] ids [SEP], or with context
+        [CLS] context [SEP] ids [SEP] (token types 0, then 1), as in training."""
         cls, sep = self.tokenizer.token_to_id("[CLS]"), self.tokenizer.token_to_id("[SEP]")
-        out: list[np.ndarray] = [np.zeros((0, len(self.labels)), np.float32)] * len(pieces)
-        order = sorted(range(len(pieces)), key=lambda k: len(pieces[k]))
+        out: list[np.ndarray] = [np.zeros((0, len(self.labels)), np.float32)] * len(windows)
+        seqs = [([cls] + c + [sep] if c else [cls], ids + [sep]) for c, ids in windows]
+        order = sorted(range(len(seqs)), key=lambda k: len(seqs[k][0]) + len(seqs[k][1]))
         for s in range(0, len(order), self.batch_size):
             idx = order[s:s + self.batch_size]
-            n = max(len(pieces[k]) for k in idx) + 2
+            n = max(len(seqs[k][0]) + len(seqs[k][1]) for k in idx)
             ids = np.zeros((len(idx), n), dtype=np.int64)
-            mask = np.zeros_like(ids)
+            mask, types = np.zeros_like(ids), np.zeros_like(ids)
             for row, k in enumerate(idx):
-                seq = [cls] + pieces[k] + [sep]
-                ids[row, :len(seq)] = seq
-                mask[row, :len(seq)] = 1
+                head, body = seqs[k]
+                ids[row, :len(head) + len(body)] = head + body
+                mask[row, :len(head) + len(body)] = 1
+                if len(head) > 1:
+                    types[row, len(head):len(head) + len(body)] = 1
             logits = self.session.run(["logits"], {"input_ids": ids, "attention_mask": mask,
-                                                   "token_type_ids": np.zeros_like(ids)})[0]
+                                                   "token_type_ids": types})[0]
             e = np.exp(logits - logits.max(-1, keepdims=True))
             p = e / e.sum(-1, keepdims=True)
             for row, k in enumerate(idx):
-                out[k] = p[row, 1:len(pieces[k]) + 1].astype(np.float32)
+                first = len(seqs[k][0])
+                out[k] = p[row, first:first + len(windows[k][1])].astype(np.float32)
         return out

@@ -16,7 +16,8 @@ Precedence, each step measured on PolNeAR (benchmarks/README.md, "Quote tagger")
    one with no source right after an attribution of the previous paragraph continues it.
 
 The pass needs no training data of its own: the thresholds are module constants chosen on
-held-out PolNeAR train articles (benchmarks/train_quote_tagger.py holds them out). Imports
+held-out PolNeAR train articles (benchmarks/train_quote_tagger.py holds them out; SETTINGS
+holds them with the choices the development variants switch). Imports
 archive.models and the lower layers of archive.quotes (never the rules).
 """
 from __future__ import annotations
@@ -35,9 +36,12 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Token
 
 KINDS = ("Source", "Cue", "Content")
-ADD_CONTENT = 0.5  # mean Content probability a span needs to become an attribution
 MIN_CONTENT_WORDS = 3
-SETTINGS = {"bounds": True, "add": True, "continue": True}  # what eval variants switch off
+# what the development variants switch (benchmarks/attr_devtools.py --variants): each step on
+# or off, how content and source agreement make a confidence (mean, min, or content alone),
+# and the confidence under which an attribution is dropped altogether
+SETTINGS: dict = {"bounds": True, "add": False, "continue": False, "confidence": "mean",
+                  "drop_below": 0.0, "add_content": 0.5, "resolved_factor": 0.8}
 
 
 class Reading(Protocol):
@@ -85,7 +89,9 @@ def spans(reading: Reading, text: str) -> list[TagSpan]:
 
     prev_end = -1
     for j, (a, b) in enumerate(reading.offsets):
-        inside_word = a == prev_end and a > 0 and not text[a - 1].isspace() and run
+        # a word piece glued to a letter or digit before it ("reck" + "less"), not punctuation
+        inside_word = (a == prev_end and a > 0 and a < len(text) and text[a - 1].isalnum()
+                       and text[a].isalnum() and run)
         prev_end = b
         label = labels[best[j]]
         k = label.split("-", 1)[1] if "-" in label else ""
@@ -116,7 +122,19 @@ def confidence(attr: Attribution, reading: Reading, per_kind: np.ndarray) -> flo
     source = (mean_prob(reading, per_kind, "Source", attr.speaker_start, attr.speaker_end)
               if attr.speaker_start >= 0 else None)
     content = 0.0 if content is None else content
-    return round((content + (1.0 if source is None else source)) / 2, 4)
+    source = 1.0 if source is None else source
+    how = SETTINGS["confidence"]
+    value = min(content, source) if how == "min" else content if how == "content" else (
+        content + source) / 2
+    if attr.speaker and not names(attr):  # "she", "the minister": resolved, not read
+        value *= SETTINGS["resolved_factor"]
+    return round(value, 4)
+
+
+def names(attr: Attribution) -> bool:
+    """The speaker phrase names the speaker (holds the last word of the resolved name)."""
+    last = (attr.speaker or "").split()[-1:] or [""]
+    return bool(last[0]) and last[0].lower() in attr.speaker_text.lower()
 
 
 def tagged_pass(st: ParaState, index: ArticleIndex, reading: Reading,
@@ -132,6 +150,8 @@ def tagged_pass(st: ParaState, index: ArticleIndex, reading: Reading,
         attr.confidence = confidence(attr, reading, per_kind)
     if SETTINGS["add"]:
         _add_missing(st, index, found, contents, reading, per_kind, previous)
+    if SETTINGS["drop_below"]:
+        st.attrs = [a for a in st.attrs if a.confidence >= SETTINGS["drop_below"]]
 
 
 def _take_bounds(attr: Attribution, contents: list[TagSpan], text: str) -> None:
@@ -153,7 +173,8 @@ def _add_missing(st: ParaState, index: ArticleIndex, found: list[TagSpan],
     """Content spans the rules missed become attributions (module step 4)."""
     taken = [(a.content_start, a.content_end) for a in st.attrs]
     for span in contents:
-        if span.score < ADD_CONTENT or len(st.doc.text[span.start:span.end].split()) < MIN_CONTENT_WORDS:
+        if (span.score < SETTINGS["add_content"]
+                or len(st.doc.text[span.start:span.end].split()) < MIN_CONTENT_WORDS):
             continue
         if any(a < span.end and span.start < b for a, b in taken):
             continue

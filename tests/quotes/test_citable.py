@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from archive.quotes import extract_article
-
 ENVOY = "Britain's envoy Margaret Holloway told the assembly that the ceasefire had failed."
 
 
