@@ -300,6 +300,9 @@ def score_article(text: str, golds: list[Gold], preds: list[Pred], t: Totals) ->
             break
 
 
+# a Source span that is a speech verb: an annotation slip, never judged
+CUE_AS_SOURCE = {"said", "says", "say", "told", "tells", "added", "wrote", "writes", "asked",
+                 "noted", "stated", "explained"}
 SHOWN_THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
 
 
@@ -309,7 +312,9 @@ def shown_precision(text: str, golds: list[Gold], paras: list[tuple[str, int]],
     words (a resolved person speaker) is right when an annotated attribution whose content
     holds at least half of its words has a source that agrees with it (pronoun and role
     sources resolved as for speaker match). `counts[t]` gets [right, shown] over the
-    attributions of confidence >= t (an attribution without a confidence always counts)."""
+    attributions of confidence >= t (an attribution without a confidence always counts).
+    An attribution whose only matching annotations have a cue word as their Source span (an
+    annotation slip: Source "said") is not judged."""
     resolved = resolved_gold_sources(text, golds)
     for (_, base), plist in zip(paras, attrs):
         for a in plist:
@@ -319,8 +324,11 @@ def shown_precision(text: str, golds: list[Gold], paras: list[tuple[str, int]],
             if not pt:
                 continue
             pred = Pred(None, a.speaker, a.speaker_text)
-            ok = any(len(pt & tokens(text, g.content)) >= 0.5 * len(pt)
-                     and speaker_agrees(gs, pred) for g, gs in zip(golds, resolved))
+            over = [gs for g, gs in zip(golds, resolved)
+                    if len(pt & tokens(text, g.content)) >= 0.5 * len(pt)]
+            if over and all(gs.strip().lower() in CUE_AS_SOURCE for gs in over):
+                continue
+            ok = any(speaker_agrees(gs, pred) for gs in over)
             conf = a.confidence if a.confidence is not None else 1.0
             for t, c in counts.items():
                 if conf >= t:

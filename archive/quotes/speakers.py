@@ -368,7 +368,7 @@ def _name_in_phrase(toks: list["Token"], subj: "Token", index: ArticleIndex
         if len(run) < 3:
             return None
         name_toks = run[-2:]
-    name, _ = clean_name(" ".join(t.text for t in name_toks))
+    name, _ = clean_name(as_written(name_toks))
     return (index.expand(name), name_toks) if name and len(name.split()) >= 2 else None
 
 
@@ -402,14 +402,14 @@ def _named(tok: "Token", index: ArticleIndex) -> tuple[str, bool, list["Token"]]
     ent = entity_at(tok)
     if ent is not None and ent.label_ == "PERSON":
         toks = [t for t in ent if not _is_title(t.text) or t.i == ent.end - 1]
-        name, _ = clean_name(" ".join(t.text for t in toks))
+        name, _ = clean_name(as_written(toks))
         return (index.expand(name), True, list(ent)) if name else None
     if tok.pos_ != "PROPN" and ent is None:
         return None
     if ent is not None and ent.label_ not in ORG_ENTITIES and ent.label_ != "PERSON":
         return None
     chain = _propn_chain(tok) if tok.pos_ == "PROPN" else list(ent)
-    name, _ = clean_name(" ".join(t.text for t in chain))
+    name, _ = clean_name(as_written(chain))
     if not name or all(_is_title(t.text) for t in chain):
         return None
     expanded = index.expand(name)
@@ -471,6 +471,16 @@ def _resolve_unnamed(subj: "Token", index: ArticleIndex, pos: tuple[int, int]) -
     if dets & {"his", "her", "their", "its"}:
         return index.resolve_role(noun, pos, fallback=False, qualifier=qualifier)
     return None
+
+
+def as_written(toks: Sequence["Token"]) -> str:
+    """Tokens joined as the text spells them ("Holtz-Eakin", "Ki-moon", not "Holtz - Eakin"),
+    a space where tokens were left out between them."""
+    out = []
+    for k, t in enumerate(toks):
+        glued = k + 1 < len(toks) and toks[k + 1].i == t.i + 1 and not t.whitespace_
+        out.append(t.text + ("" if glued or k + 1 == len(toks) else " "))
+    return "".join(out)
 
 
 def looks_like_name(name: str) -> bool:

@@ -41,7 +41,8 @@ MIN_CONTENT_WORDS = 3
 # or off, how content and source agreement make a confidence (mean, min, or content alone),
 # and the confidence under which an attribution is dropped altogether
 SETTINGS: dict = {"bounds": True, "add": False, "continue": False, "confidence": "mean",
-                  "drop_below": 0.0, "add_content": 0.5, "resolved_factor": 0.8}
+                  "drop_below": 0.0, "add_content": 0.5, "resolved_factor": 0.8,
+                  "far_factor": 0.5}
 
 
 class Reading(Protocol):
@@ -116,8 +117,10 @@ def mean_prob(reading: Reading, per_kind: np.ndarray, kind: str, start: int, end
     return float(per_kind[idx, KINDS.index(kind)].mean())
 
 
-def confidence(attr: Attribution, reading: Reading, per_kind: np.ndarray) -> float:
-    """How much the tagger agrees with an attribution (see the module's step 2)."""
+def confidence(attr: Attribution, reading: Reading, per_kind: np.ndarray,
+               near: set[str] = frozenset()) -> float:  # type: ignore[assignment]
+    """How much the tagger agrees with an attribution (see the module's step 2), lowered
+    for a speaker resolved rather than named (`resolution_factor`)."""
     content = mean_prob(reading, per_kind, "Content", attr.content_start, attr.content_end)
     source = (mean_prob(reading, per_kind, "Source", attr.speaker_start, attr.speaker_end)
               if attr.speaker_start >= 0 else None)
@@ -126,9 +129,19 @@ def confidence(attr: Attribution, reading: Reading, per_kind: np.ndarray) -> flo
     how = SETTINGS["confidence"]
     value = min(content, source) if how == "min" else content if how == "content" else (
         content + source) / 2
-    if attr.speaker and not names(attr):  # "she", "the minister": resolved, not read
-        value *= SETTINGS["resolved_factor"]
-    return round(value, 4)
+    return round(value * resolution_factor(attr, near), 4)
+
+
+def resolution_factor(attr: Attribution, near: set[str]) -> float:
+    """1 for a speaker the phrase names, or a pronoun or role resolved to the person named
+    as a speaker in this or the previous paragraph for a direct quote (the salient speaker:
+    95% right on held-out PolNeAR train); `resolved_factor` for the same with reported
+    speech (78%); `far_factor` for any other resolution (under 50%)."""
+    if not attr.speaker or names(attr):
+        return 1.0
+    if attr.speaker in near:
+        return 1.0 if attr.direct else SETTINGS["resolved_factor"]
+    return SETTINGS["far_factor"]
 
 
 def names(attr: Attribution) -> bool:
@@ -144,12 +157,13 @@ def tagged_pass(st: ParaState, index: ArticleIndex, reading: Reading,
     found = spans(reading, text)
     per_kind = kind_probs(reading)
     contents = [s for s in found if s.kind == "Content"]
+    near = {a.speaker for a in list(previous) + st.attrs if a.speaker and names(a)}
     for attr in st.attrs:
         if SETTINGS["bounds"] and not attr.direct:
             _take_bounds(attr, contents, text)
-        attr.confidence = confidence(attr, reading, per_kind)
+        attr.confidence = confidence(attr, reading, per_kind, near)
     if SETTINGS["add"]:
-        _add_missing(st, index, found, contents, reading, per_kind, previous)
+        _add_missing(st, index, found, contents, reading, per_kind, previous, near)
     if SETTINGS["drop_below"]:
         st.attrs = [a for a in st.attrs if a.confidence >= SETTINGS["drop_below"]]
 
@@ -169,7 +183,7 @@ def _take_bounds(attr: Attribution, contents: list[TagSpan], text: str) -> None:
 
 def _add_missing(st: ParaState, index: ArticleIndex, found: list[TagSpan],
                  contents: list[TagSpan], reading: Reading, per_kind: np.ndarray,
-                 previous: Sequence[Attribution]) -> None:
+                 previous: Sequence[Attribution], near: set[str]) -> None:
     """Content spans the rules missed become attributions (module step 4)."""
     taken = [(a.content_start, a.content_end) for a in st.attrs]
     for span in contents:
@@ -198,7 +212,7 @@ def _add_missing(st: ParaState, index: ArticleIndex, found: list[TagSpan],
             attr = emit(st, spk, "", (-1, -1), (span.start, span.end), direct)
         else:
             continue
-        attr.confidence = confidence(attr, reading, per_kind)
+        attr.confidence = confidence(attr, reading, per_kind, near)
         taken.append((span.start, span.end))
 
 

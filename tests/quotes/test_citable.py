@@ -59,3 +59,13 @@ def test_a_mood_or_manner_is_not_an_attribution(one, sentence):
 def test_speech_about_a_tone_is_still_speech(one):
     (a,) = one("Richter said the tone of the debate had become a danger to the coalition.")
     assert a.speaker == "Richter" and "danger" in a.content
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("“This is not a reform of the tax code,” said Douglas Harlow-Eakin, an economist.",
+     "Douglas Harlow-Eakin"),
+    ("Secretary-General Ban Ki-moon said the talks in Geneva had failed again.", "Ban Ki-moon"),
+])
+def test_a_hyphenated_name_is_kept_as_written(one, sentence, name):
+    (a,) = one(sentence)
+    assert a.speaker == name
