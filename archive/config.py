@@ -87,7 +87,8 @@ class Config:
     label_confidence: float = _setting("ARCHIVE_LABEL_CONFIDENCE", 0.85, "Least confidence "
                                        "(0-1, from the quote tagger) an attribution needs to "
                                        "label a passage as its speaker's words; one below is "
-                                       "kept but shows no speaker. Chosen on PolNeAR dev.")
+                                       "kept but shows no speaker. Chosen on held-out PolNeAR "
+                                       "train articles.")
     quote_tagger: int = _setting("ARCHIVE_QUOTE_TAGGER", 1, "With attribution on: combine the "
                                  "rules with the trained quote tagger shipped with archive (1: "
                                  "content boundaries, recall and a confidence per attribution) "

@@ -78,8 +78,8 @@ class Attribution:
     # for an unnamed source ("officials"); see archive.quotes.speaker_type
     speaker_type: str | None = None
     # how sure the attribution is, 0..1 (the quote tagger's agreement, archive.quotes.tagged);
-    # None when no tagger ran. Below archive.quotes.LABEL_CONFIDENCE it is kept but never
-    # labels a passage as the speaker's words.
+    # None when no tagger ran. Below ARCHIVE_LABEL_CONFIDENCE it is kept but never labels a
+    # passage as the speaker's words.
     confidence: float | None = None
 
 

@@ -2,8 +2,11 @@
 
 Usage:
     python benchmarks/eval_attribution.py --split dev [--limit N] [--json out.json] [--rules-only]
+        [--no-tagger]
 
---rules-only skips the learned classifier pass of archive.quotes (the rules alone).
+--rules-only skips the learned classifier pass of archive.quotes; --no-tagger skips the quote
+tagger's pass (archive.quotes.tagged with the shipped archive.embed.QuoteTagger), which runs by
+default as it does in a build.
 
 Only the train and dev splits are allowed: test is held out.
 
@@ -28,6 +31,12 @@ Metrics (all micro-averaged over the split):
   when they share at least 50% of the tokens of each (predictions with the same cue,
   and quote continuations across paragraphs, are joined first, as PolNeAR annotates a
   multi-part quote as one attribution).
+- Shown precision: of the attributions that would label a passage as a named person's words
+  (a resolved person speaker, confidence at least the threshold; ARCHIVE_LABEL_CONFIDENCE in
+  a build), the share that an annotated attribution holding at least half of its words
+  attributes to the same person (sources resolved as for speaker match; one whose only
+  matching annotations have a speech verb as Source span, an annotation slip, is not
+  judged). Reported per threshold.
 - Speaker match: over gold attributions whose Content was matched, the share whose
   predicted speaker agrees with the annotated Source. Annotated pronoun sources ("he",
   "she", "who", ...) and definite role descriptions ("The Republican nominee") are
@@ -358,23 +367,26 @@ def article_files(split: str) -> list[tuple[Path, Path]]:
             if (root / "text" / f"{n}.txt").exists()]
 
 
-def evaluate(split: str, limit: int | None = None, learned: bool = True) -> dict:
+def evaluate(split: str, limit: int | None = None, learned: bool = True,
+             tagger=None) -> dict:
     """Run extraction over a split and return the metrics dictionary."""
     if split == "test":
         raise SystemExit("The test split is held out: evaluate on train or dev.")
     nlp = load_nlp()
     t = Totals()
+    shown = {th: [0, 0] for th in SHOWN_THRESHOLDS}
     files = article_files(split)[: limit or None]
     for txt, ann in files:
         text = txt.read_text(encoding="utf-8")
         paras = paragraphs_with_offsets(text)
         start = time.perf_counter()
-        attrs = extract_article([p for p, _ in paras], nlp=nlp, learned=learned)
+        attrs = extract_article([p for p, _ in paras], nlp=nlp, learned=learned, tagger=tagger)
         t.seconds += time.perf_counter() - start
         t.paragraphs += len(paras)
         golds = parse_ann(ann)
         mark_speech(golds, nlp)
         score_article(text, golds, to_preds(paras, attrs), t)
+        shown_precision(text, golds, paras, attrs, shown)
     return {
         "split": split,
         "articles": len(files),
@@ -388,6 +400,11 @@ def evaluate(split: str, limit: int | None = None, learned: bool = True) -> dict
         "speaker_matched": t.speaker_ok,
         "paragraphs": t.paragraphs,
         "paragraphs_per_second": round(t.paragraphs / t.seconds, 1) if t.seconds else 0.0,
+        "tagger": tagger.version if tagger is not None else None,
+        # of the attributions that label a passage as a named person's words (confidence
+        # >= ARCHIVE_LABEL_CONFIDENCE), the share the annotators attribute to that person
+        "shown_precision": {str(th): {"precision": round(c[0] / c[1], 4) if c[1] else 0.0,
+                                      "shown": c[1]} for th, c in shown.items()},
         "speaker_errors_sample": t.errors[:40],
     }
 
@@ -402,7 +419,10 @@ def print_table(res: dict) -> None:
     print(f"speaker match (of matched contents): {res['speaker_match']:.3f}"
           f" ({res['speaker_matched']}/{res['content']['tp']});"
           f" gold source a proper name: {res['speaker_match_named_gold']:.3f}")
-    print(f"speed: {res['paragraphs_per_second']} paragraphs/second (spaCy + rules, 1 process)")
+    print(f"speed: {res['paragraphs_per_second']} paragraphs/second (spaCy + rules"
+          f"{' + quote tagger' if res['tagger'] else ''}, 1 process)")
+    print("shown precision (labels a passage) by least confidence: " + ", ".join(
+        f"{th}: {v['precision']:.3f} ({v['shown']})" for th, v in res["shown_precision"].items()))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -412,8 +432,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--json", dest="json_path", default=None)
     ap.add_argument("--rules-only", action="store_true", help="skip the learned classifier pass")
+    ap.add_argument("--no-tagger", action="store_true",
+                    help="without the quote tagger's pass (the rules and the learned pass)")
     args = ap.parse_args(argv)
-    res = evaluate(args.split, args.limit, learned=not args.rules_only)
+    tagger = None
+    if not args.no_tagger:
+        from archive.embed import QuoteTagger
+        tagger = QuoteTagger()
+    res = evaluate(args.split, args.limit, learned=not args.rules_only, tagger=tagger)
     print_table(res)
     if args.json_path:
         Path(args.json_path).write_text(json.dumps(res, indent=2), encoding="utf-8")

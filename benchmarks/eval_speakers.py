@@ -16,7 +16,13 @@ top 5 hits whose attributed speaker is NAME (hits with no attribution count as m
 also speaker P@min(5,R), judged on the top R for a person with R < 5 relevant passages, and
 P@5 over the people with at least 5, and the attainable P@5: the mean of min(5, passages the
 index attributes to anyone with NAME's surname)/5, a ceiling no ranking can pass because most
-dev names are quoted in fewer than 5 passages of the whole haystack. Relevant passages are dev paragraphs only, so for people
+dev names are quoted in fewer than 5 passages of the whole haystack. misattributed@5 is the
+share of the top-5 hits labelled as NAME's words (a hit whose speaker is NAME and that shows a
+quote) whose quote the annotators attribute to another named source: the hit's quote is
+matched against the annotated Content spans of its PolNeAR article (one holds the other, or
+the annotation holds the quote's first six words); a hit whose matching annotations have no
+named source (pronouns the annotation leaves unresolved), or none, or that is a BBC article,
+is not judged ("judged@5" counts those that are). Relevant passages are dev paragraphs only, so for people
 quoted all over train (Clinton, Trump, Obama) nDCG@10 is near 0 although every top hit is
 their own words: read nDCG with speaker precision.
 

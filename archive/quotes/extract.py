@@ -34,7 +34,8 @@ def extract_article(paragraphs: list[str], nlp: "Language | None" = None,
                     cues: Iterable[str] | None = None,
                     belief_cues: Iterable[str] | None = None,
                     learned: bool | None = None,
-                    progress: Callable[[int], None] | None = None) -> list[list[Attribution]]:
+                    progress: Callable[[int], None] | None = None,
+                    tagger: Tagger | None = None) -> list[list[Attribution]]:
     """Attributions per paragraph of one article (paragraph-relative offsets).
 
     `nlp` defaults to the cached `load_nlp()`; `cues` overrides DEFAULT_CUES (speech
@@ -42,11 +43,13 @@ def extract_article(paragraphs: list[str], nlp: "Language | None" = None,
     extract speech). `learned` runs the learned classifier pass (archive.quotes.learned);
     by default it runs unless a custom cue list is given (then the lists decide alone).
     `progress` is called with 1 per paragraph parsed (the bulk of the work on a long
-    article); it may raise to stop the extraction.
+    article); it may raise to stop the extraction. `tagger` (archive.embed.QuoteTagger) adds
+    the quote tagger's pass (archive.quotes.tagged).
     """
     docs = parse_article(paragraphs, nlp, progress=progress)
     return extract_docs(docs, *cue_sets(cues, belief_cues),
-                        model=_model_for(learned, cues, belief_cues))
+                        model=_model_for(learned, cues, belief_cues),
+                        readings=tagger(paragraphs) if tagger is not None else None)
 
 
 def passage_attributions(passages: list[str], progress: Callable[[int], None] | None = None,
