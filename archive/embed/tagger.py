@@ -80,14 +80,20 @@ class QuoteTagger:
         return ort.InferenceSession(str(self.folder / "model.int8.onnx"), options,
                                     providers=["CPUExecutionProvider"])
 
-    def __call__(self, texts: Sequence[str]) -> list[TokenReading]:
-        """The readings of consecutive paragraphs of one article (a model trained with
-        context also reads the end of the previous paragraph, as segment A)."""
+    def __call__(self, texts: Sequence[str], previous: Sequence[str] | None = None
+                 ) -> list[TokenReading]:
+        """The readings of paragraphs; `previous` holds the paragraph before each ("" for
+        none; by default `texts` are consecutive paragraphs of one article). A model trained
+        with context also reads the end of the paragraph before, as segment A."""
         encs = self.tokenizer.encode_batch([t for t in texts], add_special_tokens=False)
         context = int(self.meta.get("context") or 0)
+        before = [None] * len(texts)
+        if context:
+            before = (self.tokenizer.encode_batch(list(previous), add_special_tokens=False)
+                      if previous is not None else [None] + encs[:-1])
         windows: list[tuple[int, int, list[int], list[int]]] = []  # (text, first, ctx, ids)
         for i, enc in enumerate(encs):
-            ctx = encs[i - 1].ids[-context:] if context and i else []
+            ctx = before[i].ids[-context:] if context and before[i] is not None else []
             ids, size = enc.ids, WINDOW - 3 - len(ctx) if ctx else WINDOW - 2
             step = size - OVERLAP
             for start in range(0, max(len(ids) - OVERLAP, 1), step):

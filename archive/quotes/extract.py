@@ -20,14 +20,16 @@ from archive.quotes.paragraph import ParaState
 from archive.quotes.parse import parse_article, parse_articles
 from archive.quotes.scan import MIN_QUOTE_WORDS, QuoteSpan, find_quotes
 from archive.quotes.speakers import ArticleIndex, build_index
+from archive.quotes.tagged import SETTINGS as TAGGER_SETTINGS
 from archive.quotes.tagged import Reading, tagged_pass
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.language import Language
     from spacy.tokens import Doc
 
-# the quote tagger (archive.embed.QuoteTagger): paragraphs -> their readings
-Tagger = Callable[[Sequence[str]], Sequence[Reading]]
+# the quote tagger (archive.embed.QuoteTagger): (paragraphs, the paragraph before each) ->
+# their readings
+Tagger = Callable[[Sequence[str], Sequence[str]], Sequence[Reading]]
 
 
 def extract_article(paragraphs: list[str], nlp: "Language | None" = None,
@@ -48,8 +50,7 @@ def extract_article(paragraphs: list[str], nlp: "Language | None" = None,
     """
     docs = parse_article(paragraphs, nlp, progress=progress)
     return extract_docs(docs, *cue_sets(cues, belief_cues),
-                        model=_model_for(learned, cues, belief_cues),
-                        readings=tagger(paragraphs) if tagger is not None else None)
+                        model=_model_for(learned, cues, belief_cues), tagger=tagger)
 
 
 def passage_attributions(passages: list[str], progress: Callable[[int], None] | None = None,
@@ -67,9 +68,8 @@ def passage_analysis(passages: list[str], progress: Callable[[int], None] | None
     """passage_attributions and, from the same parse, the people, organisations and places
     each passage names (archive.quotes.mentions): one spaCy pass for both."""
     docs = parse_article(passages, progress=progress)
-    readings = tagger(passages) if tagger is not None else None
     found = extract_docs(docs, *cue_sets(None, None), model=_model_for(None, None, None),
-                         readings=readings)
+                         tagger=tagger)
     return ([[a for a in attrs if a.content_end > a.content_start] for attrs in found],
             [doc_mentions(d) for d in docs])
 
@@ -113,11 +113,13 @@ def _model_for(learned: bool | None, cues: Iterable[str] | None,
 
 def extract_docs(docs: list["Doc"], cues: frozenset[str],
                  beliefs: frozenset[str] = frozenset(), model: AttributionModel | None = None,
-                 collect: list | None = None, readings: Sequence[Reading] | None = None
-                 ) -> list[list[Attribution]]:
-    """Run the rules (and, with `model`, the learned pass; with `readings`, the quote
-    tagger's reading of each paragraph, the tagger pass) over one article's parsed
-    paragraphs; `collect` receives (paragraph, candidate) pairs for training."""
+                 collect: list | None = None, readings: Sequence[Reading] | None = None,
+                 tagger: Tagger | None = None) -> list[list[Attribution]]:
+    """Run the rules (and, with `model`, the learned pass) over one article's parsed
+    paragraphs, then the quote tagger's pass (archive.quotes.tagged) with `readings` (one per
+    paragraph) or `tagger` (which then reads only the paragraphs the pass needs: those with
+    an attribution, unless it is to add the ones the rules missed); `collect` receives
+    (paragraph, candidate) pairs for training."""
     quotes = [find_quotes(d.text) for d in docs]
     index = build_index(docs, quotes)
     out: list[list[Attribution]] = []
@@ -130,13 +132,21 @@ def extract_docs(docs: list["Doc"], cues: frozenset[str],
             and nxt[0].words(docs[para + 1].text) >= MIN_QUOTE_WORDS) else None
         attrs = _extract_paragraph(doc, qs, para, index, previous, cues, labels, beliefs,
                                    model, collect, lead_in)
-        if readings is not None:
-            st = ParaState(doc, qs, para, index, attrs=attrs)
-            tagged_pass(st, index, readings[para], previous)
-            attrs = st.attrs
-        attrs = [a for a in attrs if not is_mood(a)]
         out.append(attrs)
         previous = attrs
+    if readings is None and tagger is not None:
+        need = [i for i, attrs in enumerate(out) if attrs or TAGGER_SETTINGS["add"]]
+        got = tagger([docs[i].text for i in need],
+                     [docs[i - 1].text if i else "" for i in need]) if need else []
+        readings = dict(zip(need, got))  # type: ignore[assignment]
+    previous = []
+    for para, (doc, qs) in enumerate(zip(docs, quotes)):
+        if readings is not None and (para < len(readings) if isinstance(readings, list)
+                                     else para in readings):
+            st = ParaState(doc, qs, para, index, attrs=out[para])
+            tagged_pass(st, index, readings[para], previous)
+            out[para] = st.attrs
+        out[para] = previous = [a for a in out[para] if not is_mood(a)]
     return out
 
 
