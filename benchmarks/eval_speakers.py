@@ -22,7 +22,9 @@ quote) whose quote the annotators attribute to another named source: the hit's q
 matched against the annotated Content spans of its PolNeAR article (one holds the other, or
 the annotation holds the quote's first six words); a hit whose matching annotations have no
 named source (pronouns the annotation leaves unresolved), or none, or that is a BBC article,
-is not judged ("judged@5" counts those that are). Relevant passages are dev paragraphs only, so for people
+is not judged ("judged@5" counts those that are); annotated sources are taken as written,
+never resolved (the resolution of eval_attribution.py guesses "she" -> the previous named
+source, which was wrong for a third of the hits it flagged). Relevant passages are dev paragraphs only, so for people
 quoted all over train (Clinton, Trump, Obama) nDCG@10 is near 0 although every top hit is
 their own words: read nDCG with speaker precision.
 
@@ -171,16 +173,16 @@ def haystack_tables(searcher: Searcher) -> tuple[dict, dict]:
 
 def gold_quotes() -> dict[str, list[tuple[str, str]]]:
     """Per PolNeAR article (train and dev: the haystack holds both), each annotated Content
-    (normalised words, see norm) with its source (pronouns and role descriptions resolved to
-    the previous named source, as in eval_attribution.py)."""
+    (normalised words, see norm) with its Source span as annotated (a pronoun stays a
+    pronoun: the issue judges only named sources, so no guessed resolution enters)."""
     out: dict[str, list[tuple[str, str]]] = {}
     for split in ("train", "dev"):
         for text_path, ann_path in article_files(split):
             text = text_path.read_text(encoding="utf-8")
             golds = parse_ann(ann_path)
             out[text_path.stem] = [
-                (norm(" ".join(text[a:b] for a, b in g.content)), src)
-                for g, src in zip(golds, resolved_gold_sources(text, golds)) if g.content]
+                (norm(" ".join(text[a:b] for a, b in g.content)), g.source_text.strip())
+                for g in golds if g.content]
     return out
 
 
