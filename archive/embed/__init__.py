@@ -56,10 +56,12 @@ class Embedder(Protocol):
 
 
 def make_quote_tagger(config: Config) -> QuoteTagger | None:
-    """The shipped quote tagger when the configuration attributes quotes with it, else None."""
+    """The shipped quote tagger when the configuration attributes quotes with it, else None.
+    One thread: a build runs it beside spaCy while the embedder uses the other cores, and
+    one article's paragraphs are a small batch (threads spin more than they compute)."""
     if not config.attribution or not config.quote_tagger:
         return None
-    return QuoteTagger()
+    return QuoteTagger(threads=1)
 
 
 def make_embedder(config: Config) -> Embedder:
