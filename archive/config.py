@@ -91,8 +91,8 @@ class Config:
                                        "train articles.")
     quote_tagger: int = _setting("ARCHIVE_QUOTE_TAGGER", 1, "With attribution on: combine the "
                                  "rules with the trained quote tagger shipped with archive (1: "
-                                 "content boundaries, recall and a confidence per attribution) "
-                                 "or use the rules alone (0).")
+                                 "content boundaries and a confidence per attribution) or use "
+                                 "the rules alone (0).")
     max_article_bytes: int = _setting("ARCHIVE_MAX_ARTICLE_BYTES", 5_000_000, "Largest "
                                       "article (cleaned text, UTF-8 bytes; each record of a "
                                       ".jsonl/.csv file counts alone) a build indexes; a "
