@@ -30,7 +30,7 @@ BACKENDS = ["local", "milvus"]
 KINDS = BACKENDS + ["milvus-ray"]
 JSON_FIELDS = {"rank", "score", "text", "title", "outlet", "date", "path", "article_id",
                "position", "passage_id", "section", "url", "speaker", "quote", "cue",
-               "quote_start", "quote_end", "also_in", "page", "direct", "reason"}
+               "quote_start", "quote_end", "also_in", "page", "direct", "reason", "confidence"}
 HOSTILE = ["", "   \n\t ", "NEAR(Lavrov Sherman, 2)", "AND OR NOT", '"Lavrov', "Lav*", "^Lavrov",
            "title: NATO", "((Lavrov)", "-Lavrov", "'; DROP TABLE passages; --", '" or 1 == 1 or "',
            "outlet in [\"CNN\"]", "🙂", "🇺🇦 Ukraine 🇷🇺", "Лавров сказал", "拉夫罗夫",

@@ -30,7 +30,7 @@ SERVER_NPROBE = 32
 MAX_TEXT = 65_535
 MAX_SHORT = 4_096
 MAX_PERSONS = 64
-SCHEMA = 4  # 2: `fold` for group-by folding; 3: speaker types; 4: PDF pages. Older
+SCHEMA = 5  # 2: `fold` for group-by folding; 3: speaker types; 4: PDF pages; 5: confidence. Older
 # databases are rebuilt
 # BM25 analyzer: Milvus Standalone/Distributed stem English words; Milvus Lite (pure Python)
 # applies the standard tokenizer and lowercasing and ignores the stemmer filter.
@@ -42,7 +42,7 @@ ARTICLE_FIELDS = ["article_id", "title", "date", "outlet", "url", "path", "bylin
                   "n_passages", "story"]
 ATTRIBUTION_FIELDS = ["id", "passage_id", "article_id", "speaker", "speaker_text", "person",
                       "role", "cue", "content", "content_start", "content_end", "direct",
-                      "speaker_type"]
+                      "speaker_type", "confidence"]
 
 
 
@@ -238,6 +238,7 @@ def catalogue_schemas(client) -> list[tuple[str, object]]:  # noqa: ANN001
         ("content", varchar, {"max_length": MAX_TEXT, "nullable": True}),
         ("content_start", int64, {"nullable": True}), ("content_end", int64, {"nullable": True}),
         ("direct", int64, {}), ("speaker_type", varchar, {"max_length": 32, "nullable": True}),
+        ("confidence", DataType.DOUBLE, {"nullable": True}),  # archive.quotes.tagged
         ("build_id", int64, {}))
     people = schema(
         ("name", varchar, {"max_length": MAX_SHORT, "is_primary": True}),

@@ -98,7 +98,7 @@ def catalogue(gen: Path) -> tuple[dict[int, str], dict[str, str], dict]:
 PASSAGE_SIG = ("article_id", "position", "section", "text", "cluster", "title", "outlet", "date",
                "page")
 ATTRIBUTION_SIG = ("speaker", "speaker_text", "person", "role", "cue", "content",
-                   "content_start", "content_end", "direct", "speaker_type")
+                   "content_start", "content_end", "direct", "speaker_type", "confidence")
 ARTICLE_SIG = ("title", "date", "outlet", "url", "path", "byline", "note", "n_passages", "story")
 
 
@@ -271,7 +271,7 @@ def attribution_row(pid: int, n: int, a: dict, build_id: int, ident: int) -> dic
             **{k: clip(a.get(k)) for k in ("speaker", "speaker_text", "person", "role", "cue")},
             "content": clip(a.get("content"), MAX_TEXT), "content_start": a.get("content_start"),
             "content_end": a.get("content_end"), "direct": int(a.get("direct") or 0),
-            "speaker_type": clip(a.get("speaker_type"), 32),
+            "speaker_type": clip(a.get("speaker_type"), 32), "confidence": a.get("confidence"),
             "build_id": build_id, DUMMY: DUMMY_VECTOR}
 
 
