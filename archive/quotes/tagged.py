@@ -5,19 +5,22 @@ Precedence, each step measured on PolNeAR (benchmarks/README.md, "Quote tagger")
 
 1. the tagger's reading is decoded into spans (`spans`: runs of pieces of one type, a B- label
    starting a new span, a word taking the type of its first piece);
-2. every attribution the rules made gets a `confidence`: the mean of the tagger's probability
-   that its content is Content and that its speaker phrase is a Source (a speaker named
-   outside the paragraph counts as agreeing);
-3. an indirect attribution's content takes the tagger's Content boundaries when they overlap
+2. an indirect attribution's content takes the tagger's Content boundaries when they overlap
    it (rules cut reported speech at clause edges the annotators do not); a direct one keeps
    its quotation marks;
-4. a Content span no rule found, with a Source span in the same sentence, becomes an
+3. every attribution the rules made gets a `confidence`: the mean of the tagger's probability
+   that its content is Content and that its speaker phrase is a Source (a speaker named
+   outside the paragraph counts as agreeing), times `resolution_factor` (a speaker the phrase
+   names keeps it; a resolved one is lowered unless it is the salient speaker);
+4. off by default (`add`: more content recall, but two thirds of the speakers wrong): a
+   Content span no rule found, with a Source span in the same sentence, becomes an
    attribution (its speaker analysed like a rule's: names win, then pronouns and roles);
-   one with no source right after an attribution of the previous paragraph continues it.
+   with `continue`, one with no source right after an attribution of the previous paragraph
+   continues it.
 
-The pass needs no training data of its own: the thresholds are module constants chosen on
-held-out PolNeAR train articles (benchmarks/train_quote_tagger.py holds them out; SETTINGS
-holds them with the choices the development variants switch). Imports
+The pass needs no training data of its own: its settings (SETTINGS, with the choices the
+development variants switch) were chosen on held-out PolNeAR train articles
+(benchmarks/train_quote_tagger.py holds them out). Imports
 archive.models and the lower layers of archive.quotes (never the rules).
 """
 from __future__ import annotations
