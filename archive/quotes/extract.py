@@ -146,8 +146,19 @@ def extract_docs(docs: list["Doc"], cues: frozenset[str],
             st = ParaState(doc, qs, para, index, attrs=out[para])
             tagged_pass(st, index, readings[para], previous)
             out[para] = st.attrs
-        out[para] = previous = [a for a in out[para] if not is_mood(a)]
+        out[para] = previous = [a for a in out[para]
+                                if not is_mood(a) and not quoted_by_nearer(a, out[para])]
     return out
+
+
+def quoted_by_nearer(attr: Attribution, attrs: list[Attribution]) -> bool:
+    """A direct quote that lies inside another speaker's reported words whose cue stands
+    between this attribution's cue and the quote: "Cruz accuses Obama of ... and Trump says
+    he's “losing the war”" (the quotation is Trump's, not Cruz's)."""
+    return attr.direct and attr.cue_start >= 0 and any(
+        o is not attr and o.speaker != attr.speaker and not o.direct
+        and o.content_start <= attr.content_start and attr.content_end <= o.content_end
+        and attr.cue_end <= o.cue_start < attr.content_start for o in attrs)
 
 
 def _extract_paragraph(doc: "Doc", quotes: list[QuoteSpan], para: int, index: ArticleIndex,

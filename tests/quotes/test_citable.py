@@ -69,3 +69,20 @@ def test_speech_about_a_tone_is_still_speech(one):
 def test_a_hyphenated_name_is_kept_as_written(one, sentence, name):
     (a,) = one(sentence)
     assert a.speaker == name
+
+
+def test_a_quote_after_a_subordinate_clause_continues_the_main_speaker(article):
+    text = ("“The lease cannot be broken,” harbour spokesman Colin Mbeki told the Gazette on "
+            "Monday, after Mayor Ruth Adebayo stated an interest in ending the contract. “It runs "
+            "until the year 2040.”")
+    (attrs,) = article([text])
+    last = max(attrs, key=lambda a: a.content_start)
+    assert "2040" in last.content and last.speaker == "Colin Mbeki"
+
+
+def test_a_quote_inside_another_speakers_reported_words_is_theirs(article):
+    text = ('Senator Maria Lindqvist blames the ministry for the delays and Governor Tom Okafor '
+            'says the port is "running out of patience," the latest in a string of complaints.')
+    (attrs,) = article([text])
+    quoted = [a for a in attrs if "patience" in a.content]
+    assert quoted and all(a.speaker == "Tom Okafor" for a in quoted)

@@ -7,6 +7,8 @@ from archive.quotes.paragraph import ParaState
 from archive.quotes.scan import MIN_QUOTE_WORDS, QuoteSpan
 from archive.quotes.speakers import speaker_type
 
+SUBORDINATE_DEPS = frozenset({"advcl", "relcl", "acl"})
+
 
 def orphan_quotes(st: ParaState, previous: list[Attribution]) -> None:
     """Quotations with no cue of their own: give them to a neighbouring attribution.
@@ -19,7 +21,7 @@ def orphan_quotes(st: ParaState, previous: list[Attribution]) -> None:
     for k, q in enumerate(st.quotes):
         if k in st.claimed or q.words(text) < MIN_QUOTE_WORDS:
             continue
-        src = _neighbour(st.attrs, q) or _continued(text, q, st.attrs, previous)
+        src = _neighbour(st, q) or _continued(text, q, st.attrs, previous)
         if src is None:
             continue
         same_para = src in st.attrs
@@ -44,14 +46,25 @@ def orphan_quotes(st: ParaState, previous: list[Attribution]) -> None:
     st.attrs.sort(key=lambda a: a.content_start)
 
 
-def _neighbour(attrs: list[Attribution], q: QuoteSpan) -> Attribution | None:
-    """Closest attribution of the same paragraph with a direct quote or a speaker."""
-    attrs = [a for a in attrs if not (q.start <= a.content_start and a.content_end <= q.end)
+def _neighbour(st: ParaState, q: QuoteSpan) -> Attribution | None:
+    """Closest attribution of the same paragraph with a direct quote or a speaker; one whose
+    cue sits in a subordinate clause ("..., after de Blasio stated an interest in ...") is
+    passed over for an earlier main-clause one ("“...,” Lieberman told the Journal")."""
+    attrs = [a for a in st.attrs if not (q.start <= a.content_start and a.content_end <= q.end)
              and not q.open_at <= a.cue_start < q.end]  # nested inside q itself
     if not attrs:
         return None
     before = [a for a in attrs if a.content_end <= q.open_at]
-    return before[-1] if before else min(attrs, key=lambda a: a.content_start)
+    main = [a for a in before if not _subordinate(st, a)]
+    return (main or before)[-1] if before else min(attrs, key=lambda a: a.content_start)
+
+
+def _subordinate(st: ParaState, attr: Attribution) -> bool:
+    """The attribution's cue heads an adverbial or relative clause."""
+    if attr.cue_start < 0:
+        return False
+    span = st.doc.char_span(attr.cue_start, attr.cue_end, alignment_mode="expand")
+    return span is not None and len(span) > 0 and span.root.dep_ in SUBORDINATE_DEPS
 
 
 def _continued(text: str, q: QuoteSpan, attrs: list[Attribution],
