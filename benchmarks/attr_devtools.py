@@ -178,7 +178,7 @@ def main() -> None:
     ap.add_argument("--variants", default="",
                     help="comma-separated tagger-pass variants, each run after the full pass: "
                          "a step switched off (bounds, add, continue) or a setting "
-                         "(confidence=min|content, drop_below=0.2, add_content=0.6)")
+                         "(confidence=min|content, add_content=0.6, resolved_factor=1.0)")
     args = ap.parse_args()
     if args.timing:
         timing(args.split)
@@ -190,7 +190,7 @@ def main() -> None:
     from archive.quotes import tagged
     for name, change in runs:
         saved = dict(tagged.SETTINGS)
-        if change:  # "bounds" switches a step off; "confidence=min", "drop_below=0.2" set one
+        if change:  # "bounds" switches a step off; "confidence=min", "far_factor=1.0" set one
             key, _, value = change.partition("=")
             tagged.SETTINGS[key] = (False if not value else value if key == "confidence"
                                     else float(value))

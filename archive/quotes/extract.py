@@ -134,17 +134,17 @@ def extract_docs(docs: list["Doc"], cues: frozenset[str],
                                    model, collect, lead_in)
         out.append(attrs)
         previous = attrs
+    read: dict[int, Reading] = dict(enumerate(readings or ()))
     if readings is None and tagger is not None:
         need = [i for i, attrs in enumerate(out) if attrs or TAGGER_SETTINGS["add"]]
-        got = tagger([docs[i].text for i in need],
-                     [docs[i - 1].text if i else "" for i in need]) if need else []
-        readings = dict(zip(need, got))  # type: ignore[assignment]
-    previous = []
+        if need:
+            read = dict(zip(need, tagger([docs[i].text for i in need],
+                                         [docs[i - 1].text if i else "" for i in need])))
+    previous: list[Attribution] = []
     for para, (doc, qs) in enumerate(zip(docs, quotes)):
-        if readings is not None and (para < len(readings) if isinstance(readings, list)
-                                     else para in readings):
+        if para in read:
             st = ParaState(doc, qs, para, index, attrs=out[para])
-            tagged_pass(st, index, readings[para], previous)
+            tagged_pass(st, index, read[para], previous)
             out[para] = st.attrs
         out[para] = previous = [a for a in out[para]
                                 if not is_mood(a) and not quoted_by_nearer(a, out[para])]

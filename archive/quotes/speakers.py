@@ -192,8 +192,9 @@ class ArticleIndex:
 
     def resolve_role(self, noun: str, pos: tuple[int, int], fallback: bool,
                      qualifier: set[str] = frozenset()) -> str | None:  # type: ignore[assignment]
-        """Most recent person whose role mentions `noun` (and every `qualifier` word: "the
-        Ukrainian representative" is not the US one); else (if allowed) the last one."""
+        """Most recent person whose role mentions `noun` and does not contradict the
+        `qualifier` words (`_contradicts`: "the representative of the United States" is not
+        the representative of Ukraine); else (if allowed) the last one."""
         gender = "f" if noun in FEMALE_ROLE_NOUNS else "m" if noun in MALE_ROLE_NOUNS else None
         if noun in self._role_words or noun + "s" in self._role_words:  # else none fits
             for name in self._before(pos):
@@ -462,8 +463,8 @@ def _resolve_unnamed(subj: "Token", index: ArticleIndex, pos: tuple[int, int]) -
     if noun not in PERSON_ROLE_NOUNS or subj.tag_ in ("NNS", "NNPS"):
         return None
     dets = {c.lower_ for c in subj.children if c.dep_ in ("det", "poss")}
-    # "the spokesman for the Kremlin", "the US envoy": a qualified role is only someone
-    # whose known role holds the qualifier, never the last person named
+    # "the spokesman for the Kremlin", "the US envoy": a qualified role is only someone whose
+    # known role does not contradict the qualifier, never a guess at the last person named
     qualifier = {t.lower_ for t in subj.subtree
                  if t.i != subj.i and (t.text[:1].isupper() or t.ent_type_) and t.dep_ != "det"}
     if dets & {"the", "this"}:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Iterable
 from archive.quotes.lexicon import LEMMA_FIXES
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
 
 def token_lemma(tok: "Token") -> str:
@@ -118,6 +118,12 @@ def content_tokens(head: "Token") -> list["Token"]:
     while toks and toks[-1].is_punct and toks[-1].text not in "”\"’":
         toks.pop()
     return toks
+
+
+def root_at(doc: "Doc", start: int, end: int) -> "Token | None":
+    """The syntactic head of the tokens covering characters [start, end), if any."""
+    span = doc.char_span(start, max(end, start + 1), alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
 
 
 def entity_at(tok: "Token") -> "Span | None":

@@ -26,7 +26,7 @@ archive.models and the lower layers of archive.quotes (never the rules).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, Sequence
+from typing import Protocol, Sequence
 
 import numpy as np
 
@@ -34,18 +34,15 @@ from archive.models import Attribution
 from archive.quotes.paragraph import ParaState, emit
 from archive.quotes.scan import quote_of
 from archive.quotes.speakers import ArticleIndex, Speaker, analyse_speaker, register
-
-if TYPE_CHECKING:  # pragma: no cover - typing only
-    from spacy.tokens import Token
+from archive.quotes.syntax import root_at
 
 KINDS = ("Source", "Cue", "Content")
 MIN_CONTENT_WORDS = 3
 # what the development variants switch (benchmarks/attr_devtools.py --variants): each step on
 # or off, how content and source agreement make a confidence (mean, min, or content alone),
-# and the confidence under which an attribution is dropped altogether
+# the least Content probability of an added span, and the resolution factors
 SETTINGS: dict = {"bounds": True, "add": False, "continue": False, "confidence": "mean",
-                  "drop_below": 0.0, "add_content": 0.5, "resolved_factor": 0.8,
-                  "far_factor": 0.5}
+                  "add_content": 0.5, "resolved_factor": 0.8, "far_factor": 0.5}
 
 
 class Reading(Protocol):
@@ -122,7 +119,7 @@ def mean_prob(reading: Reading, per_kind: np.ndarray, kind: str, start: int, end
 
 def confidence(attr: Attribution, reading: Reading, per_kind: np.ndarray,
                near: set[str] = frozenset()) -> float:  # type: ignore[assignment]
-    """How much the tagger agrees with an attribution (see the module's step 2), lowered
+    """How much the tagger agrees with an attribution (see the module's step 3), lowered
     for a speaker resolved rather than named (`resolution_factor`)."""
     content = mean_prob(reading, per_kind, "Content", attr.content_start, attr.content_end)
     source = (mean_prob(reading, per_kind, "Source", attr.speaker_start, attr.speaker_end)
@@ -167,8 +164,6 @@ def tagged_pass(st: ParaState, index: ArticleIndex, reading: Reading,
         attr.confidence = confidence(attr, reading, per_kind, near)
     if SETTINGS["add"]:
         _add_missing(st, index, found, contents, reading, per_kind, previous, near)
-    if SETTINGS["drop_below"]:
-        st.attrs = [a for a in st.attrs if a.confidence >= SETTINGS["drop_below"]]
 
 
 def _take_bounds(attr: Attribution, contents: list[TagSpan], text: str) -> None:
@@ -178,8 +173,6 @@ def _take_bounds(attr: Attribution, contents: list[TagSpan], text: str) -> None:
     if not over:
         return
     a, b = min(s.start for s in over), max(s.end for s in over)
-    if a >= attr.content_end or b <= attr.content_start:
-        return
     attr.content_start, attr.content_end = a, b
     attr.content = text[a:b]
 
@@ -221,17 +214,9 @@ def _add_missing(st: ParaState, index: ArticleIndex, found: list[TagSpan],
 
 def _sentence(st: ParaState, offset: int) -> tuple[int, int]:
     """(start, end) characters of the sentence holding `offset`."""
-    doc = st.doc
-    tok = doc[min(max(0, _token_index(st, offset)), len(doc) - 1)]
+    tok = next((t for t in st.doc if t.idx + len(t) > offset), st.doc[-1])
     sent = st.sent_of(tok)
     return sent.start_char, sent.end_char
-
-
-def _token_index(st: ParaState, offset: int) -> int:
-    for tok in st.doc:
-        if tok.idx + len(tok.text) > offset:
-            return tok.i
-    return len(st.doc) - 1
 
 
 def _nearest(found: list[TagSpan], kind: str, span: TagSpan, sent: tuple[int, int]
@@ -257,14 +242,10 @@ def _quoted(st: ParaState, span: TagSpan) -> bool:
 def _speaker(st: ParaState, index: ArticleIndex, source: TagSpan, cue: TagSpan | None
              ) -> Speaker | None:
     """The speaker of a tagger Source span, analysed from the head of its tokens."""
-    span = st.doc.char_span(source.start, source.end, alignment_mode="expand")
-    if span is None or not len(span):
+    head = root_at(st.doc, source.start, source.end)
+    if head is None:
         return None
-    head: Token = span.root
-    cue_tok = None
-    if cue is not None:
-        cue_span = st.doc.char_span(cue.start, cue.end, alignment_mode="expand")
-        cue_tok = cue_span.root if cue_span is not None and len(cue_span) else None
+    cue_tok = root_at(st.doc, cue.start, cue.end) if cue is not None else None
     spk = analyse_speaker(head, index, st.para, cue_tok)
     if spk.start < source.start or spk.end > source.end + 1:  # keep the tagger's extent
         spk.start, spk.end = source.start, source.end

@@ -152,12 +152,12 @@ def rank_mentions(retrieve: Retrieve, backend: Backend, query: str, name: str, n
         speakers = [a.get("person") or a.get("speaker") or "" for a in attributions.get(d, [])]
         # the name itself speaking (extracted, never linked to a person) first; then no
         # one's labelled words; another person's quote last
-        labelled = 0 if any(full.search(sp) for sp in speakers) else 1 + int(any(speakers))
+        tier = 0 if any(full.search(sp) for sp in speakers) else 1 + int(any(speakers))
         if full.search(text):
-            order[d] = (labelled, 0, rank)
+            order[d] = (tier, 0, rank)
         elif surname is not None and surname.search(text) and not any(
                 surname.search(sp) for sp in speakers):
-            order[d] = (labelled, 1, rank)
+            order[d] = (tier, 1, rank)
     if boost < STRICT and len(query_terms(topic or "")) > short_topic:
         full_ids = [(d, 0.0) for d in order if order[d][1] == 0]
         surname_ids = [(d, 0.0) for d in order if order[d][1] == 1]

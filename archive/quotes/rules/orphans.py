@@ -6,6 +6,7 @@ from archive.models import Attribution
 from archive.quotes.paragraph import ParaState
 from archive.quotes.scan import MIN_QUOTE_WORDS, QuoteSpan
 from archive.quotes.speakers import speaker_type
+from archive.quotes.syntax import root_at
 
 SUBORDINATE_DEPS = frozenset({"advcl", "relcl", "acl"})
 
@@ -61,10 +62,8 @@ def _neighbour(st: ParaState, q: QuoteSpan) -> Attribution | None:
 
 def _subordinate(st: ParaState, attr: Attribution) -> bool:
     """The attribution's cue heads an adverbial or relative clause."""
-    if attr.cue_start < 0:
-        return False
-    span = st.doc.char_span(attr.cue_start, attr.cue_end, alignment_mode="expand")
-    return span is not None and len(span) > 0 and span.root.dep_ in SUBORDINATE_DEPS
+    cue = root_at(st.doc, attr.cue_start, attr.cue_end) if attr.cue_start >= 0 else None
+    return cue is not None and cue.dep_ in SUBORDINATE_DEPS
 
 
 def _continued(text: str, q: QuoteSpan, attrs: list[Attribution],
