@@ -36,7 +36,7 @@ HEAVY = {"torch", "sentence_transformers", "transformers", "onnxruntime", "spacy
 # library -> the only part of the package that may import it
 OWNERS = {
     "faiss": "archive.storage", "pymilvus": "archive.storage", "sqlite3": "archive.storage",
-    "sqlite_utils": "archive.storage",
+    "sqlite_utils": "archive.storage", "tantivy": "archive.storage",
     "sentence_transformers": "archive.embed", "torch": "archive.embed",
     "onnxruntime": "archive.embed",
     "streamlit": "archive.app",

@@ -30,6 +30,7 @@ from archive.models import Article, Passage
 from archive.quotes import passage_analysis
 from archive.storage import (DB_NAME, FAULT_ENV, FORMAT_VERSION, VECTORS_NAME, check_manifest,
                              fault_point)
+from archive.storage.keywords import tantivy_version
 from archive.storage.sqlite import Store, passage_hash, sqlite_versions
 from archive.storage.vectors import VectorIndex, faiss_version
 from archive.text import dedup
@@ -286,7 +287,8 @@ def manifest_values(embedder, store: Store, vectors: VectorIndex) -> dict[str, o
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "articles": store.count("articles"), "passages": store.count("passages"),
         "versions": {"archive": __version__, "python": platform.python_version(),
-                     **embedder.versions(), "faiss": faiss_version(), **sqlite_versions()},
+                     **embedder.versions(), "faiss": faiss_version(), **sqlite_versions(),
+                     "tantivy": tantivy_version()},
     }
 
 

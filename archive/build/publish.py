@@ -2,8 +2,9 @@
 
     with publishing(config) as pub:                  # the build lock; the report's seconds
         with pub.generation(copy_of=prev) as draft:  # a new generation folder, started as
-            ...                                      # a copy of prev's database (and of its
-                                                     # vectors file with vectors=True):
+            ...                                      # a copy of prev's database and keyword
+                                                     # index (and of its vectors file with
+                                                     # vectors=True):
                                                      # fill draft.store, set draft.vectors
         # block ended: catalogue finished, vectors saved, generation published atomically,
         # mirrored into the configured engine, old generations cleaned up
@@ -26,6 +27,7 @@ from archive.config import Config
 from archive.errors import BuildFailed, IndexCorrupt
 from archive.storage import DB_NAME, VECTORS_NAME, IndexDir, fault_point, mirror_generation
 from archive.storage.generations import rebuild_hint
+from archive.storage.keywords import KEYWORDS_NAME, copy_keywords
 from archive.storage.sqlite import Store, copy_database, disk_full
 
 
@@ -93,6 +95,7 @@ class Publisher:
         try:
             if copy_of is not None:
                 copy_database(copy_of / DB_NAME, path / DB_NAME)
+                copy_keywords(copy_of / KEYWORDS_NAME, path / KEYWORDS_NAME)
                 if vectors:
                     copy_vectors(copy_of / VECTORS_NAME, path / VECTORS_NAME,
                                  self.index_dir.path)

@@ -2,8 +2,10 @@
 
 `Filters` become one WHERE clause over passages `p` joined to their articles `a`: a date
 range (articles without a date only with `include_undated`), outlets, article ids, quoted
-people and mentioned names. `keyword_search` is FTS5's BM25 under that clause;
-`undated_count` says how many passages a date range leaves out for having no date.
+people and mentioned names. `keyword_search` asks the generation's keyword index (Tantivy:
+archive.storage.keywords), with the passages SQLite allows when the filters name people;
+in a generation made before it, FTS5's BM25 under that clause. `undated_count` says how
+many passages a date range leaves out for having no date.
 """
 from __future__ import annotations
 
@@ -68,14 +70,37 @@ class FilterQueries:
 
     def keyword_search(self, text: str, limit: int,
                        f: Filters | None = None) -> list[tuple[int, float]]:
-        """BM25 over passage text (weight 1) and title (weight 0.3): (id, score), best first.
+        """BM25 over passage text (weight 1) and title (weight 0.3): (id, score), best first."""
+        f = f or Filters()
+        if self.keywords is not None:
+            people = f.speakers or f.mentions
+            ids = self.filtered_ids(f) if people else None
+            return self.keywords.search(text, limit, f, ids)
+        return self.fts_search(text, limit, f)
 
-        FTS5's bm25() is lower-is-better; the score returned is its negation.
-        """
+    def add_fts(self, rows: list[tuple]) -> None:
+        """FTS5 rows (id, text, title, ...): a writable Store without a keyword index."""
+        self.db.conn.executemany("INSERT INTO passages_fts (rowid, text, title) VALUES "
+                                 "(?, ?, ?)", [r[:3] for r in rows])
+
+    def index_keywords(self) -> None:
+        """Fill a new keyword index with every passage (a generation copied from one made
+        before it) and empty the FTS5 table it replaces."""
+        self.keywords.add(self.db.execute(
+            "SELECT p.id, p.text, a.title, a.date, a.outlet, p.article_id FROM passages p "
+            "JOIN articles a ON a.article_id = p.article_id ORDER BY p.id"))
+        self.keywords.commit()
+        if self.db.execute("SELECT 1 FROM passages_fts LIMIT 1").fetchone():
+            self.db.execute("DELETE FROM passages_fts")
+            self.db.conn.commit()
+
+    def fts_search(self, text: str, limit: int, f: Filters) -> list[tuple[int, float]]:
+        """FTS5's BM25 (a generation made before the keyword index). bm25() is
+        lower-is-better; the score returned is its negation."""
         match = fts_query(text)
         if not match:
             return []
-        where, args = self._filter_sql(f or Filters())
+        where, args = self._filter_sql(f)
         sql = (f"SELECT fts.rowid, bm25(passages_fts, 1.0, 0.3) AS s FROM passages_fts fts "
                f"JOIN passages p ON p.id = fts.rowid JOIN articles a ON a.article_id = p.article_id "
                f"WHERE passages_fts MATCH ? AND {where} ORDER BY s LIMIT ?")

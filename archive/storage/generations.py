@@ -11,10 +11,12 @@ a killed build leaves a half-written folder that is never pointed at, and is cle
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import re
 import shutil
+import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -190,3 +192,24 @@ class IndexDir:
         finally:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
             fh.close()
+
+
+FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
+# SQLITE_FULL; SQLITE_IOERR_WRITE: a write the OS refused (a file-size limit, EFBIG, is
+# reported so, while ENOSPC is SQLITE_FULL)
+FULL_SQLITE_CODES = frozenset({13, 778})
+
+
+def disk_full(exc: BaseException) -> str | None:
+    """What `exc` says when it is a write refused for lack of space (a full disk, a quota, a
+    file-size limit), else None: SQLite's "database or disk is full" or failed write, an
+    OSError ENOSPC/EFBIG/EDQUOT, or FAISS's write error naming one of those."""
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        full = code in FULL_SQLITE_CODES or "disk is full" in str(exc)
+        return str(exc) if full else None
+    if isinstance(exc, OSError):
+        return (exc.strerror or str(exc)) if exc.errno in FULL_ERRNOS else None
+    if isinstance(exc, RuntimeError) and "write error" in str(exc):  # faiss.write_index
+        return next((os.strerror(n) for n in FULL_ERRNOS if os.strerror(n) in str(exc)), None)
+    return None

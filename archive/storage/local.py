@@ -13,6 +13,7 @@ from archive.errors import BadRequest, IndexCorrupt, NotSupported
 from archive.models import Filters
 from archive.storage.generations import DB_NAME, VECTORS_NAME, IndexDir, rebuild_hint
 from archive.storage.interface import Ranked, story_view
+from archive.storage.keywords import KEYWORDS_NAME
 from archive.storage.manifest import check_manifest
 from archive.storage.sqlite import Store, passage_hash
 from archive.storage.vectors import VectorIndex
@@ -34,6 +35,11 @@ class LocalBackend:
         check_manifest(self._manifest, expected, generation)
         self.vectors = VectorIndex.load(generation / VECTORS_NAME)
         count = self.store.count("passages")
+        keywords = self.store.keywords
+        if keywords is not None and keywords.count() != count:
+            raise IndexCorrupt(f"keyword index '{keywords.path}' holds {keywords.count()} "
+                               f"passages but the database has {count}: "
+                               f"{rebuild_hint(generation.parent)}")
         if self.vectors.ntotal != count:
             raise IndexCorrupt(f"'{generation / VECTORS_NAME}' holds {self.vectors.ntotal} "
                                f"vectors but the database has {count} passages: "
@@ -159,6 +165,7 @@ class LocalBackend:
     def stats(self) -> dict[str, object]:
         gen, store, manifest = self.generation, self.store, self._manifest
         size = sum(p.stat().st_size for p in (gen / DB_NAME, gen / VECTORS_NAME) if p.exists())
+        size += sum(f.stat().st_size for f in (gen / KEYWORDS_NAME).glob("*") if f.is_file())
         return {
             "index": str(gen.parent), "generation": gen.name,
             "articles": store.count("articles"), "passages": store.count("passages"),

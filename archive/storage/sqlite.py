@@ -1,17 +1,17 @@
 """SQLite storage via sqlite-utils: the only module that speaks SQL.
 
 One database per index generation holds articles, passages (their rowid is the FAISS id),
-an FTS5 table over passage text and title (porter stemming, BM25 ranking), attributions,
-people, mentions, near-duplicate clusters and the manifest. Serving connections are
-read-only. The filter and keyword-search SQL (`filters`) and the mentions table's
+attributions, people, mentions, near-duplicate clusters and the manifest; the Store keeps
+the generation's keyword index (`keywords`, Tantivy, in the folder beside the database) in
+step with the passages. The FTS5 table over passage text and title is read only in a
+generation made before the keyword index (and emptied when a build copies one). Serving
+connections are read-only. The filter and keyword-search SQL (`filters`) and the mentions table's
 (`mentions`) are mixed into `Store` from modules of their own.
 """
 from __future__ import annotations
 
-import errno
 import functools
 import json
-import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from importlib.metadata import version
@@ -22,8 +22,9 @@ import sqlite_utils
 from archive.errors import IndexCorrupt
 from archive.models import Article, Attribution, Passage
 from archive.storage.filters import PASSAGES_JOIN, FilterQueries, fts_query  # noqa: F401
-from archive.storage.generations import rebuild_hint
+from archive.storage.generations import disk_full, rebuild_hint  # noqa: F401 - publish imports
 from archive.storage.keys import passage_hash  # noqa: F401 - the build imports it from here
+from archive.storage.keywords import KEYWORDS_NAME, KeywordIndex
 from archive.storage.mentions import MentionTables
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
@@ -96,10 +97,18 @@ class Store(FilterQueries, MentionTables):
         self.readonly = readonly
         self.db = connect(self.path, readonly)
         self.page = "p.page"  # the PDF page column; "NULL AS page" in an index made before it
+        folder = self.path.parent / KEYWORDS_NAME
+        self.keywords: KeywordIndex | None = None  # None: an old generation, FTS5 answers
         if not readonly:
             self.create_schema()
+            fresh = not KeywordIndex.exists(folder)
+            self.keywords = KeywordIndex(folder, writable=True)
+            if fresh:
+                self.index_keywords()
         else:
             self.check()
+            if KeywordIndex.exists(folder):
+                self.keywords = KeywordIndex(folder)
 
     # -- schema -------------------------------------------------------------------------
     def create_schema(self) -> None:
@@ -161,6 +170,8 @@ class Store(FilterQueries, MentionTables):
             raise damaged(self.path, exc) from exc
 
     def close(self) -> None:
+        if self.keywords is not None:
+            self.keywords.close()  # changes not committed by finish() are dropped
         self.db.close()
 
     # -- manifest -----------------------------------------------------------------------
@@ -188,6 +199,7 @@ class Store(FilterQueries, MentionTables):
     def add_article(self, article: Article, passages: Sequence[Passage]) -> list[int]:
         """Insert an article with its passages and attributions; returns the passage rowids."""
         ids: list[int] = []
+        keywords = self.keywords.add if self.keywords is not None else self.add_fts
         with self.db.atomic():
             self.db.execute(
                 "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
@@ -201,8 +213,8 @@ class Store(FilterQueries, MentionTables):
                      p.page])
                 rowid = int(cur.lastrowid)
                 ids.append(rowid)
-                self.db.execute("INSERT INTO passages_fts (rowid, text, title) VALUES (?, ?, ?)",
-                                [rowid, p.text, article.title])
+                keywords([(rowid, p.text, article.title, article.date, article.outlet,
+                           article.article_id)])
                 self._insert_attributions(rowid, article.article_id, p.attributions)
                 self.insert_mentions(rowid, article.article_id, p.mentions)
         return ids
@@ -233,13 +245,16 @@ class Store(FilterQueries, MentionTables):
                 pids = [r[0] for r in self.db.execute(
                     "SELECT id FROM passages WHERE article_id = ?", [aid])]
                 for pid in pids:
-                    self.db.execute("DELETE FROM passages_fts WHERE rowid = ?", [pid])
+                    if self.keywords is None:
+                        self.db.execute("DELETE FROM passages_fts WHERE rowid = ?", [pid])
                     self.db.execute("DELETE FROM passage_links WHERE a = ? OR b = ?", [pid, pid])
                 self.db.execute("DELETE FROM attributions WHERE article_id = ?", [aid])
                 self.db.execute("DELETE FROM mentions WHERE article_id = ?", [aid])
                 self.db.execute("DELETE FROM passages WHERE article_id = ?", [aid])
                 self.db.execute("DELETE FROM articles WHERE article_id = ?", [aid])
                 removed.extend(pids)
+        if self.keywords is not None:
+            self.keywords.delete(removed)
         return removed
 
     def passages_by_hash(self, ids: Sequence[int]) -> dict[str, int]:
@@ -255,7 +270,10 @@ class Store(FilterQueries, MentionTables):
     def finish(self) -> None:
         """Make the generation self-contained for read-only, immutable opening."""
         self.db.execute("PRAGMA optimize")
-        self.db.execute("INSERT INTO passages_fts(passages_fts) VALUES ('optimize')")
+        if self.keywords is not None:
+            self.keywords.commit()
+        else:
+            self.db.execute("INSERT INTO passages_fts(passages_fts) VALUES ('optimize')")
         self.db.conn.commit()
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.execute("PRAGMA journal_mode=DELETE")
@@ -472,24 +490,3 @@ def copy_database(src: Path, dst: Path) -> None:
 def sqlite_versions() -> dict[str, str]:
     """Versions of the SQLite libraries a generation is written with, for its manifest."""
     return {"sqlite_utils": version("sqlite-utils"), "sqlite": sqlite3.sqlite_version}
-
-
-FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
-# SQLITE_FULL; SQLITE_IOERR_WRITE: a write the OS refused (a file-size limit, EFBIG, is
-# reported so, while ENOSPC is SQLITE_FULL)
-FULL_SQLITE_CODES = frozenset({13, 778})
-
-
-def disk_full(exc: BaseException) -> str | None:
-    """What `exc` says when it is a write refused for lack of space (a full disk, a quota, a
-    file-size limit), else None: SQLite's "database or disk is full" or failed write, an
-    OSError ENOSPC/EFBIG/EDQUOT, or FAISS's write error naming one of those."""
-    if isinstance(exc, sqlite3.Error):
-        code = getattr(exc, "sqlite_errorcode", None)
-        full = code in FULL_SQLITE_CODES or "disk is full" in str(exc)
-        return str(exc) if full else None
-    if isinstance(exc, OSError):
-        return (exc.strerror or str(exc)) if exc.errno in FULL_ERRNOS else None
-    if isinstance(exc, RuntimeError) and "write error" in str(exc):  # faiss.write_index
-        return next((os.strerror(n) for n in FULL_ERRNOS if os.strerror(n) in str(exc)), None)
-    return None

@@ -53,6 +53,7 @@ def check_consistent(config, embedder, sample: int = 6) -> None:
         backend = s.backend
         ids = backend.store.passage_ids()
         assert backend.vectors.ntotal == len(ids) == backend.store.count("passages")
+        assert backend.store.keywords.count() == len(ids)  # the keyword index too
         assert set(backend.vectors.ids().tolist()) == set(ids)
         if sample:
             picked = sorted({ids[int(i)] for i in np.linspace(0, len(ids) - 1, sample)})
