@@ -256,26 +256,73 @@ def attribute(articles: list[Article], passages: dict[str, list[Passage]],
             bar(len(ps) - done[0])
 
 
+NEIGHBOURS = 32  # FAISS neighbours of a new passage judged as a possible copy or rewrite
+CANDIDATE_COSINE = 0.6  # below it a neighbour is not judged (benchmarks/README.md, "Links")
+
+
 def update_clusters(store: Store, vectors, new_ids: Sequence[int]) -> None:  # noqa: ANN001
-    """Near-duplicate passage links (only pairs involving new passages are computed), then
-    passage clusters and story clusters over the whole archive."""
+    """Near-duplicate links of the new passages, then passage and story clusters.
+
+    Among the new passages every pair is compared (MinHash LSH for copies, cosine for
+    rewrites: `dedup.find_passage_pairs`); with the passages already in the archive, each
+    new passage's FAISS neighbours are judged by the same rules (`dedup.judge_pair`, as the
+    distributed build judges Milvus's). Only the new passages, their neighbours and the
+    articles that have links are read, so adding 1% of an archive costs about 1% of a full
+    build, not a reread of every passage (links among old passages are kept as they are;
+    deleting an article deleted its links)."""
     params = dedup.DedupParams()
-    everything = list(store.all_passages())
-    fresh = set(new_ids)
-    old = [p for p in everything if p[0] not in fresh]
-    new = [p for p in everything if p[0] in fresh]
-    links = [dedup.PairLink(a, b, kind, sim) for a, b, kind, sim in store.links()]
-    if new and not old:
-        links = dedup.find_passage_pairs(new, vectors.reconstruct([p[0] for p in new]), params)
-    elif new:
-        links = dedup.update_links(links, old, vectors.reconstruct([p[0] for p in old]), new,
-                                   vectors.reconstruct([p[0] for p in new]), (), params)
-    sizes = Counter(aid for _, aid, text in everything if dedup.is_eligible(text, params))
-    for aid in store.article_ids():
-        sizes.setdefault(aid, 0)
-    stories = dedup.story_clusters(links, {p[0]: p[1] for p in everything}, sizes, params)
-    store.write_clusters([(l.a, l.b, l.kind, l.similarity) for l in links],
-                         dedup.passage_clusters(links), stories)
+    links = {(a, b): dedup.PairLink(a, b, kind, sim) for a, b, kind, sim in store.links()}
+    new = store.passage_texts(new_ids)
+    if new:
+        new_vectors = vectors.reconstruct([p[0] for p in new])
+        fresh = dedup.find_passage_pairs(new, new_vectors, params)
+        fresh += neighbour_links(store, vectors, new, new_vectors, params)
+        links.update({(l.a, l.b): l for l in fresh})
+        sizes = Counter(aid for _, aid, text in new if dedup.is_eligible(text, params))
+        store.set_article_sizes({aid: sizes.get(aid, 0) for aid in {p[1] for p in new}})
+    owner = store.article_of({x for a, b in links for x in (a, b)})
+    linked = set(owner.values())
+    sizes = article_sizes(store, linked, params)
+    stories = dedup.story_clusters(links.values(), owner, sizes, params)
+    touched = linked | set(store.stories_of()) | {p[1] for p in new}
+    store.write_clusters([(l.a, l.b, l.kind, l.similarity) for l in links.values()],
+                         dedup.passage_clusters(links.values()),
+                         {a: stories.get(a, a) for a in touched})
+
+
+def neighbour_links(store: Store, vectors, new: list[tuple[int, str, str]],  # noqa: ANN001
+                    new_vectors: np.ndarray, params) -> list:  # noqa: ANN001
+    """Links between new passages and the archive's older ones, judged among each new
+    passage's NEIGHBOURS nearest (cosine >= CANDIDATE_COSINE)."""
+    fresh = {p[0] for p in new}
+    keep = [i for i, p in enumerate(new) if dedup.is_eligible(p[2], params)]
+    if not keep or vectors.ntotal <= len(fresh):
+        return []
+    scores, ids = vectors.search_batch(new_vectors[keep], NEIGHBOURS)
+    pairs = [(keep[r], int(j)) for r in range(len(keep)) for s, j in zip(scores[r], ids[r])
+             if j >= 0 and int(j) not in fresh and s >= CANDIDATE_COSINE]
+    old = {p[0]: p for p in store.passage_texts(sorted({j for _, j in pairs}))}
+    old_vectors = dict(zip(old, vectors.reconstruct(list(old))))
+    out = []
+    for i, j in pairs:
+        if j in old:
+            link = dedup.judge_pair(new[i], new_vectors[i], old[j], old_vectors[j], params)
+            if link is not None:
+                out.append(link)
+    return out
+
+
+def article_sizes(store: Store, articles: set[str], params) -> dict[str, int]:  # noqa: ANN001
+    """Comparable passages of each of `articles`: stored counts, and counted (then stored)
+    for articles kept before the counts were."""
+    sizes = store.article_sizes(articles)
+    missing = sorted(articles - set(sizes))
+    if missing:
+        counted = Counter(aid for _, aid, text in store.passages_of_articles(missing)
+                          if dedup.is_eligible(text, params))
+        store.set_article_sizes({a: counted.get(a, 0) for a in missing})
+        sizes.update({a: counted.get(a, 0) for a in missing})
+    return sizes
 
 
 def manifest_values(embedder, store: Store, vectors: VectorIndex) -> dict[str, object]:  # noqa: ANN001

@@ -25,6 +25,7 @@ from archive.storage.filters import PASSAGES_JOIN, FilterQueries, fts_query  # n
 from archive.storage.generations import disk_full, rebuild_hint  # noqa: F401 - publish imports
 from archive.storage.keys import passage_hash  # noqa: F401 - the build imports it from here
 from archive.storage.keywords import KEYWORDS_NAME, KeywordIndex
+from archive.storage.clusters import ClusterTables
 from archive.storage.mentions import MentionTables
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
@@ -89,7 +90,7 @@ def guard_reads(cls: type) -> type:
 
 
 @guard_reads
-class Store(FilterQueries, MentionTables):
+class Store(FilterQueries, MentionTables, ClusterTables):
     """Articles, passages, attributions, mentions and clusters of one index generation."""
 
     def __init__(self, path: str | Path, readonly: bool = True) -> None:
@@ -153,6 +154,7 @@ class Store(FilterQueries, MentionTables):
             self.db.execute("ALTER TABLE passages ADD COLUMN page INTEGER")
         if "confidence" not in {c.name for c in self.db["attributions"].columns}:
             self.db.execute("ALTER TABLE attributions ADD COLUMN confidence REAL")
+        self.create_clusters()
 
     def check(self) -> None:
         try:
@@ -250,6 +252,7 @@ class Store(FilterQueries, MentionTables):
                     self.db.execute("DELETE FROM passage_links WHERE a = ? OR b = ?", [pid, pid])
                 self.db.execute("DELETE FROM attributions WHERE article_id = ?", [aid])
                 self.db.execute("DELETE FROM mentions WHERE article_id = ?", [aid])
+                self.db.execute("DELETE FROM article_sizes WHERE article_id = ?", [aid])
                 self.db.execute("DELETE FROM passages WHERE article_id = ?", [aid])
                 self.db.execute("DELETE FROM articles WHERE article_id = ?", [aid])
                 removed.extend(pids)
@@ -335,47 +338,6 @@ class Store(FilterQueries, MentionTables):
             SELECT t.*, a.title, a.outlet, a.date, p.text AS passage FROM attributions t
             JOIN passages p ON p.id = t.passage_id JOIN articles a ON a.article_id = t.article_id
             WHERE t.person = ? ORDER BY a.date, t.article_id, p.position""", [person]))
-
-    # -- clusters -----------------------------------------------------------------------
-    def all_passages(self) -> Iterator[tuple[int, str, str]]:
-        yield from self.db.execute("SELECT id, article_id, text FROM passages ORDER BY id")
-
-    def passages_of_articles(self, article_ids: Sequence[str]) -> list[tuple[int, str, str]]:
-        out: list[tuple[int, str, str]] = []
-        for chunk in chunks(article_ids, 500):
-            marks = ",".join("?" * len(chunk))
-            out.extend(self.db.execute(f"SELECT id, article_id, text FROM passages WHERE "
-                                       f"article_id IN ({marks}) ORDER BY id", list(chunk)))
-        return out
-
-    def links(self) -> list[tuple[int, int, str, float]]:
-        return [tuple(r) for r in self.db.execute("SELECT a, b, kind, similarity FROM passage_links")]
-
-    def write_clusters(self, links: Iterable[tuple[int, int, str, float]],
-                       passage_cluster: dict[int, int], article_story: dict[str, str]) -> None:
-        with self.db.atomic():
-            self.db.execute("DELETE FROM passage_links")
-            self.db.conn.executemany("INSERT OR REPLACE INTO passage_links VALUES (?, ?, ?, ?)",
-                                     list(links))
-            self.db.execute("UPDATE passages SET cluster = NULL")
-            self.db.conn.executemany("UPDATE passages SET cluster = ? WHERE id = ?",
-                                     [(c, p) for p, c in passage_cluster.items()])
-            self.db.execute("UPDATE articles SET story = NULL")
-            self.db.conn.executemany("UPDATE articles SET story = ? WHERE article_id = ?",
-                                     [(s, a) for a, s in article_story.items()])
-
-    def cluster_members(self, clusters: Sequence[int]) -> dict[int, list[dict]]:
-        out: dict[int, list[dict]] = {}
-        for r in self._rows("SELECT p.id, p.cluster, p.text, p.article_id, a.title, a.outlet, "
-                            f"a.date {PASSAGES_JOIN}", "p.cluster", clusters, "ORDER BY p.id"):
-            out.setdefault(r["cluster"], []).append(r)
-        return out
-
-    def stories(self) -> list[dict]:
-        return list(self.db.query("""
-            SELECT story, json_group_array(json_object('article_id', article_id, 'title', title,
-                   'outlet', outlet, 'date', date, 'passages', n_passages)) AS members
-            FROM articles WHERE story IS NOT NULL GROUP BY story HAVING COUNT(*) > 1"""))
 
     # -- reading ------------------------------------------------------------------------
     def count(self, table: str = "passages") -> int:

@@ -9,7 +9,8 @@ import pytest
 from archive.build.pipeline import build
 from archive.search import Searcher, make_filters
 from archive.search.understand import Linker, understand
-from archive.storage import open_backend
+from archive.storage import DB_NAME, IndexDir, open_backend
+from archive.storage.sqlite import Store
 
 SPEAKER_QUERIES = {
     "what did Lavrov say": "Lavrov",
@@ -119,6 +120,37 @@ def test_clusters_follow_incremental_removal(seed_index, seed_config, embedder, 
     s = Searcher(config, embedder=embedder)
     assert all(h.also_in == [] for h in s.search("what did Lavrov say", k=5))
     s.close()
+
+
+def links_by_position(config) -> set[tuple]:
+    """The near-duplicate links as ((file, position), (file, position), kind)."""
+    store = Store(IndexDir(config.index_dir).require_current() / DB_NAME)
+    try:
+        where = {r[0]: (Path(r[1]).name, r[2]) for r in store.db.execute(
+            "SELECT id, article_id, position FROM passages")}
+        return {(*sorted((where[a], where[b])), kind) for a, b, kind, _ in store.links()}
+    finally:
+        store.close()
+
+
+def test_an_added_article_finds_the_links_a_full_build_finds(seed_index, seed_config,
+                                                             embedder, tmp_path, seeds_copy):
+    """Adding the second translation links it to the first through its FAISS neighbours
+    (only its own passages and theirs are read), exactly as one build of both does."""
+    from archive.config import load_config
+
+    full = links_by_position(seed_config)
+    assert len(full) >= 10
+    held = tmp_path / "held"
+    held.mkdir()
+    moved = next(seeds_copy.glob("001_*"))
+    moved.rename(held / moved.name)
+    config = load_config(index=str(tmp_path / "ix"))
+    build([seeds_copy], config, embedder=embedder)
+    assert story_clusters(config) == []
+    build([held], config, mirror=False, embedder=embedder)
+    assert links_by_position(config) == full
+    assert len(story_clusters(config)) == 1
 
 
 def people_for(query: str, aliases: dict[str, str]) -> list[str]:
