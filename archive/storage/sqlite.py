@@ -110,6 +110,10 @@ class Store(FilterQueries, MentionTables, ClusterTables):
             self.check()
             if KeywordIndex.exists(folder):
                 self.keywords = KeywordIndex(folder)
+            elif self.db.execute("SELECT 1 FROM manifest WHERE key = 'keyword_index'"
+                                 ).fetchone():
+                raise IndexCorrupt(f"keyword index '{folder}' is missing: "
+                                   f"{rebuild_hint(index_of(self.path))}")
 
     # -- schema -------------------------------------------------------------------------
     def create_schema(self) -> None:
@@ -275,6 +279,7 @@ class Store(FilterQueries, MentionTables, ClusterTables):
         self.db.execute("PRAGMA optimize")
         if self.keywords is not None:
             self.keywords.commit()
+            self.write_manifest({"keyword_index": "tantivy"})  # its absence is damage
         else:
             self.db.execute("INSERT INTO passages_fts(passages_fts) VALUES ('optimize')")
         self.db.conn.commit()

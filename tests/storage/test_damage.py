@@ -120,6 +120,26 @@ def test_truncated_files(index, built, damage):
     works(index, advised(line, built[1]))
 
 
+@pytest.mark.parametrize("damage", ["removed", "meta.json not JSON", "segments truncated"])
+def test_damaged_keyword_index(index, built, damage):
+    keywords = generation(index) / "keywords"
+    if damage == "removed":
+        shutil.rmtree(keywords)
+    elif damage.startswith("meta"):
+        (keywords / "meta.json").write_text("{ not json")
+    else:
+        for f in keywords.iterdir():
+            if f.suffix in (".term", ".idx", ".fast"):
+                with open(f, "r+b") as fh:
+                    fh.truncate(f.stat().st_size // 3)
+    commands = [["search", "Lavrov", "--mode", "keyword"], ["search", "what did Lavrov say"]]
+    if damage != "segments truncated":  # Tantivy reads segments only when searching
+        commands += [["stats"], ["build", str(built[1])]]
+    for args in commands:
+        line = one_line_error(run(*args, "--index", str(index)), str(keywords))
+    works(index, advised(line, built[1]))
+
+
 def pointer_cases(index: Path, outside: Path) -> dict[str, str]:
     """CURRENT contents that must never be followed, each with a real index behind it."""
     (index / "gen-link").symlink_to(outside, target_is_directory=True)
