@@ -7,6 +7,7 @@ can never outrank X's own. Lives above the backend interface, shared by every en
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -27,6 +28,8 @@ STRICT = 4.0
 SHORT_TOPIC = 3
 # (text, n, filters) -> candidates for the text in the searcher's mode
 Retrieve = Callable[[str, int, Filters], Ranked]
+# whether a cue reports speech, remembered: a person's thousands of quotes share a few cues
+speech_cue = functools.lru_cache(maxsize=4096)(is_speech_cue)
 
 
 def explicit_speaker(query: str, speaker: str, linker: Linker) -> Understood:
@@ -51,7 +54,8 @@ def rank_by_speaker(retrieve: Retrieve, backend: Backend, query: str, topic: str
     the nominee") is mostly about its topic: speaker evidence is blended with relevance
     (`boosted`), so the passage that matches it far better is not buried under the
     person's other words. `boost` STRICT or more: always tiers."""
-    own = backend.passages_quoting(people)[:MAX_OWN]
+    quotes = backend.quotes_of(people)
+    own = list(dict.fromkeys(d for d, _, _ in quotes))[:MAX_OWN]
     if filters.active():
         allowed = set(backend.filtered_ids(filters))
         own = [d for d in own if d in allowed]
@@ -61,14 +65,12 @@ def rank_by_speaker(retrieve: Retrieve, backend: Backend, query: str, topic: str
     ranked_own = [(d, s) for d, s in relevance if d in own_set]
     ranked = {d for d, _ in ranked_own}
     ranked_own += [(d, 0.0) for d in own if d not in ranked]
-    attributions = backend.attributions_for([d for d, _ in ranked_own])
-    direct = [(d, s) for d, s in ranked_own if any(
-        a["person"] in people and a["direct"] for a in attributions.get(d, []))]
+    said = {d for d, is_direct, _ in quotes if is_direct}
+    direct = [(d, s) for d, s in ranked_own if d in said]
     # Reported speech only: a belief or a poll finding ("X believes", "a poll showed X
     # ahead") is not X's words, so it stays with the mentions.
-    indirect = [(d, s) for d, s in ranked_own if any(
-        a["person"] in people and is_speech_cue(a["cue"] or "")
-        for a in attributions.get(d, []))]
+    reported = {d for d, _, cue in quotes if speech_cue(cue or "")}
+    indirect = [(d, s) for d, s in ranked_own if d in reported]
     mentions = retrieve(query, n, filters)
     if boost >= STRICT or len(query_terms(topic or "")) <= short_topic:
         return tiered([direct, indirect, mentions], rrf_k)

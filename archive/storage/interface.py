@@ -85,6 +85,9 @@ class Backend(Protocol):
 
     def attributions_for(self, ids: Sequence[int]) -> dict[int, list[dict]]: ...
     def passages_quoting(self, people: Sequence[str]) -> list[int]: ...
+    def quotes_of(self, people: Sequence[str]) -> list[tuple[int, bool, str | None]]:
+        """(passage id, direct, cue) of every attribution labelled as one of `people`'s,
+        by passage id: what speaker ranking needs, in one round trip."""
     def cluster_members(self, clusters: Sequence[int]) -> dict[int, list[dict]]: ...
     def aliases(self) -> dict[str, str]:
         """alias → canonical person name."""

@@ -119,6 +119,9 @@ class LocalBackend:
     def passages_quoting(self, people: Sequence[str]) -> list[int]:
         return self.store.passages_quoting(people) if people else []
 
+    def quotes_of(self, people: Sequence[str]) -> list[tuple[int, bool, str | None]]:
+        return self.store.quotes_of(people) if people else []
+
     def cluster_members(self, clusters: Sequence[int]) -> dict[int, list[dict]]:
         return self.store.cluster_members(clusters)
 

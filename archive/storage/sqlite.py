@@ -338,6 +338,12 @@ class Store(FilterQueries, MentionTables, ClusterTables):
             f"SELECT DISTINCT passage_id FROM attributions WHERE person IN ({marks}) LIMIT ?",
             [*people, limit])]
 
+    def quotes_of(self, people: Sequence[str]) -> list[tuple[int, bool, str | None]]:
+        marks = ",".join("?" * len(people))
+        return [(r[0], bool(r[1]), r[2]) for r in self.db.execute(
+            f"SELECT passage_id, direct, cue FROM attributions WHERE person IN ({marks}) "
+            "ORDER BY passage_id, id", list(people))]
+
     def quotes_by(self, person: str) -> list[dict]:
         return list(self.db.query("""
             SELECT t.*, a.title, a.outlet, a.date, p.text AS passage FROM attributions t

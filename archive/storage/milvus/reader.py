@@ -220,6 +220,14 @@ class MilvusBackend:
             seen.setdefault(int(r["passage_id"]), None)
         return sorted(seen)
 
+    def quotes_of(self, people: Sequence[str]) -> list[tuple[int, bool, str | None]]:
+        if not people:
+            return []
+        rows = sorted(scan(self.client, ATTRIBUTIONS, f"person in {lits(people)} and "
+                           f"{self.visible}", ["passage_id", "direct", "cue", "id"]),
+                      key=lambda r: (int(r["passage_id"]), int(r["id"])))
+        return [(int(r["passage_id"]), bool(r["direct"]), r.get("cue")) for r in rows]
+
     def cluster_members(self, clusters: Sequence[int]) -> dict[int, list[dict]]:
         rows = query_in(self.client, PASSAGES, "cluster", [int(c) for c in clusters],
                         ["id", "cluster", "text", "article_id", "title", "outlet", "date"],
