@@ -70,7 +70,7 @@ class FilterQueries:
 
     def keyword_search(self, text: str, limit: int,
                        f: Filters | None = None) -> list[tuple[int, float]]:
-        """BM25 over passage text (weight 1) and title (weight 0.3): (id, score), best first."""
+        """BM25 over passage text and title: (id, score), best first."""
         f = f or Filters()
         if self.keywords is not None:
             people = f.speakers or f.mentions

@@ -6,11 +6,15 @@ not what every matching passage costs) replaced SQLite FTS5, whose bm25() scores
 passage holding any query term: at a million passages that was most of a hybrid query's
 time (benchmarks/README.md, "Keyword retrieval at 1M").
 
-Documents: `id` (the passage rowid = the FAISS id; indexed and a fast field), `text` and
-`title` (stemmed English, frequencies without positions: no phrase queries are asked), and
-what the common filters need natively: `date` (yyyymmdd as an integer, UNDATED without
-one), `outlet` and `article` (raw terms). Filters on people (quoted, mentioned) arrive as
-passage ids from SQLite.
+Documents: `id` (the passage rowid = the FAISS id; indexed and a fast field), `text` (the
+passage followed by its article's title, stemmed English, frequencies without positions: no
+phrase queries are asked), and what the common filters need natively: `date` (yyyymmdd as
+an integer, UNDATED without one), `outlet` and `article` (raw terms). Filters on people
+(quoted, mentioned) arrive as passage ids from SQLite.
+
+The title is part of each passage's text rather than a field of its own: on the known-item
+development sets that beat a separate title field at every weight tried (0.1, 0.3 as FTS5
+had it, 1.0), and FTS5 itself (benchmarks/README.md, "Keyword retrieval at 1M").
 
 A new generation starts as hard links to the previous generation's files: Tantivy never
 changes a file once written (a commit writes new segment and delete files and replaces
@@ -34,7 +38,6 @@ from archive.text.terms import query_terms
 
 KEYWORDS_NAME = "keywords"
 ANALYZER = "archive_en"
-TITLE_WEIGHT = 0.3  # the weight FTS5's bm25(passages_fts, 1.0, 0.3) gave titles
 UNDATED = -1
 WRITER_HEAP = 48_000_000  # bytes; the writer flushes a segment when it is full
 LOCKS = (".tantivy-writer.lock", ".tantivy-meta.lock")
@@ -59,7 +62,6 @@ def schema():  # noqa: ANN201 - tantivy.Schema
     sb = t.SchemaBuilder()
     sb.add_integer_field("id", indexed=True, fast=True)
     sb.add_text_field("text", tokenizer_name=ANALYZER, index_option="freq")
-    sb.add_text_field("title", tokenizer_name=ANALYZER, index_option="freq")
     sb.add_integer_field("date", indexed=True, fast=True)
     sb.add_text_field("outlet", tokenizer_name="raw", index_option="basic")
     sb.add_text_field("article", tokenizer_name="raw", index_option="basic")
@@ -133,7 +135,7 @@ class KeywordIndex:
         """Index passages given as (id, text, title, date, outlet, article_id)."""
         w = self.writer()
         for pid, text, title, date, outlet, article_id in rows:
-            w.add_document(t.Document(id=int(pid), text=text, title=title or "",
+            w.add_document(t.Document(id=int(pid), text=f"{text}\n{title or ''}",
                                       date=date_key(date), outlet=outlet or "",
                                       article=article_id))
 
@@ -163,17 +165,14 @@ class KeywordIndex:
 
     # -- search ---------------------------------------------------------------------------
     def query(self, text: str):  # noqa: ANN201 - tantivy.Query, or None without a word
-        """BM25 over passage text (weight 1) and title (TITLE_WEIGHT) for the question's
-        topic words (archive.text.terms), OR-ed. Built term by term, never parsed: any user
-        text is a valid query."""
+        """BM25 over passage text and title for the question's topic words
+        (archive.text.terms), OR-ed. Built term by term, never parsed: any user text is a
+        valid query."""
         tokens = list(dict.fromkeys(self.analyzer.analyze(" ".join(query_terms(text)))))
         if not tokens:
             return None
-        should = t.Occur.Should
-        clauses = [(should, t.Query.term_query(self.schema, "text", w)) for w in tokens]
-        clauses += [(should, t.Query.boost_query(t.Query.term_query(self.schema, "title", w),
-                                                 TITLE_WEIGHT)) for w in tokens]
-        return t.Query.boolean_query(clauses)
+        return t.Query.boolean_query([(t.Occur.Should, t.Query.term_query(
+            self.schema, "text", w)) for w in tokens])
 
     def restrictions(self, f: Filters, ids: Sequence[int] | None) -> list:
         """The filters as Tantivy queries: dates, outlets and articles natively; `ids` (the

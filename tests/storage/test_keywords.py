@@ -131,9 +131,10 @@ def test_a_generation_made_before_the_keyword_index_gains_one(tmp_path):
     s.add_article(*article("a1", "Ferry", ["The ferry sailed at dawn.", "Gulls followed."]))
     s.finish()
     s.close()
-    # what an older archive wrote: FTS5 rows, no keyword folder
+    # what an older archive wrote: FTS5 rows, no keyword folder (nor its manifest entry)
     shutil.rmtree(gen / KEYWORDS_NAME)
     conn = sqlite3.connect(gen / "archive.db")
+    conn.execute("DELETE FROM manifest WHERE key = 'keyword_index'")
     conn.executemany("INSERT INTO passages_fts (rowid, text, title) VALUES (?, ?, ?)",
                      conn.execute("SELECT p.id, p.text, a.title FROM passages p JOIN articles "
                                   "a USING (article_id)").fetchall())

@@ -116,7 +116,7 @@ def test_readonly_store_checks(tmp_path, store):
     store.write_manifest({"format": 1, "model": "m"})
     store.finish()
     ro = Store(store.path, readonly=True)
-    assert ro.manifest() == {"format": 1, "model": "m"}
+    assert ro.manifest() == {"format": 1, "model": "m", "keyword_index": "tantivy"}
     with pytest.raises(sqlite3.OperationalError):
         ro.db.execute("DELETE FROM articles")
     ro.close()
