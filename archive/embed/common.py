@@ -16,6 +16,12 @@ TORCH_FP32 = EMBEDDING_BACKENDS["torch"]
 ONNX_INT8 = EMBEDDING_BACKENDS["onnx-int8"]
 
 
+# A question is one short sequence: a team of threads gains nothing on it, and when another
+# process holds a core, waiting for a descheduled team member made one encode take 320 ms
+# at p95 instead of 29 ms (benchmarks/README.md, "Query encoding"). Questions are encoded
+# on this many threads; batches of passages keep the whole team.
+QUERY_THREADS = 1
+
 def backend_label(setting: str) -> str:
     """The manifest's "embedding_backend" for a configured `embedding_backend` setting."""
     try:

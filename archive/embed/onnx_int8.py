@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import tokenizers
 
-from archive.embed.common import ONNX_INT8, encode_by_length, model_name, require_model_dir
+from archive.embed.common import QUERY_THREADS, ONNX_INT8, encode_by_length, model_name, require_model_dir
 from archive.errors import ModelNotFound
 
 EXPORT_VERSION = 1  # bump when the export or quantization recipe changes
@@ -164,6 +164,7 @@ class OnnxEmbedder:
         self.cache = cache
         self.threads = threads
         self._session = None
+        self._query_session = None
         self._tokenizer = None
         self._counter = None
         self._max_tokens = max_seq_length(self.model_path)
@@ -177,16 +178,27 @@ class OnnxEmbedder:
     @property
     def session(self):  # noqa: ANN201 - onnxruntime.InferenceSession
         if self._session is None:
-            import onnxruntime as ort  # lazy: ~0.2 s, needed only when the backend runs
-
-            options = ort.SessionOptions()
-            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-            if self.threads:
-                options.intra_op_num_threads = self.threads
-            self._session = ort.InferenceSession(str(self.onnx_path), options,
-                                                 providers=["CPUExecutionProvider"])
-            self._inputs = {i.name for i in self._session.get_inputs()}
+            self._session = self._open(self.threads)
         return self._session
+
+    @property
+    def query_session(self):  # noqa: ANN201 - onnxruntime.InferenceSession
+        """A session of QUERY_THREADS threads for questions."""
+        if self._query_session is None:
+            self._query_session = self._open(QUERY_THREADS)
+        return self._query_session
+
+    def _open(self, threads: int | None):  # noqa: ANN202 - onnxruntime.InferenceSession
+        import onnxruntime as ort  # lazy: ~0.2 s, needed only when the backend runs
+
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        if threads:
+            options.intra_op_num_threads = threads
+        session = ort.InferenceSession(str(self.onnx_path), options,
+                                       providers=["CPUExecutionProvider"])
+        self._inputs = {i.name for i in session.get_inputs()}
+        return session
 
     @property
     def tokenizer(self):  # noqa: ANN201 - tokenizers.Tokenizer
@@ -224,13 +236,13 @@ class OnnxEmbedder:
             self._counter = tok
         return len(self._counter.encode(text, add_special_tokens=True).ids)
 
-    def _run(self, texts: Sequence[str]) -> np.ndarray:
+    def _run(self, texts: Sequence[str], session=None) -> np.ndarray:  # noqa: ANN001
         encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=True)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         feeds = {"input_ids": ids, "attention_mask": mask,
                  "token_type_ids": np.zeros_like(ids)}
-        session = self.session
+        session = session or self.session
         hidden = session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
         m = mask[:, :, None].astype(np.float32)
         pooled = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
@@ -248,7 +260,7 @@ class OnnxEmbedder:
                                for b in range(0, len(texts), self.batch_size)])
 
     def encode_query(self, text: str) -> np.ndarray:
-        return self.encode([text])[0]
+        return self._run([text], self.query_session)[0]
 
     def versions(self) -> dict[str, str]:
         import onnxruntime  # lazy: ~0.2 s, needed only when the backend runs

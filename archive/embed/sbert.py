@@ -6,12 +6,16 @@ model loads lazily, on the first encode, so `archive --help` and `archive stats`
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from archive.embed.common import TORCH_FP32, encode_by_length, model_name, require_model_dir
+from archive.embed.common import QUERY_THREADS, TORCH_FP32, encode_by_length, model_name, require_model_dir
 from archive.errors import ModelNotFound
+
+# torch's thread count is process-wide: a question at a time switches it to QUERY_THREADS
+_QUERY_LOCK = threading.Lock()
 
 
 class TorchEmbedder:
@@ -79,4 +83,15 @@ class TorchEmbedder:
                 "torch": torch.__version__}
 
     def encode_query(self, text: str) -> np.ndarray:
-        return self.encode([text])[0]
+        import torch  # lazy: already loaded with the model
+
+        model = self.model
+        with _QUERY_LOCK:
+            team = torch.get_num_threads()
+            torch.set_num_threads(QUERY_THREADS)
+            try:
+                return np.asarray(model.encode(
+                    [text], batch_size=1, normalize_embeddings=True, convert_to_numpy=True,
+                    show_progress_bar=False)[0], dtype=np.float32)
+            finally:
+                torch.set_num_threads(team)

@@ -143,3 +143,19 @@ def test_backends_never_share_an_index(tmp_path, embedder, onnx_embedder):
     hits = searcher.search("Lavrov", k=3, understand=False)
     assert hits
     searcher.close()
+
+
+def test_questions_are_encoded_on_one_thread_and_match_passages(onnx_embedder, embedder,
+                                                                sentences):
+    """A question runs on QUERY_THREADS threads (torch's team is switched back after it;
+    ONNX Runtime has a session of its own for questions) and gets the vector the same text
+    gets as a passage."""
+    import torch
+
+    team = torch.get_num_threads()
+    for e in (embedder, onnx_embedder):
+        one = e.encode_query(sentences[0])
+        assert one.dtype == np.float32 and one.shape == (384,)
+        assert float(one @ e.encode([sentences[0]])[0]) == pytest.approx(1.0, abs=1e-5)
+    assert torch.get_num_threads() == team
+    assert onnx_embedder.query_session is not onnx_embedder.session
