@@ -72,7 +72,7 @@ def run_build(paths: tuple[str, ...], index: str | None, full: bool, mirror: boo
               milvus_uri: str | None = None, ray_address: str | None = None,
               reattribute: bool = False, max_article_mb: float | None = None) -> None:
     # lazy: the build loads faiss and sqlite_utils (with pandas), which --help does not need
-    from archive.build import build, build_distributed
+    from archive.build import build, build_distributed, current_manifest
     from archive.build import reattribute as redo_attribution
     from archive.build import reembed as migrate
 
@@ -89,7 +89,7 @@ def run_build(paths: tuple[str, ...], index: str | None, full: bool, mirror: boo
                                    full=full, mirror=mirror)
     else:
         if ray_address is not None:  # embed on a Ray cluster (or a local one)
-            embedder = RayEmbedder(config, address)
+            embedder = RayEmbedder(config, address, manifest=current_manifest(config))
         if reembed:
             report = migrate(config, embedder=embedder)
         elif reattribute:

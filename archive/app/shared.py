@@ -8,13 +8,13 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import streamlit as st
 
 from archive.app.uploads import public_message
 from archive.config import load_config
-from archive.embed import Embedder, make_embedder
+from archive.embed import AUTO, Embedder, make_embedder, resolve_backend
 from archive.errors import ArchiveError, IndexNotFound
 from archive.search import Searcher
 from archive.storage import archive_exists
@@ -38,21 +38,31 @@ def get_embedder(model_path: str, batch_size: int, embedding_backend: str) -> Em
 
 class LazyEmbedder:
     """Stands in for the shared embedder; loads it on first use (People and Archive pages
-    never need the model)."""
+    never need the model). With embedding_backend "auto", `manifest()` (the archive's)
+    says which backend."""
 
-    def __init__(self, model_path: str, batch_size: int, embedding_backend: str) -> None:
+    def __init__(self, model_path: str, batch_size: int, embedding_backend: str,
+                 manifest: Callable[[], dict] | None = None) -> None:
         self._args = (model_path, batch_size, embedding_backend)
+        self._manifest = manifest
 
     def __getattr__(self, name: str):
-        return getattr(get_embedder(*self._args), name)
+        model_path, batch_size, setting = self._args
+        if setting == AUTO:  # resolved once: the page's archive keeps its backend
+            setting = resolve_backend(setting, self._manifest() if self._manifest else None)
+            self._args = (model_path, batch_size, setting)
+        return getattr(get_embedder(model_path, batch_size, setting), name)
 
 
 @st.cache_resource(show_spinner=False)
 def get_searcher(index: str) -> Searcher:
     """One Searcher per index folder, shared by every session (read-only store)."""
     config = load_config(index=index)
-    return Searcher(config, embedder=LazyEmbedder(config.model_path, config.batch_size,
-                                                  config.embedding_backend))
+    holder: list[Searcher] = []
+    lazy = LazyEmbedder(config.model_path, config.batch_size, config.embedding_backend,
+                        lambda: holder[0].backend.manifest())
+    holder.append(Searcher(config, embedder=lazy))
+    return holder[0]
 
 
 def searcher() -> Searcher:

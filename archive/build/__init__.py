@@ -11,8 +11,8 @@ archive.embed and archive.storage (never search or app). The engine is never nam
 storage mirrors a generation and opens the distributed build's writer.
 """
 from archive.build.distributed import build_distributed
-from archive.build.pipeline import add, build, reattribute, reembed
+from archive.build.pipeline import add, build, current_manifest, reattribute, reembed
 from archive.build.report import BuildReport, Progress
 
-__all__ = ["BuildReport", "Progress", "add", "build", "build_distributed", "reattribute",
-           "reembed"]
+__all__ = ["BuildReport", "Progress", "add", "build", "build_distributed", "current_manifest",
+           "reattribute", "reembed"]

@@ -180,11 +180,13 @@ def build_distributed(paths: Sequence[str | Path], config: Config, *,
     stream = open_stream(config)
     started = time.perf_counter()
     report = BuildReport(index=stream.uri)
-    embedder = embedder or make_embedder(config)
-    manifest = ray_manifest(embedder)
     with IndexDir(config.index_dir).lock():
         files, kept = source_files(with_uploads(paths, config) if mirror else paths, report)
         with stream:
+            if embedder is None:  # "auto": the backend the Milvus archive was built with
+                embedder = make_embedder(config, None if full else
+                                         stream.state().get("manifest") or None)
+            manifest = ray_manifest(embedder)
             with ray_session(address, workers) as n_workers:
                 articles = read_articles(files, n_workers, article_cap(config))
                 plan = diff(stream, admitted(articles, report, kept), manifest, full, mirror,
@@ -194,7 +196,7 @@ def build_distributed(paths: Sequence[str | Path], config: Config, *,
                     return report
                 writer = Writer(stream, progress, len(plan.numbers), full)
                 if plan.numbers:
-                    index_new(articles, plan, writer, embedder.model_path, config, n_workers)
+                    index_new(articles, plan, writer, embedder, config, n_workers)
             finish(stream, writer, plan, manifest, full, bool(config.attribution), report)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
@@ -263,6 +265,12 @@ def diff(stream: StreamWriter, wanted: Wanted, manifest: dict, full: bool,
     if not full and old and old.get("model") != manifest["model"]:
         raise IndexMismatch(f"the Milvus archive at '{stream.uri}' was built with model "
                             f"{old.get('model')!r}: rebuild it with --full")
+    built_with = old.get("embedding_backend", "torch-fp32")
+    if not full and old and built_with != manifest["embedding_backend"]:
+        raise IndexMismatch(f"the Milvus archive at '{stream.uri}' was built with "
+                            f"embedding_backend={built_with!r}, this build embeds with "
+                            f"{manifest['embedding_backend']!r}: set ARCHIVE_EMBEDDING_BACKEND "
+                            "to match it, or rebuild it with --full")
     state = stream.begin(state, manifest)
     committed = int(state.get("committed") or 0)
     have = stream.article_ids(committed)
@@ -280,7 +288,7 @@ def diff(stream: StreamWriter, wanted: Wanted, manifest: dict, full: bool,
     return Plan({aid: first + i for i, aid in enumerate(new)}, removed, first + len(new))
 
 
-def index_new(articles, plan: Plan, writer: Writer, model_path: str,  # noqa: ANN001 - Dataset
+def index_new(articles, plan: Plan, writer: Writer, embedder,  # noqa: ANN001 - Dataset
               config: Config, n_workers: int) -> None:
     """Chunk, attribute and embed the new articles on the workers; write what they send."""
     import ray.data  # lazy: optional extra (archive[scale]), seconds to import
@@ -290,8 +298,8 @@ def index_new(articles, plan: Plan, writer: Writer, model_path: str,  # noqa: AN
     todo = articles.map_batches(Numbered(plan.numbers), batch_format="numpy")
     rows = todo.map_batches(
         IndexArticles, fn_constructor_kwargs={
-            "model_path": model_path, "batch_size": config.batch_size,
-            "embedding_backend": config.embedding_backend, "max_tokens": config.max_tokens,
+            "model_path": embedder.model_path, "batch_size": config.batch_size,
+            "embedding_backend": embedder.backend, "max_tokens": config.max_tokens,
             "attribution": bool(config.attribution)},
         batch_size=ARTICLES_PER_BATCH, compute=ray.data.ActorPoolStrategy(size=n_workers),
         num_cpus=1, batch_format="numpy")

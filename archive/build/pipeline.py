@@ -24,12 +24,12 @@ from archive.build.stages import (article_cap, attribute_passages, chunk, collec
                                   drop_oversized, expected_manifest, group_people, isolated,
                                   to_remove, with_uploads)
 from archive.config import Config
-from archive.embed import backend_label, make_embedder, make_quote_tagger
+from archive.embed import backend_label, make_embedder, make_quote_tagger, resolve_backend
 from archive.errors import Cancelled, IndexCorrupt
 from archive.models import Article, Passage
 from archive.quotes import passage_analysis
-from archive.storage import (DB_NAME, FAULT_ENV, FORMAT_VERSION, VECTORS_NAME, check_manifest,
-                             fault_point)
+from archive.storage import (DB_NAME, FAULT_ENV, FORMAT_VERSION, VECTORS_NAME, IndexDir,
+                             check_manifest, fault_point)
 from archive.storage.keywords import tantivy_version
 from archive.storage.sqlite import Store, passage_hash, sqlite_versions
 from archive.storage.vectors import VectorIndex, faiss_version
@@ -75,7 +75,8 @@ def unchanged(pub: Publisher, previous: Path, wanted: dict[str, Article], mirror
     it already holds exactly the wanted articles, keep it and say so."""
     store = Store(previous / DB_NAME, readonly=True)
     try:
-        check_manifest(store.manifest(), configured_manifest(embedder, pub.config), previous)
+        manifest = store.manifest()
+        check_manifest(manifest, configured_manifest(embedder, pub.config, manifest), previous)
         have = store.article_ids()
         removed = to_remove(store, have, wanted) if mirror else set()
         if set(wanted) - have or removed:
@@ -87,12 +88,15 @@ def unchanged(pub: Publisher, previous: Path, wanted: dict[str, Article], mirror
     return True
 
 
-def configured_manifest(embedder, config: Config) -> dict[str, object]:  # noqa: ANN001
+def configured_manifest(embedder, config: Config,  # noqa: ANN001
+                        manifest: dict | None) -> dict[str, object]:
     """What is known of the vectors this build will write before the model loads: all of
-    it with an embedder given, else the configured embedding backend."""
+    it with an embedder given, else the configured embedding backend ("auto": the one the
+    archive of `manifest` was built with)."""
     if embedder is not None:
         return expected_manifest(embedder)
-    return {"embedding_backend": backend_label(config.embedding_backend)}
+    return {"embedding_backend": backend_label(resolve_backend(config.embedding_backend,
+                                                               manifest))}
 
 
 def write_generation(draft: Draft, previous: Path | None, wanted: dict[str, Article],
@@ -100,8 +104,8 @@ def write_generation(draft: Draft, previous: Path | None, wanted: dict[str, Arti
                      pub: Publisher) -> None:
     """Fill a new generation (a copy of `previous`, or empty) to hold `wanted`."""
     config, store, report = pub.config, draft.store, pub.report
-    if embedder is None:
-        embedder = make_embedder(config)
+    if embedder is None:  # "auto": the backend the archive was built with
+        embedder = make_embedder(config, store.manifest() if previous is not None else None)
     vectors = load_vectors(previous, embedder.dimension)
     if previous is not None:
         check_manifest(store.manifest(), expected_manifest(embedder), previous)
@@ -137,6 +141,18 @@ def write_generation(draft: Draft, previous: Path | None, wanted: dict[str, Arti
     if tagger is not None:  # what attributed the newest articles (older ones keep theirs)
         store.write_manifest({"quote_tagger": tagger.version})
     draft.vectors = vectors
+
+
+def current_manifest(config: Config) -> dict | None:
+    """The manifest of the published local generation of `config`'s index, or None."""
+    current = IndexDir(config.index_dir).current()
+    if current is None:
+        return None
+    store = Store(current / DB_NAME, readonly=True)
+    try:
+        return store.manifest()
+    finally:
+        store.close()
 
 
 def load_vectors(previous: Path | None, dimension: int) -> VectorIndex:
@@ -344,8 +360,8 @@ def reembed(config: Config, *, embedder=None, progress: Progress | None = None) 
     clusters, re-embed every passage, write a new manifest, publish a new generation."""
     with publishing(config) as pub:
         previous = pub.index_dir.require_current()
-        if embedder is None:
-            embedder = make_embedder(config)
+        if embedder is None:  # "auto" keeps the archive's backend; name one to migrate
+            embedder = make_embedder(config, current_manifest(config))
         with pub.generation(copy_of=previous) as draft:
             rows = list(draft.store.all_passages())
             vectors = load_vectors(None, embedder.dimension)

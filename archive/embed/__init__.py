@@ -15,14 +15,15 @@ from typing import Protocol
 import numpy as np
 
 from archive.config import Config
-from archive.embed.common import EMBEDDING_BACKENDS, ONNX_INT8, backend_label, model_name
+from archive.embed.common import (AUTO, EMBEDDING_BACKENDS, ONNX_INT8, backend_label,
+                                  model_name, resolve_backend)
 from archive.embed.onnx_int8 import OnnxEmbedder
 from archive.embed.sbert import TorchEmbedder
 from archive.embed.tagger import TAGGER_DIR, QuoteTagger, TokenReading
 
-__all__ = ["EMBEDDING_BACKENDS", "Embedder", "OnnxEmbedder", "TorchEmbedder", "backend_label",
+__all__ = ["AUTO", "EMBEDDING_BACKENDS", "Embedder", "OnnxEmbedder", "TorchEmbedder", "backend_label",
            "make_embedder", "model_name", "make_quote_tagger", "QuoteTagger", "TokenReading",
-           "TAGGER_DIR"]
+           "TAGGER_DIR", "resolve_backend"]
 
 
 class Embedder(Protocol):
@@ -64,9 +65,11 @@ def make_quote_tagger(config: Config) -> QuoteTagger | None:
     return QuoteTagger(threads=1)
 
 
-def make_embedder(config: Config) -> Embedder:
-    """The embedder the configuration asks for (torch fp32 or ONNX Runtime int8)."""
-    if backend_label(config.embedding_backend) == ONNX_INT8:
+def make_embedder(config: Config, manifest: dict | None = None) -> Embedder:
+    """The embedder the configuration asks for (torch fp32 or ONNX Runtime int8); with
+    "auto" (the default), the one the archive of `manifest` was built with, int8 for a new
+    archive (`resolve_backend`)."""
+    if backend_label(resolve_backend(config.embedding_backend, manifest)) == ONNX_INT8:
         return OnnxEmbedder(config.model_path, config.batch_size)
     return TorchEmbedder(config.model_path, config.batch_size)
 

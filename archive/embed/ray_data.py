@@ -89,11 +89,12 @@ class RayEmbedder:
     """An embedder whose `encode` runs on Ray workers; everything else is the local one."""
 
     def __init__(self, config: Config, address: str | None = None, workers: int | None = None,
-                 local: Embedder | None = None) -> None:
+                 local: Embedder | None = None, manifest: dict | None = None) -> None:
         self.config = config
         self.address = address
         self.workers = workers
-        self.local = local or make_embedder(config)  # tokenizer, name, queries: in the driver
+        # tokenizer, name, queries: in the driver ("auto": the backend of `manifest`'s archive)
+        self.local = local or make_embedder(config, manifest)
 
     def __getattr__(self, name: str):  # noqa: ANN204
         """Everything but `encode` and `versions` is the local embedder's (name, backend,
@@ -125,7 +126,7 @@ class RayEmbedder:
             ds = ds.map_batches(
                 EmbedBatch, fn_constructor_kwargs={
                     "model_path": self.local.model_path, "batch_size": self.batch_size,
-                    "embedding_backend": self.config.embedding_backend},
+                    "embedding_backend": self.local.backend},  # resolved: as the driver
                 batch_size=RAY_BATCH, compute=ray.data.ActorPoolStrategy(size=workers),
                 num_cpus=1, batch_format="numpy")
             for batch in ds.iter_batches(batch_size=RAY_BATCH, batch_format="numpy"):

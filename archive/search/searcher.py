@@ -111,8 +111,8 @@ class Searcher:
 
     @property
     def embedder(self) -> Embedder:
-        if self._embedder is None:
-            self._embedder = make_embedder(self.config)
+        if self._embedder is None:  # "auto": the backend the archive was built with
+            self._embedder = make_embedder(self.config, self.backend.manifest())
         return self._embedder
 
     @property

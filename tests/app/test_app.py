@@ -585,3 +585,9 @@ def test_the_page_embeds_queries_with_the_configured_embedding_backend(monkeypat
     config = load_config()
     torch = shared.LazyEmbedder(config.model_path, config.batch_size, config.embedding_backend)
     assert torch.backend == "torch-fp32"
+    # the default: the backend the page's archive was built with
+    auto = shared.LazyEmbedder(config.model_path, config.batch_size, "auto",
+                               lambda: {"embedding_backend": "torch-fp32"})
+    assert auto.backend == "torch-fp32"
+    assert shared.LazyEmbedder(config.model_path, config.batch_size, "auto",
+                               lambda: {"embedding_backend": "onnx-int8"}).backend == "onnx-int8"

@@ -96,6 +96,16 @@ def test_make_embedder_picks_backend():
 
     assert isinstance(make_embedder(load_config(embedding_backend="onnx-int8")), OnnxEmbedder)
     assert isinstance(make_embedder(load_config(embedding_backend="torch")), TorchEmbedder)
+    # the default, "auto": int8 for a new archive, else the backend the archive was built with
+    # (one made before int8 vectors records none: torch)
+    auto = load_config(embedding_backend="auto")
+    assert isinstance(make_embedder(auto), OnnxEmbedder)
+    assert isinstance(make_embedder(auto, {"embedding_backend": "onnx-int8"}), OnnxEmbedder)
+    assert isinstance(make_embedder(auto, {"embedding_backend": "torch-fp32"}), TorchEmbedder)
+    assert isinstance(make_embedder(auto, {"model": "m"}), TorchEmbedder)
+    # a named backend is used whatever the archive holds (the manifest check then says so)
+    assert isinstance(make_embedder(load_config(embedding_backend="onnx-int8"),
+                                    {"embedding_backend": "torch-fp32"}), OnnxEmbedder)
     with pytest.raises(BadRequest):
         make_embedder(load_config(embedding_backend="tensorrt"))
 
@@ -130,6 +140,14 @@ def test_backends_never_share_an_index(tmp_path, embedder, onnx_embedder):
         build([src], onnx_cfg, embedder=onnx_embedder)
     with pytest.raises(IndexMismatch, match="--full"):  # embedder chosen from the config
         build([src], onnx_cfg)
+    # the default ("auto") keeps extending and searching the archive with its own backend
+    auto_cfg = load_config(index=str(tmp_path / "index"), attribution=0)
+    assert auto_cfg.embedding_backend == "auto"
+    assert build([src], auto_cfg).unchanged
+    searcher = Searcher(auto_cfg)
+    assert searcher.search("Lavrov", k=1, understand=False)
+    assert searcher.embedder.backend == "torch-fp32"
+    searcher.close()
     searcher = Searcher(onnx_cfg, embedder=onnx_embedder)
     with pytest.raises(IndexMismatch, match="--full"):
         searcher.search("what did Lavrov say", mode="dense", understand=False)
