@@ -39,9 +39,12 @@ DATA = ROOT.parent / "shared" / "data"
 RESULTS = ROOT / "benchmarks" / "results"
 
 
-def links_and_stories(index: Path) -> tuple[dict, set]:
-    """(article, position) pairs -> kind, and the pairs of articles sharing a story."""
+def links_and_stories(index: Path) -> tuple[dict, set, dict]:
+    """(article, position) pairs -> kind, the pairs of articles sharing a story, and each
+    article's id by its file name."""
     conn = sqlite3.connect(IndexDir(index).require_current() / DB_NAME)
+    ids = {Path(path).name: aid for aid, path in conn.execute(
+        "SELECT article_id, path FROM articles")}
     where = {pid: (aid, pos) for pid, aid, pos in conn.execute(
         "SELECT id, article_id, position FROM passages")}
     links = {tuple(sorted((where[a], where[b]))): kind
@@ -52,7 +55,7 @@ def links_and_stories(index: Path) -> tuple[dict, set]:
     conn.close()
     pairs = {tuple(sorted(p)) for members in stories.values()
              for p in combinations(members, 2)}
-    return links, pairs
+    return links, pairs, ids
 
 
 def main() -> None:
@@ -80,9 +83,9 @@ def main() -> None:
         t0 = time.perf_counter()
         build([work / "late"], inc, mirror=False, embedder=embedder)
         add_s = time.perf_counter() - t0
-        full, full_pairs = links_and_stories(work / "full")
-        incr, incr_pairs = links_and_stories(work / "inc")
-        added = {f"{f.parent.name}-{f.stem}" for f in late}
+        full, full_pairs, ids = links_and_stories(work / "full")
+        incr, incr_pairs, _ = links_and_stories(work / "inc")
+        added = {ids[f"{f.parent.name}-{f.name}"] for f in late}
         touching = {k: v for k, v in full.items() if k[0][0] in added or k[1][0] in added}
         kept = Counter(v for k, v in touching.items() if k in incr)
         out = {"articles": len(files), "added": len(late), "full_build_s": round(full_s, 1),

@@ -14,7 +14,7 @@ def test_backend_labels():
     assert backend_label("torch") == backend_label(" Torch-FP32 ") == "torch-fp32"
     assert backend_label("onnx-int8") == "onnx-int8"
     assert set(EMBEDDING_BACKENDS.values()) == {"torch-fp32", "onnx-int8"}
-    with pytest.raises(BadRequest, match="choose torch or onnx-int8"):
+    with pytest.raises(BadRequest, match="choose auto, torch or onnx-int8"):
         backend_label("tensorrt")
 
 
