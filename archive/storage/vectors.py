@@ -35,8 +35,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 import faiss
@@ -298,15 +297,9 @@ class VectorIndex:
 
     def search(self, query: np.ndarray, k: int,
                allowed: Sequence[int] | None = None) -> list[tuple[int, float]]:
-        """Top-k (id, cosine) for one query vector; `allowed` restricts to those ids. Runs
-        on the calling thread alone (see one_thread)."""
+        """Top-k (id, cosine) for one query vector; `allowed` restricts to those ids."""
         if self.ntotal == 0 or k <= 0 or (allowed is not None and len(allowed) == 0):
             return []
-        with one_thread():
-            return self._search(query, k, allowed)
-
-    def _search(self, query: np.ndarray, k: int,
-                allowed: Sequence[int] | None) -> list[tuple[int, float]]:
         q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
         if allowed is None:
             scores, ids = self.search_batch(q, k)
@@ -406,21 +399,6 @@ class VectorIndex:
     def memory_bytes(self) -> int:
         """Serialized size: a close estimate of the resident size of the loaded index."""
         return int(faiss.serialize_index(self.index).nbytes)
-
-
-@contextmanager
-def one_thread() -> Iterator[None]:
-    """FAISS's OpenMP team limited to the calling thread for the block. One query vector
-    gains nothing from the team (FAISS splits the work by query), while waking it costs:
-    its idle threads spin, and on a laptop whose other core is busy a search then waits on
-    a thread the scheduler has not run (benchmarks/README.md, "FAISS threads"). OpenMP's
-    thread count is per calling thread, so a build running beside keeps its team."""
-    before = faiss.omp_get_max_threads()
-    faiss.omp_set_num_threads(1)
-    try:
-        yield
-    finally:
-        faiss.omp_set_num_threads(before)
 
 
 def exact_neighbours(vectors: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
