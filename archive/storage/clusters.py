@@ -92,10 +92,10 @@ class ClusterTables:
                                      [(s, a) for a, s in article_story.items()])
 
     def stories_of(self) -> dict[str, str]:
-        """Article id -> story of every article in a story with others."""
-        return dict(self.db.execute(
-            "SELECT article_id, story FROM articles WHERE story IN (SELECT story FROM "
-            "articles WHERE story IS NOT NULL GROUP BY story HAVING COUNT(*) > 1)"))
+        """Article id -> story of every article whose story is another article's (its
+        story's other members, or the one that named it, may have gone since)."""
+        return dict(self.db.execute("SELECT article_id, story FROM articles WHERE story IS "
+                                    "NOT NULL AND story != article_id"))
 
     def cluster_members(self, clusters: Sequence[int]) -> dict[int, list[dict]]:
         out: dict[int, list[dict]] = {}
