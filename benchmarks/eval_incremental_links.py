@@ -85,7 +85,8 @@ def main() -> None:
         add_s = time.perf_counter() - t0
         full, full_pairs, ids = links_and_stories(work / "full")
         incr, incr_pairs, _ = links_and_stories(work / "inc")
-        added = {ids[f"{f.parent.name}-{f.name}"] for f in late}
+        # a file whose text another file already holds is not an article of its own
+        added = {ids[n] for n in (f"{f.parent.name}-{f.name}" for f in late) if n in ids}
         touching = {k: v for k, v in full.items() if k[0][0] in added or k[1][0] in added}
         kept = Counter(v for k, v in touching.items() if k in incr)
         out = {"articles": len(files), "added": len(late), "full_build_s": round(full_s, 1),

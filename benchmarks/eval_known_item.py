@@ -56,6 +56,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_common import save_results
 
+from archive.build import current_manifest
 from archive.build.pipeline import build
 from archive.config import Config, load_config
 from archive.embed import make_embedder
@@ -445,15 +446,21 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
+def embedder_for(index: str):  # noqa: ANN201 - archive.embed.Embedder
+    """The configured embedder; with the default backend ("auto"), the one `index` was
+    built with (int8 for an index not built yet)."""
+    return make_embedder(load_config(), current_manifest(load_config(index=str(index))))
+
+
 def run_all(args: argparse.Namespace, variants: dict, out: dict) -> list[dict]:
     """Every requested corpus in its index; the queries with their ranks."""
-    embedder = make_embedder(load_config())
     queries: list[dict] = []
     timing: dict = {}
     haystack = {c: file_articles(c, args.queries, args.seed)
                 for c in ("bbc", "polnear") if c in args.corpora}
     if haystack:
         wait_for(Path(args.haystack))
+        embedder = embedder_for(args.haystack)
         qs, info = run_index(load_config(index=args.haystack), embedder, haystack, None,
                              variants, args.seed)
         queries += qs
@@ -461,7 +468,8 @@ def run_all(args: argparse.Namespace, variants: dict, out: dict) -> list[dict]:
         out["indexes"]["haystack"] = info
     if "reuters" in args.corpora:
         records = reuters_sample(args.reuters_articles, args.seed, REUTERS_JSONL)
-        built = build_reuters(args, records, embedder)
+        built = build_reuters(args, records, embedder_for(args.reuters_index))
+        embedder = embedder_for(args.reuters_index)
         articles = reuters_articles(records, args.queries, args.seed)
         qs, info = run_index(load_config(index=args.reuters_index), embedder,
                              {"reuters": articles}, records, variants, args.seed)
