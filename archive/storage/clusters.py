@@ -32,39 +32,36 @@ class ClusterTables:
         yield from self.db.execute("SELECT id, article_id, text FROM passages ORDER BY id")
 
     def passages_of_articles(self, article_ids: Sequence[str]) -> list[tuple[int, str, str]]:
-        out: list[tuple[int, str, str]] = []
-        for chunk in chunked(article_ids):
-            marks = ",".join("?" * len(chunk))
-            out.extend(self.db.execute(f"SELECT id, article_id, text FROM passages WHERE "
-                                       f"article_id IN ({marks}) ORDER BY id", chunk))
-        return out
+        """(id, article_id, text) of the given articles' passages, in id order."""
+        return self._texts("article_id", article_ids)
 
     def passage_texts(self, ids: Sequence[int]) -> list[tuple[int, str, str]]:
         """(id, article_id, text) of the given passages, in id order."""
+        return self._texts("id", ids)
+
+    def _texts(self, column: str, values: Sequence) -> list[tuple[int, str, str]]:
         out: list[tuple[int, str, str]] = []
-        for chunk in chunked(ids):
+        for chunk in chunked(values):
             marks = ",".join("?" * len(chunk))
             out.extend(self.db.execute(f"SELECT id, article_id, text FROM passages WHERE "
-                                       f"id IN ({marks})", chunk))
+                                       f"{column} IN ({marks})", chunk))
         return sorted(out)
 
     def article_of(self, ids: Iterable[int]) -> dict[int, str]:
         """Passage id -> article id."""
-        out: dict[int, str] = {}
-        for chunk in chunked(sorted(set(ids))):
-            marks = ",".join("?" * len(chunk))
-            out.update(self.db.execute(f"SELECT id, article_id FROM passages WHERE id IN "
-                                       f"({marks})", chunk))
-        return out
+        return self._pairs("SELECT id, article_id FROM passages WHERE id", ids)
 
     def article_sizes(self, article_ids: Iterable[str]) -> dict[str, int]:
         """Comparable passages per article, for the articles that have a count (articles
         stored before the counts were kept have none: the caller counts them)."""
-        out: dict[str, int] = {}
-        for chunk in chunked(sorted(set(article_ids))):
-            marks = ",".join("?" * len(chunk))
-            out.update(self.db.execute(f"SELECT article_id, eligible FROM article_sizes WHERE "
-                                       f"article_id IN ({marks})", chunk))
+        return self._pairs("SELECT article_id, eligible FROM article_sizes WHERE article_id",
+                           article_ids)
+
+    def _pairs(self, select: str, keys: Iterable) -> dict:
+        """{first column: second} of `select` ("... WHERE column") IN the distinct keys."""
+        out: dict = {}
+        for chunk in chunked(sorted(set(keys))):
+            out.update(self.db.execute(f"{select} IN ({','.join('?' * len(chunk))})", chunk))
         return out
 
     def set_article_sizes(self, sizes: dict[str, int]) -> None:
