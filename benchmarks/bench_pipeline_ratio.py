@@ -1,6 +1,7 @@
 """Pipeline throughput as a share of the bare encoder, measured back to back.
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_pipeline_ratio.py [--articles 100] [--reps 3]
+        [--backend torch|onnx-int8]
 
 On a shared machine the load changes from minute to minute, so one long build timed against
 one long raw encode taken at another moment gives a noisy ratio. Here each repetition runs a
@@ -9,7 +10,9 @@ links, publish; attribution off, model already loaded) and then, straight after,
 `SentenceTransformer.encode(batch_size=32, normalize_embeddings=True)` on exactly the passages
 that build stored. The ratio raw seconds / build seconds is reported per repetition and as
 the median (goal from issue 5: >= 0.9). bench_build.py measures the rest (attribution on,
-int8, rebuild and add ratios).
+int8, rebuild and add ratios). With --backend onnx-int8 (the default for new archives) the
+build embeds with the int8 model and the bare encode is that model's own `encode` (ONNX
+Runtime, length-sorted batches of 32).
 """
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from archive.build import build  # noqa: E402
 from archive.config import load_config  # noqa: E402
-from archive.embed import TorchEmbedder  # noqa: E402
+from archive.embed import make_embedder  # noqa: E402
 from archive.storage.generations import DB_NAME, IndexDir  # noqa: E402
 from archive.storage.sqlite import Store  # noqa: E402
 
@@ -39,6 +42,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100)
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--backend", default="torch", choices=("torch", "onnx-int8"))
     parser.add_argument("--json", default=str(ROOT / "benchmarks" / "results" /
                                               "bench_pipeline_ratio.json"))
     args = parser.parse_args()
@@ -47,8 +51,13 @@ def main() -> None:
     src = Path(tempfile.mkdtemp(prefix="ratio-"))
     for f in chosen:
         (src / f"{f.parent.name}_{f.name}").write_bytes(f.read_bytes())
-    embedder = TorchEmbedder(load_config().model_path)
+    embedder = make_embedder(load_config(embedding_backend=args.backend))
     embedder.encode(["warm up"])
+    if args.backend == "onnx-int8":
+        bare = embedder.encode
+    else:
+        def bare(texts: list[str]) -> None:
+            embedder.model.encode(texts, batch_size=32, normalize_embeddings=True)
     runs = []
     for rep in range(args.reps):
         config = load_config(index=str(Path(tempfile.mkdtemp()) / "index"), attribution=0)
@@ -59,13 +68,13 @@ def main() -> None:
         texts = [t for _, _, t in store.all_passages()]
         store.close()
         started = time.perf_counter()
-        embedder.model.encode(texts, batch_size=32, normalize_embeddings=True)
+        bare(texts)
         raw_s = time.perf_counter() - started
         runs.append({"build_s": round(build_s, 2), "raw_encode_s": round(raw_s, 2),
                      "ratio": round(raw_s / build_s, 3), "passages": report.passages})
         print(f"rep {rep}: build {build_s:.1f} s, raw encode {raw_s:.1f} s, "
               f"ratio {raw_s / build_s:.3f} ({report.passages} passages)")
-    result = {"articles": len(chosen), "runs": runs,
+    result = {"articles": len(chosen), "backend": args.backend, "runs": runs,
               "median_ratio": statistics.median(r["ratio"] for r in runs),
               "load_avg": os.getloadavg()}
     print(f"median pipeline / raw encode: {result['median_ratio']:.3f}")
