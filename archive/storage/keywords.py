@@ -144,9 +144,6 @@ class KeywordIndex:
         for pid in ids:
             w.delete_documents_by_term("id", int(pid))
 
-    def clear(self) -> None:
-        self.writer().delete_all_documents()
-
     def commit(self) -> None:
         """Make what was added and deleted durable (and, once the writer's merges end, the
         segments final); a read after it sees the changes."""
