@@ -12,6 +12,7 @@ of distinct names take seconds, not an O(n^2) Python loop.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -34,6 +35,14 @@ _PARTICLES = frozenset({"de", "da", "del", "della", "di", "du", "van", "von", "d
 # ---------------------------------------------------------------------------
 
 
+# Grouping compares every pair of names in a surname cluster and regroups every speaker and
+# mentioned name at each build: the same few thousand names are folded and transliterated
+# hundreds of thousands of times, so the three pure functions below remember their answers
+# (people grouping of the 27,786-passage haystack: 2.4 s before, 1.3 s with them).
+NAME_CACHE = 1 << 16
+
+
+@functools.lru_cache(maxsize=NAME_CACHE)
 def fold(text: str) -> str:
     """Lower-case, strip accents and punctuation except spaces and hyphens."""
     text = unicodedata.normalize("NFKD", text)
@@ -43,6 +52,7 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=NAME_CACHE)
 def _translit(word: str) -> str:
     """A crude transliteration key: Ryabkov/Riabkov/Riabko, Sergey/Sergei, Lavrof/Lavrov.
 
@@ -68,6 +78,7 @@ class NameParts:
     suffix: str
 
 
+@functools.lru_cache(maxsize=NAME_CACHE)
 def split_name(name: str) -> NameParts | None:
     """Split a folded name; particles stay with the surname ("van der Leyen")."""
     words = fold(name).split()
