@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import numpy as np  # noqa: E402
 
-from bench_query import RESULTS, read_corpus, rss_bytes  # noqa: E402
+from bench_query import RESULTS, disk_bytes, read_corpus, rss_bytes  # noqa: E402
 
 from archive.models import Filters  # noqa: E402
 from archive.storage.filters import fts_query  # noqa: E402
@@ -70,11 +70,6 @@ def passages(articles: list[dict], n: int, start: int = 0):
                 pid += 1
                 yield pid, text, a["title"], a.get("date"), a["outlet"], f"{a['id']}~{copy}"
         copy += 1
-
-
-def dir_bytes(path: Path) -> int:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir() \
-        else path.stat().st_size
 
 
 class Fts5:
@@ -155,7 +150,7 @@ class Tantivy:
         return self.index.search(text, K, Filters())
 
     def size(self) -> int:
-        return dir_bytes(self.path)
+        return disk_bytes(self.path)
 
 
 class Bm25s:
@@ -199,7 +194,7 @@ class Bm25s:
         return [(int(d) + 1, float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
 
     def size(self) -> int:
-        return dir_bytes(self.path)
+        return disk_bytes(self.path)
 
 
 ENGINES = {"fts5": Fts5, "fts5-tuned": Fts5Tuned, "tantivy": Tantivy, "bm25s": Bm25s}

@@ -38,18 +38,18 @@ def get_embedder(model_path: str, batch_size: int, embedding_backend: str) -> Em
 
 class LazyEmbedder:
     """Stands in for the shared embedder; loads it on first use (People and Archive pages
-    never need the model). With embedding_backend "auto", `manifest()` (the archive's)
-    says which backend."""
+    never need the model). With embedding_backend "auto", `manifest()` (the archive's, set
+    once its Searcher exists) says which backend."""
 
     def __init__(self, model_path: str, batch_size: int, embedding_backend: str,
                  manifest: Callable[[], dict] | None = None) -> None:
         self._args = (model_path, batch_size, embedding_backend)
-        self._manifest = manifest
+        self.manifest = manifest
 
     def __getattr__(self, name: str):
         model_path, batch_size, setting = self._args
         if setting == AUTO:  # resolved once: the page's archive keeps its backend
-            setting = resolve_backend(setting, self._manifest() if self._manifest else None)
+            setting = resolve_backend(setting, self.manifest() if self.manifest else None)
             self._args = (model_path, batch_size, setting)
         return getattr(get_embedder(model_path, batch_size, setting), name)
 
@@ -58,11 +58,10 @@ class LazyEmbedder:
 def get_searcher(index: str) -> Searcher:
     """One Searcher per index folder, shared by every session (read-only store)."""
     config = load_config(index=index)
-    holder: list[Searcher] = []
-    lazy = LazyEmbedder(config.model_path, config.batch_size, config.embedding_backend,
-                        lambda: holder[0].backend.manifest())
-    holder.append(Searcher(config, embedder=lazy))
-    return holder[0]
+    lazy = LazyEmbedder(config.model_path, config.batch_size, config.embedding_backend)
+    searcher = Searcher(config, embedder=lazy)
+    lazy.manifest = lambda: searcher.backend.manifest()
+    return searcher
 
 
 def searcher() -> Searcher:

@@ -104,11 +104,12 @@ def write_generation(draft: Draft, previous: Path | None, wanted: dict[str, Arti
                      pub: Publisher) -> None:
     """Fill a new generation (a copy of `previous`, or empty) to hold `wanted`."""
     config, store, report = pub.config, draft.store, pub.report
+    manifest = store.manifest() if previous is not None else None
     if embedder is None:  # "auto": the backend the archive was built with
-        embedder = make_embedder(config, store.manifest() if previous is not None else None)
+        embedder = make_embedder(config, manifest)
     vectors = load_vectors(previous, embedder.dimension)
-    if previous is not None:
-        check_manifest(store.manifest(), expected_manifest(embedder), previous)
+    if manifest is not None:
+        check_manifest(manifest, expected_manifest(embedder), previous)
     have = store.article_ids()
     removed = sorted(to_remove(store, have, wanted)) if mirror else []
     added = [wanted[a] for a in wanted if a not in have]
@@ -360,9 +361,9 @@ def reembed(config: Config, *, embedder=None, progress: Progress | None = None) 
     clusters, re-embed every passage, write a new manifest, publish a new generation."""
     with publishing(config) as pub:
         previous = pub.index_dir.require_current()
-        if embedder is None:  # "auto" keeps the archive's backend; name one to migrate
-            embedder = make_embedder(config, current_manifest(config))
         with pub.generation(copy_of=previous) as draft:
+            if embedder is None:  # "auto" keeps the archive's backend; name one to migrate
+                embedder = make_embedder(config, draft.store.manifest())
             rows = list(draft.store.all_passages())
             vectors = load_vectors(None, embedder.dimension)
             bar = progress_bar(len(rows), "re-embedding", progress)

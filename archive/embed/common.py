@@ -17,9 +17,9 @@ ONNX_INT8 = EMBEDDING_BACKENDS["onnx-int8"]
 
 
 # A question is one short sequence: a team of threads gains nothing on it, and when another
-# process holds a core, waiting for a descheduled team member made one encode take 320 ms
-# at p95 instead of 29 ms (benchmarks/README.md, "Query encoding"). Questions are encoded
-# on this many threads; batches of passages keep the whole team.
+# process holds a core, waiting for a descheduled team member made one encode take 238 ms
+# at p95 instead of 17 ms (benchmarks/bench_query_encode.py). Questions are encoded on this
+# many threads; batches of passages keep the whole team.
 QUERY_THREADS = 1
 AUTO = "auto"
 

@@ -35,7 +35,8 @@ from pathlib import Path
 import numpy as np
 import tokenizers
 
-from archive.embed.common import QUERY_THREADS, ONNX_INT8, encode_by_length, model_name, require_model_dir
+from archive.embed.common import (ONNX_INT8, QUERY_THREADS, encode_by_length, model_name,
+                                  require_model_dir)
 from archive.errors import ModelNotFound
 
 EXPORT_VERSION = 1  # bump when the export or quantization recipe changes

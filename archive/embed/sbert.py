@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from archive.embed.common import QUERY_THREADS, TORCH_FP32, encode_by_length, model_name, require_model_dir
+from archive.embed.common import (QUERY_THREADS, TORCH_FP32, encode_by_length, model_name,
+                                  require_model_dir)
 from archive.errors import ModelNotFound
 
 # torch's thread count is process-wide: a question at a time switches it to QUERY_THREADS

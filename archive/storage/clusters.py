@@ -11,13 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from archive.storage.filters import PASSAGES_JOIN
-
-
-def chunked(items: Sequence, size: int = 500) -> Iterator[list]:
-    items = list(items)
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
+from archive.storage.filters import PASSAGES_JOIN, chunks, marks
 
 
 class ClusterTables:
@@ -41,10 +35,9 @@ class ClusterTables:
 
     def _texts(self, column: str, values: Sequence) -> list[tuple[int, str, str]]:
         out: list[tuple[int, str, str]] = []
-        for chunk in chunked(values):
-            marks = ",".join("?" * len(chunk))
+        for chunk in chunks(values, 500):
             out.extend(self.db.execute(f"SELECT id, article_id, text FROM passages WHERE "
-                                       f"{column} IN ({marks})", chunk))
+                                       f"{column} IN ({marks(chunk)})", chunk))
         return sorted(out)
 
     def article_of(self, ids: Iterable[int]) -> dict[int, str]:
@@ -60,8 +53,8 @@ class ClusterTables:
     def _pairs(self, select: str, keys: Iterable) -> dict:
         """{first column: second} of `select` ("... WHERE column") IN the distinct keys."""
         out: dict = {}
-        for chunk in chunked(sorted(set(keys))):
-            out.update(self.db.execute(f"{select} IN ({','.join('?' * len(chunk))})", chunk))
+        for chunk in chunks(sorted(set(keys)), 500):
+            out.update(self.db.execute(f"{select} IN ({marks(chunk)})", chunk))
         return out
 
     def set_article_sizes(self, sizes: dict[str, int]) -> None:

@@ -10,6 +10,7 @@ many passages a date range leaves out for having no date.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 
 from archive.models import Filters
 from archive.text.terms import query_terms
@@ -28,8 +29,15 @@ def fts_query(text: str) -> str:
     return " OR ".join(f'"{w}"' for w in query_terms(text))
 
 
-def marks(values: tuple) -> str:
+def marks(values: Sequence) -> str:
     return ",".join("?" * len(values))
+
+
+def chunks(items: Iterable, size: int) -> Iterator[list]:
+    """`items` in lists of at most `size` (SQLite binds at most a few thousand values)."""
+    items = list(items)
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
 
 
 class FilterQueries:

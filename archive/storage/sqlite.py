@@ -5,15 +5,16 @@ attributions, people, mentions, near-duplicate clusters and the manifest; the St
 the generation's keyword index (`keywords`, Tantivy, in the folder beside the database) in
 step with the passages. The FTS5 table over passage text and title is read only in a
 generation made before the keyword index (and emptied when a build copies one). Serving
-connections are read-only. The filter and keyword-search SQL (`filters`) and the mentions table's
-(`mentions`) are mixed into `Store` from modules of their own.
+connections are read-only. The filter and keyword-search SQL (`filters`), the mentions
+table's (`mentions`) and the clusters' (`clusters`) are mixed into `Store` from modules of
+their own.
 """
 from __future__ import annotations
 
 import functools
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from importlib.metadata import version
 from pathlib import Path
 
@@ -21,11 +22,12 @@ import sqlite_utils
 
 from archive.errors import IndexCorrupt
 from archive.models import Article, Attribution, Passage
-from archive.storage.filters import PASSAGES_JOIN, FilterQueries, fts_query  # noqa: F401
+from archive.storage.filters import (PASSAGES_JOIN, FilterQueries, chunks,  # noqa: F401
+                                     fts_query)
 from archive.storage.generations import disk_full, rebuild_hint  # noqa: F401 - publish imports
 from archive.storage.keys import passage_hash  # noqa: F401 - the build imports it from here
-from archive.storage.keywords import KEYWORDS_NAME, KeywordIndex
 from archive.storage.clusters import ClusterTables
+from archive.storage.keywords import KEYWORDS_NAME, KeywordIndex
 from archive.storage.mentions import MentionTables
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
@@ -435,12 +437,6 @@ class Store(FilterQueries, MentionTables, ClusterTables):
     def date_range(self) -> tuple[str | None, str | None]:
         row = self.db.execute("SELECT MIN(date), MAX(date) FROM articles").fetchone()
         return row[0], row[1]
-
-
-def chunks(items: Sequence, size: int) -> Iterator[Sequence]:
-    items = list(items)
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
 
 
 def copy_database(src: Path, dst: Path) -> None:
