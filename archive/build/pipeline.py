@@ -18,10 +18,11 @@ from pathlib import Path
 import numpy as np
 
 from archive import __version__
+from archive.build.people import group_people
 from archive.build.publish import Draft, Publisher, publishing
 from archive.build.report import BuildReport, Progress, fill_report, progress_bar
 from archive.build.stages import (article_cap, attribute_passages, chunk, collect,
-                                  drop_oversized, expected_manifest, group_people, isolated,
+                                  drop_oversized, expected_manifest, isolated,
                                   to_remove, with_uploads)
 from archive.config import Config
 from archive.embed import backend_label, make_embedder, make_quote_tagger, resolve_backend

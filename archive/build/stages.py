@@ -4,10 +4,9 @@ Reading and cleaning (`prepare`, `admit`, `collect`, `with_uploads`), inside one
 boundary per file and per article (whatever a file holds becomes a reported skip, never a
 failed build), what a mirror build removes (`to_remove`: never what it could not read),
 the per-article size cap on cleaned text (`oversized`, `drop_oversized`),
-chunking (`chunk`), attribution of one article's passages (`attribute_passages`), people grouping
-(`group_people`, over the catalogue; the distributed build groups with the same
-`group_names` and tallies with `archive.text.names.people_table`) and the manifest keys
-that must match for vectors to be mixed (`expected_manifest`).
+chunking (`chunk`), attribution of one article's passages (`attribute_passages`) and the
+manifest keys that must match for vectors to be mixed (`expected_manifest`). People grouping
+is archive.build.people's.
 """
 from __future__ import annotations
 
@@ -22,11 +21,8 @@ from archive.errors import BuildFailed, Cancelled
 from archive.models import Article, Passage
 from archive.quotes import passage_analysis
 from archive.storage import UPLOADS
-from archive.storage.sqlite import Store
-from archive.text import (Skipped, clean_article, group_names, mention_people,
-                          oversized_paragraph, passages_of, read_all)
+from archive.text import Skipped, clean_article, oversized_paragraph, passages_of, read_all
 from archive.text.ingest import MAX_ARTICLE_BYTES
-from archive.text.names import people_table
 
 MB = 1_000_000  # bytes in the MB of --max-article-mb and of the size reports
 
@@ -203,16 +199,6 @@ def attribute_passages(passages: Sequence[Passage],
     for p, found, named in zip(passages, found_all, named_all):
         p.attributions, p.mentions = list(found), list(named)
     return passages
-
-
-def group_people(store: Store, min_confidence: float = 0.0) -> None:
-    """Regroup every speaker name of the catalogue into people: aliases, people, types
-    (the distributed build tallies its people with the same `people_table`); then every
-    mentioned name onto them (`mention_people`: the speakers' grouping is unchanged)."""
-    mentions = store.named_mentions(min_confidence)
-    aliases = group_names([(speaker, role) for speaker, role, _, _ in mentions])
-    store.write_people(aliases, people_table(mentions, aliases), min_confidence)
-    store.write_mention_people(mention_people(store.mention_names(), aliases))
 
 
 def expected_manifest(embedder) -> dict[str, object]:  # noqa: ANN001

@@ -444,12 +444,16 @@ def _role_from(toks: list["Token"], name_toks: list["Token"], head: "Token") -> 
 
 
 def _role_start(before: list["Token"]) -> int:
-    """Index where the role begins: after a comma separating it from a longer description."""
-    start = before[0].i if before else 0
-    for t in before:
-        if t.is_punct and t.text == ",":
-            start = t.i + 1
-    return start
+    """Index where the role begins: after a comma separating it from a longer description
+    ("The head of the PAC backing Jeb Bush, adviser Mike Murphy"); when the comma stands
+    right before the name, the role is what precedes it ("Carter's press secretary, Peter
+    Cook": an apposition)."""
+    commas = [t.i for t in before if t.is_punct and t.text == ","]
+    if not commas:
+        return before[0].i if before else 0
+    if commas[-1] == before[-1].i:  # "ROLE, NAME"
+        return commas[-2] + 1 if len(commas) > 1 else before[0].i
+    return commas[-1] + 1
 
 
 def _resolve_unnamed(subj: "Token", index: ArticleIndex, pos: tuple[int, int]) -> str | None:

@@ -157,10 +157,12 @@ class Linker:
             for role in p.get("roles") or ():
                 toks = [t for t in tokens(role) if t.key not in TITLES]
                 toks = toks[1:] if toks and toks[0].key in DETERMINERS else toks
-                # an office ends in an office word ("minister", "front-runner"), never in
-                # a name ("rival to Hillary Clinton" is no role)
-                if toks and (toks[-1].key in ROLE_NOUNS or not capitalised(toks[-1])):
-                    key = tuple(t.key for t in toks)
+                # an office ends in an office word ("minister", "front-runner") or names
+                # what it is an office of ("Secretary of State", "president of the
+                # NAACP"), never in a name ("rival to Hillary Clinton" is no role)
+                key = tuple(t.key for t in toks)
+                if toks and (toks[-1].key in ROLE_NOUNS or not capitalised(toks[-1])
+                             or office_of(key)):
                     self.roles[key[-1]].append((key, p["name"]))
         # a head word that is no office noun counts only when several people's roles end in
         # it ("front-runner", "nominee"); one odd role ("... and being the lads") does not

@@ -90,6 +90,22 @@ def speaker_reading(topic: str | None, people: Sequence[str], text: str | None,
                       list(people) if len(people) > 1 else [], how, ranked)
 
 
+def role_reading(topic: str | None, people: Sequence[str], text: str, linker: Linker,
+                 question: str) -> Understood:
+    """A question about whoever holds a role (`people`, most quoted first). One holder is
+    the speaker. Of several, one quoted DOMINANCE times as often as the next is read as the
+    speaker, the others offered as candidates (the rule for a surname several people share:
+    "the Chancellor" in an archive of one Chancellor's years and another's few quotes);
+    otherwise the reader is asked to choose and the question searched as a topic."""
+    if len(people) == 1:
+        return Understood("speaker", topic, people[0], text, [], "role")
+    quotes = [linker.quotes.get(p, 0) for p in people[:2]]
+    if len(quotes) == 2 and quotes[0] >= DOMINANCE * max(quotes[1], 1):
+        return Understood("speaker", topic, people[0], text, list(people), "role",
+                          (people[0],))
+    return Understood("topic", question, None, text, list(people), "role")
+
+
 def describe(u: Understood) -> str | None:
     """How a question was read, in one line for a reader; None for a plain topic search."""
     about = f" about {u.topic}" if u.topic else ""
@@ -97,7 +113,9 @@ def describe(u: Understood) -> str | None:
         who = (f"{u.speaker} ({u.speaker_text})" if u.linked_by == "role" and u.speaker_text
                else u.speaker)
         others = [p for p in u.speaker_candidates if p != u.speaker]
-        also = f" (or {', '.join(others)}, who share the name)" if others else ""
+        also = "" if not others else (
+            f" (“{u.speaker_text}” may also be {' or '.join(others)}: ask for one by name)"
+            if u.linked_by == "role" else f" (or {', '.join(others)}, who share the name)")
         return f"What {who} said{about}{also}"
     if u.mode == "speaker" and u.speaker_text:
         return f"Nobody called {u.speaker_text} is quoted in this archive"
@@ -202,8 +220,8 @@ def _fixed_form(q: str, toks: list[Token], speaker_text: str, topic: str | None,
                 linker: Linker) -> Understood:
     """"what did X say about Y" and the other forms of parse_query."""
     people, how = link_phrase(speaker_text, linker)
-    if how == "role" and len(people) > 1:
-        return Understood("topic", topic or q, None, speaker_text, people, how)
+    if how == "role":
+        return role_reading(topic, people, speaker_text, linker, topic or q)
     if people:
         return speaker_reading(topic, people, speaker_text, how, linker)
     # an unknown name is searched for as a name when the question asks what was said
@@ -256,10 +274,8 @@ def _free_form(q: str, toks: list[Token], linker: Linker) -> Understood:
                                    _text(q, toks, span), span.how, linker)
         return Understood("topic", q)
     if role and (speech or _only_titles(toks, role, linker, titled)):
-        topic = _topic(q, toks, role, linker)
-        if len(role.people) == 1:
-            return Understood("speaker", topic, role.people[0], _text(q, toks, role), [], "role")
-        return Understood("topic", q, None, _text(q, toks, role), role.people, "role")
+        return role_reading(_topic(q, toks, role, linker), role.people, _text(q, toks, role),
+                            linker, q)
     if span and span.end - span.start > 1 and (
             _speaks(toks, span) or _only_titles(toks, span, linker, titled)):
         # a full name nobody in the archive is quoted under, as the one who speaks ("Jane

@@ -36,6 +36,8 @@ class MentionTables:
 
     def insert_mentions(self, passage_id: int, article_id: str,
                         mentions: Iterable[Mention]) -> None:
+        mentions = list(mentions)
+        self.note_names("mentions", (m.name for m in mentions))  # PeopleTables, in Store
         self.db.conn.executemany(
             "INSERT INTO mentions (passage_id, article_id, name, person, type, start, end) "
             "VALUES (?, ?, ?, NULL, ?, ?, ?)",
@@ -43,16 +45,11 @@ class MentionTables:
 
     def replace_mentions(self, article_id: str, by_passage: dict[int, list[Mention]]) -> None:
         """Swap an article's mentions for freshly found ones (re-attribution)."""
+        self.note_names("mentions", self.article_names([article_id])[1])
         with self.db.atomic():
             self.db.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
             for passage_id, mentions in by_passage.items():
                 self.insert_mentions(passage_id, article_id, mentions)
-
-    def mention_names(self) -> list[tuple[str, str]]:
-        """(name, type) of every mention, for grouping."""
-        if not self.has_mentions():
-            return []
-        return [tuple(r) for r in self.db.execute("SELECT name, type FROM mentions")]
 
     def write_mention_people(self, people: dict[str, str]) -> None:
         """Each mention's canonical person (name as written → canonical name)."""

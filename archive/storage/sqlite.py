@@ -29,6 +29,7 @@ from archive.storage.keys import passage_hash  # noqa: F401 - the build imports 
 from archive.storage.clusters import ClusterTables
 from archive.storage.keywords import KEYWORDS_NAME, KeywordIndex
 from archive.storage.mentions import MentionTables
+from archive.storage.people import MENTIONS, SPEAKERS, PeopleTables
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 # a passage with its article's metadata, as search and the Milvus mirror read it
@@ -92,7 +93,7 @@ def guard_reads(cls: type) -> type:
 
 
 @guard_reads
-class Store(FilterQueries, MentionTables, ClusterTables):
+class Store(FilterQueries, MentionTables, ClusterTables, PeopleTables):
     """Articles, passages, attributions, mentions and clusters of one index generation."""
 
     def __init__(self, path: str | Path, readonly: bool = True) -> None:
@@ -161,6 +162,7 @@ class Store(FilterQueries, MentionTables, ClusterTables):
         if "confidence" not in {c.name for c in self.db["attributions"].columns}:
             self.db.execute("ALTER TABLE attributions ADD COLUMN confidence REAL")
         self.create_clusters()
+        self.create_people()
 
     def check(self) -> None:
         try:
@@ -229,6 +231,8 @@ class Store(FilterQueries, MentionTables, ClusterTables):
 
     def _insert_attributions(self, passage_id: int, article_id: str,
                              attributions: Iterable[Attribution]) -> None:
+        attributions = list(attributions)
+        self.note_names(SPEAKERS, (a.speaker for a in attributions))
         self.db.conn.executemany(
             "INSERT INTO attributions (passage_id, article_id, speaker, speaker_text, person, "
             "role, cue, content, content_start, content_end, direct, speaker_type, confidence) "
@@ -240,6 +244,7 @@ class Store(FilterQueries, MentionTables, ClusterTables):
     def replace_attributions(self, article_id: str,
                              by_passage: dict[int, list[Attribution]]) -> None:
         """Swap an article's attributions for freshly extracted ones (re-attribution)."""
+        self.note_names(SPEAKERS, self.article_names([article_id])[0])
         with self.db.atomic():
             self.db.execute("DELETE FROM attributions WHERE article_id = ?", [article_id])
             for passage_id, attributions in by_passage.items():
@@ -248,6 +253,10 @@ class Store(FilterQueries, MentionTables, ClusterTables):
     def delete_articles(self, article_ids: Iterable[str]) -> list[int]:
         """Remove articles with everything hanging off them; returns the removed passage ids."""
         removed: list[int] = []
+        article_ids = list(article_ids)
+        speakers, named = self.article_names(article_ids)
+        self.note_names(SPEAKERS, speakers)
+        self.note_names(MENTIONS, named)
         with self.db.atomic():
             for aid in article_ids:
                 pids = [r[0] for r in self.db.execute(
@@ -289,35 +298,6 @@ class Store(FilterQueries, MentionTables, ClusterTables):
         self.db.execute("PRAGMA journal_mode=DELETE")
 
     # -- attribution and people -----------------------------------------------------------
-    def named_mentions(self, min_confidence: float = 0.0
-                       ) -> list[tuple[str, str | None, str, str | None]]:
-        """(speaker, role, article_id, speaker_type) per attribution with a named speaker
-        and a confidence of at least `min_confidence` (or none: made without the tagger)."""
-        return [tuple(r) for r in self.db.execute(
-            "SELECT speaker, role, article_id, speaker_type FROM attributions "
-            "WHERE speaker IS NOT NULL AND (confidence IS NULL OR confidence >= ?)",
-            [min_confidence])]
-
-    def write_people(self, aliases: dict[str, str], people: list[dict],
-                     min_confidence: float = 0.0) -> None:
-        """Store the alias → canonical person map, each attribution's person, and the
-        people table (`archive.text.names.people_table`: one row per canonical name). An
-        attribution below `min_confidence` keeps its speaker but labels no passage as that
-        person's words (its person stays NULL)."""
-        with self.db.atomic():
-            self.db.execute("DELETE FROM aliases")
-            self.db.execute("DELETE FROM people")
-            for alias, name in aliases.items():
-                self.db.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?)", [alias, name])
-            self.db.execute("UPDATE attributions SET person = CASE WHEN confidence IS NULL "
-                            "OR confidence >= ? THEN (SELECT name FROM aliases "
-                            "WHERE alias = attributions.speaker) END", [min_confidence])
-            self.db.conn.executemany(
-                "INSERT INTO people (name, aliases, roles, quotes, articles, type) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [(p["name"], json.dumps(p["aliases"]), json.dumps(p["roles"]), p["quotes"],
-                  p["articles"], p["type"]) for p in people])
-
     def aliases(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self.db.execute("SELECT alias, name FROM aliases")}
 

@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable
 
 from rapidfuzz import fuzz, process
 
@@ -155,6 +155,56 @@ def _union_block(idx: list[int], keys: list[str], parent: list[int], find) -> No
     for r, c in zip(rows.tolist(), cols.tolist()):
         if r < c:
             parent[find(long_idx[r])] = find(long_idx[c])
+
+
+def surname_block(surname: str) -> str:
+    """The block a surname is compared within: the first letter of its transliteration key
+    (as `_surname_clusters` blocks them)."""
+    return _translit(surname)[:1]
+
+
+def connected_surnames(seeds: Iterable[str], present: Callable[[str], Iterable[str]]
+                       ) -> set[str]:
+    """`seeds` and every surname joined to one of them by a chain of similar surnames: the
+    union of the surname clusters `group_names` would make that touch a seed.
+
+    Regrouping only the names with these surnames gives each of them exactly what regrouping
+    every name would (clusters are the components of the similarity graph, and a person
+    never spans two), so adding 1% of an archive regroups about 1% of its names.
+    `present(block)` lists the archive's surnames of one block (surname_block); seeds are
+    the surnames of names added or removed (a removed one may have joined two clusters:
+    searching from it finds both)."""
+    found = {s for s in seeds if s}
+    frontier = sorted(found)
+    blocks: dict[str, list[tuple[str, str]]] = {}
+    while frontier:
+        by_block: dict[str, list[str]] = defaultdict(list)
+        for surname in frontier:
+            by_block[surname_block(surname)].append(surname)
+        frontier = []
+        for block, surnames in by_block.items():
+            if block not in blocks:
+                blocks[block] = [(s, _translit(s)) for s in present(block)]
+            others = [(s, k) for s, k in blocks[block] if s not in found]
+            for s in _similar(surnames, others):
+                found.add(s)
+                frontier.append(s)
+    return found
+
+
+def _similar(surnames: list[str], others: list[tuple[str, str]]) -> list[str]:
+    """The `others` (surname, key) whose key is equal to, or (both long) close to, the key
+    of one of `surnames`: the pairs `_union_block` unites."""
+    keys = [_translit(s) for s in surnames]
+    exact = set(keys)
+    hits = {s for s, k in others if k in exact}
+    long_keys = [k for k in keys if len(k) >= MIN_FUZZY_LEN]
+    long_others = [(s, k) for s, k in others if len(k) >= MIN_FUZZY_LEN and s not in hits]
+    if long_keys and long_others:
+        scores = process.cdist(long_keys, [k for _, k in long_others], scorer=fuzz.ratio,
+                               score_cutoff=SURNAME_THRESHOLD, workers=1)
+        hits.update(long_others[c][0] for c in set(scores.nonzero()[1].tolist()))
+    return sorted(hits)
 
 
 def _people_in_cluster(full: list[tuple[str, NameParts, int]]) -> list[_Person]:
@@ -348,12 +398,17 @@ def speaker_types(mentions: Iterable[tuple[str, str | None]],
 
 
 def people_table(mentions: Iterable[tuple[str, str | None, str, str | None]],
-                 aliases: dict[str, str]) -> list[dict]:
+                 aliases: dict[str, str],
+                 roles_written: Iterable[tuple[str, str, str]] = ()) -> list[dict]:
     """The people of an archive, by name: one row per canonical name with its aliases (the
     spellings used), roles, quotes (attributions), articles (distinct) and type.
 
     `mentions` are (speaker, role, article_id, speaker_type), one per attribution; `aliases`
-    is group_names' map, and a speaker it does not map is nobody (as in the catalogue)."""
+    is group_names' map, and a speaker it does not map is nobody (as in the catalogue).
+    `roles_written` are (speaker, role, speaker phrase) of further attributions (ones not
+    confident enough to count as quotes): their role joins a person's roles when the phrase
+    writes the person's name beside it ("Libertarian presidential nominee Gary Johnson":
+    how sure we are of the quote says nothing against the title written with the name)."""
     mentions = list(mentions)
     types = speaker_types([(s, t) for s, _, _, t in mentions], aliases)
     quotes: Counter = Counter()
@@ -369,9 +424,19 @@ def people_table(mentions: Iterable[tuple[str, str | None, str, str | None]],
         names[person].add(speaker)
         if role:
             roles[person].add(role)
+    for speaker, role, phrase in roles_written:
+        person = aliases.get(speaker)
+        if person in quotes and role and _writes_name(phrase, speaker):
+            roles[person].add(role)
     return [{"name": p, "aliases": sorted(names[p]), "roles": sorted(roles[p]),
              "quotes": quotes[p], "articles": len(articles[p]), "type": types.get(p)}
             for p in sorted(quotes)]
+
+
+def _writes_name(phrase: str | None, speaker: str) -> bool:
+    """Does a speaker phrase write the speaker's surname (not a pronoun or a role alone)?"""
+    parts = split_name(speaker)
+    return bool(phrase and parts and f" {parts.surname} " in f" {fold(phrase)} ")
 
 
 def is_person(kind: str | None) -> bool:

@@ -137,11 +137,14 @@ def test_people_table_is_the_catalogues(seed_index, seed_config):
             "SELECT speaker, role, article_id, speaker_type FROM attributions WHERE speaker IS "
             "NOT NULL AND (confidence IS NULL OR confidence >= ?)",
             [seed_config.label_confidence]).fetchall()
+        # and the roles written with a name in any attribution's speaker phrase
+        written = store.db.execute("SELECT speaker, role, speaker_text FROM attributions "
+                                   "WHERE speaker IS NOT NULL AND role IS NOT NULL").fetchall()
         aliases, people = store.aliases(), store.people()
     finally:
         store.close()
     assert len(people) == seed_index.people > 5
-    assert sorted(people_table(mentions, aliases), key=lambda p: p["name"]) == \
+    assert sorted(people_table(mentions, aliases, written), key=lambda p: p["name"]) == \
         sorted(people, key=lambda p: p["name"])
 
 

@@ -70,3 +70,12 @@ def test_speaker_type_person_vs_organisation_and_place(nlp, check_offsets):
     assert types[2] == "person"
     assert types[3] == "group"
     assert types[4] is None
+
+
+def test_a_role_written_before_the_name_and_a_comma_is_their_role(nlp):
+    paras = ["The campaign's longtime pollster, Dana Whitfield, said the numbers were soft.",
+             "A senior aide, Omar Benali, said the vote had been postponed."]
+    result = extract_article(paras, nlp=nlp)
+    roles = {a.speaker: a.role for attrs in result for a in attrs}
+    assert roles.get("Dana Whitfield") == "campaign's longtime pollster", result
+    assert roles.get("Omar Benali") == "senior aide", result

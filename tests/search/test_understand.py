@@ -277,3 +277,46 @@ def test_to_json_carries_every_key_and_the_note(linker):
     assert plain["mode"] == "topic" and plain["note"] is None and plain["speaker"] is None
     ambiguous = read("the foreign minister's statement", linker).to_json()
     assert set(ambiguous["speaker_candidates"]) == {"Tomasz Nowak", "Ines Duarte"}
+
+
+def chancellors(other_quotes: int) -> Linker:
+    """Helga Brandt (2 quotes) and Karl Weiss, German Chancellor before her."""
+    aliases = {**ALIASES, "Karl Weiss": "Karl Weiss"}
+    people = [*PEOPLE, {"name": "Karl Weiss", "type": "person",
+                        "roles": ["German Chancellor"], "quotes": other_quotes}]
+    return Linker(aliases, people)
+
+
+def test_a_role_one_holder_dominates_reads_them_and_offers_the_others():
+    u = read("what did the German chancellor say about coal", chancellors(other_quotes=9))
+    assert (u.mode, u.speaker, u.linked_by) == ("speaker", "Karl Weiss", "role"), u
+    assert u.people == ["Karl Weiss"]  # only the dominant holder's words rank first
+    assert u.speaker_candidates == ["Karl Weiss", "Helga Brandt"]
+    note = describe(u)
+    assert note and note.startswith("What Karl Weiss (") and "Helga Brandt" in note
+    assert "ask for one" in note
+
+
+def test_a_role_comparable_holders_share_still_asks():
+    u = read("what did the German chancellor say about coal", chancellors(other_quotes=3))
+    assert (u.mode, u.speaker, u.people) == ("topic", None, [])
+    assert set(u.speaker_candidates) == {"Karl Weiss", "Helga Brandt"}
+
+
+@pytest.mark.parametrize("role, q", [
+    ("Secretary of State", "what did the Secretary of State say"),
+    ("President of the Lusatian Sorbs Federation",
+     "what did the president of the Lusatian Sorbs Federation say")])
+def test_an_office_of_something_capitalised_is_a_role(role, q):
+    aliases = {"Mira Kowal": "Mira Kowal"}
+    people = [{"name": "Mira Kowal", "type": "person", "roles": [role], "quotes": 3}]
+    u = read(q, Linker(aliases, people))
+    assert (u.mode, u.speaker, u.linked_by) == ("speaker", "Mira Kowal", "role"), u
+
+
+def test_a_role_ending_in_a_name_is_still_no_role():
+    aliases = {"Mira Kowal": "Mira Kowal"}
+    people = [{"name": "Mira Kowal", "type": "person", "roles": ["rival to Jan Kos"],
+               "quotes": 3}]
+    u = read("what did the rival to Jan Kos say", Linker(aliases, people))
+    assert u.speaker != "Mira Kowal"

@@ -115,3 +115,32 @@ def test_speaker_types_tie_prefers_person():
     from archive.text.names import speaker_types
 
     assert speaker_types([("Jordan", "place"), ("Jordan", "person")]) == {"Jordan": "person"}
+
+
+def test_people_table_takes_roles_written_with_the_name_from_unsure_attributions():
+    from archive.text.names import people_table
+    mentions = [("Gary Hollis", None, "a1", "person"), ("Hollis", None, "a2", "person")]
+    aliases = group_names([(s, r) for s, r, _, _ in mentions])
+    written = [("Gary Hollis", "Libertarian nominee", "Libertarian nominee Gary Hollis"),
+               ("Gary Hollis", "Governor", "the Governor"),  # a role resolved, not written
+               ("Nia Obi", "mayor", "Mayor Nia Obi")]  # nobody with a quote
+    (row,) = people_table(mentions, aliases, written)
+    assert row["name"] == "Gary Hollis" and row["roles"] == ["Libertarian nominee"]
+    assert row["quotes"] == 2
+
+
+def test_connected_surnames_follows_chains_of_close_surnames():
+    from archive.text.names import connected_surnames, surname_block
+    archive = ["kovachenko", "kovalenko", "kovalev", "clinton", "kowalski", "nowak"]
+    blocks: dict[str, list[str]] = {}
+    for s in archive:
+        blocks.setdefault(surname_block(s), []).append(s)
+    present = lambda block: blocks.get(block, [])  # noqa: E731
+    # kovachenko ~ kovalenko ~ kovalenkov ~ kovalev: the chain joins kovachenko to kovalev
+    assert connected_surnames({"kovalenkov"}, present) == {
+        "kovalenkov", "kovalenko", "kovachenko", "kovalev"}
+    # without the middle, kovachenko and kovalev are apart
+    assert "kovalev" not in connected_surnames({"kovachenko"}, lambda b: [
+        s for s in present(b) if s != "kovalenko"])
+    assert connected_surnames({"clinton"}, present) == {"clinton"}
+    assert connected_surnames(set(), present) == set()

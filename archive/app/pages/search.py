@@ -223,9 +223,11 @@ def reading(query: str, understood: Understood, plain: bool) -> None:
     if understood.mode != "topic":
         cols[1].button("Search all passages instead", key="plain", type="tertiary",
                        on_click=lambda: ss.update(plain_for=query))
-    if understood.mode == "topic" and understood.speaker_candidates:
-        picks = st.columns(len(understood.speaker_candidates[:4]))
-        for col, name in zip(picks, understood.speaker_candidates[:4]):
+    # an ambiguous role: its holders (the others, when the most quoted one was taken)
+    others = [p for p in understood.speaker_candidates if p != understood.speaker][:4]
+    if others and (understood.mode == "topic" or understood.linked_by == "role"):
+        picks = st.columns(len(others))
+        for col, name in zip(picks, others):
             col.button(f"Only {name}", key=f"pick_{name}", on_click=pick_speaker,
                        args=(name,), type="tertiary", icon=":material/person:")
 

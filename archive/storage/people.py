@@ -1,0 +1,185 @@
+"""The SQL of people grouping, mixed into `Store` (archive.storage.sqlite).
+
+`aliases` (each speaker name as written -> its person), `people` (one row per person) and
+`mentions.person` are what grouping writes. To regroup only what a build touched
+(archive.build.people), the Store notes every speaker and mentioned name whose rows it adds
+or removes, and `grouped_names` keeps each grouped name's surname and comparison block:
+
+- kind "speaker": the names of confident speakers (the aliases' keys);
+- kind "mention": the names of mentions typed as people;
+- kind "other": the names of other mentions (organisations, places), with the folded name
+  as `surname`: a person of that surname may own them ("Stoltenberg").
+
+The grouping itself is archive.text.names'; only the rows it reads and writes are here.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+
+from archive.storage.filters import chunks, marks
+
+PEOPLE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS grouped_names (
+    kind TEXT NOT NULL, name TEXT NOT NULL, surname TEXT, block TEXT,
+    PRIMARY KEY (kind, name));
+CREATE INDEX IF NOT EXISTS grouped_names_block ON grouped_names(kind, block);
+CREATE INDEX IF NOT EXISTS grouped_names_surname ON grouped_names(kind, surname);
+CREATE INDEX IF NOT EXISTS attributions_speaker ON attributions(speaker);
+"""
+# the manifest key saying grouped_names is complete (absent: an archive made before it, or
+# a build that never grouped; the next grouping then regroups every name and fills it)
+KEPT_KEY = "people_grouping"
+SPEAKERS, MENTIONS = "speakers", "mentions"
+
+
+class PeopleTables:
+    """Grouping's reads and writes; `self.db` is the Store's database."""
+
+    def create_people(self) -> None:
+        self.db.executescript(PEOPLE_SCHEMA)
+
+    # -- what changed -------------------------------------------------------------------
+    def note_names(self, kind: str, names: Iterable[str | None]) -> None:
+        """Remember names whose rows were added or removed (kind SPEAKERS or MENTIONS)."""
+        if not hasattr(self, "_changed"):
+            self._changed = {SPEAKERS: set(), MENTIONS: set()}
+        self._changed[kind].update(n for n in names if n)
+
+    def changed_names(self) -> tuple[set[str], set[str]]:
+        """(speakers, mentioned names) noted since the last call, which forgets them."""
+        changed = getattr(self, "_changed", {SPEAKERS: set(), MENTIONS: set()})
+        self._changed = {SPEAKERS: set(), MENTIONS: set()}
+        return changed[SPEAKERS], changed[MENTIONS]
+
+    def grouping_kept(self) -> bool:
+        return self.db.execute("SELECT 1 FROM manifest WHERE key = ?", [KEPT_KEY]
+                               ).fetchone() is not None
+
+    def article_names(self, article_ids: Sequence[str]) -> tuple[set[str], set[str]]:
+        """(speakers, mentioned names) of these articles' rows."""
+        speakers: set[str] = set()
+        named: set[str] = set()
+        for chunk in chunks(article_ids, 500):
+            speakers.update(r[0] for r in self.db.execute(
+                f"SELECT DISTINCT speaker FROM attributions WHERE article_id IN ({marks(chunk)}) "
+                "AND speaker IS NOT NULL", chunk))
+            named.update(r[0] for r in self.db.execute(
+                f"SELECT DISTINCT name FROM mentions WHERE article_id IN ({marks(chunk)})", chunk))
+        return speakers, named
+
+    # -- grouped names --------------------------------------------------------------------
+    def all_names(self) -> tuple[set[str], set[str]]:
+        """Every speaker and every mentioned name (a full regroup)."""
+        return ({r[0] for r in self.db.execute(
+                    "SELECT DISTINCT speaker FROM attributions WHERE speaker IS NOT NULL")},
+                {r[0] for r in self.db.execute("SELECT DISTINCT name FROM mentions")})
+
+    def block_surnames(self, kinds: Sequence[str], block: str) -> list[str]:
+        """The surnames of grouped names of these kinds in one comparison block."""
+        return [r[0] for r in self.db.execute(
+            f"SELECT DISTINCT surname FROM grouped_names WHERE kind IN ({marks(kinds)}) "
+            "AND block = ?", [*kinds, block])]
+
+    def names_with_surnames(self, kind: str, surnames: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        for chunk in chunks(sorted(surnames), 500):
+            out.update(r[0] for r in self.db.execute(
+                f"SELECT name FROM grouped_names WHERE kind = ? AND surname IN ({marks(chunk)})",
+                [kind, *chunk]))
+        return out
+
+    def set_grouped(self, kind: str, names: Iterable[str] | None,
+                    rows: Iterable[tuple[str, str | None, str | None]]) -> None:
+        """Replace the grouped rows of `names` (None: all of this kind) by `rows` (name,
+        surname, block)."""
+        with self.db.atomic():
+            if names is None:
+                self.db.execute("DELETE FROM grouped_names WHERE kind = ?", [kind])
+            for chunk in chunks(sorted(names or ()), 500):
+                self.db.execute(f"DELETE FROM grouped_names WHERE kind = ? AND name IN "
+                                f"({marks(chunk)})", [kind, *chunk])
+            self.db.conn.executemany("INSERT OR REPLACE INTO grouped_names VALUES (?, ?, ?, ?)",
+                                     [(kind, *row) for row in rows])
+
+    def mark_grouping_kept(self) -> None:
+        self.db.execute("INSERT OR REPLACE INTO manifest VALUES (?, ?)", [KEPT_KEY, '"kept"'])
+
+    # -- speakers ---------------------------------------------------------------------------
+    def speaker_rows(self, names: Iterable[str] | None, min_confidence: float = 0.0
+                     ) -> list[tuple[str, str | None, str, str | None]]:
+        """(speaker, role, article_id, speaker_type) of these speakers' (None: every
+        speaker's) attributions with a confidence of at least `min_confidence` (or none:
+        made without the tagger)."""
+        sql = ("SELECT speaker, role, article_id, speaker_type FROM attributions WHERE "
+               "(confidence IS NULL OR confidence >= ?) AND ")
+        if names is None:
+            return [tuple(r) for r in self.db.execute(sql + "speaker IS NOT NULL",
+                                                      [min_confidence])]
+        out: list[tuple] = []
+        for chunk in chunks(sorted(names), 500):
+            out.extend(tuple(r) for r in self.db.execute(
+                sql + f"speaker IN ({marks(chunk)})", [min_confidence, *chunk]))
+        return out
+
+    def speaker_roles(self, names: Iterable[str]) -> list[tuple[str, str, str]]:
+        """(speaker, role, speaker phrase) of these speakers' attributions with a role,
+        whatever their confidence (archive.text.names.people_table)."""
+        out: list[tuple] = []
+        for chunk in chunks(sorted(names), 500):
+            out.extend(tuple(r) for r in self.db.execute(
+                "SELECT speaker, role, speaker_text FROM attributions WHERE "
+                f"speaker IN ({marks(chunk)}) AND role IS NOT NULL", chunk))
+        return out
+
+    def aliases_of(self, names: Iterable[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for chunk in chunks(sorted(names), 500):
+            out.update((r[0], r[1]) for r in self.db.execute(
+                f"SELECT alias, name FROM aliases WHERE alias IN ({marks(chunk)})", chunk))
+        return out
+
+    def replace_people(self, names: Iterable[str] | None, aliases: dict[str, str],
+                       people: list[dict], min_confidence: float = 0.0) -> None:
+        """Regrouped speaker `names` (None: every speaker): their aliases, the people rows of
+        everyone they were or now are, and the person of each of their attributions (NULL
+        below `min_confidence`: the speaker is kept, no passage is labelled as their
+        words)."""
+        if names is None:
+            with self.db.atomic():
+                self.db.execute("DELETE FROM aliases")
+                self.db.execute("DELETE FROM people")
+            names = sorted(self.all_names()[0])
+        names = sorted(names)
+        before = set(self.aliases_of(names).values())
+        with self.db.atomic():
+            for chunk in chunks(names, 500):
+                self.db.execute(f"DELETE FROM aliases WHERE alias IN ({marks(chunk)})", chunk)
+            for chunk in chunks(sorted(before | {p["name"] for p in people}), 500):
+                self.db.execute(f"DELETE FROM people WHERE name IN ({marks(chunk)})", chunk)
+            self.db.conn.executemany("INSERT OR REPLACE INTO aliases VALUES (?, ?)",
+                                     sorted(aliases.items()))
+            self.db.conn.executemany(
+                "INSERT INTO people (name, aliases, roles, quotes, articles, type) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(p["name"], json.dumps(p["aliases"]), json.dumps(p["roles"]), p["quotes"],
+                  p["articles"], p["type"]) for p in people])
+            for chunk in chunks(names, 500):
+                self.db.execute(
+                    "UPDATE attributions SET person = CASE WHEN confidence IS NULL OR "
+                    "confidence >= ? THEN (SELECT name FROM aliases WHERE alias = "
+                    f"attributions.speaker) END WHERE speaker IN ({marks(chunk)})",
+                    [min_confidence, *chunk])
+
+    # -- mentions ---------------------------------------------------------------------------
+    def mention_counts(self, names: Iterable[str] | None) -> list[tuple[str, str, int]]:
+        """(name, type, mentions) of these mentioned names (None: of all)."""
+        if names is None:
+            return [tuple(r) for r in self.db.execute(
+                "SELECT name, type, COUNT(*) FROM mentions GROUP BY name, type")]
+        out: list[tuple] = []
+        for chunk in chunks(sorted(names), 500):
+            out.extend(tuple(r) for r in self.db.execute(
+                f"SELECT name, type, COUNT(*) FROM mentions WHERE name IN ({marks(chunk)}) "
+                "GROUP BY name, type", chunk))
+        return out
