@@ -63,8 +63,7 @@ def _mentions(store: Store, touched: set[str], speakers: set[str], full: bool) -
                   | store.names_with_surnames(OTHER, surnames))
         aliases = store.aliases_of(names | store.names_with_surnames(SPEAKER, surnames))
     counts = store.mention_counts(None if full else names)
-    store.write_mention_people(mention_people(
-        [(name, kind) for name, kind, n in counts for _ in range(n)], aliases))
+    store.write_mention_people(mention_people(counts, aliases))
     persons = {name for name, kind, _ in counts if kind == "person"}
     others = {name for name, kind, _ in counts if kind != "person"}
     store.set_grouped(MENTION, None if full else names, [_row(n) for n in sorted(persons)])

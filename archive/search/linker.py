@@ -151,9 +151,11 @@ class Linker:
         self.kinds: dict[str, str] = {}
         self.quotes: dict[str, int] = {}
         self.roles: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        people = list(people)
         for p in people:
             self.kinds[p["name"]] = p.get("type") or "person"
             self.quotes[p["name"]] = int(p.get("quotes") or 0)
+        for p in people:
             for role in p.get("roles") or ():
                 toks = [t for t in tokens(role) if t.key not in TITLES]
                 toks = toks[1:] if toks and toks[0].key in DETERMINERS else toks
@@ -161,8 +163,8 @@ class Linker:
                 # what it is an office of ("Secretary of State", "president of the
                 # NAACP"), never in a name ("rival to Hillary Clinton" is no role)
                 key = tuple(t.key for t in toks)
-                if toks and (toks[-1].key in ROLE_NOUNS or not capitalised(toks[-1])
-                             or office_of(key)):
+                if toks and (toks[-1].key in ROLE_NOUNS or not capitalised(toks[-1]) or (
+                        office_of(key) and not self._ends_in_person(key))):
                     self.roles[key[-1]].append((key, p["name"]))
         # a head word that is no office noun counts only when several people's roles end in
         # it ("front-runner", "nominee"); one odd role ("... and being the lads") does not
@@ -180,6 +182,12 @@ class Linker:
                 parts = split_name(person)
                 if parts and parts.first and not _no_name(parts.surname):
                     self.surnames[tuple(parts.surname.split())].add(person)
+
+    def _ends_in_person(self, key: tuple[str, ...]) -> bool:
+        """Does a role end in a person's name ("adviser to Hillary Clinton")?"""
+        return any(self.kinds.get(person, "person") == "person"
+                   for n in range(1, min(MAX_NGRAM, len(key)) + 1)
+                   for person in self.names.get(key[-n:], ()))
 
     def close_people(self, typed: str) -> list[str]:
         """People (never places or organisations) a typed name may be a misspelling or a

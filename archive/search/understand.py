@@ -13,7 +13,8 @@ question by longest match ("NAME warning in CITY", "Foreign Office spokesperson 
   passages that mention the name are searched instead, and the answer says so;
 - topic: anything else, including a place or organisation leading a topic question
   ("Russia gas exports"), and a role several people hold (their names are returned as
-  `speaker_candidates`, so the reader can choose).
+  `speaker_candidates`, so the reader can choose), unless one of them is quoted DOMINANCE
+  times as often as the next: then they are the speaker and the others the candidates.
 
 Why hand-written: see `linker`; the reading rules are few, ordered and explainable, where a
 trained intent classifier would need labelled questions we do not have.

@@ -227,15 +227,19 @@ def _canonical(person: _Person) -> str:
     return min(person.forms, key=lambda f: (-person.forms[f], -len(f), f))
 
 
-def group_names(mentions: Iterable[tuple[str, str | None]]) -> dict[str, str]:
+def group_names(mentions: Iterable[tuple]) -> dict[str, str]:
     """Map every speaker name as written (title-stripped) to a canonical name.
 
-    `mentions` are (name, role) pairs, one per attribution. Surnames are clustered by
+    `mentions` are (name, role) pairs, one per attribution, or (name, role, count) for
+    `count` of them. Surnames are clustered by
     transliteration-aware fuzzy matching; inside a surname cluster, full names split
     into people by compatible first names; a bare surname joins the only (or a clearly
     dominant) person of its cluster and otherwise maps to itself.
     """
-    counts = Counter(n.strip() for n, _ in mentions if n and n.strip())
+    counts: Counter = Counter()
+    for m in mentions:
+        if m[0] and m[0].strip():
+            counts[m[0].strip()] += m[2] if len(m) > 2 else 1
     parts = {n: split_name(n) for n in counts}
     parts = {n: p for n, p in parts.items() if p is not None}
     cluster_of = _surname_clusters(sorted({p.surname for p in parts.values()}))
@@ -450,9 +454,10 @@ def is_person(kind: str | None) -> bool:
 # ---------------------------------------------------------------------------
 
 
-def mention_people(mentions: Iterable[tuple[str, str]], aliases: dict[str, str]) -> dict[str, str]:
+def mention_people(mentions: Iterable[tuple], aliases: dict[str, str]) -> dict[str, str]:
     """Map every name mentioned in a passage (spaCy's entities, `(name, type)` with type
-    "person", "org" or "place") to a canonical name, through the speakers' grouping.
+    "person", "org" or "place", or `(name, type, count)` for `count` such mentions) to a
+    canonical name, through the speakers' grouping.
 
     A name that is a speaker's alias is that speaker ("Lavrov" → "Sergei Lavrov", whatever
     spaCy called it). People's names are grouped with `group_names` together with the
@@ -460,9 +465,10 @@ def mention_people(mentions: Iterable[tuple[str, str]], aliases: dict[str, str])
     their group's canonical name, so the speakers' own grouping (`archive speakers`) never
     changes. An organisation or place that is one person's surname ("Stoltenberg", which
     spaCy often calls an organisation) is that person; others keep their name."""
-    mentions = [(n.strip(), t) for n, t in mentions if n and n.strip()]
-    persons = [n for n, t in mentions if t == "person" and n not in aliases]
-    grouped = group_names([(n, None) for n in persons] + [(a, None) for a in aliases])
+    mentions = [(m[0].strip(), m[1], m[2] if len(m) > 2 else 1) for m in mentions
+                if m[0] and m[0].strip()]
+    persons = [(n, None, c) for n, t, c in mentions if t == "person" and n not in aliases]
+    grouped = group_names(persons + [(a, None) for a in aliases])
     speaker_of = {grouped[a]: c for a, c in aliases.items() if a in grouped}
     out = {n: speaker_of.get(g, g) for n, g in grouped.items()}
     out.update(aliases)
@@ -471,8 +477,8 @@ def mention_people(mentions: Iterable[tuple[str, str]], aliases: dict[str, str])
         parts = split_name(name)
         if parts is not None and parts.first:
             surnames[parts.surname].add(person)
-    for name, _ in mentions:
+    for name, _, _ in mentions:
         if name not in out:
             owners = surnames.get(fold(name), set())
             out[name] = next(iter(owners)) if len(owners) == 1 else name
-    return {name: out[name] for name, _ in mentions}
+    return {name: out[name] for name, _, _ in mentions}

@@ -320,3 +320,19 @@ def test_a_role_ending_in_a_name_is_still_no_role():
                "quotes": 3}]
     u = read("what did the rival to Jan Kos say", Linker(aliases, people))
     assert u.speaker != "Mira Kowal"
+
+
+def test_a_role_ending_in_someone_elses_name_does_not_hide_that_name():
+    aliases = {"Mira Kowal": "Mira Kowal", "Jan Kos": "Jan Kos", "Kos": "Jan Kos",
+               "Sorbs Federation": "Sorbs Federation"}
+    people = [{"name": "Mira Kowal", "type": "person", "roles": ["adviser to Jan Kos",
+                                                                 "adviser to the Sorbs Federation"],
+               "quotes": 3},
+              {"name": "Jan Kos", "type": "person", "roles": [], "quotes": 5},
+              {"name": "Sorbs Federation", "type": "organization", "roles": [], "quotes": 1}]
+    linker = Linker(aliases, people)
+    for q in ("what did Jan Kos say", "Jan Kos comments on the budget"):
+        u = read(q, linker)
+        assert (u.mode, u.speaker) == ("speaker", "Jan Kos"), (q, u)
+    u = read("what did the adviser to the Sorbs Federation say", linker)
+    assert (u.mode, u.speaker) == ("speaker", "Mira Kowal"), u  # an organisation is no name
