@@ -167,13 +167,16 @@ class Linker:
                         office_of(key) and not self._ends_in_person(key))):
                     self.roles[key[-1]].append((key, p["name"]))
         # a head word that is no office noun counts only when several people's roles end in
-        # it ("front-runner", "nominee"); one odd role ("... and being the lads") does not
-        for head in [h for h, held in self.roles.items() if h not in ROLE_NOUNS
-                     and len({person for _, person in held}) < MIN_HEAD_PEOPLE]:
-            # ... unless the role is an office "of" something ("Secretary of State")
-            kept = [(key, person) for key, person in self.roles[head] if office_of(key)]
-            if kept:
-                self.roles[head] = kept
+        # it ("front-runner", "nominee"); one odd role ("... and being the lads") does not,
+        # nor do offices "of" something that share a last word ("analyst at X Inc", "oil
+        # analyst with Y inc"): those are kept as offices of it ("Secretary of State")
+        for head in [h for h in self.roles if h not in ROLE_NOUNS]:
+            offices = [(key, person) for key, person in self.roles[head] if office_of(key)]
+            plain = [(key, person) for key, person in self.roles[head] if not office_of(key)]
+            if len({person for _, person in plain}) < MIN_HEAD_PEOPLE:
+                plain = []
+            if offices or plain:
+                self.roles[head] = offices + plain
             else:
                 del self.roles[head]
         self.role_words = {w for roles in self.roles.values() for key, _ in roles for w in key}
@@ -238,7 +241,12 @@ class Linker:
         if not words:
             return set()
         found: dict[str, int] = {}
+        office = any(w in ROLE_NOUNS for w in words)
         for role, person in self.roles.get(words[-1], ()):
+            # an office of something ("analyst at Salomon Inc") is not that something: the
+            # office word must be asked for too
+            if office_of(role) and not office:
+                continue
             if _in_order(words[:-1], role[:-1]) and not (OTHER_OFFICE.intersection(role)
                                                         - set(words)):
                 extra = len(role) - len(words)

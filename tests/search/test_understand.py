@@ -336,3 +336,17 @@ def test_a_role_ending_in_someone_elses_name_does_not_hide_that_name():
         assert (u.mode, u.speaker) == ("speaker", "Jan Kos"), (q, u)
     u = read("what did the adviser to the Sorbs Federation say", linker)
     assert (u.mode, u.speaker) == ("speaker", "Mira Kowal"), u  # an organisation is no name
+
+
+def test_an_organisation_an_office_is_held_at_is_not_the_office_holder():
+    aliases = {"Mira Kowal": "Mira Kowal", "Jan Kos": "Jan Kos"}
+    people = [{"name": "Mira Kowal", "type": "person", "roles": ["analyst at Halvard Bank"],
+               "quotes": 3},
+              {"name": "Jan Kos", "type": "person", "roles": ["oil analyst with Halvard bank"],
+               "quotes": 2}]
+    linker = Linker(aliases, people)
+    for q in ("HALVARD BANK SAID IT RECEIVED SUBPOENA", "Halvard Bank said it would appeal"):
+        u = read(q, linker)
+        assert u.speaker is None and u.people == [], (q, u)
+    u = read("what did the analyst at Halvard Bank say", linker)
+    assert (u.mode, u.speaker) == ("speaker", "Mira Kowal"), u
