@@ -54,7 +54,7 @@ from archive.build.stages import (
     with_uploads,
 )
 from archive.config import Config, load_config
-from archive.embed import make_embedder
+from archive.embed import make_embedder, make_quote_tagger
 from archive.embed.ray_data import OFFLINE_ENV, ray_session
 from archive.errors import BadRequest, IndexMismatch
 from archive.models import Article, Paragraph
@@ -126,13 +126,15 @@ class IndexArticles:
     vectors. The packaged model and spaCy load once per worker."""
 
     def __init__(self, model_path: str, batch_size: int, embedding_backend: str,
-                 max_tokens: int, attribution: bool) -> None:
+                 max_tokens: int, attribution: bool, quote_tagger: bool = True) -> None:
         os.environ.update({k: v for k, v in OFFLINE_ENV.items() if k not in os.environ})
         config = load_config(model=model_path, batch_size=batch_size,
-                             embedding_backend=embedding_backend)
+                             embedding_backend=embedding_backend, attribution=int(attribution),
+                             quote_tagger=int(quote_tagger))
         self.embedder = make_embedder(config)
         self.max_tokens = max_tokens
         self.attribution = attribution
+        self.tagger = make_quote_tagger(config)  # as the local build attributes
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         rows: list[dict] = []
@@ -143,7 +145,7 @@ class IndexArticles:
                 raise BadRequest(f"{article.path}: {len(passages)} passages, more than the "
                                  f"{SPAN} an article may have in a distributed build")
             if self.attribution:
-                attribute_passages(passages)
+                attribute_passages(passages, tagger=self.tagger)
             rows.extend({
                 "id": STREAM_BASE + int(number) * SPAN + p.position,
                 "article_id": article.article_id, "position": p.position,
@@ -194,7 +196,8 @@ def build_distributed(paths: Sequence[str | Path], config: Config, *,
                 if plan is None:  # nothing readable, or nothing changed
                     report.seconds = round(time.perf_counter() - started, 3)
                     return report
-                writer = Writer(stream, progress, len(plan.numbers), full)
+                writer = Writer(stream, progress, len(plan.numbers), full,
+                                config.label_confidence)
                 if plan.numbers:
                     index_new(articles, plan, writer, embedder, config, n_workers)
             finish(stream, writer, plan, manifest, full, bool(config.attribution), report)
@@ -300,7 +303,7 @@ def index_new(articles, plan: Plan, writer: Writer, embedder,  # noqa: ANN001 - 
         IndexArticles, fn_constructor_kwargs={
             "model_path": embedder.model_path, "batch_size": config.batch_size,
             "embedding_backend": embedder.backend, "max_tokens": config.max_tokens,
-            "attribution": bool(config.attribution)},
+            "attribution": bool(config.attribution), "quote_tagger": bool(config.quote_tagger)},
         batch_size=ARTICLES_PER_BATCH, compute=ray.data.ActorPoolStrategy(size=n_workers),
         num_cpus=1, batch_format="numpy")
     for batch in rows.iter_batches(batch_size=writer.stream.batch, batch_format="numpy"):
@@ -340,8 +343,10 @@ class Writer:
     near-duplicate links and the people grouping that need the whole archive."""
 
     def __init__(self, stream: StreamWriter, progress: Progress | None, total_articles: int,
-                 full: bool) -> None:
+                 full: bool, min_confidence: float = 0.0) -> None:
         self.stream = stream
+        self.min_confidence = min_confidence  # below it an attribution labels nobody
+        self.speakers: set[str] = set()  # of this build's attributions
         # the rows new passages may be near-duplicates of: everything visible plus this
         # build's, or only this build's for --full (the old rows are about to go)
         self.full = full
@@ -365,16 +370,21 @@ class Writer:
         """Row n of a worker batch as a passage record for the stream writer."""
         aid = str(batch["article_id"][n])
         self.counts[aid] += 1
+        atts = json.loads(str(batch["atts"][n]))
+        self.speakers.update(a["speaker"] for a in atts if a["speaker"])
         return {"id": int(batch["id"][n]), "article_id": aid,
                 "position": int(batch["position"][n]), "text": str(batch["text"][n]),
                 "section": str(batch["section"][n]) or None, "vector": batch["vector"][n],
-                "attributions": [{**a, "article_id": aid,
-                                  "person": self.person(a["speaker"]) if a["speaker"] else None}
-                                 for a in json.loads(str(batch["atts"][n]))]}
+                "attributions": [{**a, "article_id": aid, "person": self.person(a)}
+                                 for a in atts]}
 
-    def person(self, speaker: str) -> str:
+    def person(self, attribution: dict) -> str | None:
         """Provisional canonical name (people are regrouped once every batch is written)."""
-        return self.aliases.get(speaker, speaker)
+        confidence = attribution.get("confidence")
+        if not attribution["speaker"] or (confidence is not None
+                                          and confidence < self.min_confidence):
+            return None
+        return self.aliases.get(attribution["speaker"])
 
     def near_duplicates(self, records: list[dict], vectors: np.ndarray) -> None:
         """Links between this batch and everything written so far (older batches included),
@@ -405,16 +415,22 @@ class Writer:
         self.stream.set_clusters(uf.mapping())
 
     def people(self) -> None:
-        """Group every speaker name of the archive into people (names only reach the
-        driver), then fix the attributions and passages whose person changed."""
+        """Group the speaker names of the archive's confident attributions into people
+        (names only reach the driver; as the local build, archive.build.people, with the
+        same functions), then fix the attributions and passages whose person changed or
+        that this build wrote; an attribution below the confidence labels nobody."""
         named = self.stream.named_attributions()
-        aliases = group_names([(r["speaker"], r.get("role")) for r in named])
-        changed = sorted({r["speaker"] for r in named
-                          if aliases.get(r["speaker"], r["speaker"])
-                          != self.aliases.get(r["speaker"], r["speaker"])})
-        self.stream.set_persons({s: aliases.get(s, s) for s in changed})
+        sure = [r for r in named if r.get("confidence") is None
+                or r["confidence"] >= self.min_confidence]
+        aliases = group_names([(r["speaker"], r.get("role")) for r in sure])
+        changed = {r["speaker"] for r in named
+                   if aliases.get(r["speaker"]) != self.aliases.get(r["speaker"])}
+        self.stream.set_persons({s: aliases.get(s) for s in sorted(changed | self.speakers)},
+                                self.min_confidence)
         self.aliases = aliases
         people = people_table([(r["speaker"], r.get("role"), r["article_id"],
-                                r.get("speaker_type")) for r in named], aliases)
+                                r.get("speaker_type")) for r in sure], aliases,
+                              [(r["speaker"], r.get("role"), r.get("speaker_text"))
+                               for r in named if r.get("role")])
         names = {p["name"] for p in people}
         self.stream.write_people(people, {a: n for a, n in aliases.items() if n in names})

@@ -11,9 +11,10 @@ import platform
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -35,6 +36,8 @@ from archive.storage.keywords import tantivy_version
 from archive.storage.sqlite import Store, passage_hash, sqlite_versions
 from archive.storage.vectors import VectorIndex, faiss_version
 from archive.text import dedup
+
+T = TypeVar("T")
 
 
 def build(paths: Sequence[str | Path], config: Config, *, full: bool = False,
@@ -127,14 +130,15 @@ def write_generation(draft: Draft, previous: Path | None, wanted: dict[str, Arti
         new_vectors = attribute_while_embedding(added, passages, reusable, embedder, progress,
                                                 report, tagger)
         added = [a for a in added if a.article_id in passages]
+        copies = None
     else:
-        new_vectors = embed_missing([p.text for a in added for p in passages[a.article_id]],
-                                    reusable, embedder, progress, report)
+        new_vectors, copies = copies_while_embedding(added, passages, reusable, embedder,
+                                                     progress, report)
     report.added_articles = len(added)
     new_ids = add_articles(store, vectors, added, passages, new_vectors)
     if config.attribution:
         group_people(store, config.label_confidence)
-    update_clusters(store, vectors, new_ids)
+    update_clusters(store, vectors, new_ids, None if copies is None else by_rowid(copies, new_ids))
     vectors = vectors.adapted(config)  # index type for the new size (flat / IVF / retrain)
     count = store.count("passages")
     if vectors.ntotal != count:
@@ -222,17 +226,49 @@ def attribute_while_embedding(added: list[Article], passages: dict[str, list[Pas
     cancel of the attribution stops the embedding at its next batch."""
     owners = [a.article_id for a in added for _ in passages[a.article_id]]
     texts = [p.text for a in added for p in passages[a.article_id]]
+    vectors, _ = while_embedding(texts, reusable, embedder, progress, report,
+                                 lambda: attribute(added, passages, progress, report, tagger))
+    return vectors[np.array([o in passages for o in owners], dtype=bool)] if owners else vectors
+
+
+def copies_while_embedding(added: list[Article], passages: dict[str, list[Passage]],
+                           reusable: dict[str, np.ndarray], embedder,  # noqa: ANN001
+                           progress: Progress | None, report: BuildReport
+                           ) -> tuple[np.ndarray, dict[tuple[int, int], float]]:
+    """Embed the new passages while finding the lexical copies among them (MinHash LSH,
+    `dedup.copy_pairs`: no vectors needed), which a build without attribution would
+    otherwise do after the model. Returns the vectors and the copies, keyed by pairs of
+    positions in the new passages (`by_rowid` maps them once the passages are stored)."""
+    owners = [a.article_id for a in added for _ in passages[a.article_id]]
+    texts = [p.text for a in added for p in passages[a.article_id]]
+    return while_embedding(texts, reusable, embedder, progress, report, lambda: dedup.copy_pairs(
+        [(i, owner, text) for i, (owner, text) in enumerate(zip(owners, texts))]))
+
+
+def by_rowid(copies: dict[tuple[int, int], float], new_ids: Sequence[int]
+             ) -> dict[tuple[int, int], float]:
+    """Copies found among the new passages by position, keyed by their stored ids (a < b)."""
+    return {tuple(sorted((new_ids[i], new_ids[j]))): sim for (i, j), sim in copies.items()}
+
+
+def while_embedding(texts: list[str], reusable: dict[str, np.ndarray], embedder,  # noqa: ANN001
+                    progress: Progress | None, report: BuildReport, work: Callable[[], T]
+                    ) -> tuple[np.ndarray, T]:
+    """The vectors of `texts` (embed_missing, on a second thread) and what `work` returns,
+    run meanwhile on this one: the model runtimes, spaCy's parser and MinHash's hashing spend
+    most of their time in native code, outside the interpreter lock, so a build takes about
+    the longer of the two rather than their sum. A failure or a cancel of `work` stops the
+    embedding at its next batch."""
     stop = threading.Event()
     with ThreadPoolExecutor(1, thread_name_prefix="archive-embed") as pool:
         future = pool.submit(embed_missing, texts, reusable, embedder,
                              stoppable(progress, stop), report)
         try:
-            attribute(added, passages, progress, report, tagger)
+            done = work()
         except BaseException:
             stop.set()
             raise
-        vectors = future.result()
-    return vectors[np.array([o in passages for o in owners], dtype=bool)] if owners else vectors
+        return future.result(), done
 
 
 def stoppable(progress: Progress | None, stop: threading.Event) -> Progress:
@@ -278,8 +314,10 @@ NEIGHBOURS = 32  # FAISS neighbours of a new passage judged as a possible copy o
 CANDIDATE_COSINE = 0.6  # below it a neighbour is not judged (benchmarks/README.md, "Links")
 
 
-def update_clusters(store: Store, vectors, new_ids: Sequence[int]) -> None:  # noqa: ANN001
-    """Near-duplicate links of the new passages, then passage and story clusters.
+def update_clusters(store: Store, vectors, new_ids: Sequence[int],  # noqa: ANN001
+                    copies: dict[tuple[int, int], float] | None = None) -> None:
+    """Near-duplicate links of the new passages, then passage and story clusters (`copies`:
+    the lexical copies among the new passages, when found while they were embedded).
 
     Among the new passages every pair is compared (MinHash LSH for copies, cosine for
     rewrites: `dedup.find_passage_pairs`); with the passages already in the archive, each
@@ -293,7 +331,7 @@ def update_clusters(store: Store, vectors, new_ids: Sequence[int]) -> None:  # n
     new = store.passage_texts(new_ids)
     if new:
         new_vectors = vectors.reconstruct([p[0] for p in new])
-        fresh = dedup.find_passage_pairs(new, new_vectors, params)
+        fresh = dedup.find_passage_pairs(new, new_vectors, params, copies)
         fresh += neighbour_links(store, vectors, new, new_vectors, params)
         links.update({(l.a, l.b): l for l in fresh})
         sizes = Counter(aid for _, aid, text in new if dedup.is_eligible(text, params))

@@ -300,12 +300,14 @@ def _eligible(
 
 
 def _pairs_involving(
-    passages: Sequence[Passage], vectors: np.ndarray, query_mask: np.ndarray, params: DedupParams
+    passages: Sequence[Passage], vectors: np.ndarray, query_mask: np.ndarray, params: DedupParams,
+    copies: Mapping[tuple[int, int], float] | None = None,
 ) -> list[PairLink]:
-    """All links among ``passages`` having at least one query passage as an end."""
+    """All links among ``passages`` with a query passage as an end (``copies``: if found)."""
     if not passages:
         return []
-    copies = _copy_pairs(passages, query_mask, params)
+    if copies is None:
+        copies = _copy_pairs(passages, query_mask, params)
     rewrites = _rewrite_pairs(passages, vectors, query_mask, params)
     return _links_from(passages, copies, rewrites, params)
 
@@ -334,8 +336,19 @@ def judge_pair(
     return None
 
 
+def copy_pairs(
+    passages: Sequence[Passage], params: DedupParams | None = None
+) -> dict[tuple[int, int], float]:
+    """The lexical copies among ``passages`` (``(a, b) -> Jaccard``, a < b): the part of
+    ``find_passage_pairs`` that needs no vectors (a build finds it while the model encodes)."""
+    params = params or DedupParams()
+    elig = [p for p in passages if is_eligible(p[2], params)]
+    return _copy_pairs(elig, np.ones(len(elig), dtype=bool), params) if elig else {}
+
+
 def find_passage_pairs(
-    passages: Sequence[Passage], vectors: np.ndarray, params: DedupParams | None = None
+    passages: Sequence[Passage], vectors: np.ndarray, params: DedupParams | None = None,
+    copies: Mapping[tuple[int, int], float] | None = None,
 ) -> list[PairLink]:
     """Near-duplicate links between passages of different articles, sorted by (a, b).
 
@@ -343,11 +356,11 @@ def find_passage_pairs(
     embedding. Passages shorter than ``params.min_words`` words are ignored. A pair is a
     ``"copy"`` when the exact Jaccard of its word shingles reaches
     ``jaccard_threshold`` (candidates from MinHash LSH), otherwise a ``"rewrite"`` when
-    the embedding cosine reaches ``cosine_threshold``.
+    the embedding cosine reaches ``cosine_threshold``. ``copies``: their ``copy_pairs``.
     """
     params = params or DedupParams()
     elig, vecs = _eligible(passages, vectors, params)
-    return _pairs_involving(elig, vecs, np.ones(len(elig), dtype=bool), params)
+    return _pairs_involving(elig, vecs, np.ones(len(elig), dtype=bool), params, copies)
 
 
 def update_links(

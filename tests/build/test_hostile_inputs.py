@@ -134,20 +134,20 @@ def test_a_failing_step_skips_its_article_a_broken_library_stops(tmp_path, embed
     build([corpus], config, embedder=embedder)
     (corpus / "bridge.txt").write_text(BRIDGE)
     (corpus / "library.txt").write_text(LIBRARY)
-    real = stages.passage_attributions
+    real = stages.passage_analysis
 
     def attribution(texts, **options):  # noqa: ANN001, ANN202
         if any("arches" in t for t in texts):
             raise ValueError("a parse the rules did not expect")
         return real(texts, **options)
-    monkeypatch.setattr(stages, "passage_attributions", attribution)
+    monkeypatch.setattr(stages, "passage_analysis", attribution)
     report = build([corpus], config, embedder=embedder)
     assert "quotes could not be attributed" in reasons(report)[f"{corpus}/bridge.txt"]
     assert indexed_paths(config) == {f"{corpus}/harbour.txt", f"{corpus}/library.txt"}
 
     def broken(texts, **options):  # noqa: ANN001, ANN202
         raise ImportError("No module named 'spacy'")
-    monkeypatch.setattr(stages, "passage_attributions", broken)
+    monkeypatch.setattr(stages, "passage_analysis", broken)
     result = CliRunner().invoke(cli, ["build", str(corpus), "--index", str(config.index_dir)])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "every article would fail alike" in result.output

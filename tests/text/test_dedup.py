@@ -209,3 +209,21 @@ def test_incremental_only_removal(seed_corpus):
     assert after and all("003" not in (art[l.a], art[l.b]) for l in after)
     assert len(after) == sum("003" not in (art[l.a], art[l.b]) for l in links) < len(links)
 
+
+
+def test_copies_found_beforehand_give_the_same_links(seed_corpus, embed):
+    """A build finds the lexical copies while the model encodes (dedup.copy_pairs) and
+    hands them to find_passage_pairs: the links are the ones it finds alone."""
+    from archive.text.dedup import copy_pairs
+
+    passages, vecs = seed_corpus
+    extra = [(901, "m1", BRIDGE), (902, "m2", BRIDGE_COPY), (903, "m3", BRIDGE_REWRITE),
+             (904, "m4", FOOTBALL), (905, "m1", "Short.")]
+    passages = passages + extra
+    vecs = np.vstack([vecs, embed([p[2] for p in extra])])
+    copies = copy_pairs(passages)
+    assert copies and all(a < b for a, b in copies)
+    assert (901, 902) in copies  # the syndicated copy
+    alone = find_passage_pairs(passages, vecs)
+    assert _key(find_passage_pairs(passages, vecs, copies=copies)) == _key(alone)
+    assert any(l.kind == "copy" for l in alone) and any(l.kind == "rewrite" for l in alone)

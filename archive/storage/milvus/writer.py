@@ -199,21 +199,24 @@ class StreamWriter:
                                                      ["alias", "name"])}
 
     def named_attributions(self) -> list[dict]:
-        """speaker, role, article_id, speaker_type of every attribution with a speaker."""
+        """speaker, role, speaker_text, article_id, speaker_type, confidence of every
+        attribution with a speaker."""
         return list(scan(self.client, ATTRIBUTIONS,
                          f'speaker != "" and build_id <= {self.build_id}',
-                         ["speaker", "role", "article_id", "speaker_type"]))
+                         ["speaker", "role", "speaker_text", "article_id", "speaker_type",
+                          "confidence"]))
 
-    def set_persons(self, person: Mapping[str, str]) -> None:
-        """Speaker -> person on the attributions of these speakers, then the persons of the
-        passages quoting them."""
+    def set_persons(self, person: Mapping[str, str | None], min_confidence: float = 0.0) -> None:
+        """Speaker -> person (None: nobody) on the attributions of these speakers (nobody on
+        one below `min_confidence`), then the persons of the passages quoting them."""
         fields = ATTRIBUTION_FIELDS + ["key", "build_id"]
         touched: set[int] = set()
         for chunk in chunks(sorted(person), 500):
             rows = list(scan(self.client, ATTRIBUTIONS,
                              f"speaker in {lits(chunk)} and build_id <= {self.build_id}", fields))
             for r in rows:
-                r["person"] = clip(person[r["speaker"]])
+                sure = r.get("confidence") is None or r["confidence"] >= min_confidence
+                r["person"] = clip(person[r["speaker"]]) if sure else None
                 r[DUMMY] = DUMMY_VECTOR
                 touched.add(int(r["passage_id"]))
             for part in chunks(rows, BATCH):
