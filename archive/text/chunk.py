@@ -37,13 +37,26 @@ def split_sentences(text: str) -> list[str]:
     return pieces
 
 
+# special tokens a tokenizer adds around a text ([CLS] ... [SEP]; <s> ... </s>), with room
+SPECIAL_TOKENS = 4
+
+
+def surely_fits(text: str, max_tokens: int) -> bool:
+    """Does `text` fit the window whatever the tokenizer: no tokenizer makes more tokens of
+    a text than it has UTF-8 bytes (a word piece is one character or more, a byte-level BPE
+    token one byte or more), special tokens aside. Half of a news archive's paragraphs are
+    that short; counting them with the tokenizer was a second tokenization of every
+    passage (the model tokenizes it again to encode it)."""
+    return len(text.encode("utf-8")) + SPECIAL_TOKENS <= max_tokens
+
+
 def split_long(text: str, max_tokens: int, count: TokenCounter) -> list[str]:
     """`text` unchanged if it fits the model window, else sentence-bounded pieces that fit.
 
     A single sentence longer than the window is cut on word boundaries (the model would
     truncate it silently otherwise).
     """
-    if count(text) <= max_tokens:
+    if surely_fits(text, max_tokens) or count(text) <= max_tokens:
         return [text]
     pieces: list[str] = []
     current = ""

@@ -71,3 +71,21 @@ def test_seed_passages_fit_the_model_window(seed_index, searcher, embedder):
     texts = [r[0] for r in store.db.execute("SELECT text FROM passages")]
     limit = min(searcher.config.max_tokens, embedder.max_tokens)
     assert texts and all(embedder.count_tokens(t) <= limit for t in texts)
+
+
+def test_short_texts_surely_fit_whatever_the_tokenizer():
+    """A text of fewer UTF-8 bytes than the window (less the special tokens) is kept whole
+    without counting: the packaged model's tokenizer never makes more word pieces than
+    bytes, even of accents, CJK and symbols."""
+    from archive.config import load_config
+    from archive.embed import OnnxEmbedder
+    from archive.text.chunk import SPECIAL_TOKENS, surely_fits
+
+    embedder = OnnxEmbedder(load_config().model_path)
+    for text in ["Zoë Ŝtraße’s «quote» — 東京 ☃ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 !!??", "a" * 40, "x-y-z " * 12,
+                 "Ĳsselmeer ǅemal ﬁnance ½ №5"]:
+        assert embedder.count_tokens(text) <= len(text.encode("utf-8")) + SPECIAL_TOKENS
+    assert surely_fits("word " * 50, 256) and not surely_fits("word " * 60, 256)
+    calls = []
+    assert split_long("short enough", 256, lambda t: calls.append(t) or 999) == ["short enough"]
+    assert calls == []  # the tokenizer was not asked
