@@ -136,8 +136,9 @@ def write_generation(draft: Draft, previous: Path | None, wanted: dict[str, Arti
                                                      progress, report)
     report.added_articles = len(added)
     new_ids = add_articles(store, vectors, added, passages, new_vectors)
-    if config.attribution:
-        group_people(store, config.label_confidence)
+    # with attribution off too: the articles removed may have quoted people (a no-op when
+    # the build touched no name)
+    group_people(store, config.label_confidence)
     update_clusters(store, vectors, new_ids, None if copies is None else by_rowid(copies, new_ids))
     vectors = vectors.adapted(config)  # index type for the new size (flat / IVF / retrain)
     count = store.count("passages")

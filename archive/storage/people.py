@@ -40,17 +40,18 @@ class PeopleTables:
         self.db.executescript(PEOPLE_SCHEMA)
 
     # -- what changed -------------------------------------------------------------------
+    # names whose rows this Store added or removed, by kind: kept in memory (a generation is
+    # published whole or not at all, and its grouping runs before it is)
+    changed: dict[str, set[str]]
+
     def note_names(self, kind: str, names: Iterable[str | None]) -> None:
         """Remember names whose rows were added or removed (kind SPEAKERS or MENTIONS)."""
-        if not hasattr(self, "_changed"):
-            self._changed = {SPEAKERS: set(), MENTIONS: set()}
-        self._changed[kind].update(n for n in names if n)
+        self.changed.setdefault(kind, set()).update(n for n in names if n)
 
     def changed_names(self) -> tuple[set[str], set[str]]:
         """(speakers, mentioned names) noted since the last call, which forgets them."""
-        changed = getattr(self, "_changed", {SPEAKERS: set(), MENTIONS: set()})
-        self._changed = {SPEAKERS: set(), MENTIONS: set()}
-        return changed[SPEAKERS], changed[MENTIONS]
+        changed, self.changed = self.changed, {}
+        return changed.get(SPEAKERS, set()), changed.get(MENTIONS, set())
 
     def grouping_kept(self) -> bool:
         return self.db.execute("SELECT 1 FROM manifest WHERE key = ?", [KEPT_KEY]

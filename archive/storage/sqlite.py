@@ -99,6 +99,7 @@ class Store(FilterQueries, MentionTables, ClusterTables, PeopleTables):
     def __init__(self, path: str | Path, readonly: bool = True) -> None:
         self.path = Path(path)
         self.readonly = readonly
+        self.changed = {}  # PeopleTables: names whose rows this Store added or removed
         self.db = connect(self.path, readonly)
         self.page = "p.page"  # the PDF page column; "NULL AS page" in an index made before it
         folder = self.path.parent / KEYWORDS_NAME
@@ -142,6 +143,7 @@ class Store(FilterQueries, MentionTables, ClusterTables, PeopleTables):
             direct INTEGER, speaker_type TEXT);
         CREATE INDEX IF NOT EXISTS attributions_passage ON attributions(passage_id);
         CREATE INDEX IF NOT EXISTS attributions_person ON attributions(person);
+        CREATE INDEX IF NOT EXISTS attributions_article ON attributions(article_id);
         CREATE TABLE IF NOT EXISTS people (
             name TEXT PRIMARY KEY, aliases TEXT, roles TEXT, quotes INTEGER, articles INTEGER,
             type TEXT);
