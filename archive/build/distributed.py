@@ -68,7 +68,7 @@ from archive.text import (
     read_path,
 )
 from archive.text.ingest import MAX_ARTICLE_BYTES
-from archive.text.names import people_table
+from archive.text.roles import people_table
 
 if TYPE_CHECKING:  # the engine's writer type, for annotations only
     from archive.storage.milvus.writer import StreamWriter
@@ -431,6 +431,7 @@ class Writer:
         people = people_table([(r["speaker"], r.get("role"), r["article_id"],
                                 r.get("speaker_type")) for r in sure], aliases,
                               [(r["speaker"], r.get("role"), r.get("speaker_text"))
-                               for r in named if r.get("role")])
+                               for r in named if r.get("role") or "," in (r.get("speaker_text")
+                                                                         or "")])
         names = {p["name"] for p in people}
         self.stream.write_people(people, {a: n for a, n in aliases.items() if n in names})

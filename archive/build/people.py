@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from archive.storage.sqlite import Store
 from archive.text import group_names, mention_people
-from archive.text.names import connected_surnames, fold, people_table, split_name, surname_block
+from archive.text.names import connected_surnames, fold, split_name, surname_block
+from archive.text.roles import people_table
 
 SPEAKER, MENTION, OTHER = "speaker", "mention", "other"  # the kinds of grouped names
 

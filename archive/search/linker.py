@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from archive.text.names import (NameParts, first_names_compatible, fold, resolve_person,
-                                split_name)
+from archive.text.names import (NameParts, first_names_compatible, fold,
+                                resolve_person, split_name)
+from archive.text.roles import core_role
 from archive.text.terms import STOPWORDS
 
 MAX_NGRAM = 6
@@ -157,7 +158,7 @@ class Linker:
             self.quotes[p["name"]] = int(p.get("quotes") or 0)
         for p in people:
             for role in p.get("roles") or ():
-                toks = [t for t in tokens(role) if t.key not in TITLES]
+                toks = [t for t in tokens(core_role(role)) if t.key not in TITLES]
                 toks = toks[1:] if toks and toks[0].key in DETERMINERS else toks
                 # an office ends in an office word ("minister", "front-runner") or names
                 # what it is an office of ("Secretary of State", "president of the

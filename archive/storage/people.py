@@ -123,14 +123,16 @@ class PeopleTables:
                 sql + f"speaker IN ({marks(chunk)})", [min_confidence, *chunk]))
         return out
 
-    def speaker_roles(self, names: Iterable[str]) -> list[tuple[str, str, str]]:
-        """(speaker, role, speaker phrase) of these speakers' attributions with a role,
-        whatever their confidence (archive.text.names.people_table)."""
+    def speaker_roles(self, names: Iterable[str]) -> list[tuple[str, str | None, str]]:
+        """(speaker, role, speaker phrase) of these speakers' attributions with a role or a
+        phrase that may give one after the name ("NAME, a ROLE"), whatever their confidence
+        (archive.text.names.people_table)."""
         out: list[tuple] = []
         for chunk in chunks(sorted(names), 500):
             out.extend(tuple(r) for r in self.db.execute(
                 "SELECT speaker, role, speaker_text FROM attributions WHERE "
-                f"speaker IN ({marks(chunk)}) AND role IS NOT NULL", chunk))
+                f"speaker IN ({marks(chunk)}) AND (role IS NOT NULL OR speaker_text LIKE "
+                "'%,%')", chunk))
         return out
 
     def aliases_of(self, names: Iterable[str]) -> dict[str, str]:

@@ -401,48 +401,6 @@ def speaker_types(mentions: Iterable[tuple[str, str | None]],
     return out
 
 
-def people_table(mentions: Iterable[tuple[str, str | None, str, str | None]],
-                 aliases: dict[str, str],
-                 roles_written: Iterable[tuple[str, str, str]] = ()) -> list[dict]:
-    """The people of an archive, by name: one row per canonical name with its aliases (the
-    spellings used), roles, quotes (attributions), articles (distinct) and type.
-
-    `mentions` are (speaker, role, article_id, speaker_type), one per attribution; `aliases`
-    is group_names' map, and a speaker it does not map is nobody (as in the catalogue).
-    `roles_written` are (speaker, role, speaker phrase) of further attributions (ones not
-    confident enough to count as quotes): their role joins a person's roles when the phrase
-    writes the person's name beside it ("Libertarian presidential nominee Gary Johnson":
-    how sure we are of the quote says nothing against the title written with the name)."""
-    mentions = list(mentions)
-    types = speaker_types([(s, t) for s, _, _, t in mentions], aliases)
-    quotes: Counter = Counter()
-    articles: dict[str, set] = defaultdict(set)
-    names: dict[str, set] = defaultdict(set)
-    roles: dict[str, set] = defaultdict(set)
-    for speaker, role, article_id, _ in mentions:
-        person = aliases.get(speaker)
-        if person is None:
-            continue
-        quotes[person] += 1
-        articles[person].add(article_id)
-        names[person].add(speaker)
-        if role:
-            roles[person].add(role)
-    for speaker, role, phrase in roles_written:
-        person = aliases.get(speaker)
-        if person in quotes and role and _writes_name(phrase, speaker):
-            roles[person].add(role)
-    return [{"name": p, "aliases": sorted(names[p]), "roles": sorted(roles[p]),
-             "quotes": quotes[p], "articles": len(articles[p]), "type": types.get(p)}
-            for p in sorted(quotes)]
-
-
-def _writes_name(phrase: str | None, speaker: str) -> bool:
-    """Does a speaker phrase write the speaker's surname (not a pronoun or a role alone)?"""
-    parts = split_name(speaker)
-    return bool(phrase and parts and f" {parts.surname} " in f" {fold(phrase)} ")
-
-
 def is_person(kind: str | None) -> bool:
     """True for speakers that may be people: typed "person" or untyped (older archives,
     unresolved names); False for organizations, places and groups."""

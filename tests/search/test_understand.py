@@ -350,3 +350,11 @@ def test_an_organisation_an_office_is_held_at_is_not_the_office_holder():
         assert u.speaker is None and u.people == [], (q, u)
     u = read("what did the analyst at Halvard Bank say", linker)
     assert (u.mode, u.speaker) == ("speaker", "Mira Kowal"), u
+
+
+def test_a_role_stored_with_a_clause_after_it_is_found_by_its_noun_phrase():
+    aliases = {"Mira Kowal": "Mira Kowal"}
+    people = [{"name": "Mira Kowal", "type": "person", "quotes": 3,
+               "roles": ["physicist who is co-director of the Nuclear Policy Program"]}]
+    u = read("what did the physicist say", Linker(aliases, people))
+    assert (u.mode, u.speaker) == ("speaker", "Mira Kowal"), u

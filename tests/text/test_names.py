@@ -118,7 +118,7 @@ def test_speaker_types_tie_prefers_person():
 
 
 def test_people_table_takes_roles_written_with_the_name_from_unsure_attributions():
-    from archive.text.names import people_table
+    from archive.text.roles import people_table
     mentions = [("Gary Hollis", None, "a1", "person"), ("Hollis", None, "a2", "person")]
     aliases = group_names([(s, r) for s, r, _, _ in mentions])
     written = [("Gary Hollis", "Libertarian nominee", "Libertarian nominee Gary Hollis"),
@@ -144,3 +144,28 @@ def test_connected_surnames_follows_chains_of_close_surnames():
         s for s in present(b) if s != "kovalenko"])
     assert connected_surnames({"clinton"}, present) == {"clinton"}
     assert connected_surnames(set(), present) == set()
+
+
+def test_a_role_is_its_noun_phrase_without_the_clause_after_it():
+    from archive.text.roles import core_role
+    assert core_role("physicist who is co - director of the Nuclear Policy Program") == \
+        "physicist"
+    assert core_role("lawyer for the Harbour Trust , who has been suing for years") == \
+        "lawyer for the Harbour Trust"
+    assert core_role("chief executive of Ora Media -- the production company") == \
+        "chief executive of Ora Media"
+    assert core_role("Secretary of State") == "Secretary of State"
+
+
+def test_a_role_written_after_the_name_is_taken_from_the_phrase():
+    from archive.text.roles import apposition_role, people_table
+    assert apposition_role("Mira Kowal II, a writer for The Harbour Review", "Mira Kowal") == \
+        "writer for The Harbour Review"
+    assert apposition_role("Rep. Jan Kos (D-S.C.), the assistant leader of the caucus",
+                           "Jan Kos") == "assistant leader of the caucus"
+    assert apposition_role("Ana Ruiz, who leads the count", "Ana Ruiz") is None
+    assert apposition_role("Ruiz, clearly frustrated", "Ana Ruiz") is None
+    assert apposition_role("she", "Ana Ruiz") is None
+    (row,) = people_table([("Ana Ruiz", None, "a1", "person")], {"Ana Ruiz": "Ana Ruiz"},
+                          [("Ana Ruiz", None, "Ana Ruiz, a physicist who studies ice")])
+    assert row["roles"] == ["physicist"]

@@ -1,0 +1,85 @@
+"""What a speaker phrase says a person is, and the people table built from it.
+
+Roles are read from the speaker phrases attribution stores ("Libertarian presidential
+nominee Gary Johnson", "Vann R. Newkirk II, a writer for The Atlantic") and cut to their noun
+phrase, so that a question naming the role ("what did the physicist say") finds the person.
+Hand-written: a few patterns over phrases already parsed by archive.quotes, where a parser
+would be a second spaCy pass over every speaker phrase.
+"""
+from __future__ import annotations
+
+import re
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from archive.text.names import fold, speaker_types, split_name
+
+# where a role's noun phrase ends: a comma, a dash, or a relative clause ("a physicist who
+# is co-director of ...", "a lawyer for the Sierra Club, who has been challenging ...")
+_ROLE_END = re.compile(r"\s*(?:,|;|\(|\s--\s|\s—\s|\s–\s)|\s+(?:who|which|that|whose|where)\b",
+                       re.IGNORECASE)
+# "NAME, a ROLE" / "NAME (D-S.C.), the ROLE" after the name in a speaker phrase
+_APPOSITION = re.compile(r"\s*(?:\([^)]*\))?\s*(?:,?\s*(?:Jr\.?|Sr\.?|II|III|IV)\b)?\s*,\s*"
+                         r"(?:a|an|the)\s+(.+)$", re.IGNORECASE)
+
+
+def core_role(role: str) -> str:
+    """A role's noun phrase, without the clause or aside that follows it ("physicist who is
+    co-director of the Nuclear Policy Program" -> "physicist")."""
+    return _ROLE_END.split(role, maxsplit=1)[0].strip(" ,.-")
+
+
+def apposition_role(phrase: str | None, speaker: str) -> str | None:
+    """The role a speaker phrase gives after the name ("Vann R. Newkirk II, a writer for The
+    Atlantic" -> "writer for The Atlantic"), or None."""
+    parts = split_name(speaker)
+    if not phrase or parts is None:
+        return None
+    written = " ".join(speaker.split()[-len(parts.surname.split()):])  # the surname as written
+    found = re.search(r"\b" + re.escape(written) + r"\b", phrase, re.IGNORECASE)
+    m = _APPOSITION.match(phrase[found.end():]) if found else None
+    role = core_role(m.group(1)) if m else ""
+    return role or None
+
+
+def writes_name(phrase: str | None, speaker: str) -> bool:
+    """Does a speaker phrase write the speaker's surname (not a pronoun or a role alone)?"""
+    parts = split_name(speaker)
+    return bool(phrase and parts and f" {parts.surname} " in f" {fold(phrase)} ")
+
+
+def people_table(mentions: Iterable[tuple[str, str | None, str, str | None]],
+                 aliases: dict[str, str],
+                 roles_written: Iterable[tuple[str, str, str]] = ()) -> list[dict]:
+    """The people of an archive, by name: one row per canonical name with its aliases (the
+    spellings used), roles, quotes (attributions), articles (distinct) and type.
+
+    `mentions` are (speaker, role, article_id, speaker_type), one per attribution; `aliases`
+    is group_names' map, and a speaker it does not map is nobody (as in the catalogue).
+    `roles_written` are (speaker, role, speaker phrase) of further attributions (ones not
+    confident enough to count as quotes): their role joins a person's roles when the phrase
+    writes the person's name beside it ("Libertarian presidential nominee Gary Johnson":
+    how sure we are of the quote says nothing against the title written with the name)."""
+    mentions = list(mentions)
+    types = speaker_types([(s, t) for s, _, _, t in mentions], aliases)
+    quotes: Counter = Counter()
+    articles: dict[str, set] = defaultdict(set)
+    names: dict[str, set] = defaultdict(set)
+    roles: dict[str, set] = defaultdict(set)
+    for speaker, role, article_id, _ in mentions:
+        person = aliases.get(speaker)
+        if person is None:
+            continue
+        quotes[person] += 1
+        articles[person].add(article_id)
+        names[person].add(speaker)
+        if role:
+            roles[person].add(role)
+    for speaker, role, phrase in roles_written:
+        person = aliases.get(speaker)
+        if person in quotes and writes_name(phrase, speaker):
+            roles[person].update(r for r in (role, apposition_role(phrase, speaker)) if r)
+    return [{"name": p, "aliases": sorted(names[p]), "roles": sorted(roles[p]),
+             "quotes": quotes[p], "articles": len(articles[p]), "type": types.get(p)}
+            for p in sorted(quotes)]
