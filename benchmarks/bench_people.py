@@ -65,9 +65,7 @@ def catalogue(store: Store) -> dict[str, list]:
 
 
 def regroup_all(store: Store) -> float:
-    store.db.execute("DELETE FROM manifest WHERE key = 'people_grouping'")
-    store.db.execute("DELETE FROM grouped_names")
-    store.changed_names()  # forget what the store noted: a full regroup reads every name
+    store.forget_grouping()  # a full regroup reads every name
     started = time.perf_counter()
     group_people(store, LABEL_CONFIDENCE)
     return time.perf_counter() - started

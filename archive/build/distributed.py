@@ -380,11 +380,14 @@ class Writer:
 
     def person(self, attribution: dict) -> str | None:
         """Provisional canonical name (people are regrouped once every batch is written)."""
-        confidence = attribution.get("confidence")
-        if not attribution["speaker"] or (confidence is not None
-                                          and confidence < self.min_confidence):
+        if not attribution["speaker"] or not self.labels(attribution):
             return None
         return self.aliases.get(attribution["speaker"])
+
+    def labels(self, attribution: dict) -> bool:
+        """Is an attribution sure enough to label a passage (ARCHIVE_LABEL_CONFIDENCE)?"""
+        confidence = attribution.get("confidence")
+        return confidence is None or confidence >= self.min_confidence
 
     def near_duplicates(self, records: list[dict], vectors: np.ndarray) -> None:
         """Links between this batch and everything written so far (older batches included),
@@ -420,8 +423,7 @@ class Writer:
         same functions), then fix the attributions and passages whose person changed or
         that this build wrote; an attribution below the confidence labels nobody."""
         named = self.stream.named_attributions()
-        sure = [r for r in named if r.get("confidence") is None
-                or r["confidence"] >= self.min_confidence]
+        sure = [r for r in named if self.labels(r)]
         aliases = group_names([(r["speaker"], r.get("role")) for r in sure])
         changed = {r["speaker"] for r in named
                    if aliases.get(r["speaker"]) != self.aliases.get(r["speaker"])}
@@ -431,7 +433,6 @@ class Writer:
         people = people_table([(r["speaker"], r.get("role"), r["article_id"],
                                 r.get("speaker_type")) for r in sure], aliases,
                               [(r["speaker"], r.get("role"), r.get("speaker_text"))
-                               for r in named if r.get("role") or "," in (r.get("speaker_text")
-                                                                         or "")])
+                               for r in named])
         names = {p["name"] for p in people}
         self.stream.write_people(people, {a: n for a, n in aliases.items() if n in names})

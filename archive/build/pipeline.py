@@ -225,8 +225,7 @@ def attribute_while_embedding(added: list[Article], passages: dict[str, list[Pas
     interpreter lock). Returns the vectors of the passages of the articles still in
     `passages` (one whose attribution failed is dropped, its vectors with it). A failure or a
     cancel of the attribution stops the embedding at its next batch."""
-    owners = [a.article_id for a in added for _ in passages[a.article_id]]
-    texts = [p.text for a in added for p in passages[a.article_id]]
+    owners, texts = new_texts(added, passages)
     vectors, _ = while_embedding(texts, reusable, embedder, progress, report,
                                  lambda: attribute(added, passages, progress, report, tagger))
     return vectors[np.array([o in passages for o in owners], dtype=bool)] if owners else vectors
@@ -240,10 +239,16 @@ def copies_while_embedding(added: list[Article], passages: dict[str, list[Passag
     `dedup.copy_pairs`: no vectors needed), which a build without attribution would
     otherwise do after the model. Returns the vectors and the copies, keyed by pairs of
     positions in the new passages (`by_rowid` maps them once the passages are stored)."""
-    owners = [a.article_id for a in added for _ in passages[a.article_id]]
-    texts = [p.text for a in added for p in passages[a.article_id]]
+    owners, texts = new_texts(added, passages)
     return while_embedding(texts, reusable, embedder, progress, report, lambda: dedup.copy_pairs(
         [(i, owner, text) for i, (owner, text) in enumerate(zip(owners, texts))]))
+
+
+def new_texts(added: list[Article], passages: dict[str, list[Passage]]
+              ) -> tuple[list[str], list[str]]:
+    """(owning article id, text) of every new passage, in the order they are stored."""
+    return ([a.article_id for a in added for _ in passages[a.article_id]],
+            [p.text for a in added for p in passages[a.article_id]])
 
 
 def by_rowid(copies: dict[tuple[int, int], float], new_ids: Sequence[int]

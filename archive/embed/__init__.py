@@ -22,8 +22,8 @@ from archive.embed.sbert import TorchEmbedder
 from archive.embed.tagger import TAGGER_DIR, QuoteTagger, TokenReading
 
 __all__ = ["AUTO", "EMBEDDING_BACKENDS", "Embedder", "OnnxEmbedder", "TorchEmbedder",
-           "backend_label", "make_embedder", "model_name", "make_quote_tagger", "QuoteTagger", "TokenReading",
-           "TAGGER_DIR", "resolve_backend"]
+           "backend_label", "make_embedder", "model_name", "make_quote_tagger", "QuoteTagger",
+           "TokenReading", "TAGGER_DIR", "resolve_backend"]
 
 
 class Embedder(Protocol):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from archive.storage.filters import PASSAGES_JOIN, chunks, marks
+from archive.storage.filters import PASSAGES_JOIN, execute_in
 
 
 class ClusterTables:
@@ -34,11 +34,8 @@ class ClusterTables:
         return self._texts("id", ids)
 
     def _texts(self, column: str, values: Sequence) -> list[tuple[int, str, str]]:
-        out: list[tuple[int, str, str]] = []
-        for chunk in chunks(values, 500):
-            out.extend(self.db.execute(f"SELECT id, article_id, text FROM passages WHERE "
-                                       f"{column} IN ({marks(chunk)})", chunk))
-        return sorted(out)
+        return sorted(execute_in(self.db, "SELECT id, article_id, text FROM passages WHERE "
+                                 f"{column} IN ({{marks}})", values))
 
     def article_of(self, ids: Iterable[int]) -> dict[int, str]:
         """Passage id -> article id."""
@@ -52,10 +49,7 @@ class ClusterTables:
 
     def _pairs(self, select: str, keys: Iterable) -> dict:
         """{first column: second} of `select` ("... WHERE column") IN the distinct keys."""
-        out: dict = {}
-        for chunk in chunks(sorted(set(keys)), 500):
-            out.update(self.db.execute(f"{select} IN ({marks(chunk)})", chunk))
-        return out
+        return dict(execute_in(self.db, select + " IN ({marks})", sorted(set(keys))))
 
     def set_article_sizes(self, sizes: dict[str, int]) -> None:
         with self.db.atomic():

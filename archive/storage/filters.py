@@ -40,6 +40,17 @@ def chunks(items: Iterable, size: int) -> Iterator[list]:
         yield items[i:i + size]
 
 
+def execute_in(db, sql: str, values: Iterable, before: Sequence = (),  # noqa: ANN001
+               after: Sequence = ()) -> list[tuple]:
+    """The rows of `sql` run for `values` 500 at a time, "{marks}" standing for their
+    placeholders (SQLite binds at most a few thousand values); `before` and `after` are
+    the statement's other parameters, around them."""
+    out: list[tuple] = []
+    for chunk in chunks(values, 500):
+        out.extend(db.execute(sql.format(marks=marks(chunk)), [*before, *chunk, *after]))
+    return out
+
+
 class FilterQueries:
     """Filtered reads; `self.db` is the Store's database, `self.mention_clause` comes from
     archive.storage.mentions.MentionTables."""

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from archive.errors import BadRequest
 from archive.models import Filters, Mention
+from archive.storage.people import MENTIONS
 
 MENTIONS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS mentions (
@@ -37,7 +38,7 @@ class MentionTables:
     def insert_mentions(self, passage_id: int, article_id: str,
                         mentions: Iterable[Mention]) -> None:
         mentions = list(mentions)
-        self.note_names("mentions", (m.name for m in mentions))  # PeopleTables, in Store
+        self.note_names(MENTIONS, (m.name for m in mentions))  # PeopleTables, in Store
         self.db.conn.executemany(
             "INSERT INTO mentions (passage_id, article_id, name, person, type, start, end) "
             "VALUES (?, ?, ?, NULL, ?, ?, ?)",
@@ -45,7 +46,7 @@ class MentionTables:
 
     def replace_mentions(self, article_id: str, by_passage: dict[int, list[Mention]]) -> None:
         """Swap an article's mentions for freshly found ones (re-attribution)."""
-        self.note_names("mentions", self.article_names([article_id])[1])
+        self.note_names(MENTIONS, self.article_names(MENTIONS, [article_id]))
         with self.db.atomic():
             self.db.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
             for passage_id, mentions in by_passage.items():

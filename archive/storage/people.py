@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
-from archive.storage.filters import chunks, marks
+from archive.storage.filters import execute_in, marks
 
 PEOPLE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS grouped_names (
@@ -57,17 +57,12 @@ class PeopleTables:
         return self.db.execute("SELECT 1 FROM manifest WHERE key = ?", [KEPT_KEY]
                                ).fetchone() is not None
 
-    def article_names(self, article_ids: Sequence[str]) -> tuple[set[str], set[str]]:
-        """(speakers, mentioned names) of these articles' rows."""
-        speakers: set[str] = set()
-        named: set[str] = set()
-        for chunk in chunks(article_ids, 500):
-            speakers.update(r[0] for r in self.db.execute(
-                f"SELECT DISTINCT speaker FROM attributions WHERE article_id IN ({marks(chunk)}) "
-                "AND speaker IS NOT NULL", chunk))
-            named.update(r[0] for r in self.db.execute(
-                f"SELECT DISTINCT name FROM mentions WHERE article_id IN ({marks(chunk)})", chunk))
-        return speakers, named
+    def article_names(self, kind: str, article_ids: Sequence[str]) -> set[str]:
+        """The speakers (kind SPEAKERS) or mentioned names (MENTIONS) of these articles."""
+        sql = ("SELECT DISTINCT speaker FROM attributions WHERE speaker IS NOT NULL AND "
+               "article_id IN ({marks})" if kind == SPEAKERS else
+               "SELECT DISTINCT name FROM mentions WHERE article_id IN ({marks})")
+        return {r[0] for r in execute_in(self.db, sql, article_ids)}
 
     # -- grouped names --------------------------------------------------------------------
     def all_names(self) -> tuple[set[str], set[str]]:
@@ -83,12 +78,9 @@ class PeopleTables:
             "AND block = ?", [*kinds, block])]
 
     def names_with_surnames(self, kind: str, surnames: Iterable[str]) -> set[str]:
-        out: set[str] = set()
-        for chunk in chunks(sorted(surnames), 500):
-            out.update(r[0] for r in self.db.execute(
-                f"SELECT name FROM grouped_names WHERE kind = ? AND surname IN ({marks(chunk)})",
-                [kind, *chunk]))
-        return out
+        return {r[0] for r in execute_in(
+            self.db, "SELECT name FROM grouped_names WHERE kind = ? AND surname IN ({marks})",
+            sorted(surnames), [kind])}
 
     def set_grouped(self, kind: str, names: Iterable[str] | None,
                     rows: Iterable[tuple[str, str | None, str | None]]) -> None:
@@ -97,14 +89,20 @@ class PeopleTables:
         with self.db.atomic():
             if names is None:
                 self.db.execute("DELETE FROM grouped_names WHERE kind = ?", [kind])
-            for chunk in chunks(sorted(names or ()), 500):
-                self.db.execute(f"DELETE FROM grouped_names WHERE kind = ? AND name IN "
-                                f"({marks(chunk)})", [kind, *chunk])
+            execute_in(self.db, "DELETE FROM grouped_names WHERE kind = ? AND name IN "
+                       "({marks})", sorted(names or ()), [kind])
             self.db.conn.executemany("INSERT OR REPLACE INTO grouped_names VALUES (?, ?, ?, ?)",
                                      [(kind, *row) for row in rows])
 
     def mark_grouping_kept(self) -> None:
         self.db.execute("INSERT OR REPLACE INTO manifest VALUES (?, ?)", [KEPT_KEY, '"kept"'])
+
+    def forget_grouping(self) -> None:
+        """Make the next grouping regroup every name (as for an archive made before the
+        grouping was kept)."""
+        self.db.execute("DELETE FROM manifest WHERE key = ?", [KEPT_KEY])
+        self.db.execute("DELETE FROM grouped_names")
+        self.changed = {}
 
     # -- speakers ---------------------------------------------------------------------------
     def speaker_rows(self, names: Iterable[str] | None, min_confidence: float = 0.0
@@ -117,30 +115,20 @@ class PeopleTables:
         if names is None:
             return [tuple(r) for r in self.db.execute(sql + "speaker IS NOT NULL",
                                                       [min_confidence])]
-        out: list[tuple] = []
-        for chunk in chunks(sorted(names), 500):
-            out.extend(tuple(r) for r in self.db.execute(
-                sql + f"speaker IN ({marks(chunk)})", [min_confidence, *chunk]))
-        return out
+        return [tuple(r) for r in execute_in(self.db, sql + "speaker IN ({marks})",
+                                             sorted(names), [min_confidence])]
 
     def speaker_roles(self, names: Iterable[str]) -> list[tuple[str, str | None, str]]:
         """(speaker, role, speaker phrase) of these speakers' attributions with a role or a
         phrase that may give one after the name ("NAME, a ROLE"), whatever their confidence
         (archive.text.names.people_table)."""
-        out: list[tuple] = []
-        for chunk in chunks(sorted(names), 500):
-            out.extend(tuple(r) for r in self.db.execute(
-                "SELECT speaker, role, speaker_text FROM attributions WHERE "
-                f"speaker IN ({marks(chunk)}) AND (role IS NOT NULL OR speaker_text LIKE "
-                "'%,%')", chunk))
-        return out
+        return [tuple(r) for r in execute_in(
+            self.db, "SELECT speaker, role, speaker_text FROM attributions WHERE speaker IN "
+            "({marks}) AND (role IS NOT NULL OR speaker_text LIKE '%,%')", sorted(names))]
 
     def aliases_of(self, names: Iterable[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for chunk in chunks(sorted(names), 500):
-            out.update((r[0], r[1]) for r in self.db.execute(
-                f"SELECT alias, name FROM aliases WHERE alias IN ({marks(chunk)})", chunk))
-        return out
+        return dict(execute_in(self.db, "SELECT alias, name FROM aliases WHERE alias IN "
+                               "({marks})", sorted(names)))
 
     def replace_people(self, names: Iterable[str] | None, aliases: dict[str, str],
                        people: list[dict], min_confidence: float = 0.0) -> None:
@@ -156,10 +144,9 @@ class PeopleTables:
         names = sorted(names)
         before = set(self.aliases_of(names).values())
         with self.db.atomic():
-            for chunk in chunks(names, 500):
-                self.db.execute(f"DELETE FROM aliases WHERE alias IN ({marks(chunk)})", chunk)
-            for chunk in chunks(sorted(before | {p["name"] for p in people}), 500):
-                self.db.execute(f"DELETE FROM people WHERE name IN ({marks(chunk)})", chunk)
+            execute_in(self.db, "DELETE FROM aliases WHERE alias IN ({marks})", names)
+            execute_in(self.db, "DELETE FROM people WHERE name IN ({marks})",
+                       sorted(before | {p["name"] for p in people}))
             self.db.conn.executemany("INSERT OR REPLACE INTO aliases VALUES (?, ?)",
                                      sorted(aliases.items()))
             self.db.conn.executemany(
@@ -167,12 +154,10 @@ class PeopleTables:
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 [(p["name"], json.dumps(p["aliases"]), json.dumps(p["roles"]), p["quotes"],
                   p["articles"], p["type"]) for p in people])
-            for chunk in chunks(names, 500):
-                self.db.execute(
-                    "UPDATE attributions SET person = CASE WHEN confidence IS NULL OR "
-                    "confidence >= ? THEN (SELECT name FROM aliases WHERE alias = "
-                    f"attributions.speaker) END WHERE speaker IN ({marks(chunk)})",
-                    [min_confidence, *chunk])
+            execute_in(self.db, "UPDATE attributions SET person = CASE WHEN confidence IS "
+                       "NULL OR confidence >= ? THEN (SELECT name FROM aliases WHERE alias = "
+                       "attributions.speaker) END WHERE speaker IN ({marks})", names,
+                       [min_confidence])
 
     # -- mentions ---------------------------------------------------------------------------
     def mention_counts(self, names: Iterable[str] | None) -> list[tuple[str, str, int]]:
@@ -180,9 +165,6 @@ class PeopleTables:
         if names is None:
             return [tuple(r) for r in self.db.execute(
                 "SELECT name, type, COUNT(*) FROM mentions GROUP BY name, type")]
-        out: list[tuple] = []
-        for chunk in chunks(sorted(names), 500):
-            out.extend(tuple(r) for r in self.db.execute(
-                f"SELECT name, type, COUNT(*) FROM mentions WHERE name IN ({marks(chunk)}) "
-                "GROUP BY name, type", chunk))
-        return out
+        return [tuple(r) for r in execute_in(
+            self.db, "SELECT name, type, COUNT(*) FROM mentions WHERE name IN ({marks}) "
+            "GROUP BY name, type", sorted(names))]

@@ -23,7 +23,7 @@ import sqlite_utils
 from archive.errors import IndexCorrupt
 from archive.models import Article, Attribution, Passage
 from archive.storage.filters import (PASSAGES_JOIN, FilterQueries, chunks,  # noqa: F401
-                                     fts_query)
+                                     fts_query, marks)
 from archive.storage.generations import disk_full, rebuild_hint  # noqa: F401 - publish imports
 from archive.storage.keys import passage_hash  # noqa: F401 - the build imports it from here
 from archive.storage.clusters import ClusterTables
@@ -246,7 +246,7 @@ class Store(FilterQueries, MentionTables, ClusterTables, PeopleTables):
     def replace_attributions(self, article_id: str,
                              by_passage: dict[int, list[Attribution]]) -> None:
         """Swap an article's attributions for freshly extracted ones (re-attribution)."""
-        self.note_names(SPEAKERS, self.article_names([article_id])[0])
+        self.note_names(SPEAKERS, self.article_names(SPEAKERS, [article_id]))
         with self.db.atomic():
             self.db.execute("DELETE FROM attributions WHERE article_id = ?", [article_id])
             for passage_id, attributions in by_passage.items():
@@ -256,9 +256,8 @@ class Store(FilterQueries, MentionTables, ClusterTables, PeopleTables):
         """Remove articles with everything hanging off them; returns the removed passage ids."""
         removed: list[int] = []
         article_ids = list(article_ids)
-        speakers, named = self.article_names(article_ids)
-        self.note_names(SPEAKERS, speakers)
-        self.note_names(MENTIONS, named)
+        for kind in (SPEAKERS, MENTIONS):
+            self.note_names(kind, self.article_names(kind, article_ids))
         with self.db.atomic():
             for aid in article_ids:
                 pids = [r[0] for r in self.db.execute(
@@ -374,8 +373,7 @@ class Store(FilterQueries, MentionTables, ClusterTables, PeopleTables):
             return list(self.db.query(f"{select} {order}"))
         out: list[dict] = []
         for chunk in chunks(values, 500):
-            marks = ",".join("?" * len(chunk))
-            out.extend(self.db.query(f"{select} WHERE {column} IN ({marks}) {order}",
+            out.extend(self.db.query(f"{select} WHERE {column} IN ({marks(chunk)}) {order}",
                                      list(chunk)))
         return out
 

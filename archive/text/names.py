@@ -141,20 +141,29 @@ def _surname_clusters(surnames: list[str]) -> dict[str, int]:
 
 
 def _union_block(idx: list[int], keys: list[str], parent: list[int], find) -> None:
-    """Union similar keys inside one block, using one vectorised cdist call."""
-    long_idx = [i for i in idx if len(keys[i]) >= MIN_FUZZY_LEN]
-    by_key: dict[str, int] = {}
-    for i in idx:  # identical keys always merge
-        j = by_key.setdefault(keys[i], i)
-        parent[find(i)] = find(j)
-    if len(long_idx) < 2:
-        return
-    scores = process.cdist([keys[i] for i in long_idx], [keys[i] for i in long_idx],
-                           scorer=fuzz.ratio, score_cutoff=SURNAME_THRESHOLD, workers=1)
-    rows, cols = scores.nonzero()
-    for r, c in zip(rows.tolist(), cols.tolist()):
-        if r < c:
-            parent[find(long_idx[r])] = find(long_idx[c])
+    """Union similar keys inside one block (one vectorised cdist call)."""
+    block = [keys[i] for i in idx]
+    for a, b in _close_pairs(block, block):
+        if a < b:
+            parent[find(idx[a])] = find(idx[b])
+
+
+def _close_pairs(left: list[str], right: list[str]) -> set[tuple[int, int]]:
+    """(i, j) where left[i] and right[j] are the same transliteration key or, both at least
+    MIN_FUZZY_LEN long, close ones: the one rule by which grouping (`_union_block`) and
+    regrouping (`connected_surnames`) join surnames."""
+    at: dict[str, list[int]] = defaultdict(list)
+    for j, key in enumerate(right):
+        at[key].append(j)
+    pairs = {(i, j) for i, key in enumerate(left) for j in at.get(key, ())}
+    long_left = [i for i, key in enumerate(left) if len(key) >= MIN_FUZZY_LEN]
+    long_right = [j for j, key in enumerate(right) if len(key) >= MIN_FUZZY_LEN]
+    if long_left and long_right:
+        scores = process.cdist([left[i] for i in long_left], [right[j] for j in long_right],
+                               scorer=fuzz.ratio, score_cutoff=SURNAME_THRESHOLD, workers=1)
+        rows, cols = scores.nonzero()
+        pairs.update((long_left[r], long_right[c]) for r, c in zip(rows.tolist(), cols.tolist()))
+    return pairs
 
 
 def surname_block(surname: str) -> str:
@@ -193,18 +202,9 @@ def connected_surnames(seeds: Iterable[str], present: Callable[[str], Iterable[s
 
 
 def _similar(surnames: list[str], others: list[tuple[str, str]]) -> list[str]:
-    """The `others` (surname, key) whose key is equal to, or (both long) close to, the key
-    of one of `surnames`: the pairs `_union_block` unites."""
-    keys = [_translit(s) for s in surnames]
-    exact = set(keys)
-    hits = {s for s, k in others if k in exact}
-    long_keys = [k for k in keys if len(k) >= MIN_FUZZY_LEN]
-    long_others = [(s, k) for s, k in others if len(k) >= MIN_FUZZY_LEN and s not in hits]
-    if long_keys and long_others:
-        scores = process.cdist(long_keys, [k for _, k in long_others], scorer=fuzz.ratio,
-                               score_cutoff=SURNAME_THRESHOLD, workers=1)
-        hits.update(long_others[c][0] for c in set(scores.nonzero()[1].tolist()))
-    return sorted(hits)
+    """The `others` (surname, key) joined to one of `surnames` (`_close_pairs`)."""
+    pairs = _close_pairs([_translit(s) for s in surnames], [k for _, k in others])
+    return sorted({others[j][0] for _, j in pairs})
 
 
 def _people_in_cluster(full: list[tuple[str, NameParts, int]]) -> list[_Person]:

@@ -67,12 +67,10 @@ def regrouped_in_full(store: Store, tmp_path) -> dict[str, list]:
     full.parent.mkdir()
     db = sqlite3.connect(full)
     store.db.conn.backup(db)
-    db.execute("DELETE FROM manifest WHERE key = 'people_grouping'")
-    db.execute("DELETE FROM grouped_names")
-    db.commit()
     db.close()
     store = Store(full, readonly=False)
     try:
+        store.forget_grouping()
         group_people(store, THRESHOLD)
         store.db.conn.commit()
     finally:
