@@ -2,8 +2,11 @@
 classifier on PolNeAR train, exported as int8 ONNX into archive/embed/data/quote_tagger/.
 
 Usage:
-    python benchmarks/train_quote_tagger.py [--epochs 3] [--context 0] [--limit N]
-        [--out archive/embed/data/quote_tagger] [--held-out 0.1]
+    python benchmarks/train_quote_tagger.py [--epochs 3] [--context 0] [--layers 6] [--limit N]
+        [--out archive/embed/data/quote_tagger] [--held-out 10]
+    # training elsewhere (a GPU machine without PolNeAR or archive installed):
+    python benchmarks/train_quote_tagger.py --save-examples ex.pkl [--context 32]
+    python benchmarks/train_quote_tagger.py --examples ex.pkl --model MODEL_DIR --device cuda
 
 1. Every train article (one annotator's file per article, the first in sorted order, as in
    eval_attribution.py) is split into its blank-line paragraphs; every brat span of type
@@ -25,13 +28,18 @@ Usage:
    beside it. The int8 model's token-level F1 on the held-out articles is printed against the
    fp32 model's, so a quantization loss shows.
 
-Takes about 25 minutes on a 2-core CPU for all of train and 3 epochs.
+Takes about 25 minutes on a 2-core CPU for all of train and 3 epochs (about a minute on one
+H100: --device cuda; the paragraphs can be tokenised here and carried with --save-examples).
+With --layers N only the first N of the model's 6 transformer layers are kept (a cheaper
+tagger: a forward pass costs about N/6 of the full one).
 """
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import math
+import pickle
 import random
 import re
 import shutil
@@ -196,16 +204,18 @@ def token_f1(pred_rows: list[np.ndarray], examples: list[dict]) -> dict[str, flo
 
 def predict_torch(model, examples: list[dict]) -> list[np.ndarray]:
     import torch
+    device = next(model.parameters()).device
     model.eval()
     out: list[np.ndarray] = [None] * len(examples)  # type: ignore[list-item]
     order = sorted(range(len(examples)), key=lambda i: len(examples[i]["input_ids"]))
     with torch.inference_mode():
         for s in range(0, len(order), 64):
             idx = order[s:s + 64]
-            ids, mask, types, _ = collate([examples[i] for i in idx], with_labels=False)
+            ids, mask, types, _ = (t.to(device) for t in collate([examples[i] for i in idx],
+                                                                  with_labels=False))
             logits = model(input_ids=ids, attention_mask=mask, token_type_ids=types).logits
             for row, i in enumerate(idx):
-                out[i] = logits[row, : len(examples[i]["input_ids"])].argmax(-1).numpy()
+                out[i] = logits[row, : len(examples[i]["input_ids"])].argmax(-1).cpu().numpy()
     return out
 
 
@@ -258,32 +268,64 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--held-out", type=int, default=10, help="every Nth train article is held out")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", default=str(ROOT / "archive" / "embed" / "data" / "quote_tagger"))
+    ap.add_argument("--layers", type=int, default=None, help="keep the first N layers")
+    ap.add_argument("--model", default=None, help="base model folder (default: the packaged one)")
+    ap.add_argument("--device", default="cpu", help="cpu, or cuda")
+    ap.add_argument("--save-examples", default=None,
+                    help="tokenise train and held-out paragraphs into this file and stop")
+    ap.add_argument("--examples", default=None, help="read the paragraphs --save-examples wrote")
     args = ap.parse_args(argv)
 
     import torch
     from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-    from archive.config import Config
     torch.manual_seed(0)
     torch.set_num_threads(args.threads)
     rng = random.Random(0)
-    model_dir = Path(Config().model_path)
-    tok = AutoTokenizer.from_pretrained(model_dir)
-    files = article_files("train")
-    held = [f for i, f in enumerate(files) if i % args.held_out == args.held_out - 1]
-    train = [f for i, f in enumerate(files) if i % args.held_out != args.held_out - 1]
-    train = train[: args.limit or None]
+    if args.model:
+        model_dir = Path(args.model)
+    else:
+        from archive.config import Config
+        model_dir = Path(Config().model_path)
     t0 = time.perf_counter()
-    train_ex = load_examples(train, tok, args.context, args.max_len)
-    held_ex = load_examples(held, tok, args.context, 512)
-    print(f"{len(train)} train articles ({len(train_ex)} paragraphs), {len(held)} held out "
+    if args.examples:
+        with (gzip.open if args.examples.endswith(".gz") else open)(args.examples, "rb") as fh:
+            saved = pickle.load(fh)
+        if saved["context"] != args.context:
+            raise SystemExit(f"{args.examples} was tokenised with --context {saved['context']}")
+        n_train, n_held, train_ex, held_ex = (saved[k] for k in ("train", "held", "train_ex",
+                                                                 "held_ex"))
+    else:
+        tok = AutoTokenizer.from_pretrained(model_dir)
+        files = article_files("train")
+        held = [f for i, f in enumerate(files) if i % args.held_out == args.held_out - 1]
+        train = [f for i, f in enumerate(files) if i % args.held_out != args.held_out - 1]
+        train = train[: args.limit or None]
+        train_ex = load_examples(train, tok, args.context, args.max_len)
+        # the model reads 512 positions: the context and its [SEP] come out of them
+        held_ex = load_examples(held, tok, args.context, 512 - (args.context + 1 if args.context else 0))
+        n_train, n_held = len(train), len(held)
+        if args.save_examples:
+            keep = ("input_ids", "token_type_ids", "labels", "first")
+            slim = [[{k: e[k] for k in keep} for e in exs] for exs in (train_ex, held_ex)]
+            gz = args.save_examples.endswith(".gz")
+            with (gzip.open if gz else open)(args.save_examples, "wb") as fh:
+                pickle.dump({"context": args.context, "train": n_train, "held": n_held,
+                             "train_ex": slim[0], "held_ex": slim[1]}, fh)
+            print(f"wrote {args.save_examples}")
+            return
+    print(f"{n_train} train articles ({len(train_ex)} paragraphs), {n_held} held out "
           f"({len(held_ex)} paragraphs)", flush=True)
 
     model = AutoModelForTokenClassification.from_pretrained(
         model_dir, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)),
-        label2id={n: i for i, n in enumerate(LABELS)})
+        label2id={n: i for i, n in enumerate(LABELS)}, dtype=torch.float32)
+    if args.layers:
+        model.bert.encoder.layer = model.bert.encoder.layer[: args.layers]
+        model.config.num_hidden_layers = args.layers
+    device = torch.device(args.device)
+    model.to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    steps = math.ceil(len(train_ex) / args.batch) * math.ceil(args.epochs)
     total = int(math.ceil(len(train_ex) / args.batch) * args.epochs)
     warm = max(1, total // 10)
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -295,7 +337,7 @@ def main(argv: list[str] | None = None) -> None:
         for group in batches(train_ex, args.batch, rng):
             if step >= total:
                 break
-            ids, mask, types, labels = collate(group)
+            ids, mask, types, labels = (t.to(device) for t in collate(group))
             loss = model(input_ids=ids, attention_mask=mask, token_type_ids=types,
                          labels=labels).loss
             loss.backward()
@@ -309,18 +351,20 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"epoch {epoch} step {step}/{total} loss {loss_sum / 100:.4f} "
                       f"{time.perf_counter() - t0:.0f}s", flush=True)
                 loss_sum = 0.0
-    del steps
     train_s = time.perf_counter() - t0
     fp32_f1 = token_f1(predict_torch(model, held_ex), held_ex)
     print(f"trained in {train_s:.0f}s; held-out token F1 (fp32): {fp32_f1}", flush=True)
+    model.to("cpu")
     out = Path(args.out)
     int8 = export(model, out, model_dir)
     int8_f1 = token_f1(predict_onnx(int8, held_ex), held_ex)
     print(f"held-out token F1 (int8): {int8_f1}; {int8.stat().st_size / 2**20:.1f} MiB", flush=True)
     meta = {"version": VERSION, "labels": LABELS, "context": args.context,
             "max_length": args.max_len, "base_model": "sentence-transformers/all-MiniLM-L6-v2",
-            "training": {"articles": len(train), "paragraphs": len(train_ex),
-                         "held_out_articles": len(held), "epochs": args.epochs, "lr": args.lr,
+            "layers": args.layers or model.config.num_hidden_layers,
+            "training": {"articles": n_train, "paragraphs": len(train_ex),
+                         "held_out_articles": n_held, "epochs": args.epochs, "lr": args.lr,
+                         "device": args.device,
                          "batch": args.batch, "seconds": round(train_s),
                          "held_out_token_f1_fp32": fp32_f1, "held_out_token_f1_int8": int8_f1}}
     (out / "tagger.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
