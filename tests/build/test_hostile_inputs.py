@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from archive.build import build, stages
+from archive.build import attribution, build
 from archive.cli import cli
 from archive.config import load_config
 from archive.search import Searcher
@@ -134,25 +134,57 @@ def test_a_failing_step_skips_its_article_a_broken_library_stops(tmp_path, embed
     build([corpus], config, embedder=embedder)
     (corpus / "bridge.txt").write_text(BRIDGE)
     (corpus / "library.txt").write_text(LIBRARY)
-    real = stages.passage_analysis
+    real = attribution.rule_analysis  # spaCy and the rules (the tagger runs on its own thread)
 
-    def attribution(texts, **options):  # noqa: ANN001, ANN202
+    def failing(texts, *args, **options):  # noqa: ANN001, ANN202
         if any("arches" in t for t in texts):
             raise ValueError("a parse the rules did not expect")
-        return real(texts, **options)
-    monkeypatch.setattr(stages, "passage_analysis", attribution)
+        return real(texts, *args, **options)
+    monkeypatch.setattr(attribution, "rule_analysis", failing)
     report = build([corpus], config, embedder=embedder)
     assert "quotes could not be attributed" in reasons(report)[f"{corpus}/bridge.txt"]
     assert indexed_paths(config) == {f"{corpus}/harbour.txt", f"{corpus}/library.txt"}
 
-    def broken(texts, **options):  # noqa: ANN001, ANN202
+    def broken(texts, *args, **options):  # noqa: ANN001, ANN202
         raise ImportError("No module named 'spacy'")
-    monkeypatch.setattr(stages, "passage_analysis", broken)
+    monkeypatch.setattr(attribution, "rule_analysis", broken)
     result = CliRunner().invoke(cli, ["build", str(corpus), "--index", str(config.index_dir)])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "every article would fail alike" in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert answers(config, embedder, "reading garden benches", "reading garden")
+
+
+def test_the_tagger_thread_skips_an_article_it_fails_on_and_stops_on_a_broken_runtime(
+        tmp_path, embedder, monkeypatch):
+    """The quote tagger reads articles on a thread of its own: raising on one article skips
+    that article (the others are indexed with their attributions); raising OSError (a model
+    file that cannot be read: every article would fail) stops the build with one line."""
+    from archive.embed.tagger import QuoteTagger
+
+    quoted = BRIDGE + '\n"The arches will hold for now," the county engineer said.\n'
+    corpus = corpus_with(tmp_path, **{"harbour.txt": HARBOUR, "bridge.txt": quoted,
+                                      "library.txt": LIBRARY})
+    config = load_config(index=str(tmp_path / "index"))
+    real = QuoteTagger.__call__
+
+    def failing(self, texts, previous=None):  # noqa: ANN001, ANN202
+        if any("arches" in t for t in texts):
+            raise ValueError("a window the model could not read")
+        return real(self, texts, previous)
+    monkeypatch.setattr(QuoteTagger, "__call__", failing)
+    report = build([corpus], config, embedder=embedder)
+    assert "quotes could not be attributed" in reasons(report)[f"{corpus}/bridge.txt"]
+    assert indexed_paths(config) == {f"{corpus}/harbour.txt", f"{corpus}/library.txt"}
+
+    def broken(self, texts, previous=None):  # noqa: ANN001, ANN202
+        raise OSError("model.int8.onnx: Input/output error")
+    monkeypatch.setattr(QuoteTagger, "__call__", broken)
+    (corpus / "ferry.txt").write_text(HARBOUR.replace("Dock", "Ferry"))
+    result = CliRunner().invoke(cli, ["build", str(corpus), "--index", str(config.index_dir)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "every article would fail alike" in result.output
+    assert indexed_paths(config) == {f"{corpus}/harbour.txt", f"{corpus}/library.txt"}
 
 
 # -- case 2: nothing outside the corpus is read, nothing blocks ----------------------------------

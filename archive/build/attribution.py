@@ -1,0 +1,117 @@
+"""Attribution of a build's new articles: spaCy and the rules on the calling thread, the
+quote tagger on a second one (the model embeds on a third: pipeline.while_embedding).
+
+Why a thread of its own for the tagger: spaCy and the rules cost about 17 ms a paragraph
+and the tagger about 12 (one thread each, BBC). Run one after the other on one thread, the
+attribution outlasts the embedding and leaves a core idle; the tagger and the model
+runtimes spend their time in native code, outside the interpreter lock, so on its own
+thread the tagger reads an article while spaCy parses the next (benchmarks/README.md,
+"Build throughput with attribution").
+"""
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Sequence
+
+from archive.build.report import BuildReport, Progress, progress_bar
+from archive.build.stages import attribute_passages, isolated
+from archive.models import Article, Mention, Passage
+from archive.quotes import RulePass, rule_analysis, stored_attributions
+
+QUEUED = 16  # articles parsed ahead of the tagger at most (their parses are held)
+
+
+def attribute(articles: list[Article], passages: dict[str, list[Passage]],
+              progress: Progress | None, report: BuildReport, tagger=None) -> None:  # noqa: ANN001
+    """Who said what in each new passage (spaCy, loaded only when there is new text); an
+    article whose attribution fails is reported and dropped from `passages`."""
+    if not articles:
+        return
+    bar = progress_bar(sum(len(passages[a.article_id]) for a in articles), "attributing",
+                       progress)  # ticks per passage parsed, so a long article moves too
+    tagging = TaggerThread(tagger, passages, report) if tagger is not None else None
+    try:
+        for article in articles:
+            ps, done = passages[article.article_id], [0]
+
+            def tick(n: int) -> None:
+                done[0] += n
+                bar(n)
+            if tagging is None:
+                got = isolated(report, article, "quotes could not be attributed",
+                               attribute_passages, ps, tick)
+            else:
+                got = isolated(report, article, "quotes could not be attributed",
+                               rule_analysis, [p.text for p in ps], tick)
+                if got is not None:
+                    tagging.put(article, *got)
+            if got is None:
+                del passages[article.article_id]
+            if done[0] < len(ps):  # a failed article: its passages count as done
+                bar(len(ps) - done[0])
+            if tagging is not None:
+                tagging.check()
+    except BaseException:
+        if tagging is not None:
+            tagging.close(discard=True)
+        raise
+    if tagging is not None:
+        tagging.close()
+
+
+class TaggerThread:
+    """The quote tagger's pass over parsed articles, on its own thread: articles are `put`
+    as their rules finish and their passages filled with attributions and mentions. A
+    failure there is raised by the next `check` or by `close`; an article whose pass fails
+    is reported and dropped, as on the calling thread."""
+
+    def __init__(self, tagger, passages: dict[str, list[Passage]],  # noqa: ANN001
+                 report: BuildReport) -> None:
+        self.tagger, self.passages, self.report = tagger, passages, report
+        self.pending: queue.Queue = queue.Queue(maxsize=QUEUED)
+        self.failure: list[BaseException] = []
+        self.discard = threading.Event()
+        self.closed = False
+        self.thread = threading.Thread(target=self._run, name="archive-tagger", daemon=True)
+        self.thread.start()
+
+    def put(self, article: Article, ruled: RulePass, mentions: list[list[Mention]]) -> None:
+        self.pending.put((article, ruled, mentions))  # waits while the tagger lags behind
+
+    def check(self) -> None:
+        if self.failure:
+            self.close(discard=True)
+
+    def close(self, discard: bool = False) -> None:
+        """Finish what is queued (or drop it), stop the thread, raise what failed there."""
+        if discard:
+            self.discard.set()
+        if not self.closed:
+            self.closed = True
+            self.pending.put(None)  # the thread drains the queue, so this never waits long
+            self.thread.join()
+        if self.failure:
+            raise self.failure[0]
+
+    def _run(self) -> None:
+        while (item := self.pending.get()) is not None:
+            if self.discard.is_set():
+                continue
+            article, ruled, mentions = item
+            try:
+                if isolated(self.report, article, "quotes could not be attributed",
+                            self._fill, ruled, mentions, self.passages[article.article_id]
+                            ) is None:
+                    self.passages.pop(article.article_id, None)
+            except BaseException as exc:  # noqa: BLE001 - raised on the caller's thread
+                self.failure.append(exc)
+                self.discard.set()
+
+    def _fill(self, ruled: RulePass, mentions: list[list[Mention]],
+              passages: Sequence[Passage]) -> bool:
+        texts, before = ruled.tagger_input()
+        found = stored_attributions(ruled.finish(self.tagger(texts, before) if texts else []))
+        for p, attrs, named in zip(passages, found, mentions):
+            p.attributions, p.mentions = list(attrs), list(named)
+        return True
