@@ -30,6 +30,7 @@ import shutil
 import tempfile
 import warnings
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,15 @@ import tokenizers
 from archive.embed.common import (ONNX_INT8, QUERY_THREADS, encode_by_length, model_name,
                                   require_model_dir)
 from archive.errors import ModelNotFound
+
+# STREAMS_NOTE: the int8 model quantizes its activations per run and pads a batch to its
+# longest passage, so one passage per run is the fastest, and several single-threaded runs
+# side by side (ONNX Runtime's run is thread-safe) beat one run on a team of threads, which
+# waits for its slowest member: BBC paragraphs on two cores, 11.7 ms a passage in batches
+# of 32 on two threads, 7.7 one at a time on two threads, 4.9 two at a time on one thread
+# each (benchmarks/README.md, "Build throughput with attribution"). A passage's vector is
+# then the same whatever it is embedded with.
+MAX_STREAMS = 8
 
 EXPORT_VERSION = 1  # bump when the export or quantization recipe changes
 FP32_NAME = "model.onnx"
@@ -156,6 +166,10 @@ class OnnxEmbedder:
 
     def __init__(self, model_path: str, batch_size: int = 32, cache: str | Path | None = None,
                  threads: int | None = None) -> None:
+        """`threads`: the cores to use (default: all). With batch_size 1 (the build's
+        default, ARCHIVE_ONNX_BATCH_SIZE) passages run one at a time on that many threads,
+        each a single-threaded run of the one session; with larger batches one run at a
+        time uses them all."""
         resolved = require_model_dir(model_path)
         if not (Path(model_path) / "tokenizer.json").exists():
             raise ModelNotFound(f"'{model_path}' has no tokenizer.json: the onnx-int8 backend "
@@ -166,6 +180,7 @@ class OnnxEmbedder:
         self.threads = threads
         self._session = None
         self._query_session = None
+        self._streams: ThreadPoolExecutor | None = None
         self._tokenizer = None
         self._counter = None
         self._max_tokens = max_seq_length(self.model_path)
@@ -179,8 +194,15 @@ class OnnxEmbedder:
     @property
     def session(self):  # noqa: ANN201 - onnxruntime.InferenceSession
         if self._session is None:
-            self._session = self._open(self.threads)
+            self._session = self._open(1 if self.stream_count > 1 else self.threads)
         return self._session
+
+    @property
+    def stream_count(self) -> int:
+        """Passages embedded at once, each on one thread (see STREAMS_NOTE)."""
+        if self.batch_size != 1:
+            return 1
+        return max(1, self.threads or min(os.cpu_count() or 1, MAX_STREAMS))
 
     @property
     def query_session(self):  # noqa: ANN201 - onnxruntime.InferenceSession
@@ -253,12 +275,17 @@ class OnnxEmbedder:
     def encode(self, texts: Sequence[str],
                progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Vectors for `texts`, shape (n, dim), float32, unit length, in input order."""
-        return encode_by_length(texts, self.dimension, self.batch_size * 8, self._run_batches,
-                                progress)
+        return encode_by_length(texts, self.dimension, max(self.batch_size * 8, 64),
+                                self._run_batches, progress)
 
     def _run_batches(self, texts: list[str]) -> np.ndarray:
-        return np.concatenate([self._run(texts[b:b + self.batch_size])
-                               for b in range(0, len(texts), self.batch_size)])
+        batches = [texts[b:b + self.batch_size] for b in range(0, len(texts), self.batch_size)]
+        if self.stream_count == 1:
+            return np.concatenate([self._run(b) for b in batches])
+        if self._streams is None:
+            self._streams = ThreadPoolExecutor(self.stream_count,
+                                               thread_name_prefix="archive-onnx")
+        return np.concatenate(list(self._streams.map(self._run, batches)))
 
     def encode_query(self, text: str) -> np.ndarray:
         return self._run([text], self.query_session)[0]

@@ -37,6 +37,9 @@ class TorchEmbedder:
             os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
             os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
             from sentence_transformers import SentenceTransformer  # lazy: loads torch (~2 s)
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()  # the variables above are read at first import
 
             try:
                 self._model = SentenceTransformer(self.model_path, device="cpu",

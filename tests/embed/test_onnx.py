@@ -177,3 +177,26 @@ def test_questions_are_encoded_on_one_thread_and_match_passages(onnx_embedder, e
         assert float(one @ e.encode([sentences[0]])[0]) == pytest.approx(1.0, abs=1e-5)
     assert torch.get_num_threads() == team
     assert onnx_embedder.query_session is not onnx_embedder.session
+
+
+def test_one_passage_per_run_side_by_side_gives_each_passage_its_own_vector(onnx_cache,
+                                                                           sentences):
+    """The build's setting (ARCHIVE_ONNX_BATCH_SIZE=1): passages run one at a time on two
+    threads; a passage's vector is the same whatever it is embedded with and in whatever
+    order, and agrees with batches of 32 as closely as int8 agrees with itself."""
+    from archive.config import load_config
+    from archive.embed import OnnxEmbedder
+
+    config = load_config()
+    streamed = OnnxEmbedder(config.model_path, 1, cache=onnx_cache, threads=2)
+    assert streamed.stream_count == 2
+    together = streamed.encode(sentences)
+    alone = np.stack([streamed.encode([s])[0] for s in sentences])
+    np.testing.assert_array_equal(together, alone)
+    reversed_ = streamed.encode(sentences[::-1])[::-1]
+    np.testing.assert_array_equal(together, reversed_)
+    one_thread = OnnxEmbedder(config.model_path, 1, cache=onnx_cache, threads=1)
+    assert one_thread.stream_count == 1
+    np.testing.assert_allclose(one_thread.encode(sentences), together, atol=1e-5)
+    batched = OnnxEmbedder(config.model_path, 32, cache=onnx_cache).encode(sentences)
+    assert float(np.min(np.sum(batched * together, axis=1))) > 0.97
