@@ -303,7 +303,8 @@ def main(argv: list[str] | None = None) -> None:
         train = train[: args.limit or None]
         train_ex = load_examples(train, tok, args.context, args.max_len)
         # the model reads 512 positions: the context and its [SEP] come out of them
-        held_ex = load_examples(held, tok, args.context, 512 - (args.context + 1 if args.context else 0))
+        held_len = 512 - (args.context + 1 if args.context else 0)
+        held_ex = load_examples(held, tok, args.context, held_len)
         n_train, n_held = len(train), len(held)
         if args.save_examples:
             keep = ("input_ids", "token_type_ids", "labels", "first")
