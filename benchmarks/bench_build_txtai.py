@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bench_common import save_results  # noqa: E402
-from bench_txtai import BBC, RESULTS, stored_passages  # noqa: E402
+from bench_txtai import RESULTS, copy_bbc, stored_passages  # noqa: E402
 
 
 def main() -> None:
@@ -55,13 +55,8 @@ def main() -> None:
     from archive.embed import make_embedder
 
     work = Path(tempfile.mkdtemp(prefix="bench-build-txtai-"))
-    files = sorted(BBC.glob("*/*.txt"))
-    chosen = files[:: max(1, len(files) // args.articles)][: args.articles]
     src = work / "bbc"
-    for f in chosen:
-        dst = src / f.parent.name / f.name
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(f, dst)
+    chosen = copy_bbc(args.articles, src)
     base = load_config(index=str(work / "warm"), attribution=1)
     embedder = make_embedder(base)
     build([ROOT / "seeds"], base, embedder=embedder)  # loads spaCy, the tagger, the model

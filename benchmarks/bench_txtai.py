@@ -57,6 +57,16 @@ def latencies(fn, queries: list[str], repeat: int = 5) -> dict:  # noqa: ANN001
             "p95_ms": round(float(np.percentile(times, 95)) * 1000, 2), "n": len(times)}
 
 
+def copy_bbc(n: int, dest: Path) -> list[Path]:
+    """Every k-th BBC article (all five sections in), n of them, copied under `dest`."""
+    files = sorted(BBC.glob("*/*.txt"))
+    chosen = files[:: max(1, len(files) // n)][:n]
+    for f in chosen:
+        (dest / f.parent.name).mkdir(parents=True, exist_ok=True)
+        shutil.copy(f, dest / f.parent.name / f.name)
+    return chosen
+
+
 def stored_passages(index: Path) -> list[tuple[int, str]]:
     from archive.storage import DB_NAME, IndexDir
     from archive.storage.sqlite import Store
@@ -153,12 +163,8 @@ def main() -> None:
         # -- BBC: build time and latency at a larger size ---------------------------------
         if args.bbc:
             files = sorted(BBC.glob("*/*.txt"))
-            chosen = files[:: max(1, len(files) // args.bbc)][: args.bbc]
+            chosen = copy_bbc(args.bbc, work / "bbc")
             src = work / "bbc"
-            for f in chosen:
-                dst = src / f.parent.name / f.name
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy(f, dst)
             cfg = load_config(index=str(work / "bbc-index"), attribution=0)
             t0 = time.perf_counter()
             build([src], cfg, embedder=embedder)

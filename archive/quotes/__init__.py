@@ -77,7 +77,7 @@ __all__ = [
     "extract_article", "extract_articles", "passage_attributions", "DEFAULT_CUES", "BELIEF_CUES",
     # what each passage names (people, organisations, places), from the same parse
     "passage_analysis", "doc_mentions", "MENTION_TYPES",
-    # the same in two steps (a build tags many articles at once): the rules, then the tagger
+    # the same in two steps (a build tags on a thread of its own): the rules, then the tagger
     "rule_analysis", "RulePass", "stored_attributions",
     # reading stored attributions
     "cue_lemma", "is_speech_cue", "speaker_type", "SPEAKER_TYPES",

@@ -79,7 +79,7 @@ def rule_analysis(passages: list[str], progress: Callable[[int], None] | None = 
                   ) -> tuple["RulePass", list[list[Mention]]]:
     """passage_analysis up to the quote tagger: the parse, the rules' attributions (a
     RulePass, finished with the tagger's readings of `tagger_input()`) and the mentions.
-    A build runs the tagger for many articles at once, beside the next articles' parse."""
+    A build runs the tagger on a thread of its own, beside the next article's parse."""
     docs = parse_article(passages, progress=progress)
     return (rule_pass(docs, *cue_sets(None, None), model=_model_for(None, None, None)),
             [doc_mentions(d) for d in docs])
