@@ -56,8 +56,7 @@ def main() -> None:
 
     from archive.config import load_config
     from archive.embed import OnnxEmbedder, QuoteTagger, TorchEmbedder
-    from archive.quotes import load_nlp, parse_article
-    from archive.quotes.extract import _model_for, cue_sets, rule_pass
+    from archive.quotes import cue_sets, load_model, load_nlp, parse_article, rule_pass
 
     files = sorted(BBC.glob("*/*.txt"))[1::5][: args.articles]
     arts = [[line.strip() for line in f.read_text(errors="replace").splitlines()[1:]
@@ -68,7 +67,7 @@ def main() -> None:
 
     # -- the stages of attribution, one thread each -------------------------------------------
     load_nlp()
-    model, cues = _model_for(None, None, None), cue_sets(None, None)
+    model, cues = load_model(), cue_sets(None, None)
     docs, t_parse = timed(lambda: [parse_article(a) for a in arts])
     ruled, t_rules = timed(lambda: [rule_pass(d, *cues, model=model) for d in docs])
     inputs = [r.tagger_input() for r in ruled]

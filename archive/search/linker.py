@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from archive.text.names import (NameParts, first_names_compatible, fold,
-                                resolve_person, split_name)
+                                resolve_person, split_name, surname_spelled_like)
 from archive.text.roles import core_role
 from archive.text.terms import STOPWORDS
 
@@ -314,5 +314,5 @@ def surname_close(typed: str, people: list[str]) -> list[str]:
     last word ("Lavrof" ~ Lavrov; not "Brexit" ~ Beith, which a whole-string fuzzy match
     lets in)."""
     words = typed.split()
-    last = fold(words[-1]) if words else ""
-    return [p for p in people if fuzz.ratio(last, (split_name(p) or NO_NAME).surname) >= 80]
+    last = words[-1] if words else ""
+    return [p for p in people if surname_spelled_like(last, (split_name(p) or NO_NAME).surname)]

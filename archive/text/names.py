@@ -166,6 +166,14 @@ def _close_pairs(left: list[str], right: list[str]) -> set[tuple[int, int]]:
     return pairs
 
 
+def surname_spelled_like(typed: str, surname: str) -> bool:
+    """Could `typed` be a spelling of `surname`? Close as written ("Holm" ~ Holmes), or as
+    close on their transliteration keys as two surnames the grouping takes for one person
+    ("Riabco" ~ Ryabkov); not "Brexit" ~ Beith."""
+    return (fuzz.ratio(fold(typed), fold(surname)) >= 80
+            or fuzz.ratio(_translit(typed), _translit(surname)) >= SURNAME_THRESHOLD)
+
+
 def surname_block(surname: str) -> str:
     """The block a surname is compared within: the first letter of its transliteration key
     (as `_surname_clusters` blocks them)."""

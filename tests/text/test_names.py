@@ -4,7 +4,8 @@ from __future__ import annotations
 import random
 import time
 
-from archive.text.names import first_names_compatible, group_names, resolve_person, split_name
+from archive.text.names import (first_names_compatible, group_names, resolve_person, split_name,
+                                surname_spelled_like)
 
 
 def _mentions(counts: dict[str, int]) -> list[tuple[str, str | None]]:
@@ -169,3 +170,13 @@ def test_a_role_written_after_the_name_is_taken_from_the_phrase():
     (row,) = people_table([("Ana Ruiz", None, "a1", "person")], {"Ana Ruiz": "Ana Ruiz"},
                           [("Ana Ruiz", None, "Ana Ruiz, a physicist who studies ice")])
     assert row["roles"] == ["physicist"]
+
+
+def test_a_surname_is_spelled_like_its_romanisations_not_like_any_close_word():
+    # romanisations of one Cyrillic name: close on their transliteration keys
+    assert surname_spelled_like("Riabco", "Ryabkov")
+    assert surname_spelled_like("lavrof", "Lavrov")
+    assert surname_spelled_like("Holm", "Holmes")  # close as written
+    # a word that shares letters with a surname is not a spelling of it
+    assert not surname_spelled_like("Brexit", "Beith")
+    assert not surname_spelled_like("Putin", "Rutte")
