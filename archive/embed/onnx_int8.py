@@ -285,7 +285,8 @@ class OnnxEmbedder:
         if self._streams is None:
             self._streams = ThreadPoolExecutor(self.stream_count,
                                                thread_name_prefix="archive-onnx")
-        return np.concatenate(list(self._streams.map(self._run, batches)))
+        session = self.session  # opened here, once, not by the first runs at the same time
+        return np.concatenate(list(self._streams.map(lambda b: self._run(b, session), batches)))
 
     def encode_query(self, text: str) -> np.ndarray:
         return self._run([text], self.query_session)[0]
