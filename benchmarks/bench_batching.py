@@ -33,9 +33,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import numpy as np  # noqa: E402
 
 from bench_common import save_results  # noqa: E402
-
-BBC = ROOT.parent / "shared" / "data" / "bbc"
-RESULTS = ROOT / "benchmarks" / "results"
+from bench_txtai import BBC, RESULTS  # noqa: E402
 
 
 def ms(seconds: float, n: int) -> float:

@@ -35,7 +35,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bench_common import save_results  # noqa: E402
-from bench_txtai import RESULTS, copy_bbc, stored_passages  # noqa: E402
+from bench_txtai import (RESULTS, copy_bbc, have_txtai, stored_passages,  # noqa: E402
+                         txtai_index)
 
 
 def main() -> None:
@@ -44,10 +45,7 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=1)
     ap.add_argument("--json", default=str(RESULTS / "bench_build_txtai.json"))
     args = ap.parse_args()
-    try:
-        from txtai import Embeddings
-    except ImportError:
-        print("txtai is not installed (pip install --no-deps txtai msgpack): skipped")
+    if not have_txtai():
         return
 
     from archive.build.pipeline import build
@@ -63,24 +61,18 @@ def main() -> None:
     out: dict = {"articles": len(chosen), "embedder": type(embedder).__name__,
                  "load_avg_at_start": os.getloadavg(), "reps": []}
     try:
-        for rep in range(args.reps):
-            row = {}
-            cfg = load_config(index=str(work / f"attr{rep}"), attribution=1)
-            t0 = time.perf_counter()
+        def seconds_to_build(name: str, attribution: int) -> float:
+            cfg = load_config(index=str(work / name), attribution=attribution)
+            started = time.perf_counter()
             build([src], cfg, embedder=embedder)
-            row["archive_attribution_s"] = round(time.perf_counter() - t0, 2)
+            return round(time.perf_counter() - started, 2)
+
+        for rep in range(args.reps):
+            row = {"archive_attribution_s": seconds_to_build(f"attr{rep}", 1)}
             rows = stored_passages(work / f"attr{rep}")
             row["passages"] = len(rows)
-            tx = Embeddings(path=base.model_path, method="sentence-transformers", content=True,
-                            hybrid=True, batch=32, encodebatch=32)
-            t0 = time.perf_counter()
-            tx.index([(pid, text, None) for pid, text in rows])
-            row["txtai_index_s"] = round(time.perf_counter() - t0, 2)
-            del tx
-            cfg0 = load_config(index=str(work / f"plain{rep}"), attribution=0)
-            t0 = time.perf_counter()
-            build([src], cfg0, embedder=embedder)
-            row["archive_no_attribution_s"] = round(time.perf_counter() - t0, 2)
+            row["txtai_index_s"] = round(txtai_index(base.model_path, rows)[1], 2)
+            row["archive_no_attribution_s"] = seconds_to_build(f"plain{rep}", 0)
             row["txtai_over_archive_attribution"] = round(
                 row["txtai_index_s"] / row["archive_attribution_s"], 3)
             row["txtai_over_archive_no_attribution"] = round(

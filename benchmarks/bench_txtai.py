@@ -57,6 +57,16 @@ def latencies(fn, queries: list[str], repeat: int = 5) -> dict:  # noqa: ANN001
             "p95_ms": round(float(np.percentile(times, 95)) * 1000, 2), "n": len(times)}
 
 
+def have_txtai() -> bool:
+    """Is txtai installed (the comparison is skipped, saying how to install it, if not)?"""
+    try:
+        import txtai  # noqa: F401
+    except ImportError:
+        print("txtai is not installed (pip install --no-deps txtai msgpack): skipped")
+        return False
+    return True
+
+
 def copy_bbc(n: int, dest: Path) -> list[Path]:
     """Every k-th BBC article (all five sections in), n of them, copied under `dest`."""
     files = sorted(BBC.glob("*/*.txt"))
@@ -103,10 +113,7 @@ def main() -> None:
     parser.add_argument("--bbc", type=int, default=300, help="BBC articles for the timing run")
     parser.add_argument("--json", default=str(RESULTS / "bench_txtai.json"))
     args = parser.parse_args()
-    try:
-        import txtai  # noqa: F401
-    except ImportError:
-        print("txtai is not installed (pip install --no-deps txtai msgpack): skipped")
+    if not have_txtai():
         return
 
     from archive.build.pipeline import build

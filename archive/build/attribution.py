@@ -15,7 +15,7 @@ import threading
 from collections.abc import Sequence
 
 from archive.build.report import BuildReport, Progress, progress_bar
-from archive.build.stages import attribute_passages, isolated
+from archive.build.stages import attribute_passages, fill_passages, isolated
 from archive.models import Article, Mention, Passage
 from archive.quotes import RulePass, rule_analysis, stored_attributions
 
@@ -38,14 +38,11 @@ def attribute(articles: list[Article], passages: dict[str, list[Passage]],
             def tick(n: int) -> None:
                 done[0] += n
                 bar(n)
-            if tagging is None:
-                got = isolated(report, article, "quotes could not be attributed",
-                               attribute_passages, ps, tick)
-            else:
-                got = isolated(report, article, "quotes could not be attributed",
-                               rule_analysis, [p.text for p in ps], tick)
-                if got is not None:
-                    tagging.put(article, *got)
+            step, first = ((attribute_passages, ps) if tagging is None else
+                           (rule_analysis, [p.text for p in ps]))  # the tagger: on its thread
+            got = isolated(report, article, "quotes could not be attributed", step, first, tick)
+            if got is not None and tagging is not None:
+                tagging.put(article, *got)
             if got is None:
                 del passages[article.article_id]
             if done[0] < len(ps):  # a failed article: its passages count as done
@@ -110,8 +107,5 @@ class TaggerThread:
 
     def _fill(self, ruled: RulePass, mentions: list[list[Mention]],
               passages: Sequence[Passage]) -> bool:
-        texts, before = ruled.tagger_input()
-        found = stored_attributions(ruled.finish(self.tagger(texts, before) if texts else []))
-        for p, attrs, named in zip(passages, found, mentions):
-            p.attributions, p.mentions = list(attrs), list(named)
+        fill_passages(passages, stored_attributions(ruled.tagged(self.tagger)), mentions)
         return True

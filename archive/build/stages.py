@@ -18,7 +18,7 @@ from typing import Protocol
 from archive.build.report import BuildReport
 from archive.config import Config
 from archive.errors import BuildFailed, Cancelled
-from archive.models import Article, Passage
+from archive.models import Article, Attribution, Mention, Passage
 from archive.quotes import passage_analysis
 from archive.storage import UPLOADS
 from archive.text import Skipped, clean_article, oversized_paragraph, passages_of, read_all
@@ -194,11 +194,16 @@ def attribute_passages(passages: Sequence[Passage],
     the trained quote tagger's pass."""
     if not passages:
         return passages
-    found_all, named_all = passage_analysis([p.text for p in passages], progress=progress,
-                                            tagger=tagger)
-    for p, found, named in zip(passages, found_all, named_all):
-        p.attributions, p.mentions = list(found), list(named)
+    fill_passages(passages, *passage_analysis([p.text for p in passages], progress=progress,
+                                              tagger=tagger))
     return passages
+
+
+def fill_passages(passages: Sequence[Passage], found: Sequence[Sequence[Attribution]],
+                  mentions: Sequence[Sequence[Mention]]) -> None:
+    """Each passage's attributions and mentions, from one article's analysis."""
+    for p, attrs, named in zip(passages, found, mentions):
+        p.attributions, p.mentions = list(attrs), list(named)
 
 
 def expected_manifest(embedder) -> dict[str, object]:  # noqa: ANN001

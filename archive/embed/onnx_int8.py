@@ -194,8 +194,13 @@ class OnnxEmbedder:
     @property
     def session(self):  # noqa: ANN201 - onnxruntime.InferenceSession
         if self._session is None:
-            self._session = self._open(1 if self.stream_count > 1 else self.threads)
+            self._session = self._open(self._session_threads)
         return self._session
+
+    @property
+    def _session_threads(self) -> int | None:
+        """Threads of the passages' session: one per run when runs go side by side."""
+        return 1 if self.stream_count > 1 else self.threads
 
     @property
     def stream_count(self) -> int:
@@ -206,9 +211,11 @@ class OnnxEmbedder:
 
     @property
     def query_session(self):  # noqa: ANN201 - onnxruntime.InferenceSession
-        """A session of QUERY_THREADS threads for questions."""
+        """A session of QUERY_THREADS threads for questions: the passages' own when it has
+        as many (one model in memory, not two)."""
         if self._query_session is None:
-            self._query_session = self._open(QUERY_THREADS)
+            self._query_session = (self.session if self._session_threads == QUERY_THREADS
+                                   else self._open(QUERY_THREADS))
         return self._query_session
 
     def _open(self, threads: int | None):  # noqa: ANN202 - onnxruntime.InferenceSession

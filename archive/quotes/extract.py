@@ -68,11 +68,7 @@ def passage_analysis(passages: list[str], progress: Callable[[int], None] | None
     """passage_attributions and, from the same parse, the people, organisations and places
     each passage names (archive.quotes.mentions): one spaCy pass for both."""
     ruled, mentions = rule_analysis(passages, progress)
-    read = None
-    if tagger is not None:
-        texts, before = ruled.tagger_input()
-        read = tagger(texts, before) if texts else []
-    return stored_attributions(ruled.finish(read)), mentions
+    return stored_attributions(ruled.tagged(tagger)), mentions
 
 
 def rule_analysis(passages: list[str], progress: Callable[[int], None] | None = None
@@ -139,10 +135,7 @@ def extract_docs(docs: list["Doc"], cues: frozenset[str],
     ruled = rule_pass(docs, cues, beliefs, model, collect)
     if readings is not None:
         return ruled.finish(readings, every=True)
-    if tagger is None:
-        return ruled.finish(None)
-    texts, before = ruled.tagger_input()
-    return ruled.finish(tagger(texts, before) if texts else [])
+    return ruled.tagged(tagger)
 
 
 class RulePass:
@@ -163,6 +156,13 @@ class RulePass:
         need = self.tagger_paragraphs()
         return ([self.docs[i].text for i in need],
                 [self.docs[i - 1].text if i else "" for i in need])
+
+    def tagged(self, tagger: Tagger | None) -> list[list[Attribution]]:
+        """`finish` with `tagger`'s readings of the paragraphs it needs (None: no tagger)."""
+        if tagger is None:
+            return self.finish(None)
+        texts, before = self.tagger_input()
+        return self.finish(tagger(texts, before) if texts else [])
 
     def finish(self, readings: Sequence[Reading] | None, every: bool = False
                ) -> list[list[Attribution]]:

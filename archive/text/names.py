@@ -171,7 +171,7 @@ def surname_spelled_like(typed: str, surname: str) -> bool:
     close on their transliteration keys as two surnames the grouping takes for one person
     ("Riabco" ~ Ryabkov); not "Brexit" ~ Beith."""
     return (fuzz.ratio(fold(typed), fold(surname)) >= 80
-            or fuzz.ratio(_translit(typed), _translit(surname)) >= SURNAME_THRESHOLD)
+            or bool(_close_pairs([_translit(typed)], [_translit(surname)])))
 
 
 def surname_block(surname: str) -> str:
