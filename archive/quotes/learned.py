@@ -86,7 +86,9 @@ class AttributionModel:
 
     def prob(self, feats: Iterable[str]) -> float:
         """P(the candidate is an annotated source)."""
-        z = self.bias + sum(self.weights.get(f, 0.0) for f in set(feats))
+        # fsum is exactly rounded, so the probability does not depend on the order a set
+        # iterates in (string hashing is randomised per process)
+        z = self.bias + math.fsum(self.weights.get(f, 0.0) for f in set(feats))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def score(self, cand: Candidate, st: ParaState) -> float:
