@@ -58,34 +58,71 @@ def split_long(text: str, max_tokens: int, count: TokenCounter) -> list[str]:
     """
     if surely_fits(text, max_tokens) or count(text) <= max_tokens:
         return [text]
+    specials = count("")
+    parts = [wrapped for sentence in split_sentences(text)
+             for wrapped in _hard_wrap(sentence, max_tokens, count)]
+    out: list[str] = []
+    for group in _greedy(parts, max_tokens, specials):
+        piece = " ".join(p for p, _ in group)
+        if len(group) == 1 or count(piece) <= max_tokens:
+            out.append(piece)
+        else:  # the tokenizer's counts do not add up (byte-level BPE): count the joins
+            out.extend(_exact_greedy([p for p, _ in group], max_tokens, count))
+    return out
+
+
+def _greedy(parts: list[tuple[str, int]], max_tokens: int, specials: int
+            ) -> list[list[tuple[str, int]]]:
+    """Consecutive parts grouped while their token counts, special tokens counted once,
+    fit. A word-piece tokenizer splits at spaces before anything else, so the count of
+    parts joined by a space is the sum of theirs: counting every longer and longer join,
+    as this did before, tokenized a long paragraph once per sentence."""
+    groups: list[list[tuple[str, int]]] = []
+    size = 0
+    for part, n in parts:
+        if groups and size + n - specials <= max_tokens:
+            groups[-1].append((part, n))
+            size += n - specials
+        else:
+            groups.append([(part, n)])
+            size = n
+    return groups
+
+
+def _exact_greedy(parts: list[str], max_tokens: int, count: TokenCounter) -> list[str]:
     pieces: list[str] = []
     current = ""
-    for sentence in split_sentences(text):
-        for part in _hard_wrap(sentence, max_tokens, count):
-            joined = f"{current} {part}".strip()
-            if current and count(joined) > max_tokens:
-                pieces.append(current)
-                current = part
-            else:
-                current = joined
+    for part in parts:
+        joined = f"{current} {part}".strip()
+        if current and count(joined) > max_tokens:
+            pieces.append(current)
+            current = part
+        else:
+            current = joined
     if current:
         pieces.append(current)
     return pieces
 
 
-def _hard_wrap(sentence: str, max_tokens: int, count: TokenCounter) -> list[str]:
-    if count(sentence) <= max_tokens:
-        return [sentence]
+def _hard_wrap(sentence: str, max_tokens: int, count: TokenCounter) -> list[tuple[str, int]]:
+    """The sentence, or word-bounded pieces of it that fit, each with its token count."""
+    whole = count(sentence)
+    if whole <= max_tokens:
+        return [(sentence, whole)]
     words = sentence.split()
-    out: list[str] = []
-    step = max(8, len(words) * max_tokens // max(count(sentence), 1) - 4)
+    out: list[tuple[str, int]] = []
+    step = max(8, len(words) * max_tokens // max(whole, 1) - 4)
     i = 0
     while i < len(words):
         n = min(step, len(words) - i)
         # tokens per word vary: shrink the guess until the piece fits (one word always goes)
-        while n > 1 and count(" ".join(words[i:i + n])) > max_tokens:
+        while True:
+            piece = " ".join(words[i:i + n])
+            size = count(piece)
+            if n == 1 or size <= max_tokens:
+                break
             n = min(n - 1, n * 9 // 10)
-        out.append(" ".join(words[i:i + n]))
+        out.append((piece, size))
         i += n
     return out
 

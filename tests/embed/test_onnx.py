@@ -200,3 +200,32 @@ def test_one_passage_per_run_side_by_side_gives_each_passage_its_own_vector(onnx
     np.testing.assert_allclose(one_thread.encode(sentences), together, atol=1e-5)
     batched = OnnxEmbedder(config.model_path, 32, cache=onnx_cache).encode(sentences)
     assert float(np.min(np.sum(batched * together, axis=1))) > 0.97
+
+
+def test_counted_passages_embed_from_their_kept_ids(onnx_cache, sentences):
+    """A build counts a passage's tokens to cut it, then embeds it: the int8 embedder keeps
+    the counted ids and the encoder uses them, and the vectors are those of tokenizing
+    anew; a text over the window is not kept, and what is kept stays bounded."""
+    from archive.config import load_config
+    from archive.embed import OnnxEmbedder
+    from archive.embed import onnx_int8
+
+    config = load_config()
+    fresh = OnnxEmbedder(config.model_path, 1, cache=onnx_cache, threads=2).encode(sentences)
+    counting = OnnxEmbedder(config.model_path, 1, cache=onnx_cache, threads=2)
+    counts = [counting.count_tokens(s) for s in sentences]
+    assert len(counting._counted) == len(set(sentences)) and min(counts) > 2
+    np.testing.assert_array_equal(counting.encode(sentences), fresh)
+    assert not counting._counted  # each kept id list is used once
+    long_text = " ".join(sentences) * 3
+    assert counting.count_tokens(long_text) > counting.max_tokens and not counting._counted
+    old, onnx_int8.COUNTED_KEPT = onnx_int8.COUNTED_KEPT, 3
+    try:
+        for s in sentences:
+            counting.count_tokens(s)
+        assert list(counting._counted) == sentences[-3:]
+    finally:
+        onnx_int8.COUNTED_KEPT = old
+    batched = OnnxEmbedder(config.model_path, 32, cache=onnx_cache)
+    batched.count_tokens(sentences[0])
+    assert not batched._counted  # batches pad: they tokenize together
