@@ -1,5 +1,5 @@
 """Attribution of a build's new articles: spaCy and the rules on the calling thread, the
-quote tagger on a second one (the model embeds on a third: pipeline.while_embedding).
+quote tagger on a second one (the model embeds on a third: build.embedding).
 
 Why a thread of its own for the tagger: spaCy and the rules cost about 17 ms a paragraph
 and the tagger about 12 (one thread each, BBC). Run one after the other on one thread, the

@@ -6,20 +6,17 @@ until then, and a failure or a kill at any point leaves it untouched.
 """
 from __future__ import annotations
 
-import os
 import platform
-import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
 
 from archive import __version__
 from archive.build.attribution import attribute
+from archive.build.embedding import Embedding
 from archive.build.people import group_people
 from archive.build.publish import Draft, Publisher, publishing
 from archive.build.report import BuildReport, Progress, fill_report, progress_bar
@@ -28,18 +25,15 @@ from archive.build.stages import (article_cap, chunk, collect,
                                   to_remove, with_uploads)
 from archive.config import Config
 from archive.embed import backend_label, make_embedder, make_quote_tagger, resolve_backend
-from archive.errors import Cancelled, IndexCorrupt
+from archive.errors import IndexCorrupt
 from archive.models import Article, Passage
 from archive.quotes import passage_analysis
-from archive.storage import (DB_NAME, FAULT_ENV, FORMAT_VERSION, VECTORS_NAME, IndexDir,
+from archive.storage import (DB_NAME, FORMAT_VERSION, VECTORS_NAME, IndexDir,
                              check_manifest, fault_point)
 from archive.storage.keywords import tantivy_version
-from archive.storage.sqlite import Store, passage_hash, sqlite_versions
+from archive.storage.sqlite import Store, sqlite_versions
 from archive.storage.vectors import VectorIndex, faiss_version
 from archive.text import dedup
-
-T = TypeVar("T")
-
 
 def build(paths: Sequence[str | Path], config: Config, *, full: bool = False,
           mirror: bool = True, embedder=None, progress: Progress | None = None) -> BuildReport:
@@ -122,21 +116,24 @@ def write_generation(draft: Draft, previous: Path | None, wanted: dict[str, Arti
     vectors.remove(store.delete_articles(removed))
     report.removed_articles, report.added_articles = len(removed), len(added)
 
-    passages = {a.article_id: ps for a in added if (ps := isolated(
-        report, a, "could not be cut into passages", chunk, a, embedder, config.max_tokens))
-        is not None}  # an article that fails a step is skipped, never the build
-    added = [a for a in added if a.article_id in passages]
     tagger = make_quote_tagger(config) if added else None
-    if config.attribution:
-        new_vectors = attribute_while_embedding(added, passages, reusable, embedder, progress,
-                                                report, tagger)
+    with Embedding(embedder, reusable, progress, report) as embedding:
+        passages = cut(added, embedder, config.max_tokens, report, embedding)
         added = [a for a in added if a.article_id in passages]
+        owners, texts = new_texts(added, passages)
         copies = None
-    else:
-        new_vectors, copies = copies_while_embedding(added, passages, reusable, embedder,
-                                                     progress, report)
+        if config.attribution:
+            # an article whose attribution fails is dropped from `passages`, its vectors too
+            attribute(added, passages, progress, report, tagger)
+            added = [a for a in added if a.article_id in passages]
+        else:  # the lexical copies need no vectors: found while the model encodes
+            copies = dedup.copy_pairs([(i, o, t) for i, (o, t) in enumerate(zip(owners, texts))])
+        new_ids = store_articles(store, added, passages)  # rows need no vectors either
+        new_vectors = embedding.result()
+    if len(new_ids) < len(owners):
+        new_vectors = new_vectors[np.array([o in passages for o in owners], dtype=bool)]
+    vectors.add(new_ids, new_vectors)
     report.added_articles = len(added)
-    new_ids = add_articles(store, vectors, added, passages, new_vectors)
     # with attribution off too: the articles removed may have quoted people (a no-op when
     # the build touched no name)
     group_people(store, config.label_confidence)
@@ -170,17 +167,13 @@ def load_vectors(previous: Path | None, dimension: int) -> VectorIndex:
     return VectorIndex.load(previous / VECTORS_NAME)
 
 
-def add_articles(store: Store, vectors, articles: list[Article],  # noqa: ANN001
-                 passages: dict[str, list[Passage]], embedded: np.ndarray) -> list[int]:
-    """Store the new articles with their passages and vectors; returns the passage ids."""
-    row, new_ids = 0, []
+def store_articles(store: Store, articles: list[Article],
+                   passages: dict[str, list[Passage]]) -> list[int]:
+    """Store the new articles with their passages; returns the passage ids, in order."""
+    new_ids = []
     for article in articles:
-        ps = passages[article.article_id]
-        ids = store.add_article(article, ps)
+        new_ids.extend(store.add_article(article, passages[article.article_id]))
         fault_point("sqlite")
-        vectors.add(ids, embedded[row:row + len(ps)])
-        new_ids.extend(ids)
-        row += len(ps)
     return new_ids
 
 
@@ -195,54 +188,18 @@ def reusable_vectors(store: Store, vectors, removed: Sequence[str]) -> dict[str,
     return {h: found[i] for i, h in enumerate(by_hash)}
 
 
-def embed_missing(texts: list[str], reusable: dict[str, np.ndarray], embedder,  # noqa: ANN001
-                  progress: Progress | None, report: BuildReport) -> np.ndarray:
-    hashes = [passage_hash(t) for t in texts]
-    todo = [i for i, h in enumerate(hashes) if h not in reusable]
-    out = np.zeros((len(texts), embedder.dimension if texts else 0), dtype=np.float32)
-    for i, h in enumerate(hashes):
-        if h in reusable:
-            out[i] = reusable[h]
-    report.embedded_passages, report.reused_passages = len(todo), len(texts) - len(todo)
-    if todo:
-        bar = progress_bar(len(todo), "embedding", progress)
-        if os.environ.get(FAULT_ENV) == "embedding":
-            inner = bar
-
-            def bar(n: int) -> None:  # noqa: F811 - kill after the first embedded batch
-                inner(n)
-                fault_point("embedding")
-        out[todo] = embedder.encode([texts[i] for i in todo], progress=bar)
-    return out
-
-
-def attribute_while_embedding(added: list[Article], passages: dict[str, list[Passage]],
-                              reusable: dict[str, np.ndarray], embedder,  # noqa: ANN001
-                              progress: Progress | None, report: BuildReport,
-                              tagger=None) -> np.ndarray:  # noqa: ANN001
-    """Attribute the new passages (spaCy, the rules, the quote tagger) while a second thread
-    embeds them, so the build takes about the longer of the two rather than their sum (the
-    model runtimes and spaCy's parser spend most of their time in native code, outside the
-    interpreter lock). Returns the vectors of the passages of the articles still in
-    `passages` (one whose attribution failed is dropped, its vectors with it). A failure or a
-    cancel of the attribution stops the embedding at its next batch."""
-    owners, texts = new_texts(added, passages)
-    vectors, _ = while_embedding(texts, reusable, embedder, progress, report,
-                                 lambda: attribute(added, passages, progress, report, tagger))
-    return vectors[np.array([o in passages for o in owners], dtype=bool)] if owners else vectors
-
-
-def copies_while_embedding(added: list[Article], passages: dict[str, list[Passage]],
-                           reusable: dict[str, np.ndarray], embedder,  # noqa: ANN001
-                           progress: Progress | None, report: BuildReport
-                           ) -> tuple[np.ndarray, dict[tuple[int, int], float]]:
-    """Embed the new passages while finding the lexical copies among them (MinHash LSH,
-    `dedup.copy_pairs`: no vectors needed), which a build without attribution would
-    otherwise do after the model. Returns the vectors and the copies, keyed by pairs of
-    positions in the new passages (`by_rowid` maps them once the passages are stored)."""
-    owners, texts = new_texts(added, passages)
-    return while_embedding(texts, reusable, embedder, progress, report, lambda: dedup.copy_pairs(
-        [(i, owner, text) for i, (owner, text) in enumerate(zip(owners, texts))]))
+def cut(added: list[Article], embedder, max_tokens: int,  # noqa: ANN001
+        report: BuildReport, embedding: Embedding) -> dict[str, list[Passage]]:
+    """Each new article's passages, handed to the model as soon as they are cut; an article
+    that cannot be cut is skipped, never the build."""
+    passages = {}
+    for article in added:
+        ps = isolated(report, article, "could not be cut into passages", chunk, article,
+                      embedder, max_tokens)
+        if ps is not None:
+            passages[article.article_id] = ps
+            embedding.add([p.text for p in ps])
+    return passages
 
 
 def new_texts(added: list[Article], passages: dict[str, list[Passage]]
@@ -256,44 +213,6 @@ def by_rowid(copies: dict[tuple[int, int], float], new_ids: Sequence[int]
              ) -> dict[tuple[int, int], float]:
     """Copies found among the new passages by position, keyed by their stored ids (a < b)."""
     return {tuple(sorted((new_ids[i], new_ids[j]))): sim for (i, j), sim in copies.items()}
-
-
-def while_embedding(texts: list[str], reusable: dict[str, np.ndarray], embedder,  # noqa: ANN001
-                    progress: Progress | None, report: BuildReport, work: Callable[[], T]
-                    ) -> tuple[np.ndarray, T]:
-    """The vectors of `texts` (embed_missing, on a second thread) and what `work` returns,
-    run meanwhile on this one: the model runtimes, spaCy's parser and MinHash's hashing spend
-    most of their time in native code, outside the interpreter lock, so a build takes about
-    the longer of the two rather than their sum. A failure or a cancel of `work` stops the
-    embedding at its next batch."""
-    stop = threading.Event()
-    with ThreadPoolExecutor(1, thread_name_prefix="archive-embed") as pool:
-        future = pool.submit(embed_missing, texts, reusable, embedder,
-                             stoppable(progress, stop), report)
-        try:
-            done = work()
-        except BaseException:
-            stop.set()
-            raise
-        return future.result(), done
-
-
-def stoppable(progress: Progress | None, stop: threading.Event) -> Progress:
-    """`progress` (or terminal bars when None) raising Cancelled once `stop` is set."""
-    bars: dict[str, list] = {}
-
-    def hook(stage: str, done: int, total: int) -> None:
-        if stop.is_set():
-            raise Cancelled("the build stopped while embedding")
-        if progress is not None:
-            progress(stage, done, total)
-            return
-        if stage not in bars:
-            bars[stage] = [progress_bar(total, stage, None), 0]
-        bar = bars[stage]
-        bar[0](done - bar[1])
-        bar[1] = done
-    return hook
 
 
 NEIGHBOURS = 32  # FAISS neighbours of a new passage judged as a possible copy or rewrite
