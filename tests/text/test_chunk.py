@@ -89,3 +89,29 @@ def test_short_texts_surely_fit_whatever_the_tokenizer():
     calls = []
     assert split_long("short enough", 256, lambda t: calls.append(t) or 999) == ["short enough"]
     assert calls == []  # the tokenizer was not asked
+
+
+def test_summed_sentence_counts_cut_as_counting_every_join(embedder):
+    """Long paragraphs are cut by adding their sentences' token counts; with the model's
+    word-piece tokenizer that gives the very pieces of counting each longer join, and with
+    a counter whose counts do not add up every piece still fits."""
+    from archive.text.chunk import _exact_greedy, _hard_wrap
+    from tests.conftest import SEEDS
+    from archive.text.clean import clean_article
+    from archive.text.ingest import read_all
+
+    count = embedder.count_tokens
+    paragraphs = [p.text for item in read_all([SEEDS])
+                  if (a := clean_article(item)) is not None for p in a.paragraphs]
+    long = [t for t in paragraphs if count(t) > 48]
+    assert len(long) >= 10
+    for limit in (48, 96):
+        for text in long:
+            parts = [p for s in split_sentences(text) for p, _ in _hard_wrap(s, limit, count)]
+            expected = _exact_greedy(parts, limit, count) if count(text) > limit else [text]
+            assert split_long(text, limit, count) == expected
+
+    def uneven(t: str) -> int:  # a join costs more than its parts (as byte-level BPE may)
+        return approx_tokens(t) + t.count(" ") // 3
+    for text in long:
+        assert all(uneven(p) <= 40 for p in split_long(text, 40, uneven))
