@@ -55,6 +55,7 @@ def main() -> None:
     passages = paragraphs()
     params = dedup.DedupParams()
     dedup.copy_pairs(passages[:50])  # imports
+    # archive's copies run first, on a cold eligibility memo; datasketch's reuse it
     started = time.perf_counter()
     ours = dedup.copy_pairs(passages)
     result = {"paragraphs": len(passages), "rensa_s": round(time.perf_counter() - started, 2),
@@ -64,14 +65,12 @@ def main() -> None:
     except ImportError:
         print("datasketch is not installed: archive's figures only")
     else:
-        dedup._eligible_text.cache_clear()  # the same work for both
         started = time.perf_counter()
         theirs = datasketch_pairs(passages, params)
         result.update(datasketch_s=round(time.perf_counter() - started, 2),
                       datasketch_pairs=len(theirs), only_rensa=len(set(ours) - set(theirs)),
                       only_datasketch=len(set(theirs) - set(ours)),
                       jaccard_of_extra=[round(ours[k], 3) for k in set(ours) - set(theirs)])
-    dedup._eligible_text.cache_clear()
     print(json.dumps(result, indent=1))
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "bench_minhash.json").write_text(json.dumps(result, indent=1))

@@ -35,6 +35,7 @@ from archive.storage.sqlite import Store, sqlite_versions
 from archive.storage.vectors import VectorIndex, faiss_version
 from archive.text import dedup
 
+
 def build(paths: Sequence[str | Path], config: Config, *, full: bool = False,
           mirror: bool = True, embedder=None, progress: Progress | None = None) -> BuildReport:
     """Make the index in `config.index` hold the articles under `paths`.

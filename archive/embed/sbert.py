@@ -5,6 +5,7 @@ model loads lazily, on the first encode, so `archive --help` and `archive stats`
 """
 from __future__ import annotations
 
+import copy
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -28,6 +29,7 @@ class TorchEmbedder:
         self.model_path = require_model_dir(model_path)
         self.batch_size = batch_size
         self._model = None
+        self._counter = None
 
     @property
     def model(self):  # noqa: ANN201 - SentenceTransformer, imported lazily
@@ -65,9 +67,14 @@ class TorchEmbedder:
         return int(self.model.max_seq_length)
 
     def count_tokens(self, text: str) -> int:
-        """Word-piece tokens of `text`, special tokens included."""
-        return len(self.model.tokenizer(text, add_special_tokens=True, truncation=False,
-                                        verbose=False)["input_ids"])
+        """Word-piece tokens of `text`, special tokens included, counted on a copy of the
+        model's tokenizer: a call sets the tokenizer's truncation and padding, and a build
+        counts the next article's passages while the model encodes the last ones (sharing
+        one tokenizer, a batch came out padded to two lengths)."""
+        if self._counter is None:
+            self._counter = copy.deepcopy(self.model.tokenizer)
+        return len(self._counter(text, add_special_tokens=True, truncation=False,
+                                 verbose=False)["input_ids"])
 
     def encode(self, texts: Sequence[str],
                progress: Callable[[int], None] | None = None) -> np.ndarray:

@@ -40,3 +40,34 @@ def test_encode_by_length_keeps_input_order():
     assert chunks == [["eeeee", "dddd"], ["ccc", "bb"], ["a"]]  # longest first
     assert done == [2, 2, 1]
     assert encode_by_length([], 3, 2, encode).shape == (0, 3)
+
+
+@pytest.mark.parametrize("backend", ["torch", "onnx"])
+def test_counting_while_the_model_encodes(backend, embedder, tmp_path):
+    """A build counts the next article's tokens on its thread while the model encodes on
+    another: counting must not change how the encoder tokenizes (the torch tokenizer's
+    truncation and padding are set per call; shared, a batch came out padded to two
+    lengths)."""
+    import threading
+
+    from archive.config import load_config
+    from archive.embed import OnnxEmbedder
+
+    model = embedder if backend == "torch" else OnnxEmbedder(
+        load_config().model_path, 1, cache=tmp_path, threads=2)
+    texts = [("word " * n).strip() + "." for n in range(3, 120, 7)] * 4
+    expected = model.encode(texts)
+    stop, counted = threading.Event(), []
+
+    def count() -> None:
+        while not stop.is_set():
+            counted.append(model.count_tokens(texts[-1]))
+    counter = threading.Thread(target=count)
+    counter.start()
+    try:
+        got = np.stack([model.encode(texts) for _ in range(8)])
+    finally:
+        stop.set()
+        counter.join()
+    assert counted and len(set(counted)) == 1
+    assert float(np.min(np.sum(got * expected, axis=-1))) > 0.9999
