@@ -18,6 +18,14 @@ SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
 
 
+def seed_articles() -> list:
+    """The seeds read and cleaned (archive.models.Article), in file order."""
+    from archive.text.clean import clean_article
+    from archive.text.ingest import read_all
+
+    return [a for item in read_all([SEEDS]) if (a := clean_article(item)) is not None]
+
+
 @pytest.fixture(scope="session")
 def embedder():
     from archive.config import load_config

@@ -44,7 +44,6 @@ class Embedding:
         self.parts: list[Future] = []
         self.pending: list[str] = []
         self.sent = 0  # texts handed to the model's thread
-        self.total = 0  # of them, those to embed (not reused)
         self.done = 0
         self.bar = None
         report.embedded_passages = report.reused_passages = 0
@@ -69,25 +68,24 @@ class Embedding:
         texts, self.pending = self.pending, []
         if not texts:
             return
-        todo = ([i for i, t in enumerate(texts) if passage_hash(t) not in self.reusable]
-                if self.reusable else list(range(len(texts))))
+        reused = {i: v for i, t in enumerate(texts)
+                  if (v := self.reusable.get(passage_hash(t))) is not None} if self.reusable else {}
+        todo = [i for i in range(len(texts)) if i not in reused]
         self.sent += len(texts)
-        self.total += len(todo)
-        self.report.embedded_passages += len(todo)
-        self.report.reused_passages += len(texts) - len(todo)
+        self.report.embedded_passages += len(todo)  # the progress total, as parts come
+        self.report.reused_passages += len(reused)
         if todo and self.progress is None and self.bar is None:
             from tqdm import tqdm
 
             self.bar = tqdm(desc="embedding", unit="passage", disable=None, leave=False)
-        self.parts.append(self.pool.submit(self.embed, texts, todo))
+        self.parts.append(self.pool.submit(self.embed, texts, todo, reused))
 
-    def embed(self, texts: list[str], todo: list[int]) -> np.ndarray:
+    def embed(self, texts: list[str], todo: list[int], reused: dict[int, np.ndarray]
+              ) -> np.ndarray:
         """On the model's thread: the vectors of one part."""
         out = np.zeros((len(texts), self.embedder.dimension), dtype=np.float32)
-        if len(todo) < len(texts):
-            for i, text in enumerate(texts):
-                if (h := passage_hash(text)) in self.reusable:
-                    out[i] = self.reusable[h]
+        for i, vector in reused.items():
+            out[i] = vector
         if todo:
             out[todo] = self.embedder.encode([texts[i] for i in todo], progress=self.advance)
         return out
@@ -97,9 +95,9 @@ class Embedding:
             raise Cancelled("the build stopped while embedding")
         self.done += n
         if self.progress is not None:
-            self.progress("embedding", self.done, self.total)
+            self.progress("embedding", self.done, self.report.embedded_passages)
         elif self.bar is not None:
-            self.bar.total = self.total
+            self.bar.total = self.report.embedded_passages
             self.bar.update(n)
         fault_point("embedding")  # crash tests: killed after the first chunk embedded
 

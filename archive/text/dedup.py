@@ -26,12 +26,10 @@ import re
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from rensa import RMinHash
+from rensa import RMinHash, RMinHashLSH
 
 Passage = tuple[int, str, str]  # (passage_id, article_id, text)
 LinkKind = Literal["copy", "rewrite"]
@@ -152,10 +150,9 @@ def _eligible_text(text: str, min_words: int, min_lowercase_share: float) -> boo
 
 
 def _minhashes(shingle_sets: Sequence[set[str]], params: DedupParams) -> list[RMinHash]:
-    """MinHash signatures (rensa, in Rust: on all BBC's paragraphs signatures and LSH cost
-    3.5 s of CPU with datasketch, 0.2 with rensa, taken from the model encoding beside)."""
-    from rensa import RMinHash
-
+    """MinHash signatures (rensa, in Rust: `copy_pairs` of all BBC's paragraphs takes 0.9 s
+    with it, 2.5 s with datasketch, time a build takes from the model encoding beside it;
+    benchmarks/bench_minhash.py)."""
     out = []
     for sh in shingle_sets:
         sig = RMinHash(params.num_perm, params.seed)
@@ -178,8 +175,6 @@ def _copy_pairs(
     Every passage goes into one MinHash LSH; each query passage looks up its bucket mates,
     and candidates from other articles are confirmed with the exact shingle Jaccard.
     """
-    from rensa import RMinHashLSH
-
     sh = [shingles(t, params.shingle_size) for _, _, t in passages]
     sigs = _minhashes(sh, params)
     # rensa's threshold serves only its is_similar(); candidates come from the bands

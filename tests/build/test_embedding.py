@@ -9,20 +9,12 @@ from archive.build.embedding import Embedding
 from archive.build.report import BuildReport
 from archive.errors import Cancelled
 from archive.storage.sqlite import passage_hash
-from tests.conftest import SEEDS
+from tests.conftest import seed_articles
 
 
 @pytest.fixture(scope="module")
 def texts():
-    from archive.text.clean import clean_article
-    from archive.text.ingest import read_all
-
-    out = []
-    for item in read_all([SEEDS]):
-        article = clean_article(item)
-        if article is not None:
-            out += [p.text for p in article.paragraphs]
-    return out[:40]
+    return [p.text for article in seed_articles() for p in article.paragraphs][:40]
 
 
 def test_parts_keep_order_reuse_vectors_and_report_progress(embedder, texts, monkeypatch):

@@ -12,7 +12,7 @@ ort = pytest.importorskip("onnxruntime", reason="onnxruntime is not installed: t
                           "embedding backend cannot run (pip install onnxruntime onnx)")
 
 from archive.errors import IndexMismatch  # noqa: E402
-from tests.conftest import SEEDS  # noqa: E402
+from tests.conftest import SEEDS, seed_articles  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -33,14 +33,9 @@ def onnx_embedder(onnx_cache):
 
 @pytest.fixture(scope="session")
 def sentences():
-    from archive.text.clean import clean_article
-    from archive.text.ingest import read_all
-
     out = []
-    for item in read_all([SEEDS]):
-        article = clean_article(item)
-        if article is not None:
-            out += [p.text for p in article.paragraphs if len(p.text) > 40][:5]
+    for article in seed_articles():
+        out += [p.text for p in article.paragraphs if len(p.text) > 40][:5]
     return out[:20]
 
 

@@ -174,15 +174,10 @@ def test_real_vectors_with_ivf(embedder):
     """Real embeddings of the seed passages, tiled to 2,000 vectors, each copy moved by
     noise (cosine ~0.7 to its original) so copies are distinct neighbours, not ties."""
     from archive.text.chunk import passages_of
-    from archive.text.clean import clean_article
-    from archive.text.ingest import read_all
-    from tests.conftest import SEEDS
+    from tests.conftest import seed_articles
 
-    texts = []
-    for item in read_all([SEEDS]):
-        article = clean_article(item)
-        if article is not None:
-            texts += [p.text for p in passages_of(article, 256, embedder.count_tokens)]
+    texts = [p.text for article in seed_articles()
+             for p in passages_of(article, 256, embedder.count_tokens)]
     base = embedder.encode(texts)
     rng = np.random.default_rng(1)
     reps = -(-2000 // len(base))

@@ -111,13 +111,10 @@ def test_summed_sentence_counts_cut_as_counting_every_join(embedder):
     """Long paragraphs are cut by adding their sentences' token counts; with the model's
     word-piece tokenizer that gives the very pieces of counting each longer join, and with
     a counter whose counts do not add up every piece still fits."""
-    from archive.text.clean import clean_article
-    from archive.text.ingest import read_all
-    from tests.conftest import SEEDS
+    from tests.conftest import seed_articles
 
     count = embedder.count_tokens
-    paragraphs = [p.text for item in read_all([SEEDS])
-                  if (a := clean_article(item)) is not None for p in a.paragraphs]
+    paragraphs = [p.text for article in seed_articles() for p in article.paragraphs]
     for limit in (40, 64):
         long = [t for t in paragraphs if count(t) > limit
                 and all(count(s) <= limit for s in split_sentences(t))]
