@@ -9,7 +9,8 @@ from __future__ import annotations
 import platform
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -20,9 +21,9 @@ from archive.build.embedding import Embedding
 from archive.build.people import group_people
 from archive.build.publish import Draft, Publisher, publishing
 from archive.build.report import BuildReport, Progress, fill_report, progress_bar
-from archive.build.stages import (article_cap, chunk, collect,
-                                  drop_oversized, expected_manifest, isolated,
-                                  to_remove, with_uploads)
+from archive.build.stages import (article_cap, chunk, collect, drop_oversized,
+                                  expected_manifest, isolated, read_articles, to_remove,
+                                  with_uploads)
 from archive.config import Config
 from archive.embed import backend_label, make_embedder, make_quote_tagger, resolve_backend
 from archive.errors import IndexCorrupt
@@ -45,22 +46,42 @@ def build(paths: Sequence[str | Path], config: Config, *, full: bool = False,
     full=True: start from an empty generation and embed everything again.
     """
     with publishing(config) as pub:
-        wanted = collect(with_uploads(paths, config) if mirror else paths, pub.report,
-                         article_cap(config))
+        paths = with_uploads(paths, config) if mirror else list(paths)
+        previous = None if full else pub.index_dir.current()
+        if previous is None:
+            build_empty(pub, paths, check=not mirror and not full, embedder=embedder,
+                        progress=progress)
+            return pub.report
+        wanted = collect(paths, pub.report, article_cap(config))
         drop_oversized(wanted, config.max_article_bytes, pub.report)
         if not wanted:
             # Nothing readable (a mistyped path, a folder of unsupported files): leave the
             # index as it is rather than publish an empty one over it. articles=0 tells
             # the caller nothing was indexed; `skipped` says why.
             return pub.report
-        previous = None if full else pub.index_dir.current()
-        if previous is None and not mirror and not full:
-            pub.index_dir.check_pointer()  # add never drops what is indexed
-        if previous is not None and unchanged(pub, previous, wanted, mirror, embedder):
+        if unchanged(pub, previous, wanted, mirror, embedder):
             return pub.report
         with pub.generation(copy_of=previous) as draft:
             write_generation(draft, previous, wanted, mirror, embedder, progress, pub)
     return pub.report
+
+
+def build_empty(pub: Publisher, paths: Sequence[str | Path], *, check: bool,
+                embedder, progress: Progress | None) -> None:  # noqa: ANN001
+    """A build into an empty generation (the first build, or --full): every article read is
+    new, so each is cut and handed to the model as soon as it is read, and the model works
+    while the rest are read and cleaned. Nothing readable leaves the index as it is.
+    `check`: `archive add` over an unreadable pointer stops (add never drops what is
+    indexed)."""
+    cap = article_cap(pub.config)
+    articles = read_articles(paths, pub.report, cap, cap=pub.config.max_article_bytes)
+    first = next(articles, None)
+    if first is None:  # nothing readable: the report's `skipped` says why
+        return
+    if check:
+        pub.index_dir.check_pointer()
+    with pub.generation() as draft:
+        write_generation(draft, None, chain([first], articles), True, embedder, progress, pub)
 
 
 def add(paths: Sequence[str | Path], config: Config, *, embedder=None,
@@ -99,10 +120,12 @@ def configured_manifest(embedder, config: Config,  # noqa: ANN001
                                                                manifest))}
 
 
-def write_generation(draft: Draft, previous: Path | None, wanted: dict[str, Article],
-                     mirror: bool, embedder, progress: Progress | None,  # noqa: ANN001
+def write_generation(draft: Draft, previous: Path | None,
+                     wanted: Mapping[str, Article] | Iterator[Article], mirror: bool,
+                     embedder, progress: Progress | None,  # noqa: ANN001
                      pub: Publisher) -> None:
-    """Fill a new generation (a copy of `previous`, or empty) to hold `wanted`."""
+    """Fill a new generation (a copy of `previous`, or empty) to hold `wanted`: cleaned
+    articles by id, or, into an empty generation, the articles as they are read."""
     config, store, report = pub.config, draft.store, pub.report
     manifest = store.manifest() if previous is not None else None
     if embedder is None:  # "auto": the backend the archive was built with
@@ -110,17 +133,20 @@ def write_generation(draft: Draft, previous: Path | None, wanted: dict[str, Arti
     vectors = load_vectors(previous, embedder.dimension)
     if manifest is not None:
         check_manifest(manifest, expected_manifest(embedder), previous)
-    have = store.article_ids()
-    removed = sorted(to_remove(store, have, wanted)) if mirror else []
-    added = [wanted[a] for a in wanted if a not in have]
+    if isinstance(wanted, Mapping):
+        have = store.article_ids()
+        removed = sorted(to_remove(store, have, wanted)) if mirror else []
+        added: Iterable[Article] = [wanted[a] for a in wanted if a not in have]
+    else:  # an empty generation: every article is new, and cut as it is read
+        removed, added = [], wanted
     reusable = reusable_vectors(store, vectors, removed)
     vectors.remove(store.delete_articles(removed))
-    report.removed_articles, report.added_articles = len(removed), len(added)
+    report.removed_articles = len(removed)
 
     tagger = make_quote_tagger(config) if added else None
     with Embedding(embedder, reusable, progress, report) as embedding:
-        passages = cut(added, embedder, config.max_tokens, report, embedding)
-        added = [a for a in added if a.article_id in passages]
+        added, passages = cut(added, embedder, config.max_tokens, report, embedding)
+        report.added_articles = len(added)
         owners, texts = new_texts(added, passages)
         copies = None
         if config.attribution:
@@ -189,18 +215,21 @@ def reusable_vectors(store: Store, vectors, removed: Sequence[str]) -> dict[str,
     return {h: found[i] for i, h in enumerate(by_hash)}
 
 
-def cut(added: list[Article], embedder, max_tokens: int,  # noqa: ANN001
-        report: BuildReport, embedding: Embedding) -> dict[str, list[Passage]]:
-    """Each new article's passages, handed to the model as soon as they are cut; an article
-    that cannot be cut is skipped, never the build."""
-    passages = {}
+def cut(added: Iterable[Article], embedder, max_tokens: int,  # noqa: ANN001
+        report: BuildReport, embedding: Embedding
+        ) -> tuple[list[Article], dict[str, list[Passage]]]:
+    """The new articles that could be cut, and their passages, each article's handed to the
+    model as soon as they are cut; an article that cannot be cut is skipped, never the
+    build."""
+    articles, passages = [], {}
     for article in added:
         ps = isolated(report, article, "could not be cut into passages", chunk, article,
                       embedder, max_tokens)
         if ps is not None:
+            articles.append(article)
             passages[article.article_id] = ps
             embedding.add([p.text for p in ps])
-    return passages
+    return articles, passages
 
 
 def new_texts(added: list[Article], passages: dict[str, list[Passage]]

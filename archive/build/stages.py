@@ -1,8 +1,8 @@
 """The stages the local build and the distributed build share, so both index alike.
 
-Reading and cleaning (`prepare`, `admit`, `collect`, `with_uploads`), inside one isolation
-boundary per file and per article (whatever a file holds becomes a reported skip, never a
-failed build), what a mirror build removes (`to_remove`: never what it could not read),
+Reading and cleaning (`prepare`, `admit`, `collect`, `read_articles`, `with_uploads`),
+inside one isolation boundary per file and per article (whatever a file holds becomes a
+reported skip, never a failed build), what a mirror build removes (`to_remove`: never what it could not read),
 the per-article size cap on cleaned text (`oversized`, `drop_oversized`),
 chunking (`chunk`), attribution of one article's passages (`attribute_passages`) and the
 manifest keys that must match for vectors to be mixed (`expected_manifest`). People grouping
@@ -11,7 +11,7 @@ is archive.build.people's.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -91,14 +91,28 @@ def collect(paths: Iterable[str | Path], report: BuildReport,
     """Cleaned articles by id; unreadable files and repeated articles go to the report.
     A .txt/.html file or a record above `max_bytes` is skipped (Config.max_article_bytes)."""
     articles = Wanted()
+    for article in read_articles(paths, report, max_bytes, articles.kept):
+        articles[article.article_id] = article
+    return articles
+
+
+def read_articles(paths: Iterable[str | Path], report: BuildReport,
+                  max_bytes: int = MAX_ARTICLE_BYTES, kept: list[str] | None = None,
+                  cap: int | None = None) -> Iterator[Article]:
+    """The cleaned articles under `paths`, one at a time as they are read (what `collect`
+    gathers); unreadable files and repeated articles go to the report, and the paths whose
+    failure says nothing of their content to `kept`. With `cap`, an article whose cleaned
+    text is over `cap` bytes is skipped too (`oversized`), as `drop_oversized` does."""
     seen: dict[str, str] = {}
     for item in read_all(paths, max_bytes):
-        if isinstance(item, Skipped) and item.keep:
-            articles.kept.append(item.path)
+        if isinstance(item, Skipped) and item.keep and kept is not None:
+            kept.append(item.path)
         article, reason = prepare(item)
         if admit(report, seen, article.article_id if article else "", item.path, reason):
-            articles[article.article_id] = article
-    return articles
+            if cap is None or (why := oversized(article, cap)) is None:
+                yield article
+            else:
+                report.skipped.append({"path": article.path, "reason": why})
 
 
 def article_cap(config: Config) -> int:
