@@ -10,6 +10,10 @@ Parts grow with what was sent (64, 64, 128, 256, ... up to 4,096 passages): the 
 the model at once, and the later ones keep a batching backend's length-sorted batches
 (torch, batches of 32) about as full as one call over everything. The int8 backend runs one
 passage at a time, so how passages are parted changes none of its vectors.
+
+A text added again (a byline under every column, a syndicated paragraph in several stories,
+the same wire copy twice) is embedded once and its vector copied: 3.5% of all BBC's
+passages repeat one before them, time the model no longer spends.
 """
 from __future__ import annotations
 
@@ -31,7 +35,8 @@ LARGEST_PART = 4096
 class Embedding:
     """Vectors of the texts `add`ed, in order, embedded on a second thread; `result` waits
     for them. A text whose hash is in `reusable` (a paragraph of an edited article that did
-    not change) takes that vector instead. Leaving the `with` block on an exception stops
+    not change) takes that vector instead, and a text added before takes the vector of its
+    first occurrence. Leaving the `with` block on an exception stops
     the model at its next chunk of passages (a failed or cancelled build never waits for the
     rest to embed)."""
 
@@ -44,6 +49,8 @@ class Embedding:
         self.parts: list[Future] = []
         self.pending: list[str] = []
         self.sent = 0  # texts handed to the model's thread
+        self.first: dict[str, int] = {}  # text -> where it was first added (embedded there)
+        self.repeats: list[tuple[int, int]] = []  # (where a text is repeated, where first)
         self.done = 0
         self.bar = None
         report.embedded_passages = report.reused_passages = 0
@@ -68,12 +75,19 @@ class Embedding:
         texts, self.pending = self.pending, []
         if not texts:
             return
-        reused = {i: v for i, t in enumerate(texts)
-                  if (v := self.reusable.get(passage_hash(t))) is not None} if self.reusable else {}
-        todo = [i for i in range(len(texts)) if i not in reused]
-        self.sent += len(texts)
+        reused, todo = {}, []
+        for i, text in enumerate(texts):
+            first = self.first.get(text)
+            if first is not None:
+                self.repeats.append((self.sent + i, first))
+            elif self.reusable and (v := self.reusable.get(passage_hash(text))) is not None:
+                reused[i] = v
+            else:
+                self.first[text] = self.sent + i
+                todo.append(i)
         self.report.embedded_passages += len(todo)  # the progress total, as parts come
-        self.report.reused_passages += len(reused)
+        self.report.reused_passages += len(texts) - len(todo)
+        self.sent += len(texts)
         if todo and self.progress is None and self.bar is None:
             from tqdm import tqdm
 
@@ -106,4 +120,8 @@ class Embedding:
         self.send()
         if not self.parts:
             return np.zeros((0, self.embedder.dimension), dtype=np.float32)
-        return np.concatenate([part.result() for part in self.parts])
+        out = np.concatenate([part.result() for part in self.parts])
+        if self.repeats:
+            where, first = zip(*self.repeats)
+            out[list(where)] = out[list(first)]
+        return out

@@ -52,8 +52,33 @@ def test_a_failure_while_cutting_stops_the_model(embedder, texts):
 
     with pytest.raises(RuntimeError):
         with Embedding(embedder, {}, progress, BuildReport(index="x")) as embedding:
-            embedding.add(texts * 20)  # one part of 800 passages
+            embedding.add([f"{t} ({n})" for n in range(20) for t in texts])  # 800 passages
             raise RuntimeError("cutting failed")
     with pytest.raises(Cancelled):
         embedding.parts[0].result()
     assert len(calls) <= 1  # at most the chunk that was running
+
+
+def test_a_repeated_text_is_embedded_once(embedder, texts, monkeypatch):
+    """A text added again, in the same part or a later one, takes the vector of its first
+    occurrence and is counted as reused; what reaches the model is each distinct text once,
+    and every vector is the one the text has alone."""
+    monkeypatch.setattr(embedding_mod, "FIRST_PART", 4)
+    asked = []
+    real = embedder.encode
+
+    def encode(batch, progress=None):
+        asked.extend(batch)
+        return real(batch, progress=progress)
+
+    monkeypatch.setattr(embedder, "encode", encode)
+    added = [texts[0], texts[1], texts[0], texts[2], texts[3], texts[1], texts[4], texts[0]]
+    report = BuildReport(index="x")
+    with Embedding(embedder, {}, None, report) as embedding:
+        for start in range(0, len(added), 2):
+            embedding.add(added[start:start + 2])
+        got = embedding.result()
+    assert sorted(asked) == sorted(set(added)) and len(asked) == 5
+    assert report.embedded_passages == 5 and report.reused_passages == 3
+    alone = real(added)
+    assert float(np.min(np.sum(got * alone, axis=1))) > 0.9999
