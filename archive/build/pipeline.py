@@ -9,7 +9,7 @@ from __future__ import annotations
 import platform
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain
 from pathlib import Path
 
@@ -144,7 +144,8 @@ def write_generation(draft: Draft, previous: Path | None,
     report.removed_articles = len(removed)
 
     tagger = make_quote_tagger(config) if added else None
-    with Embedding(embedder, reusable, progress, report) as embedding:
+    with Embedding(embedder, reusable, progress, report,
+                   stored_vectors(store, vectors)) as embedding:
         added, passages = cut(added, embedder, config.max_tokens, report, embedding)
         report.added_articles = len(added)
         owners, texts = new_texts(added, passages)
@@ -215,6 +216,24 @@ def reusable_vectors(store: Store, vectors, removed: Sequence[str]) -> dict[str,
     return {h: found[i] for i, h in enumerate(by_hash)}
 
 
+def stored_vectors(store: Store, vectors: VectorIndex
+                   ) -> Callable[[list[str]], dict[str, np.ndarray]] | None:
+    """What an incremental build asks for the text hashes of its new passages: the vectors
+    of passages the archive already holds with the same text (a wire story filed again with
+    one paragraph changed, the same copy in two feeds), so only what is new is embedded.
+    None for an empty archive and for ivf-pq, whose stored codes are too lossy to reuse.
+    Only passages stored before the build are looked up (ids up to the largest now): the
+    build's own rows have no vectors yet."""
+    if vectors.ntotal == 0 or vectors.kind == "ivf-pq":
+        return None
+    at_most = store.last_passage_id()
+
+    def lookup(hashes: list[str]) -> dict[str, np.ndarray]:
+        found = store.passage_ids_of_hashes(hashes, at_most)
+        return dict(zip(found, vectors.reconstruct(list(found.values()))))
+    return lookup
+
+
 def cut(added: Iterable[Article], embedder, max_tokens: int,  # noqa: ANN001
         report: BuildReport, embedding: Embedding
         ) -> tuple[list[Article], dict[str, list[Passage]]]:
@@ -229,6 +248,7 @@ def cut(added: Iterable[Article], embedder, max_tokens: int,  # noqa: ANN001
             articles.append(article)
             passages[article.article_id] = ps
             embedding.add([p.text for p in ps])
+    embedding.send()  # every part out before the rows are stored (stored_vectors)
     return articles, passages
 
 

@@ -346,3 +346,29 @@ def test_manifest_of_another_model_is_mismatch(index_copy, embedder, tmp_path):
     with pytest.raises(IndexMismatch, match="--full"):
         _build_with_change(index_copy, embedder)
     assert IndexDir(index_copy.index_dir).current() == gen
+
+
+def test_a_story_filed_again_reuses_the_archive_s_vectors(index_copy, seeds_copy, embedder,
+                                                         seed_index, tmp_path):
+    """A new article that repeats paragraphs the archive holds (a story filed again with one
+    paragraph changed) embeds only the changed one; the others take the stored vectors, and
+    each stored vector is still its text's own."""
+    text = next(seeds_copy.glob("004_*.txt")).read_text()
+    old = "Russia denies having any new plans to attack its neighbor and in turn accuses the " \
+          "West of threatening its security."
+    new = "Moscow denies any plan to attack its neighbour and accuses the West of threatening " \
+          "Russian security with weapons deliveries."
+    assert old in text
+    refiled = tmp_path / "refiled"
+    refiled.mkdir()
+    (refiled / "update.txt").write_text(text.replace(old, new))
+    report = build([refiled], index_copy, mirror=False, embedder=embedder)
+    assert report.added_articles == 1 and report.removed_articles == 0
+    assert report.articles == 6 and report.passages > seed_index.passages
+    added = report.passages - seed_index.passages
+    assert 1 <= report.embedded_passages <= 2 < added == report.embedded_passages + report.reused_passages
+    check_consistent(index_copy, embedder, sample=12)
+    s = Searcher(index_copy, embedder=embedder)
+    pid = next(r["id"] for r in passage_rows(index_copy) if r["text"] == new)
+    assert float(s.backend.vectors.reconstruct([pid])[0] @ embedder.encode([new])[0]) > 0.999
+    s.close()
