@@ -5,16 +5,17 @@
 
 On a shared machine the load changes from minute to minute, so one long build timed against
 one long raw encode taken at another moment gives a noisy ratio. Here each repetition runs a
-full build (read, clean, chunk with token counting, embed, SQLite + FTS5, FAISS, near-duplicate
-links, publish; attribution off, model already loaded) and then, straight after, the bare
-`SentenceTransformer.encode(batch_size=32, normalize_embeddings=True)` on exactly the passages
-that build stored, repeats included (the build embeds a repeated passage once; each run also
-reports the ratio with the bare time scaled to the distinct passages) (odd repetitions encode first, on the previous build's passages: the
-same texts). The ratio raw seconds / build seconds is reported per repetition and as
-the median (goal from issue 5: >= 0.9). bench_build.py measures the rest (attribution on,
-int8, rebuild and add ratios). With --backend onnx-int8 (the default for new archives) the
-build embeds with the int8 model and the bare encode is that model's own `encode` (ONNX
-Runtime, length-sorted batches of 32).
+full build (read, clean, chunk with token counting, embed, SQLite + FTS5, FAISS,
+near-duplicate links, publish; attribution off, model already loaded) and then, straight after,
+the bare `SentenceTransformer.encode(batch_size=32, normalize_embeddings=True)` on exactly
+the passages that build stored, repeats included (odd repetitions encode first, on the
+previous build's passages: the same texts). The build embeds a repeated passage once, so
+each run also reports the ratio with the bare time scaled to the distinct passages. The
+ratio raw seconds / build seconds is reported per repetition and as the median (goal from
+issue 5: >= 0.9). bench_build.py measures the rest (attribution on, int8, rebuild and add
+ratios). With --backend onnx-int8 (the default for new archives) the build embeds with the
+int8 model and the bare encode is that model's own `encode` (ONNX Runtime, length-sorted
+batches of 32).
 """
 from __future__ import annotations
 

@@ -38,8 +38,8 @@ class Embedding:
     for them. A text whose hash is in `reusable` (a paragraph of an edited article that did
     not change) or that the archive holds (`stored`) takes that vector instead, and a text
     added before takes the vector of its first occurrence. Leaving the `with` block on an
-    exception stops the model at its next chunk of passages (a failed or cancelled build never waits for the
-    rest to embed)."""
+    exception stops the model at its next chunk of passages (a failed or cancelled build
+    never waits for the rest to embed)."""
 
     def __init__(self, embedder, reusable: Mapping[str, np.ndarray],  # noqa: ANN001
                  progress: Progress | None, report: BuildReport,

@@ -2,11 +2,11 @@
 
 Reading and cleaning (`prepare`, `admit`, `collect`, `read_articles`, `with_uploads`),
 inside one isolation boundary per file and per article (whatever a file holds becomes a
-reported skip, never a failed build), what a mirror build removes (`to_remove`: never what it could not read),
-the per-article size cap on cleaned text (`oversized`, `drop_oversized`),
-chunking (`chunk`), attribution of one article's passages (`attribute_passages`) and the
-manifest keys that must match for vectors to be mixed (`expected_manifest`). People grouping
-is archive.build.people's.
+reported skip, never a failed build), what a mirror build removes (`to_remove`: never
+what it could not read), the per-article size cap on cleaned text (`oversized`,
+`drop_oversized`), chunking (`chunk`), attribution of one article's passages
+(`attribute_passages`) and the manifest keys that must match for vectors to be mixed
+(`expected_manifest`). People grouping is archive.build.people's.
 """
 from __future__ import annotations
 
