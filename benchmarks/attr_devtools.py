@@ -190,10 +190,12 @@ def main() -> None:
     from archive.quotes import tagged
     for name, change in runs:
         saved = dict(tagged.SETTINGS)
-        if change:  # "bounds" switches a step off; "confidence=min", "far_factor=1.0" set one
-            key, _, value = change.partition("=")
-            tagged.SETTINGS[key] = (False if not value else value if key == "confidence"
-                                    else float(value))
+        # "bounds" switches a step off; "confidence=min", "far_factor=1.0" set one; joined
+        # with "+", several at once ("add=1+add_sources=named")
+        for one in change.split("+") if change else []:
+            key, _, value = one.partition("=")
+            tagged.SETTINGS[key] = (False if not value else value
+                                    if key in ("confidence", "add_sources") else float(value))
         res = run(args.split, args.fn, args.fp, learned=not args.rules_only, readings=readings)
         tagged.SETTINGS.update(saved)
         print(f"== {name}")

@@ -14,9 +14,12 @@ Precedence, each step measured on PolNeAR (benchmarks/README.md, "Quote tagger")
    names keeps it; a resolved one is lowered unless it is the salient speaker);
 4. off by default (`add`: more content recall, but two thirds of the speakers wrong): a
    Content span no rule found, with a Source span in the same sentence, becomes an
-   attribution (its speaker analysed like a rule's: names win, then pronouns and roles);
-   with `continue`, one with no source right after an attribution of the previous paragraph
-   continues it.
+   attribution (its speaker analysed like a rule's: names win, then pronouns and roles;
+   the Source span `trimmed` of stray punctuation); with `continue`, one with no source
+   right after an attribution of the previous paragraph continues it. `add_sources`
+   ("named": only Source spans headed by a name) and `add_factor` (below 0.85 the added
+   ones are stored but label nothing) were tried at stop 19 and are off (benchmarks/README.md,
+   "Stop 19").
 
 The pass needs no training data of its own: its settings (SETTINGS, with the choices the
 development variants switch) were chosen on held-out PolNeAR train articles
@@ -42,7 +45,9 @@ MIN_CONTENT_WORDS = 3
 # or off, how content and source agreement make a confidence (mean, min, or content alone),
 # the least Content probability of an added span, and the resolution factors
 SETTINGS: dict = {"bounds": True, "add": False, "continue": False, "confidence": "mean",
-                  "add_content": 0.5, "resolved_factor": 0.8, "far_factor": 0.5}
+                  "add_content": 0.5, "resolved_factor": 0.8, "far_factor": 0.5,
+                  "add_sources": "any", "add_factor": 1.0}
+NAMED_ENTITIES = ("PERSON", "ORG", "GPE", "NORP")
 
 
 class Reading(Protocol):
@@ -193,6 +198,9 @@ def _add_missing(st: ParaState, index: ArticleIndex, found: list[TagSpan],
         cue = _nearest(found, "Cue", span, sent)
         direct = _quoted(st, span)
         if source is not None:
+            source = trimmed(st.doc.text, source)
+            if source is None or not _source_allowed(st, source):
+                continue
             spk = _speaker(st, index, source, cue)
             if spk is None:
                 continue
@@ -208,8 +216,35 @@ def _add_missing(st: ParaState, index: ArticleIndex, found: list[TagSpan],
             attr = emit(st, spk, "", (-1, -1), (span.start, span.end), direct)
         else:
             continue
-        attr.confidence = confidence(attr, reading, per_kind, near)
+        attr.confidence = round(confidence(attr, reading, per_kind, near)
+                                * SETTINGS["add_factor"], 4)
         taken.append((span.start, span.end))
+
+
+def trimmed(text: str, span: TagSpan) -> TagSpan | None:
+    """A Source span without the punctuation and spaces a piece-level decoding can leave
+    at its ends (". Xi" -> "Xi"), None when nothing of a word is left."""
+    a, b = span.start, span.end
+    while a < b and not text[a].isalnum():
+        a += 1
+    while b > a and not (text[b - 1].isalnum() or text[b - 1] in ".)"):
+        b -= 1
+    return TagSpan(span.kind, a, b, span.score) if a < b else None
+
+
+def _source_allowed(st: ParaState, source: TagSpan) -> bool:
+    """Whether an added attribution may take this Source span (`add_sources`): "any";
+    "named", a head that is a proper noun or inside a named entity; "named+pron", those or
+    "he"/"she" (resolved by salience like a rule's)."""
+    how = SETTINGS["add_sources"]
+    if how == "any":
+        return True
+    head = root_at(st.doc, source.start, source.end)
+    if head is None:
+        return False
+    if head.pos_ == "PROPN" or head.ent_type_ in NAMED_ENTITIES:
+        return True
+    return how == "named+pron" and head.lower_ in ("he", "she")
 
 
 def _sentence(st: ParaState, offset: int) -> tuple[int, int]:

@@ -90,3 +90,15 @@ def test_without_a_tagger_there_is_no_confidence():
     found = passage_attributions(["The harbour master, Ruth Adebayo, said the pier would "
                                   "open in spring."])
     assert found[0] and all(a.confidence is None for a in found[0])
+
+
+def test_a_source_span_loses_the_punctuation_its_pieces_left():
+    """A Source span decoded from pieces can start at the full stop before a name (". Xi"):
+    an added attribution's speaker phrase is the words, keeping a closing "." or ")"."""
+    from archive.quotes.tagged import TagSpan, trimmed
+
+    text = "It rained. Xi Jinping (China) said so."
+    start = text.index(". Xi")
+    got = trimmed(text, TagSpan("Source", start, text.index(" said"), 0.9))
+    assert text[got.start:got.end] == "Xi Jinping (China)"
+    assert trimmed(text, TagSpan("Source", start, start + 2, 0.9)) is None
