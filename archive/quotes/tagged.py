@@ -17,9 +17,9 @@ Precedence, each step measured on PolNeAR (benchmarks/README.md, "Quote tagger")
    attribution (its speaker analysed like a rule's: names win, then pronouns and roles;
    the Source span `trimmed` of stray punctuation); with `continue`, one with no source
    right after an attribution of the previous paragraph continues it. `add_sources`
-   ("named": only Source spans headed by a name) and `add_factor` (below 0.85 the added
-   ones are stored but label nothing) were tried at stop 19 and are off (benchmarks/README.md,
-   "Stop 19").
+   ("named": only Source spans headed by a name), `add_link` (the Source span holding the
+   subject of the Cue's verb) and `add_factor` (below 0.85 the added ones are stored but
+   label nothing) were tried at stop 19 and are off (benchmarks/README.md, "Stop 19").
 
 The pass needs no training data of its own: its settings (SETTINGS, with the choices the
 development variants switch) were chosen on held-out PolNeAR train articles
@@ -46,7 +46,7 @@ MIN_CONTENT_WORDS = 3
 # the least Content probability of an added span, and the resolution factors
 SETTINGS: dict = {"bounds": True, "add": False, "continue": False, "confidence": "mean",
                   "add_content": 0.5, "resolved_factor": 0.8, "far_factor": 0.5,
-                  "add_sources": "any", "add_factor": 1.0}
+                  "add_sources": "any", "add_factor": 1.0, "add_link": False}
 NAMED_ENTITIES = ("PERSON", "ORG", "GPE", "NORP")
 
 
@@ -194,8 +194,9 @@ def _add_missing(st: ParaState, index: ArticleIndex, found: list[TagSpan],
         if any(a < span.end and span.start < b for a, b in taken):
             continue
         sent = _sentence(st, span.start)
-        source = _nearest(found, "Source", span, sent)
         cue = _nearest(found, "Cue", span, sent)
+        source = (_subject_source(st, found, cue, sent) if SETTINGS["add_link"]
+                  else _nearest(found, "Source", span, sent))
         direct = _quoted(st, span)
         if source is not None:
             source = trimmed(st.doc.text, source)
@@ -245,6 +246,24 @@ def _source_allowed(st: ParaState, source: TagSpan) -> bool:
     if head.pos_ == "PROPN" or head.ent_type_ in NAMED_ENTITIES:
         return True
     return how == "named+pron" and head.lower_ in ("he", "she")
+
+
+def _subject_source(st: ParaState, found: list[TagSpan], cue: TagSpan | None,
+                    sent: tuple[int, int]) -> TagSpan | None:
+    """`add_link`: the Source span of the sentence that holds the subject of the Cue span's
+    verb (or of the verb it hangs from: "wanted to know", "and added"), None without one."""
+    if cue is None:
+        return None
+    verb = root_at(st.doc, cue.start, cue.end)
+    if verb is None:
+        return None
+    heads = [verb] + ([verb.head] if verb.dep_ in ("xcomp", "conj", "advcl") else [])
+    subjects = [c for h in heads for c in h.children if c.dep_ in ("nsubj", "nsubjpass")]
+    for s in found:
+        if s.kind == "Source" and sent[0] <= s.start < sent[1] and any(
+                s.start <= t.idx < s.end for t in subjects):
+            return s
+    return None
 
 
 def _sentence(st: ParaState, offset: int) -> tuple[int, int]:
