@@ -12,7 +12,7 @@ Precedence, each step measured on PolNeAR (benchmarks/README.md, "Quote tagger")
    that its content is Content and that its speaker phrase is a Source (a speaker named
    outside the paragraph counts as agreeing), times `resolution_factor` (a speaker the phrase
    names keeps it; a resolved one is lowered unless it is the salient speaker);
-4. off by default (`add`: more content recall, but two thirds of the speakers wrong): a
+4. off by default (`add`: more content recall, but two in five of its speakers wrong): a
    Content span no rule found, with a Source span in the same sentence, becomes an
    attribution (its speaker analysed like a rule's: names win, then pronouns and roles;
    the Source span `trimmed` of stray punctuation); with `continue`, one with no source
