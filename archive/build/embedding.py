@@ -14,7 +14,8 @@ passage at a time, so how passages are parted changes none of its vectors.
 A text added again (a byline under every column, a syndicated paragraph in several stories,
 the same wire copy twice) is embedded once and its vector copied: 3.5% of all BBC's
 passages repeat one before them, time the model no longer spends. A text the archive already
-holds (a story filed again with a paragraph changed) takes its stored vector.
+holds (an edited article's unchanged paragraphs, a story filed again) takes its stored
+vector.
 """
 from __future__ import annotations
 
@@ -35,20 +36,19 @@ LARGEST_PART = 4096
 
 class Embedding:
     """Vectors of the texts `add`ed, in order, embedded on a second thread; `result` waits
-    for them. A text whose hash is in `reusable` (a paragraph of an edited article that did
-    not change) or that the archive holds (`stored`) takes that vector instead, and a text
-    added before takes the vector of its first occurrence. Leaving the `with` block on an
+    for them. A text the archive holds (`stored`: a paragraph of an edited article that did
+    not change, a story filed again) takes its stored vector instead, and a text added
+    before takes the vector of its first occurrence. Leaving the `with` block on an
     exception stops the model at its next chunk of passages (a failed or cancelled build
     never waits for the rest to embed)."""
 
-    def __init__(self, embedder, reusable: Mapping[str, np.ndarray],  # noqa: ANN001
-                 progress: Progress | None, report: BuildReport,
+    def __init__(self, embedder, progress: Progress | None,  # noqa: ANN001
+                 report: BuildReport,
                  stored: Callable[[list[str]], Mapping[str, np.ndarray]] | None = None
                  ) -> None:
-        """`stored`: the vectors the archive already holds for some text hashes (asked once
-        per part, for the texts `reusable` does not have)."""
-        self.embedder, self.reusable, self.report = embedder, reusable, report
-        self.stored = stored
+        """`stored`: the vectors the archive holds for the text hashes it is given (asked
+        once per part)."""
+        self.embedder, self.report, self.stored = embedder, report, stored
         self.progress = progress
         self.stop = threading.Event()
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="archive-embed")
@@ -88,21 +88,14 @@ class Embedding:
                 self.repeats.append((self.sent + i, first))
                 continue
             self.first[text] = self.sent + i
-            if not (self.reusable or self.stored):
+            if self.stored is None:
                 todo.append(i)
-                continue
-            h = passage_hash(text)
-            v = self.reusable.get(h) if self.reusable else None
-            if v is not None:
-                reused[i] = v
-            elif self.stored is not None:
-                ask[h] = i
             else:
-                todo.append(i)
+                ask[passage_hash(text)] = i
         if ask:
             found = self.stored(list(ask))
-            reused.update({i: found[h] for h, i in ask.items() if h in found})
-            todo = sorted(todo + [i for h, i in ask.items() if h not in found])
+            reused = {i: found[h] for h, i in ask.items() if h in found}
+            todo = [i for h, i in ask.items() if h not in found]
         self.report.embedded_passages += len(todo)  # the progress total, as parts come
         self.report.reused_passages += len(texts) - len(todo)
         self.sent += len(texts)

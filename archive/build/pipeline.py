@@ -139,15 +139,14 @@ def write_generation(draft: Draft, previous: Path | None,
         added: Iterable[Article] = [wanted[a] for a in wanted if a not in have]
     else:  # an empty generation: every article is new, and cut as it is read
         removed, added = [], wanted
-    reusable = reusable_vectors(store, vectors, removed)
-    vectors.remove(store.delete_articles(removed))
     report.removed_articles = len(removed)
 
     tagger = make_quote_tagger(config) if added else None
-    with Embedding(embedder, reusable, progress, report,
-                   stored_vectors(store, vectors)) as embedding:
+    with Embedding(embedder, progress, report, stored_vectors(store, vectors)) as embedding:
         added, passages = cut(added, embedder, config.max_tokens, report, embedding)
-        report.added_articles = len(added)
+        # every reusable vector is taken (cut asks the store for each new text): the removed
+        # articles can go, an edited one's unchanged paragraphs having taken their vectors
+        vectors.remove(store.delete_articles(removed))
         owners, texts = new_texts(added, passages)
         copies = None
         if config.attribution:
@@ -205,31 +204,18 @@ def store_articles(store: Store, articles: list[Article],
     return new_ids
 
 
-def reusable_vectors(store: Store, vectors, removed: Sequence[str]) -> dict[str, np.ndarray]:  # noqa: ANN001
-    """Vectors of passages about to be deleted, by text hash: an edited article re-embeds
-    only the paragraphs that changed."""
-    if not removed:
-        return {}
-    ids = [pid for pid, _, _ in store.passages_of_articles(list(removed))]
-    by_hash = store.passages_by_hash(ids)
-    found = vectors.reconstruct(list(by_hash.values()))
-    return {h: found[i] for i, h in enumerate(by_hash)}
-
-
 def stored_vectors(store: Store, vectors: VectorIndex
                    ) -> Callable[[list[str]], dict[str, np.ndarray]] | None:
     """What an incremental build asks for the text hashes of its new passages: the vectors
-    of passages the archive already holds with the same text (a wire story filed again with
-    one paragraph changed, the same copy in two feeds), so only what is new is embedded.
-    None for an empty archive and for ivf-pq, whose stored codes are too lossy to reuse.
-    Only passages stored before the build are looked up (ids up to the largest now): the
-    build's own rows have no vectors yet."""
-    if vectors.ntotal == 0 or vectors.kind == "ivf-pq":
+    of passages the archive already holds with the same text (an edited article's unchanged
+    paragraphs, a wire story filed again, the same copy in two feeds), so only what is new
+    is embedded. None for an empty archive. Asked while the new articles are cut, before
+    any of their rows is stored and before the removed articles are deleted."""
+    if vectors.ntotal == 0:
         return None
-    at_most = store.last_passage_id()
 
     def lookup(hashes: list[str]) -> dict[str, np.ndarray]:
-        found = store.passage_ids_of_hashes(hashes, at_most)
+        found = store.passage_ids_of_hashes(hashes)
         return dict(zip(found, vectors.reconstruct(list(found.values()))))
     return lookup
 

@@ -276,25 +276,15 @@ class Store(FilterQueries, MentionTables, ClusterTables, PeopleTables):
             self.keywords.delete(removed)
         return removed
 
-    def passages_by_hash(self, ids: Sequence[int]) -> dict[str, int]:
-        """hash → passage id, for reusing vectors of passages about to be deleted."""
-        out: dict[str, int] = {}
-        for chunk in chunks(ids, 500):
-            marks = ",".join("?" * len(chunk))
-            for pid, h in self.db.execute(
-                    f"SELECT id, hash FROM passages WHERE id IN ({marks})", list(chunk)):
-                out.setdefault(h, pid)
-        return out
-
-    def passage_ids_of_hashes(self, hashes: Sequence[str], at_most: int) -> dict[str, int]:
-        """hash → id of a stored passage (id <= `at_most`) with that text hash, for reusing
+    def passage_ids_of_hashes(self, hashes: Sequence[str]) -> dict[str, int]:
+        """hash → id of a stored passage with that text hash (the first stored), for reusing
         the vector of a text the archive already holds."""
         out: dict[str, int] = {}
         for chunk in chunks(list(hashes), 500):
             marks = ",".join("?" * len(chunk))
             for h, pid in self.db.execute(
-                    f"SELECT hash, min(id) FROM passages WHERE hash IN ({marks}) AND id <= ? "
-                    "GROUP BY hash", [*chunk, at_most]):
+                    f"SELECT hash, min(id) FROM passages WHERE hash IN ({marks}) GROUP BY hash",
+                    list(chunk)):
                 out[h] = pid
         return out
 
@@ -350,10 +340,6 @@ class Store(FilterQueries, MentionTables, ClusterTables, PeopleTables):
         if table not in {"passages", "articles", "attributions", "people", "passage_links"}:
             raise ValueError(f"unknown table {table}")
         return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
-
-    def last_passage_id(self) -> int:
-        """The largest passage id stored (0 for none)."""
-        return int(self.db.execute("SELECT coalesce(max(id), 0) FROM passages").fetchone()[0])
 
     def passage_ids(self) -> list[int]:
         return [r[0] for r in self.db.execute("SELECT id FROM passages ORDER BY id")]

@@ -24,9 +24,9 @@ def test_parts_keep_order_reuse_vectors_and_report_progress(embedder, texts, mon
     monkeypatch.setattr(embedding_mod, "FIRST_PART", 4)
     reused = np.full(embedder.dimension, 0.5, dtype=np.float32)
     seen, report = [], BuildReport(index="x")
-    with Embedding(embedder, {passage_hash(texts[5]): reused},
-                   lambda stage, done, total: seen.append((stage, done, total)),
-                   report) as embedding:
+    with Embedding(embedder, lambda stage, done, total: seen.append((stage, done, total)),
+                   report, lambda hashes: {h: reused for h in hashes
+                                           if h == passage_hash(texts[5])}) as embedding:
         for start in range(0, len(texts), 3):  # articles of three passages
             embedding.add(texts[start:start + 3])
         got = embedding.result()
@@ -51,7 +51,7 @@ def test_a_failure_while_cutting_stops_the_model(embedder, texts):
         calls.append(done)
 
     with pytest.raises(RuntimeError):
-        with Embedding(embedder, {}, progress, BuildReport(index="x")) as embedding:
+        with Embedding(embedder, progress, BuildReport(index="x")) as embedding:
             embedding.add([f"{t} ({n})" for n in range(20) for t in texts])  # 800 passages
             raise RuntimeError("cutting failed")
     with pytest.raises(Cancelled):
@@ -74,7 +74,7 @@ def test_a_repeated_text_is_embedded_once(embedder, texts, monkeypatch):
     monkeypatch.setattr(embedder, "encode", encode)
     added = [texts[0], texts[1], texts[0], texts[2], texts[3], texts[1], texts[4], texts[0]]
     report = BuildReport(index="x")
-    with Embedding(embedder, {}, None, report) as embedding:
+    with Embedding(embedder, None, report) as embedding:
         for start in range(0, len(added), 2):
             embedding.add(added[start:start + 2])
         got = embedding.result()
