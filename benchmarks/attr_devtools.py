@@ -9,7 +9,7 @@ Usage:
 
 The learned pass (archive/quotes/data/attribution_model.json) runs unless --rules-only.
 
-The spaCy parses are cached under benchmarks/results/attr/<split>.v2.spacy (git-ignored).
+The spaCy parses are cached under benchmarks/results/attr/<split>.v3.spacy (git-ignored).
 Metrics are those of eval_attribution.py (same scoring code). Only train and dev.
 """
 from __future__ import annotations
@@ -43,7 +43,7 @@ def parsed(split: str, nlp) -> tuple[list, list]:
     from spacy.tokens import DocBin
 
     files = files_of(split)
-    path = CACHE / f"{split}.v2.spacy"  # v2: parse_article (verb surnames stood in)
+    path = CACHE / f"{split}.v3.spacy"  # v3: paragraphs as a build makes them (stop 26)
     texts = [[p for p, _ in ev.paragraphs_with_offsets(t.read_text(encoding="utf-8"))] for t, _ in files]
     if path.exists():
         docs = list(DocBin().from_bytes(path.read_bytes()).get_docs(nlp.vocab))
@@ -124,6 +124,8 @@ def run(split: str, fn_path: str | None, fp_path: str | None, learned: bool = Tr
         "source_named": ev.prf(t.named_tp, t.named_pred, t.named_gold),
         "content": ev.prf(t.content_tp, t.content_pred, t.content_gold),
         "speaker_match": round(t.speaker_ok / t.content_tp, 4) if t.content_tp else 0.0,
+        "speaker_match_named_gold": (round(t.name_ok / t.name_matched, 4)
+                                     if t.name_matched else 0.0),
         "seconds": round(secs, 1),
         "shown_precision": {th: (round(c[0] / c[1], 4) if c[1] else 0.0, c[1])
                             for th, c in shown.items()},
@@ -203,7 +205,8 @@ def main() -> None:
             m = res[k]
             print(f"{k:<15} P {m['p']:.3f} R {m['r']:.3f} F1 {m['f1']:.3f}  "
                   f"({m['tp']}/{m['pred']}/{m['gold']})")
-        print(f"speaker_match {res['speaker_match']:.3f}  extraction {res['seconds']}s")
+        print(f"speaker_match {res['speaker_match']:.3f} (gold source a proper name: "
+              f"{res['speaker_match_named_gold']:.3f})  extraction {res['seconds']}s")
         print("shown precision by confidence threshold: " + ", ".join(
             f"{th}: {p:.3f} ({n})" for th, (p, n) in res["shown_precision"].items()))
 

@@ -40,8 +40,11 @@ Metrics (all micro-averaged over the split):
 - Speaker match: over gold attributions whose Content was matched, the share whose
   predicted speaker agrees with the annotated Source. Annotated pronoun sources ("he",
   "she", "who", ...) and definite role descriptions ("The Republican nominee") are
-  replaced by the nearest preceding annotated Source that ends in a capitalised name;
-  then the last capitalised word (surname) of both sides is compared case-insensitively,
+  replaced by the nearest preceding annotated Source that names someone (`gives_name`: it
+  ends in a capitalised name, or begins with one before a comma, "Robert Egge, executive
+  director of the Alzheimer's Impact Movement, whose advocates ..."; until stop 26 only the
+  first form counted, so a "he said" after such a source went to the name before it); then
+  the last capitalised word (surname) of both sides is compared case-insensitively,
   or the predicted surname may appear anywhere in the annotated source ("Huma Abedin,
   vice chairwoman for Clinton's campaign,"). Unnamed sources ("officials") compare the
   last word of the span. A prediction with no resolved speaker compares its speaker_text.
@@ -63,6 +66,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archive.models import Attribution  # noqa: E402
 from archive.quotes import DEFAULT_CUES, extract_article, load_nlp  # noqa: E402
+from archive.text import block_paragraphs  # noqa: E402
 
 DATA = Path("/work/shared/data/polnear")
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "his", "who"}
@@ -125,14 +129,22 @@ def mark_speech(golds: list[Gold], nlp) -> None:
 
 
 def paragraphs_with_offsets(text: str) -> list[tuple[str, int]]:
-    """Blank-line separated blocks with their file offsets (whitespace trimmed)."""
+    """The paragraphs an archive build makes of the text, with their file offsets (whitespace
+    trimmed): blank-line separated blocks, each line its own paragraph in a block written one
+    paragraph per line (archive.text.block_paragraphs; before stop 26 every block was one
+    paragraph here and in a build)."""
     out = []
     for m in re.finditer(r"(?:[^\n]|\n(?!\s*\n))+", text):
-        block = m.group(0)
-        lead = len(block) - len(block.lstrip())
-        block = block.strip()
-        if block:
-            out.append((block, m.start() + lead))
+        lines = [(x.group(0), m.start() + x.start()) for x in re.finditer(r"[^\n]+", m.group(0))]
+        lines = [(x, at) for x, at in lines if x.strip()]
+        if not lines:
+            continue
+        if len(block_paragraphs([x.strip() for x, _ in lines])) == 1:  # a wrapped paragraph
+            lines = [(m.group(0), m.start())]
+        for block, at in lines:
+            lead = len(block) - len(block.lstrip())
+            if block.strip():
+                out.append((block.strip(), at + lead))
     return out
 
 
@@ -196,6 +208,16 @@ def is_name(s: str) -> bool:
     return bool(words) and words[-1][0].isupper() and words[-1].lower() not in STOP_CAPS
 
 
+def gives_name(s: str) -> bool:
+    """A source phrase that names someone: a proper name (`is_name`), or one before a comma
+    followed by an apposition or relative clause ("Christopher Preble, vice president for
+    defense ... at the Cato Institute, a libertarian policy group")."""
+    if is_name(s):
+        return True
+    head = s.split(",", 1)[0]
+    return "," in s and is_name(head) and is_named(head)
+
+
 def lenient(text: str, g: tuple[int, int], p: Pred) -> bool:
     """Overlap plus agreeing last word (or predicted name's surname inside gold)."""
     a, b = p.source  # type: ignore[misc]
@@ -241,7 +263,7 @@ def resolved_gold_sources(text: str, golds: list[Gold]) -> list[str]:
             out[i] = last_named
         else:
             out[i] = s
-            if is_name(s):
+            if gives_name(s):
                 last_named = s
     return out
 
@@ -301,7 +323,7 @@ def score_article(text: str, golds: list[Gold], preds: list[Pred], t: Totals) ->
             t.content_tp += 1
             ok = speaker_agrees(gsource, p)
             t.speaker_ok += ok
-            if is_name(g.source_text):
+            if gives_name(g.source_text):
                 t.name_matched += 1
                 t.name_ok += ok
             if not ok and len(t.errors) < 200:

@@ -118,6 +118,22 @@ def is_heading(text: str) -> bool:
     return text.rstrip(CLOSERS)[-1:] not in TERMINAL
 
 
+# Hard-wrapped text (e-mail, wire copy, plain-text exports) breaks its lines at 72-80
+# characters, so a line longer than this is a whole paragraph: scraped pages are often
+# written one paragraph per line with no blank line between them.
+WRAP_WIDTH = 100
+
+
+def block_paragraphs(lines: list[str]) -> list[str]:
+    """The paragraphs of one blank-line separated block: its lines joined when they are a
+    hard-wrapped paragraph, each line its own paragraph when one of them is longer than any
+    wrapped line (`WRAP_WIDTH`). Joined, a page written one paragraph per line became one
+    paragraph, and a "he said" in one line took the speaker named three lines above."""
+    if max(map(len, lines), default=0) > WRAP_WIDTH:
+        return list(lines)
+    return [" ".join(lines)]
+
+
 def split_blocks(text: str) -> list[list[str]]:
     """Blocks separated by blank lines, each a list of normalized non-empty lines."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -272,7 +288,7 @@ def clean_article(raw: RawArticle) -> Article | None:
         return finish_article(raw, only[:80].rsplit(" ", 1)[0] if len(only) > 80 else only,
                               NO_DATE, [only], None)
     title, found_date, blocks, author = take_head(blocks, raw.title.strip() if raw.title else None)
-    paragraphs = [" ".join(lines) for lines in blocks]
+    paragraphs = [p for lines in blocks for p in block_paragraphs(lines)]
     return finish_article(raw, title, found_date, paragraphs, author)
 
 

@@ -79,3 +79,22 @@ def test_a_role_written_before_the_name_and_a_comma_is_their_role(nlp):
     roles = {a.speaker: a.role for attrs in result for a in attrs}
     assert roles.get("Dana Whitfield") == "campaign's longtime pollster", result
     assert roles.get("Omar Benali") == "senior aide", result
+
+
+def test_a_line_of_its_own_is_a_paragraph_of_its_own(article):
+    """A page written one paragraph per line: its lines are paragraphs (archive.text), so a
+    name that ends one line does not run into the next line's first word (joined into one
+    paragraph, the second speaker was "Adriana Rodarte The")."""
+    from archive.text import block_paragraphs
+    lines = ["Voters in the square were asked what they made of the debate between the two"
+             " candidates last night.",
+             "\u201cHe never answered a single question about the budget, and that tells you"
+             " everything about his plan.\u201d \u2015 Veronica Cruz",
+             "\u201cI would rather hear about schools than about polls.\u201d"
+             " \u2015 Adriana Rodarte",
+             "The mayor said she would watch the next debate."]
+    paragraphs = block_paragraphs(lines)
+    assert paragraphs == lines
+    said = [(a.speaker, a.content[:20]) for p in article(paragraphs)[1:3] for a in p]
+    assert said == [("Veronica Cruz", "He never answered a "),
+                    ("Adriana Rodarte", "I would rather hear ")]

@@ -368,3 +368,33 @@ def test_incomplete_or_impossible_dates_are_no_dates():
     for text in ("January 2022", "Top 10 stories of 2022", "3 deaths in May 2021", "1987",
                  "February 30, 2022"):
         assert parse_date(text) is None, text
+
+
+# A page saved one paragraph per line, with no blank line between paragraphs (what many
+# scrapers and "copy all" give).
+ONE_PER_LINE = "\n".join([
+    "Harbour council approves new ferry timetable",
+    "The harbour council on Tuesday approved a ferry timetable that adds two evening crossings"
+    " to the island from April.",
+    "\u201cThe late boats are what commuters have asked for since the bridge closed,\u201d said"
+    " councillor Ines Moreau, who chairs the transport committee.",
+    "Ferry operator Nordlink welcomed the decision but warned that fares could rise.",
+    "\u201cFuel is our largest cost,\u201d he said.",
+])
+
+
+def test_a_page_written_one_paragraph_per_line_keeps_its_paragraphs():
+    article = clean_article(RawArticle(text=ONE_PER_LINE, path="ferry.txt"))
+    assert article is not None
+    assert article.title == "Harbour council approves new ferry timetable"
+    assert [p.text for p in article.paragraphs] == ONE_PER_LINE.split("\n")[1:]
+
+
+def test_hard_wrapped_lines_are_joined_into_their_paragraph():
+    wrapped = ("The harbour council on Tuesday approved a ferry timetable\n"
+               "that adds two evening crossings to the island from April,\n"
+               "its chairwoman said.")
+    text = "Ferry timetable approved\n\n" + wrapped + "\n\nA second paragraph follows here."
+    article = clean_article(RawArticle(text=text, path="wire.txt"))
+    assert [p.text for p in article.paragraphs] == [
+        wrapped.replace("\n", " "), "A second paragraph follows here."]
