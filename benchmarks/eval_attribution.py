@@ -66,7 +66,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archive.models import Attribution  # noqa: E402
 from archive.quotes import DEFAULT_CUES, extract_article, load_nlp  # noqa: E402
-from archive.text import block_paragraphs  # noqa: E402
+from archive.text import one_paragraph_per_line  # noqa: E402
 
 DATA = Path("/work/shared/data/polnear")
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "his", "who"}
@@ -131,20 +131,18 @@ def mark_speech(golds: list[Gold], nlp) -> None:
 def paragraphs_with_offsets(text: str) -> list[tuple[str, int]]:
     """The paragraphs an archive build makes of the text, with their file offsets (whitespace
     trimmed): blank-line separated blocks, each line its own paragraph in a block written one
-    paragraph per line (archive.text.block_paragraphs; before stop 26 every block was one
+    paragraph per line (archive.text.one_paragraph_per_line; before stop 26 every block was one
     paragraph here and in a build)."""
     out = []
     for m in re.finditer(r"(?:[^\n]|\n(?!\s*\n))+", text):
-        lines = [(x.group(0), m.start() + x.start()) for x in re.finditer(r"[^\n]+", m.group(0))]
-        lines = [(x, at) for x, at in lines if x.strip()]
+        lines = [x for x in re.finditer(r"[^\n]+", m.group(0)) if x.group(0).strip()]
         if not lines:
             continue
-        if len(block_paragraphs([x.strip() for x, _ in lines])) == 1:  # a wrapped paragraph
-            lines = [(m.group(0), m.start())]
-        for block, at in lines:
-            lead = len(block) - len(block.lstrip())
-            if block.strip():
-                out.append((block.strip(), at + lead))
+        pieces = ([(x.group(0), m.start() + x.start()) for x in lines]
+                  if one_paragraph_per_line([x.group(0).strip() for x in lines])
+                  else [(m.group(0), m.start())])
+        for piece, at in pieces:
+            out.append((piece.strip(), at + len(piece) - len(piece.lstrip())))
     return out
 
 
@@ -212,10 +210,7 @@ def gives_name(s: str) -> bool:
     """A source phrase that names someone: a proper name (`is_name`), or one before a comma
     followed by an apposition or relative clause ("Christopher Preble, vice president for
     defense ... at the Cato Institute, a libertarian policy group")."""
-    if is_name(s):
-        return True
-    head = s.split(",", 1)[0]
-    return "," in s and is_name(head) and is_named(head)
+    return is_name(s) or is_name(s.split(",", 1)[0])
 
 
 def lenient(text: str, g: tuple[int, int], p: Pred) -> bool:

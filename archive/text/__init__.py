@@ -9,7 +9,8 @@ May import `archive.models` only: never storage, search, build, quotes, embed or
 """
 from archive.text import dedup
 from archive.text.chunk import approx_tokens, passages_of, split_long, split_sentences
-from archive.text.clean import WRAP_WIDTH, block_paragraphs, clean_article, oversized_paragraph
+from archive.text.clean import (block_paragraphs, clean_article, one_paragraph_per_line,
+                                oversized_paragraph)
 from archive.text.dates import DateReading, normalize_date, outlet_order, parse_date, read_date
 from archive.text.dedup import (DedupParams, PairLink, UnionFind, find_passage_pairs,
                                 judge_pair, passage_clusters, story_clusters, update_links)
@@ -19,8 +20,8 @@ from archive.text.names import (group_names, is_person, mention_people, resolve_
 from archive.text.terms import STOPWORDS, distinct_words, query_terms, topic_words
 
 __all__ = [
-    "STOPWORDS", "SUPPORTED", "WRAP_WIDTH", "block_paragraphs", "DedupParams", "PairLink",
-    "Skipped", "UnionFind",
+    "STOPWORDS", "SUPPORTED", "block_paragraphs", "DedupParams", "PairLink", "Skipped",
+    "UnionFind", "one_paragraph_per_line",
     "approx_tokens", "clean_article", "dedup", "distinct_words", "find_passage_pairs",
     "group_names", "is_person", "iter_files", "judge_pair", "mention_people", "normalize_date",
     "oversized_paragraph", "outlet_order", "parse_date", "read_date", "DateReading",

@@ -124,14 +124,18 @@ def is_heading(text: str) -> bool:
 WRAP_WIDTH = 100
 
 
+def one_paragraph_per_line(lines: list[str]) -> bool:
+    """Whether a blank-line separated block is written one paragraph per line: one of its
+    lines is longer than any hard-wrapped line (`WRAP_WIDTH`)."""
+    return max(map(len, lines), default=0) > WRAP_WIDTH
+
+
 def block_paragraphs(lines: list[str]) -> list[str]:
-    """The paragraphs of one blank-line separated block: its lines joined when they are a
-    hard-wrapped paragraph, each line its own paragraph when one of them is longer than any
-    wrapped line (`WRAP_WIDTH`). Joined, a page written one paragraph per line became one
-    paragraph, and a "he said" in one line took the speaker named three lines above."""
-    if max(map(len, lines), default=0) > WRAP_WIDTH:
-        return list(lines)
-    return [" ".join(lines)]
+    """The paragraphs of one blank-line separated block: each line its own paragraph when
+    the block is written one paragraph per line, else its lines joined (a hard-wrapped
+    paragraph). Joined, a page written one paragraph per line became one paragraph, and a
+    "he said" in one line took the speaker named three lines above."""
+    return list(lines) if one_paragraph_per_line(lines) else [" ".join(lines)]
 
 
 def split_blocks(text: str) -> list[list[str]]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from archive.quotes import clean_name, extract_article, speaker_type
+from archive.text import block_paragraphs
 
 
 def test_pronoun_resolved_by_gender(nlp, check_offsets):
@@ -85,7 +86,6 @@ def test_a_line_of_its_own_is_a_paragraph_of_its_own(article):
     """A page written one paragraph per line: its lines are paragraphs (archive.text), so a
     name that ends one line does not run into the next line's first word (joined into one
     paragraph, the second speaker was "Adriana Rodarte The")."""
-    from archive.text import block_paragraphs
     lines = ["Voters in the square were asked what they made of the debate between the two"
              " candidates last night.",
              "\u201cHe never answered a single question about the budget, and that tells you"
