@@ -6,9 +6,11 @@ guesses, and the small closed sets the rules, the speaker analysis and the learn
 test words against. Several lists were learned from the PolNeAR train annotations
 (benchmarks/learn_cues.py); their comments say so.
 
-Imports nothing of the project.
+Imports archive.text (the first-name lists, shared with people grouping) only.
 """
 from __future__ import annotations
+
+from archive.text import FEMALE_NAMES, MALE_NAMES
 
 # Lemmas of verbs that report speech (or writing). Configurable: pass `cues=` to
 # extract_article. These make a person's "own words" (see `is_speech_cue`).
@@ -131,49 +133,7 @@ FEMALE_ROLE_NOUNS = frozenset({"spokeswoman", "congresswoman", "chairwoman", "bu
 MALE_ROLE_NOUNS = frozenset({"spokesman", "congressman", "chairman", "businessman", "actor",
                              "father", "husband", "son"})
 
-# A compact first-name list for guessing gender when the article never says "he"/"she"
-# near a name. Not exhaustive on purpose: unknown names simply stay ungendered.
-FEMALE_NAMES: frozenset[str] = frozenset(
-    """mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy
-    lisa betty margaret sandra ashley kimberly emily donna michelle dorothy carol amanda
-    melissa deborah stephanie rebecca sharon laura cynthia kathleen amy angela shirley
-    anna brenda pamela emma nicole helen samantha katherine christine debra rachel
-    carolyn janet catherine maria heather diane ruth julie olivia joyce virginia
-    victoria kelly lauren christina joan evelyn judith megan andrea cheryl hannah
-    jacqueline martha gloria teresa ann sara madison frances kathryn janice jean abigail
-    alice judy sophia grace denise amber doris marilyn danielle beverly isabella theresa
-    diana natalie brittany charlotte marie kayla alexis lori hillary hilary nikki kamala
-    nancy elise condoleezza madeleine angela ursula theresa jacinda liz kristalina
-    christine federica wendy jen jill ivanka melania chelsea huma kellyanne sarah
-    elizabeth tulsi alexandria ilhan rashida lindsey susan olga irina natalia natalya
-    yulia svetlana elena yelena tatiana tatyana maria marina anastasia ekaterina
-    yekaterina lyudmila valentina oksana iryna olena kateryna ruth sonia sonja ingrid
-    annalena magdalena anne sylvie marine segolene nathalie ilse roberta ana lucia
-    carmen isabel beatriz gabriela fatima aisha amina leila samira mette sanna kaja
-    katalin zuzana beata ewa agnieszka giorgia""".split()
-)
-MALE_NAMES: frozenset[str] = frozenset(
-    """james robert john michael william david richard joseph thomas charles christopher
-    daniel matthew anthony antony mark donald steven paul andrew joshua kenneth kevin
-    brian george timothy ronald edward jason jeffrey ryan jacob gary nicholas eric
-    jonathan stephen larry justin scott brandon benjamin samuel gregory alexander frank
-    patrick raymond jack dennis jerry tyler aaron jose adam nathan henry douglas zachary
-    peter kyle ethan walter noah jeremy christian keith roger terry gerald harold sean
-    austin carl arthur lawrence dylan jesse jordan bryan billy joe bruce gabriel logan
-    albert willie alan juan wayne elijah randy roy vincent ralph eugene russell bobby
-    mason philip louis barack bill joe mike mitch chuck ted marco rand jeb newt rudy
-    reince sean jared eric hunter boris emmanuel olaf jens antonio recep vladimir sergey
-    sergei dmitry dmitri dmitriy alexei alexey aleksei andrei andrey mikhail nikolai
-    nikolay yuri yury igor oleg viktor victor volodymyr petro vitali vitaly vladislav
-    valery valeriy ivan pavel konstantin maxim ramzan yevgeny evgeny gennady anatoly
-    leonid boris grigory kirill denis roman ruslan taras ihor oleksiy oleksandr
-    dmytro serhiy mykola bohdan xi wang li jinping narendra shinzo fumio justin
-    emmanuel nicolas francois jean pierre jacques olaf gerhard helmut frank-walter
-    heiko christian karl josep charles mario matteo silvio pedro jose luis carlos
-    jair luiz ali mohammed muhammad ahmed hassan hussein abdullah benjamin naftali
-    yair bashar hamid tayyip mevlut sebastian alexander andrzej mateusz viktor tony
-    gordon keir rishi nigel dominic lloyd antony jake ned john kurt""".split()
-)
+# First names for gender guesses: archive.text.given_names (people grouping uses them too).
 
 
 # Name suffixes dropped from a speaker's name ("Jr.", "III").

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
-from archive.quotes.lexicon import LEMMA_FIXES
+from archive.quotes.lexicon import DEFAULT_CUES, LEMMA_FIXES
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Doc, Span, Token
@@ -44,6 +44,8 @@ def subject_of(verb: "Token") -> "Token | None":
     head = verb.head
     if verb.dep_ == "pcomp" and head.lower_ == "as" and head.head.lemma_ == "quote":
         return next((c for c in head.head.children if c.dep_ == "dobj"), None)
+    if second_cue(verb):  # "said he would order X and warned against Y": the one who said
+        return subject_of(head.head)
     if verb.dep_ == "conj" and head is not verb:
         return subject_of(head)
     if verb.dep_ in ("advcl", "xcomp", "pobj", "pcomp") and verb.tag_ == "VBG" and \
@@ -111,13 +113,35 @@ def speaker_tokens(subj: "Token", cue: "Token | None" = None) -> list["Token"]:
 
 
 def content_tokens(head: "Token") -> list["Token"]:
-    """Tokens of a reported clause: the subtree minus a leading "that" and edge punctuation."""
+    """Tokens of a reported clause: the subtree minus a leading "that" and edge punctuation,
+    cut before a speech verb the parser coordinated into it ("said he would order a review
+    and warned against hackers": "warned" has no subject of its own and is a second cue of
+    the speaker, not part of what was said)."""
     toks = list(head.subtree)
+    cut = next((c for c in head.children if c.i > head.i and second_cue(c)), None)
+    if cut is not None:
+        start = min(t.i for t in cut.subtree)
+        while start > head.i and head.doc[start - 1].dep_ in ("cc", "punct"):
+            start -= 1
+        toks = [t for t in toks if t.i < start]
     while toks and (toks[0].is_punct or (toks[0].dep_ == "mark" and toks[0].lower_ == "that")):
         toks.pop(0)
     while toks and toks[-1].is_punct and toks[-1].text not in "”\"’":
         toks.pop()
     return toks
+
+
+def second_cue(tok: "Token") -> bool:
+    """A speech verb the parser coordinated into a reported clause that is the speaker's next
+    cue, where the clause ends: no subject of its own, and the tense of the cue verb, not of
+    the clause ("said he would order a review and warned against hackers"; not "said he
+    rated contestants and talked about them", where both verbs are what was said)."""
+    clause = tok.head
+    cue = clause.head
+    return (tok.dep_ == "conj" and tok.pos_ == "VERB" and token_lemma(tok) in DEFAULT_CUES
+            and clause.dep_ == "ccomp" and cue is not clause
+            and tok.tag_ == cue.tag_ and tok.tag_ != clause.tag_
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in tok.children))
 
 
 def root_at(doc: "Doc", start: int, end: int) -> "Token | None":

@@ -37,7 +37,7 @@ from archive.models import Attribution
 from archive.quotes.paragraph import ParaState, emit
 from archive.quotes.scan import quote_of
 from archive.quotes.speakers import ArticleIndex, Speaker, analyse_speaker, register
-from archive.quotes.syntax import root_at
+from archive.quotes.syntax import root_at, second_cue
 
 KINDS = ("Source", "Cue", "Content")
 MIN_CONTENT_WORDS = 3
@@ -165,19 +165,24 @@ def tagged_pass(st: ParaState, index: ArticleIndex, reading: Reading,
     near = {a.speaker for a in list(previous) + st.attrs if a.speaker and names(a)}
     for attr in st.attrs:
         if SETTINGS["bounds"] and not attr.direct:
-            _take_bounds(attr, contents, text)
+            _take_bounds(attr, contents, st)
         attr.confidence = confidence(attr, reading, per_kind, near)
     if SETTINGS["add"]:
         _add_missing(st, index, found, contents, reading, per_kind, previous, near)
 
 
-def _take_bounds(attr: Attribution, contents: list[TagSpan], text: str) -> None:
-    """An indirect content takes the extent of the tagger's Content spans overlapping it."""
+def _take_bounds(attr: Attribution, contents: list[TagSpan], st: ParaState) -> None:
+    """An indirect content takes the extent of the tagger's Content spans overlapping it, up
+    to a speech verb coordinated after it ("said he would order a review and warned against
+    hackers": the rules end the content before "and warned"; the tagger's span runs on)."""
+    text = st.doc.text
     over = [s for s in contents if s.start < attr.content_end and attr.content_start < s.end
             and s.start >= attr.cue_end]
     if not over:
         return
     a, b = min(s.start for s in over), max(s.end for s in over)
+    b = min([b] + [t.idx for t in st.doc if attr.content_end <= t.idx < b and second_cue(t)])
+    b = len(text[:b].rstrip(" ,;").removesuffix(" and").removesuffix(" but").rstrip(" ,;"))
     attr.content_start, attr.content_end = a, b
     attr.content = text[a:b]
 

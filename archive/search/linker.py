@@ -125,6 +125,19 @@ def office_of(words: Sequence[str]) -> bool:
                for a, b in zip(words, words[1:]))
 
 
+def office_first(words: Sequence[str]) -> tuple[str, ...] | None:
+    """An office "of" something written the other way round: "president of the NAACP" ->
+    "naacp president", "lawyer for the Sierra Club" -> "sierra club lawyer" (what follows
+    the preposition, then the office); None when the words are not "OFFICE of/for/at/to X".
+    An archive stores whichever form its articles wrote, a question may use the other."""
+    at = next((i for i, (a, b) in enumerate(zip(words, words[1:]))
+               if a in ROLE_NOUNS and b in ("of", "for", "at", "to")), None)
+    if at is None or at + 2 >= len(words):
+        return None
+    rest = [w for w in words[at + 2:] if w not in DETERMINERS]
+    return tuple(rest) + tuple(words[:at + 1]) if rest else None
+
+
 def _no_name(word: str) -> bool:
     """A word that is never a name on its own: an office, a title, a pronoun, a suffix."""
     return (word in ROLE_NOUNS or word in TITLES or word in DETERMINERS or word in STOPWORDS
@@ -167,6 +180,8 @@ class Linker:
                 if toks and (toks[-1].key in ROLE_NOUNS or not capitalised(toks[-1]) or (
                         office_of(key) and not self._ends_in_person(key))):
                     self.roles[key[-1]].append((key, p["name"]))
+                    if (swapped := office_first(key)) is not None:
+                        self.roles[swapped[-1]].append((swapped, p["name"]))
         # a head word that is no office noun counts only when several people's roles end in
         # it ("front-runner", "nominee"); one odd role ("... and being the lads") does not,
         # nor do offices "of" something that share a last word ("analyst at X Inc", "oil

@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field, replace
 from archive.search.linker import (DETERMINERS, FRAME, GENERIC_MODIFIERS, HEADLINE_VERBS,
                                    MAX_NGRAM, OTHER_OFFICE, PLURAL_HEADLINE_VERBS, ROLE_NOUNS,
                                    SPEECH_WORDS, TITLES, Linker, Token, by_quotes, capitalised,
-                                   casing, office_of, plain_word, tokens)
+                                   casing, office_first, office_of, plain_word, tokens)
 from archive.search.query import MAX_PARSE_CHARS, looks_like_name, parse_query
 from archive.text.names import DOMINANCE, split_name
 from archive.text.terms import STOPWORDS
@@ -200,15 +200,18 @@ def _phrase_role(toks: list[Token], linker: Linker) -> list[str]:
     """The people a whole speaker phrase describes by role, the longest description first
     ("the Obama deputy national security adviser" -> "deputy national security adviser")."""
     kept = [k for k, t in enumerate(toks) if t.key not in DETERMINERS and t.key not in TITLES]
-    if not kept or toks[kept[-1]].key not in linker.roles:
+    if not kept:
         return []
-    for n, start in enumerate(kept):
-        if n and (_qualifier(toks, kept[n - 1]) or toks[kept[n - 1]].key in OTHER_OFFICE):
-            break  # "Russian", "former": a word that narrows the role cannot be dropped
-        people = linker.role_people([toks[k].key for k in kept[n:]])
-        if people:
-            return by_quotes(people, linker)
-    return []
+    if toks[kept[-1]].key in linker.roles:
+        for n, start in enumerate(kept):
+            if n and (_qualifier(toks, kept[n - 1]) or toks[kept[n - 1]].key in OTHER_OFFICE):
+                break  # "Russian", "former": a word that narrows the role cannot be dropped
+            people = linker.role_people([toks[k].key for k in kept[n:]])
+            if people:
+                return by_quotes(people, linker)
+    # "the president of the NAACP" where the articles wrote "NAACP President"
+    swapped = office_first([toks[k].key for k in kept])
+    return by_quotes(linker.role_people(list(swapped)), linker) if swapped else []
 
 
 def _qualifier(toks: list[Token], k: int) -> bool:

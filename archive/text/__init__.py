@@ -4,7 +4,8 @@ Owns reading files (`ingest`: .txt, .html, .jsonl, .csv), cleaning an article (`
 boilerplate, outlet, sections), its date (`dates`: python-dateutil, day/month order by the
 outlet's convention), cutting passages to the model's token limit (`chunk`),
 near-duplicate passages and story clusters (`dedup`), grouping the names of one person
-(`names`) and the topic words of a question (`terms`). Every function works on plain data.
+(`names`, with the given names of `given_names`) and the topic words of a question
+(`terms`). Every function works on plain data.
 May import `archive.models` only: never storage, search, build, quotes, embed or app.
 """
 from archive.text import dedup
@@ -14,13 +15,15 @@ from archive.text.clean import (block_paragraphs, clean_article, one_paragraph_p
 from archive.text.dates import DateReading, normalize_date, outlet_order, parse_date, read_date
 from archive.text.dedup import (DedupParams, PairLink, UnionFind, find_passage_pairs,
                                 judge_pair, passage_clusters, story_clusters, update_links)
+from archive.text.given_names import FEMALE_NAMES, MALE_NAMES
 from archive.text.ingest import SUPPORTED, Skipped, iter_files, read_all, read_path
 from archive.text.names import (group_names, is_person, mention_people, resolve_person,
                                 speaker_types)
 from archive.text.terms import STOPWORDS, distinct_words, query_terms, topic_words
 
 __all__ = [
-    "STOPWORDS", "SUPPORTED", "block_paragraphs", "DedupParams", "PairLink", "Skipped",
+    "FEMALE_NAMES", "MALE_NAMES", "STOPWORDS", "SUPPORTED", "block_paragraphs", "DedupParams",
+    "PairLink", "Skipped",
     "UnionFind", "one_paragraph_per_line",
     "approx_tokens", "clean_article", "dedup", "distinct_words", "find_passage_pairs",
     "group_names", "is_person", "iter_files", "judge_pair", "mention_people", "normalize_date",

@@ -21,6 +21,8 @@ from typing import Callable, Iterable
 
 from rapidfuzz import fuzz, process
 
+from archive.text.given_names import FEMALE_NAMES, MALE_NAMES
+
 SURNAME_THRESHOLD = 82.0  # on transliteration keys (see _translit)
 FIRST_NAME_THRESHOLD = 75.0
 MIN_FUZZY_LEN = 5  # shorter surnames must match exactly ("Bush" vs "Rush")
@@ -100,7 +102,16 @@ def first_names_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     x, y = a[0].rstrip("."), b[0].rstrip(".")
     if len(x) == 1 or len(y) == 1:
         return x[0] == y[0]
+    if x != y and _gender(x) and _gender(y) and _gender(x) != _gender(y):
+        return False  # "Michael" / "Michelle", "Daniel" / "Danielle": close, not one person
     return x == y or fuzz.ratio(_translit(x), _translit(y)) >= FIRST_NAME_THRESHOLD
+
+
+def _gender(first: str) -> str:
+    """"f" or "m" for a given name only women or only men bear here, else ""."""
+    key = fold(first)
+    female, male = key in FEMALE_NAMES, key in MALE_NAMES
+    return "f" if female and not male else "m" if male and not female else ""
 
 
 # ---------------------------------------------------------------------------
@@ -283,8 +294,15 @@ def _assign_bare(names: list[str], people: list[_Person], counts: Counter,
         target = _canonical(ranked[0])
     if target is None and len(ranked) == 0:
         target = max(names, key=lambda n: (counts[n], n))
+    # a cluster is a chain of close surnames: a bare surname joins a person only when it is
+    # a spelling of that person's own surname ("Falconer" is not Brian Fallon, although
+    # "Falconer" ~ "Falcone" ~ "Fallon" chain them into one cluster)
+    own = split_name(target) if target else None
     for name in names:
-        out[name] = target or name
+        bare = split_name(name)
+        out[name] = target if target and (
+            own is None or bare is None or own.first == () or _close_pairs(
+                [_translit(bare.surname)], [_translit(own.surname)])) else name
 
 
 # ---------------------------------------------------------------------------

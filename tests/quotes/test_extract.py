@@ -353,3 +353,21 @@ def test_footage_of_a_person_saying_gives_the_quote_to_that_person(one):
     text = "The ad uses footage of Hillary Clinton asking, “Why aren’t I 50 points ahead, you might ask?”"
     quote = [a for a in one(text) if a.content.startswith("Why aren’t I")]
     assert [(a.speaker, a.cue) for a in quote] == [("Hillary Clinton", "asking")]
+
+
+def test_a_second_speech_verb_ends_the_reported_clause_and_speaks_for_the_same_person(one):
+    """"said X and warned Y": the parser coordinates "warned" into the reported clause;
+    it is the speaker's next cue, with its own content."""
+    attrs = one("The harbour master, Ruth Adebayo, said she would close the old pier for "
+                "repairs and warned against swimming near the breakwater.")
+    by_cue = {a.cue: a for a in attrs}
+    assert by_cue["said"].content == "she would close the old pier for repairs"
+    assert "swimming near the breakwater" in by_cue["warned"].content
+    assert by_cue["warned"].speaker == "Ruth Adebayo"
+
+
+def test_verbs_of_one_reported_clause_stay_in_it(one):
+    """Both verbs are what was said (same tense as each other, not as the cue's)."""
+    (a,) = one("A former cleaner, Ruth Adebayo, said the manager shouted at the staff and "
+               "mocked their accents.")
+    assert a.content == "the manager shouted at the staff and mocked their accents"

@@ -102,3 +102,15 @@ def test_a_source_span_loses_the_punctuation_its_pieces_left():
     got = trimmed(text, TagSpan("Source", start, text.index(" said"), 0.9))
     assert text[got.start:got.end] == "Xi Jinping (China)"
     assert trimmed(text, TagSpan("Source", start, start + 2, 0.9)) is None
+
+
+def test_the_tagger_does_not_stretch_a_content_over_the_next_speech_verb(tagger):
+    """The tagger's Content span may run over "and urged ..."; the reported clause still ends
+    where the speaker's next cue begins, and that cue keeps its own content."""
+    text = ("Ruth Adebayo said the council will publish the accounts in May and urged "
+            "residents to read them.")
+    (found,) = passage_attributions([text], tagger=tagger)
+    by_cue = {a.cue: a for a in found}
+    assert by_cue["said"].content == "the council will publish the accounts in May"
+    assert by_cue["urged"].content == "residents to read them"
+    assert by_cue["urged"].speaker == "Ruth Adebayo"

@@ -358,3 +358,26 @@ def test_a_role_stored_with_a_clause_after_it_is_found_by_its_noun_phrase():
                "roles": ["physicist who is co-director of the Nuclear Policy Program"]}]
     u = read("what did the physicist say", Linker(aliases, people))
     assert (u.mode, u.speaker) == ("speaker", "Mira Kowal"), u
+
+
+@pytest.mark.parametrize("role, q", [
+    ("Lusatian Sorbs Federation president",
+     "what did the president of the Lusatian Sorbs Federation say"),
+    ("president of the Lusatian Sorbs Federation",
+     "what did the Lusatian Sorbs Federation president say"),
+    ("Vistula Rowing Club lawyer", "what did the lawyer for the Vistula Rowing Club say"),
+    ("spokeswoman for the Kos campaign", "Kos campaign spokeswoman comments on turnout")])
+def test_an_office_of_something_is_found_written_either_way(role, q):
+    aliases = {"Mira Kowal": "Mira Kowal", "Jan Kos": "Jan Kos"}
+    people = [{"name": "Mira Kowal", "type": "person", "roles": [role], "quotes": 3},
+              {"name": "Jan Kos", "type": "person", "roles": ["mayor of Opole"], "quotes": 5}]
+    u = read(q, Linker(aliases, people))
+    assert (u.mode, u.speaker, u.linked_by) == ("speaker", "Mira Kowal", "role"), u
+
+
+def test_an_office_of_another_body_written_the_other_way_links_nobody():
+    aliases = {"Mira Kowal": "Mira Kowal"}
+    people = [{"name": "Mira Kowal", "type": "person", "quotes": 3,
+               "roles": ["president of the Lusatian Sorbs Federation"]}]
+    u = read("what did the Vistula Rowing Club president say", Linker(aliases, people))
+    assert u.speaker is None, u

@@ -180,3 +180,24 @@ def test_a_surname_is_spelled_like_its_romanisations_not_like_any_close_word():
     # a word that shares letters with a surname is not a spelling of it
     assert not surname_spelled_like("Brexit", "Beith")
     assert not surname_spelled_like("Putin", "Rutte")
+
+
+def test_close_given_names_of_a_woman_and_a_man_are_two_people():
+    """"Michelle" and "Michael" are close spellings but not one person: with close surnames
+    the grouping merged them, and a role one of them held answered for the other."""
+    aliases = group_names(_mentions({"Michelle F. Tanzer": 9, "Michael Tanner": 2,
+                                     "Danielle Roux": 2, "Daniel Roux": 3}))
+    assert aliases["Michael Tanner"] == "Michael Tanner"
+    assert aliases["Danielle Roux"] != aliases["Daniel Roux"]
+    assert not first_names_compatible(("Michael",), ("Michelle",))
+    assert first_names_compatible(("Sergei",), ("Sergey",))  # spellings of one name still are
+    assert first_names_compatible(("Jean",), ("Jean",))
+
+
+def test_a_bare_surname_joins_only_a_person_whose_surname_it_spells():
+    """Close surnames chain into one cluster (Falconer ~ Falcone ~ Fallon); the bare
+    "Falconer" is no spelling of Fallon and must not become Brian Fallon."""
+    aliases = group_names(_mentions({"Brian Fallon": 50, "Falconer": 3, "Falcone": 1,
+                                     "Fallon": 6}))
+    assert aliases["Fallon"] == "Brian Fallon"
+    assert aliases["Falconer"] == "Falconer"

@@ -1,0 +1,48 @@
+"""Given names whose bearers are mostly women or mostly men: the gender a speaker's first
+name suggests when an article never says "he" or "she" near it (archive.quotes), and the
+guard that keeps "Michael Tanner" and "Michelle Tanzer" two people (archive.text.names).
+"""
+from __future__ import annotations
+
+# Compact lists, not exhaustive on purpose: an unknown name simply has no gender.
+FEMALE_NAMES: frozenset[str] = frozenset(
+    """mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy
+    lisa betty margaret sandra ashley kimberly emily donna michelle dorothy carol amanda
+    melissa deborah stephanie rebecca sharon laura cynthia kathleen amy angela shirley
+    anna brenda pamela emma nicole helen samantha katherine christine debra rachel
+    carolyn janet catherine maria heather diane ruth julie olivia joyce virginia
+    victoria kelly lauren christina joan evelyn judith megan andrea cheryl hannah
+    jacqueline martha gloria teresa ann sara madison frances kathryn janice jean abigail
+    alice judy sophia grace denise amber doris marilyn danielle beverly isabella theresa
+    diana natalie brittany charlotte marie kayla alexis lori hillary hilary nikki kamala
+    nancy elise condoleezza madeleine angela ursula theresa jacinda liz kristalina
+    christine federica wendy jen jill ivanka melania chelsea huma kellyanne sarah
+    elizabeth tulsi alexandria ilhan rashida lindsey susan olga irina natalia natalya
+    yulia svetlana elena yelena tatiana tatyana maria marina anastasia ekaterina
+    yekaterina lyudmila valentina oksana iryna olena kateryna ruth sonia sonja ingrid
+    annalena magdalena anne sylvie marine segolene nathalie ilse roberta ana lucia
+    carmen isabel beatriz gabriela fatima aisha amina leila samira mette sanna kaja
+    katalin zuzana beata ewa agnieszka giorgia""".split()
+)
+MALE_NAMES: frozenset[str] = frozenset(
+    """james robert john michael william david richard joseph thomas charles christopher
+    daniel matthew anthony antony mark donald steven paul andrew joshua kenneth kevin
+    brian george timothy ronald edward jason jeffrey ryan jacob gary nicholas eric
+    jonathan stephen larry justin scott brandon benjamin samuel gregory alexander frank
+    patrick raymond jack dennis jerry tyler aaron jose adam nathan henry douglas zachary
+    peter kyle ethan walter noah jeremy christian keith roger terry gerald harold sean
+    austin carl arthur lawrence dylan jesse jordan bryan billy joe bruce gabriel logan
+    albert willie alan juan wayne elijah randy roy vincent ralph eugene russell bobby
+    mason philip louis barack bill joe mike mitch chuck ted marco rand jeb newt rudy
+    reince sean jared eric hunter boris emmanuel olaf jens antonio recep vladimir sergey
+    sergei dmitry dmitri dmitriy alexei alexey aleksei andrei andrey mikhail nikolai
+    nikolay yuri yury igor oleg viktor victor volodymyr petro vitali vitaly vladislav
+    valery valeriy ivan pavel konstantin maxim ramzan yevgeny evgeny gennady anatoly
+    leonid boris grigory kirill denis roman ruslan taras ihor oleksiy oleksandr
+    dmytro serhiy mykola bohdan xi wang li jinping narendra shinzo fumio justin
+    emmanuel nicolas francois jean pierre jacques olaf gerhard helmut frank-walter
+    heiko christian karl josep charles mario matteo silvio pedro jose luis carlos
+    jair luiz ali mohammed muhammad ahmed hassan hussein abdullah benjamin naftali
+    yair bashar hamid tayyip mevlut sebastian alexander andrzej mateusz viktor tony
+    gordon keir rishi nigel dominic lloyd antony jake ned john kurt""".split()
+)
