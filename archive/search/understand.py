@@ -358,8 +358,12 @@ def _speaker_name(toks: list[Token], spans: list[_Span], linker: Linker) -> _Spa
     then its capitalised first word."""
     speech_at = next((k for k, t in enumerate(toks) if t.key in SPEECH_WORDS), None)
     known = [sp for sp in spans if sp.people]
+    before = next((sp for sp in spans if not sp.people and speech_at is not None
+                   and sp.end == speech_at), None)
     for sp in known:
         if any(linker.kinds.get(p, "person") == "person" for p in sp.people):
+            if before is not None and sp.start > speech_at:
+                return before  # "Ivans comments on Putin": not Putin's words
             return sp
     for sp in known:
         later = [o for o in spans if o is not sp and sp.end <= o.start

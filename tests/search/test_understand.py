@@ -381,3 +381,19 @@ def test_an_office_of_another_body_written_the_other_way_links_nobody():
                "roles": ["president of the Lusatian Sorbs Federation"]}]
     u = read("what did the Vistula Rowing Club president say", Linker(aliases, people))
     assert u.speaker is None, u
+
+
+@pytest.mark.parametrize("q", ["Zubrowska comments on Kowalczyk",
+                               "Lena Zubrowska's reaction to Marta Kowalczyk"])
+def test_an_unknown_name_before_the_speech_word_is_who_speaks_not_the_known_name_after(
+        linker, q):
+    """The one commenting is written before "comments"; the known person after it is what
+    the comments are about: never their own words for somebody else's comments."""
+    u = read(q, linker)
+    assert u.speaker is None, u
+    assert u.mode in ("mentions", "topic"), u
+
+
+def test_a_known_name_before_the_speech_word_still_speaks_about_an_unknown_one(linker):
+    u = read("Kowalczyk comments on Zubrowska", linker)
+    assert (u.mode, u.speaker) == ("speaker", "Marta Kowalczyk"), u
