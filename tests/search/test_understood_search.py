@@ -152,6 +152,18 @@ def test_the_topic_orders_the_speakers_own_words(searcher):
     assert "stoppage" in strike.text and "pensioners" in pensions.text
 
 
+def test_with_a_topic_her_reported_words_on_it_come_before_her_quotes_on_other_things(
+        searcher):
+    """Her words on the topic are reported ("said ... that the overhaul would be phased in
+    ... to protect retirees in small towns"); her two direct quotes are about the budget and
+    the strike. With a topic, relevance orders her words; without one, quotes come first."""
+    first = searcher.ask("Kowalczyk comments on retirees in small towns", k=3).hits[0]
+    assert (first.speaker, first.reason, first.direct) == (KOWALCZYK, "reported", False)
+    assert "small towns" in first.text
+    plain = searcher.ask("what did Kowalczyk say", k=3).hits[0]
+    assert (plain.speaker, plain.direct) == (KOWALCZYK, True)
+
+
 def test_a_role_resolves_to_the_one_person_holding_it(searcher):
     answer = searcher.ask("what did the German chancellor say", k=5)
     u = answer.understood
