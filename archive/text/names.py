@@ -104,7 +104,23 @@ def first_names_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
         return x[0] == y[0]
     if x != y and _gender(x) and _gender(y) and _gender(x) != _gender(y):
         return False  # "Michael" / "Michelle", "Daniel" / "Danielle": close, not one person
-    return x == y or fuzz.ratio(_translit(x), _translit(y)) >= FIRST_NAME_THRESHOLD
+    return (x == y or fuzz.ratio(_translit(x), _translit(y)) >= FIRST_NAME_THRESHOLD
+            or _nickname_of(fold(x), fold(y)))
+
+
+@functools.lru_cache(maxsize=1)
+def _nicknamer():
+    from nicknames import NickNamer  # lazy: reads its table of ~1,000 names once
+
+    return NickNamer()
+
+
+@functools.lru_cache(maxsize=65536)
+def _nickname_of(x: str, y: str) -> bool:
+    """Is one given name a nickname or the formal name of the other ("Chuck" / "Charles",
+    "Bill" / "William"), by the `nicknames` package's hand-curated table?"""
+    nn = _nicknamer()
+    return y in nn.nicknames_of(x) or y in nn.canonicals_of(x)
 
 
 def _gender(first: str) -> str:
@@ -173,14 +189,25 @@ def _close_pairs(left: list[str], right: list[str]) -> set[tuple[int, int]]:
         scores = process.cdist([left[i] for i in long_left], [right[j] for j in long_right],
                                scorer=fuzz.ratio, score_cutoff=SURNAME_THRESHOLD, workers=1)
         rows, cols = scores.nonzero()
-        pairs.update((long_left[r], long_right[c]) for r, c in zip(rows.tolist(), cols.tolist()))
+        pairs.update((long_left[r], long_right[c]) for r, c in zip(rows.tolist(), cols.tolist())
+                     if not _patronymic_pair(left[long_left[r]], right[long_right[c]]))
     return pairs
+
+
+def _patronymic_pair(a: str, b: str) -> bool:
+    """Two surnames one of which is the other with "-son"/"-sen" made of it (Roberts /
+    Robertson, Richards / Richardson, Peters / Petersen): close spellings, other families."""
+    short, long_ = sorted((a, b), key=len)
+    return long_.startswith(short[:-1]) and long_[len(short) - 1:] in (
+        short[-1] + "on", short[-1] + "en", short[-1] + "son", short[-1] + "sen")
 
 
 def surname_spelled_like(typed: str, surname: str) -> bool:
     """Could `typed` be a spelling of `surname`? Close as written ("Holm" ~ Holmes), or as
     close on their transliteration keys as two surnames the grouping takes for one person
     ("Riabco" ~ Ryabkov); not "Brexit" ~ Beith."""
+    if _patronymic_pair(_translit(typed), _translit(surname)):
+        return False  # "Robertson" is no spelling of Roberts
     return (fuzz.ratio(fold(typed), fold(surname)) >= 80
             or bool(_close_pairs([_translit(typed)], [_translit(surname)])))
 

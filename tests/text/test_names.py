@@ -201,3 +201,20 @@ def test_a_bare_surname_joins_only_a_person_whose_surname_it_spells():
                                      "Fallon": 6}))
     assert aliases["Fallon"] == "Brian Fallon"
     assert aliases["Falconer"] == "Falconer"
+
+
+def test_a_nickname_and_the_formal_name_are_one_person():
+    aliases = group_names(_mentions({"Chuck Grassley": 11, "Charles E. Grassley": 2,
+                                     "Bill Harmon": 3, "William Harmon": 1}))
+    assert aliases["Charles E. Grassley"] == aliases["Chuck Grassley"]
+    assert aliases["William Harmon"] == aliases["Bill Harmon"]
+
+
+def test_a_surname_and_its_son_form_are_two_families():
+    """Roberts / Robertson are close spellings (ratio 88) but different surnames: the
+    Chief Justice is not the football manager."""
+    aliases = group_names(_mentions({"John G. Roberts": 2, "John Robertson": 4,
+                                     "Ann Peters": 2, "Ann Petersen": 3}))
+    assert aliases["John G. Roberts"] != aliases["John Robertson"]
+    assert aliases["Ann Peters"] != aliases["Ann Petersen"]
+    assert not surname_spelled_like("Robertson", "Roberts")
