@@ -204,8 +204,13 @@ def _phrase_role(toks: list[Token], linker: Linker) -> list[str]:
         return []
     if toks[kept[-1]].key in linker.roles:
         for n, start in enumerate(kept):
-            if n and (_qualifier(toks, kept[n - 1]) or toks[kept[n - 1]].key in OTHER_OFFICE):
-                break  # "Russian", "former": a word that narrows the role cannot be dropped
+            dropped = toks[kept[n - 1]].key if n else ""
+            if n and (_qualifier(toks, kept[n - 1]) or dropped in OTHER_OFFICE or (
+                    dropped in linker.role_words and dropped not in GENERIC_MODIFIERS)):
+                # "Russian", "former", a word of somebody's role ("national" in "national
+                # enterprise reporter": not any reporter): a word that narrows the role
+                # cannot be dropped; "outspoken", "senior" can
+                break
             people = linker.role_people([toks[k].key for k in kept[n:]])
             if people:
                 return by_quotes(people, linker)

@@ -397,3 +397,12 @@ def test_an_unknown_name_before_the_speech_word_is_who_speaks_not_the_known_name
 def test_a_known_name_before_the_speech_word_still_speaks_about_an_unknown_one(linker):
     u = read("Kowalczyk comments on Zubrowska", linker)
     assert (u.mode, u.speaker) == ("speaker", "Marta Kowalczyk"), u
+
+
+def test_a_word_of_another_role_is_not_dropped_to_find_a_holder(linker):
+    """"finance" narrows the office asked for: the Foreign Office spokesperson is not the
+    finance office's; a word no role in the archive has ("outspoken") may be dropped."""
+    u = read("what did the finance office spokesperson say", linker)
+    assert u.speaker is None, u
+    u = read("what did the outspoken foreign office spokesperson say", linker)
+    assert (u.mode, u.speaker) == ("speaker", "Olu Adeyemi"), u
