@@ -57,7 +57,10 @@ def emit(st: ParaState, spk: Speaker, cue: str, cue_span: tuple[int, int],
         content_start=content[0],
         content_end=content[1],
         direct=direct,
-        role=spk.role,
+        # the role the phrase gives, else the one the article gives the person beside their
+        # name elsewhere ("Tom Clarke, a nursing home owner, ..." then "Clarke said")
+        role=spk.role or (st.index.people[spk.name].role
+                          if spk.person and spk.name in st.index.people else None),
         speaker_start=spk.start,
         speaker_end=spk.end,
         cue_start=cue_span[0],

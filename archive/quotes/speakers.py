@@ -20,7 +20,7 @@ from archive.quotes.lexicon import (FEMALE_NAMES, FEMALE_PRONOUNS, FEMALE_ROLE_N
                                     MALE_PRONOUNS, MALE_ROLE_NOUNS, NAME_SUFFIXES, ORG_ENTITIES,
                                     OTHER_PRONOUNS, PERSON_ROLE_NOUNS, RESOLVABLE_PRONOUNS, TITLES)
 from archive.quotes.scan import QuoteSpan, quote_of
-from archive.quotes.syntax import entity_at, span_of, speaker_tokens
+from archive.quotes.syntax import appositive_role, entity_at, span_of, speaker_tokens
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Doc, Span, Token
@@ -225,7 +225,7 @@ def build_index(docs: Sequence["Doc"], quotes: Sequence[list[QuoteSpan]]) -> Art
     for ent, _ in sorted(ents, key=lambda x: -len(x[0])):
         name, title = clean_name(ent.text)
         if name and name[0].isupper():
-            person = index.add(name, _pre_title(ent) or title)
+            person = index.add(name, _pre_title(ent) or appositive_role(ent.root) or title)
             if title:
                 person.votes.update(_title_gender(title))
     for para, (doc, qs) in enumerate(zip(docs, quotes)):

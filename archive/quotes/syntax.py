@@ -166,3 +166,26 @@ def passive_agent(verb: "Token") -> "Token | None":
     if agent is None:
         return None
     return next((c for c in agent.children if c.dep_ == "pobj"), None)
+
+
+def appositive_role(name: "Token") -> str | None:
+    """What an apposition beside a name says the person is: "Tom Clarke, a nursing home
+    owner," -> "nursing home owner"; "the company's chief executive, Tim Cook," -> "company's
+    chief executive" (without determiner, relative clause or trailing punctuation); None
+    without one."""
+    noun = next((c for c in name.children if c.dep_ == "appos" and c.pos_ == "NOUN"
+                 and c.i > name.i), None)
+    if noun is not None:
+        toks = [t for t in noun.subtree if not any(
+            a.dep_ in ("relcl", "acl") and t in a.subtree for a in noun.children)]
+    elif name.dep_ == "appos" and name.head.pos_ == "NOUN" and name.head.i < name.i:
+        noun = name.head
+        toks = [t for t in noun.subtree if t.i <= noun.i]
+    else:
+        return None
+    while toks and (toks[0].dep_ == "det" or toks[0].is_punct):
+        toks.pop(0)
+    while toks and toks[-1].is_punct:
+        toks.pop()
+    return " ".join(t.text for t in toks).replace(" 's", "'s").replace(" ’s", "’s") or None
+

@@ -98,3 +98,20 @@ def test_a_line_of_its_own_is_a_paragraph_of_its_own(article):
     said = [(a.speaker, a.content[:20]) for p in article(paragraphs)[1:3] for a in p]
     assert said == [("Veronica Cruz", "He never answered a "),
                     ("Adriana Rodarte", "I would rather hear ")]
+
+
+def test_a_role_written_beside_the_name_elsewhere_is_the_speakers_role(article):
+    """The article says who the person is where it first names them, in a sentence that is
+    no quote ("Rosa Lindqvist, a ferry captain, ..."); "Lindqvist said" carries that role, so
+    the people table can answer "what did the ferry captain say"."""
+    found = article(["Rosa Lindqvist, a ferry captain, steered the last crossing of the "
+                     "season through the storm.",
+                     "“We had no choice but to keep going,” Lindqvist said.",
+                     "The union's regional secretary, Aleksi Virtanen, met the crew on "
+                     "Monday.",
+                     "Virtanen said the crew would be paid for the extra hours."])
+    (quote,) = found[1]
+    assert (quote.speaker, quote.role) == ("Rosa Lindqvist", "ferry captain")
+    (reported,) = found[3]
+    assert reported.speaker == "Aleksi Virtanen"
+    assert reported.role == "union's regional secretary"
