@@ -4,8 +4,9 @@ Order: passages with a direct quote by X, then passages reporting X's words indi
 each ordered by relevance to the whole question; with a topic Y, X's words quoted or
 reported in one tier ordered by relevance to Y (a reported statement about Y before a
 quote about something else: on PolNeAR dev's "NAME + speech noun + topic" questions, nDCG@10
-0.711 -> 0.785, benchmarks/README.md); then passages that only mention X. A passage naming X inside someone else's words is in the last tier, so it
-can never outrank X's own. Lives above the backend interface, shared by every engine.
+0.711 -> 0.785, benchmarks/README.md); then passages that only mention X. A passage naming
+X inside someone else's words is in the last tier, so it can never outrank X's own. Lives
+above the backend interface, shared by every engine.
 """
 from __future__ import annotations
 
