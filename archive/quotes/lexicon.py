@@ -1,16 +1,14 @@
 """Word lists and cue sets of attribution: data only, no algorithms.
 
 Speech and belief verb lemmas (the defaults of extract_article's `cues=` and
-`belief_cues=`), noun cues, titles and role nouns, pronouns, first names for gender
-guesses, and the small closed sets the rules, the speaker analysis and the learned pass
-test words against. Several lists were learned from the PolNeAR train annotations
+`belief_cues=`), noun cues, titles and role nouns, pronouns, and the small closed sets
+the rules, the speaker analysis and the learned pass test words against. Several lists were learned from the PolNeAR train annotations
 (benchmarks/learn_cues.py); their comments say so.
 
-Imports archive.text (the first-name lists, shared with people grouping) only.
+Imports nothing of the project (first names for gender guesses: archive.text.given_names).
 """
 from __future__ import annotations
 
-from archive.text import FEMALE_NAMES, MALE_NAMES
 
 # Lemmas of verbs that report speech (or writing). Configurable: pass `cues=` to
 # extract_article. These make a person's "own words" (see `is_speech_cue`).

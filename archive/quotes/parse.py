@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
-from archive.quotes.lexicon import FEMALE_NAMES, MALE_NAMES
+from archive.text import FEMALE_NAMES, MALE_NAMES
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.language import Language

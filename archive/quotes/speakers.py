@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from archive.models import Attribution
-from archive.quotes.lexicon import (FEMALE_NAMES, FEMALE_PRONOUNS, FEMALE_ROLE_NOUNS, MALE_NAMES,
+from archive.text import from_given_name, gender_of
+from archive.quotes.lexicon import (FEMALE_PRONOUNS, FEMALE_ROLE_NOUNS,
                                     MALE_PRONOUNS, MALE_ROLE_NOUNS, NAME_SUFFIXES, ORG_ENTITIES,
                                     OTHER_PRONOUNS, PERSON_ROLE_NOUNS, RESOLVABLE_PRONOUNS, TITLES)
 from archive.quotes.scan import QuoteSpan, quote_of
@@ -63,12 +64,7 @@ def clean_name(text: str) -> tuple[str, str | None]:
 
 def guess_gender_from_first_name(name: str) -> str | None:
     """'f', 'm' or None from the first token of a name, using the built-in lists."""
-    first = name.split()[0].lower().rstrip(".") if name.split() else ""
-    if first in FEMALE_NAMES and first not in MALE_NAMES:
-        return "f"
-    if first in MALE_NAMES and first not in FEMALE_NAMES:
-        return "m"
-    return None
+    return gender_of(name.split()[0]) if name.split() else None
 
 
 @dataclass
@@ -224,6 +220,7 @@ def build_index(docs: Sequence["Doc"], quotes: Sequence[list[QuoteSpan]]) -> Art
     ents = [(e, qs) for doc, qs in zip(docs, quotes) for e in doc.ents if e.label_ == "PERSON"]
     for ent, _ in sorted(ents, key=lambda x: -len(x[0])):
         name, title = clean_name(ent.text)
+        name = from_given_name(name) if ent.sent.text.istitle() else name  # a headline's verb
         if name and name[0].isupper():
             person = index.add(name, _pre_title(ent) or appositive_role(ent.root) or title)
             if title:

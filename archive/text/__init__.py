@@ -15,7 +15,7 @@ from archive.text.clean import (block_paragraphs, clean_article, one_paragraph_p
 from archive.text.dates import DateReading, normalize_date, outlet_order, parse_date, read_date
 from archive.text.dedup import (DedupParams, PairLink, UnionFind, find_passage_pairs,
                                 judge_pair, passage_clusters, story_clusters, update_links)
-from archive.text.given_names import FEMALE_NAMES, MALE_NAMES
+from archive.text.given_names import FEMALE_NAMES, MALE_NAMES, from_given_name, gender_of
 from archive.text.ingest import SUPPORTED, Skipped, iter_files, read_all, read_path
 from archive.text.names import (group_names, is_person, mention_people, resolve_person,
                                 speaker_types)
@@ -23,7 +23,7 @@ from archive.text.terms import STOPWORDS, distinct_words, query_terms, topic_wor
 
 __all__ = [
     "FEMALE_NAMES", "MALE_NAMES", "STOPWORDS", "SUPPORTED", "block_paragraphs", "DedupParams",
-    "PairLink", "Skipped",
+    "PairLink", "Skipped", "from_given_name", "gender_of",
     "UnionFind", "one_paragraph_per_line",
     "approx_tokens", "clean_article", "dedup", "distinct_words", "find_passage_pairs",
     "group_names", "is_person", "iter_files", "judge_pair", "mention_people", "normalize_date",

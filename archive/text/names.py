@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 
 from rapidfuzz import fuzz, process
 
-from archive.text.given_names import FEMALE_NAMES, MALE_NAMES
+from archive.text.given_names import gender_of
 
 SURNAME_THRESHOLD = 82.0  # on transliteration keys (see _translit)
 FIRST_NAME_THRESHOLD = 75.0
@@ -102,7 +102,8 @@ def first_names_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     x, y = a[0].rstrip("."), b[0].rstrip(".")
     if len(x) == 1 or len(y) == 1:
         return x[0] == y[0]
-    if x != y and _gender(x) and _gender(y) and _gender(x) != _gender(y):
+    gx, gy = gender_of(fold(x)), gender_of(fold(y))
+    if x != y and gx and gy and gx != gy:
         return False  # "Michael" / "Michelle", "Daniel" / "Danielle": close, not one person
     return (x == y or fuzz.ratio(_translit(x), _translit(y)) >= FIRST_NAME_THRESHOLD
             or _nickname_of(fold(x), fold(y)))
@@ -121,13 +122,6 @@ def _nickname_of(x: str, y: str) -> bool:
     "Bill" / "William"), by the `nicknames` package's hand-curated table?"""
     nn = _nicknamer()
     return y in nn.nicknames_of(x) or y in nn.canonicals_of(x)
-
-
-def _gender(first: str) -> str:
-    """"f" or "m" for a given name only women or only men bear here, else ""."""
-    key = fold(first)
-    female, male = key in FEMALE_NAMES, key in MALE_NAMES
-    return "f" if female and not male else "m" if male and not female else ""
 
 
 # ---------------------------------------------------------------------------

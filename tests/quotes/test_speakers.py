@@ -115,3 +115,12 @@ def test_a_role_written_beside_the_name_elsewhere_is_the_speakers_role(article):
     (reported,) = found[3]
     assert reported.speaker == "Aleksi Virtanen"
     assert reported.role == "union's regional secretary"
+
+
+def test_a_headline_verb_is_no_part_of_the_name_it_precedes(article):
+    """A Title Case headline glues its verb to a name ("Rip"); the person is Karen Whitfield,
+    and a later "she said" is hers, not "Rip Karen Whitfield"'s."""
+    found = article(["Council Members Rip Karen Whitfield As A Budget Failure",
+                     "Whitfield defended the delay on Monday.",
+                     "“We will publish every figure before the vote,” she said."])
+    assert [a.speaker for a in found[2]] == ["Karen Whitfield"]
