@@ -2,8 +2,8 @@
 
 Speech and belief verb lemmas (the defaults of extract_article's `cues=` and
 `belief_cues=`), noun cues, titles and role nouns, pronouns, and the small closed sets
-the rules, the speaker analysis and the learned pass test words against. Several lists were learned from the PolNeAR train annotations
-(benchmarks/learn_cues.py); their comments say so.
+the rules, the speaker analysis and the learned pass test words against. Several lists were
+learned from the PolNeAR train annotations (benchmarks/learn_cues.py); their comments say so.
 
 Imports nothing of the project (first names for gender guesses: archive.text.given_names).
 """
