@@ -206,10 +206,11 @@ def _phrase_role(toks: list[Token], linker: Linker) -> list[str]:
         for n, start in enumerate(kept):
             dropped = toks[kept[n - 1]].key if n else ""
             if n and (_qualifier(toks, kept[n - 1]) or dropped in OTHER_OFFICE or (
-                    dropped in linker.role_words and dropped not in GENERIC_MODIFIERS)):
-                # "Russian", "former", a word of somebody's role ("national" in "national
-                # enterprise reporter": not any reporter): a word that narrows the role
-                # cannot be dropped; "outspoken", "senior" can
+                    dropped in linker.role_words and dropped not in GENERIC_MODIFIERS
+                    and n == len(kept) - 1)):
+                # "Russian", "former": a word that narrows the role cannot be dropped; nor a
+                # word of somebody's role to leave the bare office ("enterprise" in "national
+                # enterprise reporter": not any reporter); "outspoken", "senior" can
                 break
             people = linker.role_people([toks[k].key for k in kept[n:]])
             if people:
