@@ -173,6 +173,8 @@ class Linker:
             for role in p.get("roles") or ():
                 toks = [t for t in tokens(core_role(role)) if t.key not in TITLES]
                 toks = toks[1:] if toks and toks[0].key in DETERMINERS else toks
+                while toks and toks[-1].key in SUFFIXES:  # "adviser to Joseph R. Biden Jr."
+                    toks.pop()
                 # an office ends in an office word ("minister", "front-runner") or names
                 # what it is an office of ("Secretary of State", "president of the
                 # NAACP"), never in a name ("rival to Hillary Clinton" is no role)

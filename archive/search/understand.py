@@ -27,8 +27,9 @@ from dataclasses import asdict, dataclass, field, replace
 
 from archive.search.linker import (DETERMINERS, FRAME, GENERIC_MODIFIERS, HEADLINE_VERBS,
                                    MAX_NGRAM, OTHER_OFFICE, PLURAL_HEADLINE_VERBS, ROLE_NOUNS,
-                                   SPEECH_WORDS, TITLES, Linker, Token, by_quotes, capitalised,
-                                   casing, office_first, office_of, plain_word, tokens)
+                                   SPEECH_WORDS, SUFFIXES, TITLES, Linker, Token, by_quotes,
+                                   capitalised, casing, office_first, office_of, plain_word,
+                                   tokens)
 from archive.search.query import MAX_PARSE_CHARS, looks_like_name, parse_query
 from archive.text.names import DOMINANCE, split_name
 from archive.text.terms import STOPWORDS
@@ -159,6 +160,8 @@ def link_phrase(phrase: str, linker: Linker, any_case: bool = True) -> tuple[lis
     name, or in any case with `any_case`: the phrase stands where a speaker must), else a
     role."""
     toks = tokens(phrase)
+    while len(toks) > 1 and toks[-1].key in SUFFIXES:  # "John G. Roberts Jr."
+        toks.pop()
     lower = phrase == phrase.lower()
     names = [(i, *linker.longest_name(toks, i)) for i in range(len(toks))]
     names = [(i, n, people) for i, n, people in names if n and _names_speaker(toks, i, n, lower)]

@@ -406,3 +406,20 @@ def test_a_word_of_another_role_is_not_dropped_to_find_a_holder(linker):
     assert u.speaker is None, u
     u = read("what did the outspoken foreign office spokesperson say", linker)
     assert (u.mode, u.speaker) == ("speaker", "Olu Adeyemi"), u
+
+
+def test_a_name_suffix_neither_hides_the_name_nor_ends_a_role():
+    """"Jr." after a name is the name's ("what did John G. Harlan Jr. say"); a role that ends
+    in someone's name and suffix ("adviser to Joseph R. Biden Jr.") is no role, so "Jr." is
+    no office either."""
+    aliases = {"John G. Harlan": "John G. Harlan", "Joseph R. Biden": "Joseph R. Biden",
+               "Mira Kowal": "Mira Kowal"}
+    people = [{"name": "John G. Harlan", "type": "person", "roles": ["Chief Justice"],
+               "quotes": 2},
+              {"name": "Joseph R. Biden", "type": "person", "roles": [], "quotes": 9},
+              {"name": "Mira Kowal", "type": "person", "quotes": 3,
+               "roles": ["former economic adviser to Vice President Joseph R. Biden Jr."]}]
+    linker = Linker(aliases, people)
+    assert "jr" not in linker.roles
+    u = read("what did John G. Harlan Jr. say", linker)
+    assert (u.mode, u.speaker) == ("speaker", "John G. Harlan"), u
