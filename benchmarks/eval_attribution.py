@@ -72,6 +72,7 @@ DATA = Path("/work/shared/data/polnear")
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "his", "who"}
 STOP_CAPS = {"the", "a", "an", "he", "she", "they", "it", "we", "i", "his", "her", "their",
              "its", "our", "this", "that", "these", "those", "some", "many", "one"}
+NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 WORD = re.compile(r"[\w’'\-\.]+")
 
 
@@ -183,9 +184,12 @@ def last_word(s: str) -> str:
 
 
 def surname(s: str) -> str:
-    """Last capitalised word (a surname for names), else the last word."""
+    """Last capitalised word (a surname for names), else the last word; a name suffix is no
+    surname ("John G. Roberts Jr." -> "roberts", "Vann R. Newkirk II" -> "newkirk"; until
+    stop 27 they were "jr" and "ii", so those people never matched themselves)."""
     s = re.sub(r"\([^)]*\)", "", s)
-    caps = [w for w in re.findall(r"[A-Z][\w\-]*", s) if w.lower() not in STOP_CAPS]
+    caps = [w for w in re.findall(r"[A-Z][\w\-]*", s)
+            if w.lower() not in STOP_CAPS and w.lower() not in NAME_SUFFIXES]
     return caps[-1].lower() if caps else last_word(s)
 
 
