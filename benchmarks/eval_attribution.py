@@ -33,7 +33,8 @@ Metrics (all micro-averaged over the split):
   multi-part quote as one attribution).
 - Shown precision: of the attributions that would label a passage as a named person's words
   (a resolved person speaker, confidence at least the threshold; ARCHIVE_LABEL_CONFIDENCE in
-  a build), the share that an annotated attribution holding at least half of its words
+  a build; a direct quote, or reported content with a speech cue: since stop 27 "X unveiled
+  a plan" labels nothing, as in archive.search), the share that an annotated attribution holding at least half of its words
   attributes to the same person (sources resolved as for speaker match; one whose only
   matching annotations have a speech verb as Source span, an annotation slip, is not
   judged). Reported per threshold.
@@ -65,7 +66,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archive.models import Attribution  # noqa: E402
-from archive.quotes import DEFAULT_CUES, extract_article, load_nlp  # noqa: E402
+from archive.quotes import DEFAULT_CUES, extract_article, is_speech_cue, load_nlp  # noqa: E402
 from archive.text import one_paragraph_per_line  # noqa: E402
 
 DATA = Path("/work/shared/data/polnear")
@@ -350,6 +351,8 @@ def shown_precision(text: str, golds: list[Gold], paras: list[tuple[str, int]],
         for a in plist:
             if not a.speaker or getattr(a, "speaker_type", None) != "person":
                 continue
+            if not a.direct and not is_speech_cue(a.cue or ""):
+                continue  # labels nothing (archive.search.speakers.labelled, since stop 27)
             pt = tokens(text, [(base + a.content_start, base + a.content_end)])
             if not pt:
                 continue

@@ -107,10 +107,13 @@ def labelled(attributions: Sequence[dict], min_confidence: float) -> list[dict]:
     """The attributions sure enough to label a passage as someone's words: a confidence of at
     least `min_confidence`, or none (made by the rules alone). A named speaker the build left
     without a person (its confidence was below the build's threshold; an engine that keeps
-    no confidence, Milvus, still has that) does not label either."""
+    no confidence, Milvus, still has that) does not label either, nor does reported content
+    whose cue is no speech ("Obama unveiled the first draft ...", "Fowler backed Hillary":
+    their citation would read "said that"; stored, and searched like any passage)."""
     return [a for a in attributions
             if (a.get("confidence") is None or a["confidence"] >= min_confidence)
-            and not (a.get("speaker") and "person" in a and a["person"] is None)]
+            and not (a.get("speaker") and "person" in a and a["person"] is None)
+            and (a["direct"] or speech_cue(a.get("cue") or ""))]
 
 
 def pick_attribution(attributions: Sequence[dict], people: Sequence[str]) -> dict | None:

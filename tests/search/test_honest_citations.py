@@ -61,3 +61,36 @@ def test_an_unsure_attribution_is_kept_but_labels_no_passage(archive_of, embedde
     assert report.attributions >= 2 and report.people == 0
     hits = Searcher(config, embedder).search("boats cannot wait another winter", k=3)
     assert hits and all(h.speaker is None and h.quote is None for h in hits)
+
+
+WALL = """Harbour wall to be rebuilt before winter
+
+The harbour master, Ruth Adebayo, unveiled a plan to rebuild the harbour wall before the winter storms.
+
+Adebayo backed the fishermen's union in its dispute with the port authority over mooring fees.
+
+Adebayo said the work on the wall would start in October and finish by Christmas.
+"""
+
+
+def test_an_action_is_not_shown_as_someones_words(archive_of, embedder):
+    """"Adebayo unveiled a plan", "Adebayo backed the union": stored attributions, but not
+    her words; a hit on them is not labelled hers (its citation would read "Adebayo said
+    that a plan ..."), while her reported speech still is."""
+    config, _ = archive_of("actions", {"wall.txt": WALL})
+    searcher = Searcher(config, embedder)
+    by_text = {}
+    for q in ("plan to rebuild the harbour wall", "union dispute over mooring fees",
+              "work on the wall would start in October"):
+        hit = searcher.search(q, k=1, understand=False)[0]
+        by_text[q] = hit
+    for q in ("plan to rebuild the harbour wall", "union dispute over mooring fees"):
+        hit = by_text[q]
+        assert hit.speaker is None and hit.quote is None, hit
+        assert not citation(hit, hit.direct).startswith("Ruth Adebayo said")
+    said = by_text["work on the wall would start in October"]
+    assert (said.speaker, said.direct) == ("Ruth Adebayo", False)
+    assert citation(said, said.direct).startswith("Ruth Adebayo said that")
+    ids = [h.passage_id for h in by_text.values()]
+    stored = [a for atts in searcher.backend.attributions_for(ids).values() for a in atts]
+    assert {"unveiled", "backed", "said"} <= {a["cue"] for a in stored}
