@@ -9,7 +9,6 @@ Imports nothing of the project (first names for gender guesses: archive.text.giv
 """
 from __future__ import annotations
 
-
 # Lemmas of verbs that report speech (or writing). Configurable: pass `cues=` to
 # extract_article. These make a person's "own words" (see `is_speech_cue`).
 DEFAULT_CUES: frozenset[str] = frozenset(

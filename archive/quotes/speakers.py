@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from archive.models import Attribution
-from archive.text import from_given_name, gender_of
-from archive.quotes.lexicon import (FEMALE_PRONOUNS, FEMALE_ROLE_NOUNS,
-                                    MALE_PRONOUNS, MALE_ROLE_NOUNS, NAME_SUFFIXES, ORG_ENTITIES,
+from archive.quotes.lexicon import (FEMALE_PRONOUNS, FEMALE_ROLE_NOUNS, MALE_PRONOUNS,
+                                    MALE_ROLE_NOUNS, NAME_SUFFIXES, ORG_ENTITIES,
                                     OTHER_PRONOUNS, PERSON_ROLE_NOUNS, RESOLVABLE_PRONOUNS, TITLES)
 from archive.quotes.scan import QuoteSpan, quote_of
 from archive.quotes.syntax import appositive_role, entity_at, span_of, speaker_tokens
+from archive.text import from_given_name, gender_of
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Doc, Span, Token

@@ -188,4 +188,3 @@ def appositive_role(name: "Token") -> str | None:
     while toks and toks[-1].is_punct:
         toks.pop()
     return " ".join(t.text for t in toks).replace(" 's", "'s").replace(" ’s", "’s") or None
-

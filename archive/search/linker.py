@@ -237,7 +237,7 @@ class Linker:
                 first = _first_names_before(toks, i)
                 if first:
                     people = {p for p in people if first_names_compatible(
-                        first, (split_name(p) or NO_NAME).first)}
+                        first, (split_name(p) or NO_NAME).first, nicknames=True)}
                 return (n, people) if people else (0, set())
         return 0, set()
 

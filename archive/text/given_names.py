@@ -47,14 +47,16 @@ MALE_NAMES: frozenset[str] = frozenset(
     gordon keir rishi nigel dominic lloyd antony jake ned john kurt""".split()
 )
 
+GIVEN_NAMES = FEMALE_NAMES | MALE_NAMES
+
 
 def from_given_name(name: str) -> str:
     """The name from its given name on, when one word that is no given name comes before it
     ("Rip Donald Trump" in the Title Case headline "Black Lawmakers Rip Donald Trump As A
     ..." -> "Donald Trump"); the name unchanged otherwise ("Rip Torn", "Donald Trump")."""
     words = name.split()
-    given = FEMALE_NAMES | MALE_NAMES
-    if len(words) >= 3 and words[0].lower() not in given and words[1].lower() in given:
+    if (len(words) >= 3 and words[0].lower() not in GIVEN_NAMES
+            and words[1].lower() in GIVEN_NAMES):
         return " ".join(words[1:])
     return name
 
@@ -64,4 +66,3 @@ def gender_of(given: str) -> str | None:
     key = given.lower().rstrip(".")
     female, male = key in FEMALE_NAMES, key in MALE_NAMES
     return "f" if female and not male else "m" if male and not female else None
-

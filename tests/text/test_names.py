@@ -203,11 +203,15 @@ def test_a_bare_surname_joins_only_a_person_whose_surname_it_spells():
     assert aliases["Falconer"] == "Falconer"
 
 
-def test_a_nickname_and_the_formal_name_are_one_person():
-    aliases = group_names(_mentions({"Chuck Grassley": 11, "Charles E. Grassley": 2,
-                                     "Bill Harmon": 3, "William Harmon": 1}))
-    assert aliases["Charles E. Grassley"] == aliases["Chuck Grassley"]
-    assert aliases["William Harmon"] == aliases["Bill Harmon"]
+def test_a_typed_nickname_finds_the_person_but_never_merges_two():
+    """"Chuck Grassley" typed finds Charles E. Grassley; in the archive a nickname and a
+    formal name stay two people (the table links "Patti" and "Patricia", and two Smiths)."""
+    aliases = group_names(_mentions({"Charles E. Grassley": 11, "Patti Smith": 2,
+                                     "Patricia Smith": 3}))
+    assert aliases["Patti Smith"] != aliases["Patricia Smith"]
+    assert resolve_person("Chuck Grassley", aliases) == ["Charles E. Grassley"]
+    assert resolve_person("Bill Harmon", {"William Harmon": "William Harmon"}) == [
+        "William Harmon"]
 
 
 def test_a_surname_and_its_son_form_are_two_families():
@@ -218,3 +222,13 @@ def test_a_surname_and_its_son_form_are_two_families():
     assert aliases["John G. Roberts"] != aliases["John Robertson"]
     assert aliases["Ann Peters"] != aliases["Ann Petersen"]
     assert not surname_spelled_like("Robertson", "Roberts")
+
+
+def test_a_nickname_is_a_shorter_name_or_one_of_the_same_initial_and_surname():
+    """The nicknames table also links "Will" to "Fred", and close surnames chain ("Pearson" ~
+    "Person"): a typed "Will Rogers" is not Fred Rogers, "Ian Pearson" not John Person."""
+    assert resolve_person("Will Rogers", {"Fred Rogers": "Fred Rogers"}) == []
+    assert resolve_person("Ian Pearson", {"John Person": "John Person"}) == []
+    assert resolve_person("Jimmy Carter", {"James Carter": "James Carter"}) == ["James Carter"]
+    assert not first_names_compatible(("Chuck",), ("Charles",))  # without the same surname
+    assert first_names_compatible(("Chuck",), ("Charles",), nicknames=True)
