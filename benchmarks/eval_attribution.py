@@ -27,6 +27,8 @@ Metrics (all micro-averaged over the split):
   speech verb of DEFAULT_CUES, "according to" or a colon (PolNeAR also annotates
   beliefs, polls "showing", "calling for", ...). Precision is over all predictions
   against all gold sources, so this is an upper-bound-ish view of the speech subset.
+- Content speech cues (since stop 27): content recall over the gold attributions with a
+  speech cue (as for source speech cues), precision over all predictions.
 - Content: a gold Content (discontinuous fragments joined) matches a predicted content
   when they share at least 50% of the tokens of each (predictions with the same cue,
   and quote continuations across paragraphs, are joined first, as PolNeAR annotates a
@@ -285,6 +287,8 @@ class Totals:
     speaker_ok: int = 0
     speech_gold: int = 0
     speech_tp: int = 0
+    content_speech_gold: int = 0
+    content_speech_tp: int = 0
     name_matched: int = 0
     name_ok: int = 0
     paragraphs: int = 0
@@ -309,6 +313,7 @@ def score_article(text: str, golds: list[Gold], preds: list[Pred], t: Totals) ->
     t.speech_gold += len(gspeech)
     t.speech_tp += match_sources(text, gspeech, psrc, strict=False)
     t.content_gold += len(golds)
+    t.content_speech_gold += sum(g.speech for g in golds)
     t.content_pred += len(preds)
     resolved = resolved_gold_sources(text, golds)
     used: set[int] = set()
@@ -321,6 +326,7 @@ def score_article(text: str, golds: list[Gold], preds: list[Pred], t: Totals) ->
                 continue
             used.add(k)
             t.content_tp += 1
+            t.content_speech_tp += g.speech
             ok = speaker_agrees(gsource, p)
             t.speaker_ok += ok
             if gives_name(g.source_text):
@@ -419,6 +425,10 @@ def evaluate(split: str, limit: int | None = None, learned: bool = True,
         "source_named": prf(t.named_tp, t.named_pred, t.named_gold),
         "source_speech_cues": prf(t.speech_tp, t.src_pred, t.speech_gold),
         "content": prf(t.content_tp, t.content_pred, t.content_gold),
+        # recall over the annotated contents whose cue is a speech verb, "according to" or a
+        # colon (PolNeAR also annotates "unleashed a flurry of tweets", "sent a letter");
+        # precision over every prediction, as for source_speech_cues
+        "content_speech_cues": prf(t.content_speech_tp, t.content_pred, t.content_speech_gold),
         "speaker_match_named_gold": round(t.name_ok / t.name_matched, 4) if t.name_matched else 0.0,
         "speaker_match": round(t.speaker_ok / t.content_tp, 4) if t.content_tp else 0.0,
         "speaker_matched": t.speaker_ok,
@@ -436,10 +446,11 @@ def evaluate(split: str, limit: int | None = None, learned: bool = True,
 def print_table(res: dict) -> None:
     """Human-readable summary."""
     print(f"PolNeAR {res['split']}: {res['articles']} articles, {res['paragraphs']} paragraphs")
-    print(f"{'metric':<18}{'P':>8}{'R':>8}{'F1':>8}{'tp':>7}{'pred':>7}{'gold':>7}")
-    for key in ("source_strict", "source_lenient", "source_named", "source_speech_cues", "content"):
+    print(f"{'metric':<20}{'P':>8}{'R':>8}{'F1':>8}{'tp':>7}{'pred':>7}{'gold':>7}")
+    for key in ("source_strict", "source_lenient", "source_named", "source_speech_cues", "content",
+                "content_speech_cues"):
         m = res[key]
-        print(f"{key:<18}{m['p']:>8.3f}{m['r']:>8.3f}{m['f1']:>8.3f}{m['tp']:>7}{m['pred']:>7}{m['gold']:>7}")
+        print(f"{key:<20}{m['p']:>8.3f}{m['r']:>8.3f}{m['f1']:>8.3f}{m['tp']:>7}{m['pred']:>7}{m['gold']:>7}")
     print(f"speaker match (of matched contents): {res['speaker_match']:.3f}"
           f" ({res['speaker_matched']}/{res['content']['tp']});"
           f" gold source a proper name: {res['speaker_match_named_gold']:.3f}")
