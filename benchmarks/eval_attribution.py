@@ -36,10 +36,10 @@ Metrics (all micro-averaged over the split):
 - Shown precision: of the attributions that would label a passage as a named person's words
   (a resolved person speaker, confidence at least the threshold; ARCHIVE_LABEL_CONFIDENCE in
   a build; a direct quote, or reported content with a speech cue: since stop 27 "X unveiled
-  a plan" labels nothing, as in archive.search), the share that an annotated attribution holding at least half of its words
-  attributes to the same person (sources resolved as for speaker match; one whose only
-  matching annotations have a speech verb as Source span, an annotation slip, is not
-  judged). Reported per threshold.
+  a plan" labels nothing, as in archive.search), the share that an annotated attribution
+  holding at least half of its words attributes to the same person (sources resolved as
+  for speaker match; one whose only matching annotations have a speech verb as Source span,
+  an annotation slip, is not judged). Reported per threshold.
 - Speaker match: over gold attributions whose Content was matched, the share whose
   predicted speaker agrees with the annotated Source. Annotated pronoun sources ("he",
   "she", "who", ...) and definite role descriptions ("The Republican nominee") are
