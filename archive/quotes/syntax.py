@@ -120,10 +120,7 @@ def content_tokens(head: "Token") -> list["Token"]:
     toks = list(head.subtree)
     cut = next((c for c in head.children if c.i > head.i and second_cue(c)), None)
     if cut is not None:
-        start = min(t.i for t in cut.subtree)
-        while start > head.i and head.doc[start - 1].dep_ in ("cc", "punct"):
-            start -= 1
-        toks = [t for t in toks if t.i < start]
+        toks = [t for t in toks if t.i < clause_end(cut)]
     while toks and (toks[0].is_punct or (toks[0].dep_ == "mark" and toks[0].lower_ == "that")):
         toks.pop(0)
     while toks and toks[-1].is_punct and toks[-1].text not in "”\"’":
@@ -142,6 +139,15 @@ def second_cue(tok: "Token") -> bool:
             and clause.dep_ == "ccomp" and cue is not clause
             and tok.tag_ == cue.tag_ and tok.tag_ != clause.tag_
             and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in tok.children))
+
+
+def clause_end(cue: "Token") -> int:
+    """Where the reported clause before a `second_cue` ends: the index of the first token of
+    its coordination ("and warned ...", ", and warned ...")."""
+    start = min(t.i for t in cue.subtree)
+    while start > cue.head.i and cue.doc[start - 1].dep_ in ("cc", "punct"):
+        start -= 1
+    return start
 
 
 def root_at(doc: "Doc", start: int, end: int) -> "Token | None":
@@ -187,4 +193,7 @@ def appositive_role(name: "Token") -> str | None:
         toks.pop(0)
     while toks and toks[-1].is_punct:
         toks.pop()
-    return " ".join(t.text for t in toks).replace(" 's", "'s").replace(" ’s", "’s") or None
+    if not toks:
+        return None
+    start, end = span_of(toks)
+    return name.doc.text[start:end]

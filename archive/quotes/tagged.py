@@ -37,7 +37,7 @@ from archive.models import Attribution
 from archive.quotes.paragraph import ParaState, emit
 from archive.quotes.scan import quote_of
 from archive.quotes.speakers import ArticleIndex, Speaker, analyse_speaker, register
-from archive.quotes.syntax import root_at, second_cue
+from archive.quotes.syntax import clause_end, root_at, second_cue
 
 KINDS = ("Source", "Cue", "Content")
 MIN_CONTENT_WORDS = 3
@@ -181,8 +181,12 @@ def _take_bounds(attr: Attribution, contents: list[TagSpan], st: ParaState) -> N
     if not over:
         return
     a, b = min(s.start for s in over), max(s.end for s in over)
-    b = min([b] + [t.idx for t in st.doc if attr.content_end <= t.idx < b and second_cue(t)])
-    b = len(text[:b].rstrip(" ,;").removesuffix(" and").removesuffix(" but").rstrip(" ,;"))
+    after = st.doc.char_span(attr.content_end, b, alignment_mode="expand") if b > (
+        attr.content_end) else None
+    cue = next((t for t in after or () if second_cue(t)), None)
+    if cue is not None:  # the tagger's span ran over "and warned ...": end where the rules do
+        last = st.doc[clause_end(cue) - 1]
+        b = max(attr.content_end, last.idx + len(last))
     attr.content_start, attr.content_end = a, b
     attr.content = text[a:b]
 

@@ -206,7 +206,7 @@ def _phrase_role(toks: list[Token], linker: Linker) -> list[str]:
     if not kept:
         return []
     if toks[kept[-1]].key in linker.roles:
-        for n, start in enumerate(kept):
+        for n in range(len(kept)):
             dropped = toks[kept[n - 1]].key if n else ""
             if n and (_qualifier(toks, kept[n - 1]) or dropped in OTHER_OFFICE or (
                     dropped in linker.role_words and dropped not in GENERIC_MODIFIERS
