@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 def attached_quotes(verb: "Token", st: ParaState) -> list[int]:
     """Unclaimed quotations belonging to the sentence of `verb` (or introduced by its colon)."""
     sent = verb.sent
-    text = st.doc.text
+    text = st.text
     out: list[int] = []
     for k, q in enumerate(st.quotes):
         if k in st.claimed or q.words(text) < MIN_QUOTE_WORDS:

@@ -161,7 +161,7 @@ def candidate_features(m: "Token", cue: "Token | None", top: "Token", path: str,
 def _mention_features(m: "Token", path: str, st: ParaState, rule: list[Attribution]
                       ) -> tuple[list[str], bool, bool, bool]:
     """(features of the mention alone, named, inside a quotation, sentence has a quotation)."""
-    text = st.doc.text
+    text = st.text
     ent = m.ent_type_ or "-"
     named = m.pos_ == "PROPN" or ent in PERSON_ORG_ENTITIES
     mword = m.lower_ if m.pos_ == "PRON" else m.lemma_.lower() if m.pos_ == "NOUN" else m.pos_

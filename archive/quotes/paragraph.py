@@ -34,6 +34,15 @@ class ParaState:
     no_veto: set[int] = field(default_factory=set)  # ids of attributions the model keeps
     _sents: list | None = field(default=None, repr=False, compare=False)
     _starts: list[int] = field(default_factory=list, repr=False, compare=False)
+    _text: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        """The paragraph's text, joined once (spaCy's Doc.text joins every token on each
+        call; the rules and the learned pass read it thousands of times an article)."""
+        if self._text is None:
+            self._text = self.doc.text
+        return self._text
 
     def sent_of(self, token: "Token") -> "Span":
         """`token.sent`, from the paragraph's sentences listed once (spaCy's Token.sent
@@ -48,7 +57,7 @@ def emit(st: ParaState, spk: Speaker, cue: str, cue_span: tuple[int, int],
          content: tuple[int, int], direct: bool) -> Attribution:
     """Append an Attribution built from its parts to `st.attrs` (typed by the speaker) and
     record its content as reported speech in the article index (see ArticleIndex.contents)."""
-    text = st.doc.text
+    text = st.text
     attr = Attribution(
         speaker=spk.name,
         speaker_text=spk.text,

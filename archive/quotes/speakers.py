@@ -20,7 +20,7 @@ from archive.quotes.lexicon import (FEMALE_PRONOUNS, FEMALE_ROLE_NOUNS, MALE_PRO
                                     MALE_ROLE_NOUNS, NAME_SUFFIXES, ORG_ENTITIES,
                                     OTHER_PRONOUNS, PERSON_ROLE_NOUNS, RESOLVABLE_PRONOUNS, TITLES)
 from archive.quotes.scan import QuoteSpan, quote_of
-from archive.quotes.syntax import appositive_role, entity_at, span_of, speaker_tokens
+from archive.quotes.syntax import appositive_role, entity_at, span_of, speaker_tokens, text_of
 from archive.text import from_given_name, gender_of
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -74,15 +74,18 @@ class Person:
     name: str
     role: str | None = None
     votes: Counter = field(default_factory=Counter)
+    titled: str | None = None  # the gender an honorific gives ("Mr.", "Ms.")
 
     @property
     def gender(self) -> str | None:
-        """Guessed gender: pronoun votes from the article first, then first name."""
-        if self.votes:
-            (g, c), *rest = self.votes.most_common()
-            if not rest or c > rest[0][1]:
-                return g
-        return guess_gender_from_first_name(self.name)
+        """Guessed gender: an honorific, then the first name, then the article's pronoun
+        votes. The votes come last: "Trump said she would ..." votes for the woman spoken
+        of, so on PolNeAR they made "she" resolve to men named Donald, Josh or Kofi."""
+        known = self.titled or guess_gender_from_first_name(self.name)
+        if known or not self.votes:
+            return known
+        (g, c), *rest = self.votes.most_common()
+        return g if not rest or c > rest[0][1] else None
 
 
 class _Timeline:
@@ -223,8 +226,8 @@ def build_index(docs: Sequence["Doc"], quotes: Sequence[list[QuoteSpan]]) -> Art
         name = from_given_name(name) if ent.sent.text.istitle() else name  # a headline's verb
         if name and name[0].isupper():
             person = index.add(name, _pre_title(ent) or appositive_role(ent.root) or title)
-            if title:
-                person.votes.update(_title_gender(title))
+            if title and _title_gender(title) and not person.titled:
+                person.titled = _title_gender(title)
     for para, (doc, qs) in enumerate(zip(docs, quotes)):
         _vote_genders(doc, qs, index)
         for ent in doc.ents:
@@ -256,10 +259,10 @@ def _pre_title(ent: "Span") -> str | None:
     return doc[i : ent.start].text or None
 
 
-def _title_gender(title: str) -> list[str]:
-    """Gender votes given by honorifics ("Mr." -> m)."""
+def _title_gender(title: str) -> str | None:
+    """The gender an honorific gives ("Mr." -> m)."""
     t = title.lower().split()[0].rstrip(".")
-    return ["m"] * 3 if t == "mr" else ["f"] * 3 if t in {"ms", "mrs", "miss"} else []
+    return "m" if t == "mr" else "f" if t in {"ms", "mrs", "miss"} else None
 
 
 def _vote_genders(doc: "Doc", quotes: list[QuoteSpan], index: ArticleIndex) -> None:
@@ -315,7 +318,7 @@ def analyse_speaker(subj: "Token", index: ArticleIndex, para: int,
     """Split a speaker phrase into name and role, resolving pronouns and role nouns."""
     toks = speaker_tokens(subj, cue)
     start, end = span_of(toks)
-    text = subj.doc.text[start:end]
+    text = text_of(toks)
     inner = None if subj.pos_ == "PROPN" else _name_in_phrase(toks, subj, index)
     if inner is not None:  # a name inside a role phrase wins over resolving the role
         name, name_toks = inner

@@ -82,6 +82,13 @@ def span_of(tokens: Iterable["Token"]) -> tuple[int, int]:
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
 
 
+def text_of(tokens: Iterable["Token"]) -> str:
+    """The words from the first to the last of some tokens, as written: the text of
+    `span_of` without joining the whole doc (spaCy's Doc.text does, on every call)."""
+    toks = sorted(tokens, key=lambda t: t.i)
+    return toks[0].doc[toks[0].i : toks[-1].i + 1].text
+
+
 def speaker_tokens(subj: "Token", cue: "Token | None" = None) -> list["Token"]:
     """The subject noun phrase without relative clauses and edge punctuation."""
     drop: set[int] = set()
@@ -195,5 +202,4 @@ def appositive_role(name: "Token") -> str | None:
         toks.pop()
     if not toks:
         return None
-    start, end = span_of(toks)
-    return name.doc.text[start:end]
+    return text_of(toks)

@@ -158,7 +158,7 @@ def names(attr: Attribution) -> bool:
 def tagged_pass(st: ParaState, index: ArticleIndex, reading: Reading,
                 previous: Sequence[Attribution]) -> None:
     """Apply the tagger's reading to one paragraph's attributions (module steps 2 to 4)."""
-    text = st.doc.text
+    text = st.text
     found = spans(reading, text)
     per_kind = kind_probs(reading)
     contents = [s for s in found if s.kind == "Content"]
@@ -175,7 +175,7 @@ def _take_bounds(attr: Attribution, contents: list[TagSpan], st: ParaState) -> N
     """An indirect content takes the extent of the tagger's Content spans overlapping it, up
     to a speech verb coordinated after it ("said he would order a review and warned against
     hackers": the rules end the content before "and warned"; the tagger's span runs on)."""
-    text = st.doc.text
+    text = st.text
     over = [s for s in contents if s.start < attr.content_end and attr.content_start < s.end
             and s.start >= attr.cue_end]
     if not over:
@@ -198,7 +198,7 @@ def _add_missing(st: ParaState, index: ArticleIndex, found: list[TagSpan],
     taken = [(a.content_start, a.content_end) for a in st.attrs]
     for span in contents:
         if (span.score < SETTINGS["add_content"]
-                or len(st.doc.text[span.start:span.end].split()) < MIN_CONTENT_WORDS):
+                or len(st.text[span.start:span.end].split()) < MIN_CONTENT_WORDS):
             continue
         if any(a < span.end and span.start < b for a, b in taken):
             continue
@@ -208,14 +208,14 @@ def _add_missing(st: ParaState, index: ArticleIndex, found: list[TagSpan],
                   else _nearest(found, "Source", span, sent))
         direct = _quoted(st, span)
         if source is not None:
-            source = trimmed(st.doc.text, source)
+            source = trimmed(st.text, source)
             if source is None or not _source_allowed(st, source):
                 continue
             spk = _speaker(st, index, source, cue)
             if spk is None:
                 continue
             cue_span = (cue.start, cue.end) if cue is not None else (-1, -1)
-            cue_text = st.doc.text[cue_span[0]:cue_span[1]] if cue is not None else ""
+            cue_text = st.text[cue_span[0]:cue_span[1]] if cue is not None else ""
             attr = emit(st, spk, cue_text, cue_span, (span.start, span.end), direct)
             register(spk, index, st.para)
         elif SETTINGS["continue"] and previous and sent == _sentence(st, 0) and st.para > 0:
@@ -312,5 +312,5 @@ def _speaker(st: ParaState, index: ArticleIndex, source: TagSpan, cue: TagSpan |
     spk = analyse_speaker(head, index, st.para, cue_tok)
     if spk.start < source.start or spk.end > source.end + 1:  # keep the tagger's extent
         spk.start, spk.end = source.start, source.end
-        spk.text = st.doc.text[source.start:source.end]
+        spk.text = st.text[source.start:source.end]
     return spk

@@ -124,3 +124,16 @@ def test_a_headline_verb_is_no_part_of_the_name_it_precedes(article):
                      "Whitfield defended the delay on Monday.",
                      "“We will publish every figure before the vote,” she said."])
     assert [a.speaker for a in found[2]] == ["Karen Whitfield"]
+
+
+def test_she_skips_a_man_whose_sentence_mentions_a_woman(nlp):
+    # "Kofi Mensah ... she" votes for a woman in Mensah's sentence; his given name says
+    # otherwise, so "she" goes back to the woman named before him
+    paras = [
+        "Siobhan Keane, the mayor of the port city, inspected the damaged quay on Tuesday.",
+        "Kofi Mensah told the council that she had asked for emergency funds twice.",
+        "“We will rebuild the quay before the winter storms,” she said.",
+    ]
+    result = extract_article(paras, nlp=nlp)
+    (a,) = [x for x in result[2] if x.speaker_text == "she"]
+    assert a.speaker == "Siobhan Keane"

@@ -232,3 +232,15 @@ def test_a_nickname_is_a_shorter_name_or_one_of_the_same_initial_and_surname():
     assert resolve_person("Jimmy Carter", {"James Carter": "James Carter"}) == ["James Carter"]
     assert not first_names_compatible(("Chuck",), ("Charles",))  # without the same surname
     assert first_names_compatible(("Chuck",), ("Charles",), nicknames=True)
+
+
+def test_gender_of_reads_the_table_beyond_the_short_lists():
+    from archive.text import FEMALE_NAMES, MALE_NAMES, gender_of
+
+    # names news writes but the short lists lack: the packaged table knows them
+    assert {"kofi", "siobhan", "yevhen"}.isdisjoint(FEMALE_NAMES | MALE_NAMES)
+    assert gender_of("Kofi") == "m" and gender_of("Yevhen") == "m"
+    assert gender_of("Siobhan") == "f"
+    # names borne by women and men alike stay unknown, and so does a made-up one
+    assert gender_of("Jean") is None and gender_of("Alex") is None
+    assert gender_of("Zqxwv") is None

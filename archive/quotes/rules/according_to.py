@@ -28,11 +28,11 @@ def according_to_attributions(st: ParaState, index: ArticleIndex) -> None:
         spk = analyse_speaker(src, index, st.para)
         full = [t for t in src.subtree if not t.is_punct or t.i < src.right_edge.i]
         spk.start, spk.end = min(spk.start, full[0].idx), max(spk.end, span_of(full)[1])
-        spk.text = st.doc.text[spk.start : spk.end]  # "a poll released Thursday"
+        spk.text = st.text[spk.start : spk.end]  # "a poll released Thursday"
         _trim_at_comma(spk, st.doc, to)
         register(spk, index, st.para)
         cue_span = (tok.idx, to.idx + len(to.text))
-        cue = st.doc.text[cue_span[0] : cue_span[1]]
+        cue = st.text[cue_span[0] : cue_span[1]]
         if attached:
             st.claimed.update(attached)
             for k in attached:

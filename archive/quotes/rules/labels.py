@@ -43,7 +43,7 @@ def transcript(st: ParaState, index: ArticleIndex, labels: Counter) -> None:
     Only labels that name a person of the article or recur as labels are accepted, so
     "BREAKING: ..." or "Partial transcript as follows:" are not speakers.
     """
-    text = st.doc.text
+    text = st.text
     m = _TRANSCRIPT_RE.match(text)
     if not m:
         return
@@ -70,7 +70,7 @@ def headline(st: ParaState, index: ArticleIndex) -> None:
     "Clinton to Planned Parenthood: Trump will ...", "... - Mark Blumenthal: “...”") in
     short paragraphs, and embedded tweets ("<tweet ...>text — Name (@handle) date</tweet>")."""
     _tweets(st, index)
-    text = st.doc.text
+    text = st.text
     if st.attrs or len(text.split()) > 40:
         return
     for m in _HEADLINE_RE.finditer(text):
@@ -111,7 +111,7 @@ def headline(st: ParaState, index: ArticleIndex) -> None:
 
 def _tweets(st: ParaState, index: ArticleIndex) -> None:
     """Embedded tweets: the text is the content, "Name (@handle)" the speaker."""
-    text = st.doc.text
+    text = st.text
     for m in _TWEET_RE.finditer(text):
         src = m.group("src").strip()
         name = clean_name(re.sub(r"\(@\w+\)", "", src))[0]

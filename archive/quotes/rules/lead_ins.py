@@ -18,7 +18,7 @@ def lead_in(st: ParaState, index: ArticleIndex, quoted: bool, cues: frozenset[st
     The attribution records source and cue here with empty content at the colon; the
     next paragraph's words are joined to it there (orphan_quotes, block_quote).
     passage_attributions, which the archive stores, leaves it out."""
-    text = st.doc.text
+    text = st.text
     end = len(text.rstrip())
     if not text[:end].endswith(":") or any(a.content_end >= end - 1 for a in st.attrs):
         return
@@ -41,7 +41,7 @@ def lead_in(st: ParaState, index: ArticleIndex, quoted: bool, cues: frozenset[st
 def block_quote(st: ParaState, previous: list[Attribution]) -> None:
     """The whole paragraph as the words of the previous paragraph's lead-in ("Limbaugh
     added:"), when it has no quotation or attribution of its own."""
-    text = st.doc.text
+    text = st.text
     lead = [a for a in previous if a.content_start == a.content_end and a.direct]
     if st.attrs or st.quotes or not lead or len(text.split()) < MIN_QUOTE_WORDS:
         return

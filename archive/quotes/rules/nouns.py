@@ -57,7 +57,7 @@ def _noun_content(noun: "Token", owner: "Token", st: ParaState) -> tuple[int, in
     nxt = noun.i + 1
     if nxt < len(noun.doc) and noun.doc[nxt].text == ":":
         for k, q in enumerate(st.quotes):
-            if k not in st.claimed and q.open_at > noun.idx and not st.doc.text[noun.idx + len(noun): q.open_at].strip(" :"):
+            if k not in st.claimed and q.open_at > noun.idx and not st.text[noun.idx + len(noun): q.open_at].strip(" :"):
                 st.claimed.add(k)
                 return (q.start, q.end)
     return None

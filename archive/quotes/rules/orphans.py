@@ -18,7 +18,7 @@ def orphan_quotes(st: ParaState, previous: list[Attribution]) -> None:
     precedes); a paragraph that opens with a quotation and has no cue continues the last
     attribution of the previous paragraph.
     """
-    text = st.doc.text
+    text = st.text
     for k, q in enumerate(st.quotes):
         if k in st.claimed or q.words(text) < MIN_QUOTE_WORDS:
             continue

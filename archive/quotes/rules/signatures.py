@@ -24,7 +24,7 @@ def signed_quotations(st: ParaState, index: ArticleIndex) -> list[Attribution]:
     the signature is the only cue. The quotations are claimed so no rule or neighbour
     takes them; the attributions are returned for the caller to add.
     """
-    text = st.doc.text
+    text = st.text
     found: list[Attribution] = []
     saved, st.attrs = st.attrs, []
     for k, q in enumerate(st.quotes):

@@ -31,4 +31,4 @@ def stance_attributions(st: ParaState, index: ArticleIndex) -> None:
         spk = analyse_speaker(subj, index, st.para, be)
         register(spk, index, st.para)
         cue_span = (be.idx, adj.idx + len(adj.text))
-        emit(st, spk, st.doc.text[cue_span[0]:cue_span[1]], cue_span, span_of(toks), False)
+        emit(st, spk, st.text[cue_span[0]:cue_span[1]], cue_span, span_of(toks), False)
