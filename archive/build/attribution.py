@@ -1,5 +1,7 @@
 """Attribution of a build's new articles: spaCy and the rules on the calling thread, the
-quote tagger on a second one (the model embeds on a third: build.embedding).
+quote tagger on a second one (the model embeds on a third: build.embedding). A build of
+PARSE_MIN_ARTICLES or more parses in spaCy's worker processes (`nlp.pipe(n_process=...)`)
+while the calling thread runs the rules on what is parsed.
 
 Why a thread of its own for the tagger: spaCy and the rules cost about 17 ms a paragraph
 and the tagger about 12 (one thread each, BBC). Run one after the other on one thread, the
@@ -10,6 +12,7 @@ thread the tagger reads an article while spaCy parses the next (benchmarks/READM
 """
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from collections.abc import Sequence
@@ -17,9 +20,14 @@ from collections.abc import Sequence
 from archive.build.report import BuildReport, Progress, progress_bar
 from archive.build.stages import attribute_passages, fill_passages, isolated
 from archive.models import Article, Mention, Passage
-from archive.quotes import RulePass, rule_analysis, stored_attributions
+from archive.quotes import (RulePass, docs_analysis, parse_articles, rule_analysis,
+                            stored_attributions)
 
 QUEUED = 16  # articles parsed ahead of the tagger at most (their parses are held)
+# spaCy's worker processes in a build of PARSE_MIN_ARTICLES or more (none on one core): on
+# two cores a build of 417 BBC articles took 37.8 s instead of 42.2 (benchmarks/README.md)
+PARSE_PROCESSES = min(4, os.cpu_count() or 1)
+PARSE_MIN_ARTICLES = 16
 
 
 def attribute(articles: list[Article], passages: dict[str, list[Passage]],
@@ -31,6 +39,7 @@ def attribute(articles: list[Article], passages: dict[str, list[Passage]],
     bar = progress_bar(sum(len(passages[a.article_id]) for a in articles), "attributing",
                        progress)  # ticks per passage parsed, so a long article moves too
     tagging = TaggerThread(tagger, passages, report) if tagger is not None else None
+    parses = _parses(articles, passages)
     try:
         for article in articles:
             ps, done = passages[article.article_id], [0]
@@ -38,9 +47,16 @@ def attribute(articles: list[Article], passages: dict[str, list[Passage]],
             def tick(n: int) -> None:
                 done[0] += n
                 bar(n)
-            step, first = ((attribute_passages, ps) if tagging is None else
-                           (rule_analysis, [p.text for p in ps]))  # the tagger: on its thread
-            got = isolated(report, article, "quotes could not be attributed", step, first, tick)
+            docs = _next_parse(parses)
+            if docs is not None:
+                tick(len(docs))
+                step, first = ((_rules_only, (docs, ps)) if tagging is None else
+                               (docs_analysis, docs))
+            else:
+                step, first = ((attribute_passages, ps) if tagging is None else
+                               (rule_analysis, [p.text for p in ps]))  # the tagger: own thread
+            got = isolated(report, article, "quotes could not be attributed", step, first,
+                           *(() if docs is not None else (tick,)))
             if got is not None and tagging is not None:
                 tagging.put(article, *got)
             if got is None:
@@ -53,8 +69,39 @@ def attribute(articles: list[Article], passages: dict[str, list[Passage]],
         if tagging is not None:
             tagging.close(discard=True)
         raise
+    finally:
+        if parses is not None:
+            parses.close()  # stops spaCy's worker processes
     if tagging is not None:
         tagging.close()
+
+
+def _parses(articles: list[Article], passages: dict[str, list[Passage]]):  # noqa: ANN202
+    """The articles' paragraphs parsed in PARSE_PROCESSES worker processes, one article's
+    docs at a time, or None for a build too small to repay starting them."""
+    if len(articles) < PARSE_MIN_ARTICLES or PARSE_PROCESSES < 2:
+        return None
+    texts = [[p.text for p in passages[a.article_id]] for a in articles]
+    return parse_articles(texts, n_process=PARSE_PROCESSES)
+
+
+def _rules_only(parsed: tuple[list, list[Passage]]) -> list[Passage]:
+    """attribute_passages without the quote tagger, for an article parsed already."""
+    docs, ps = parsed
+    ruled, mentions = docs_analysis(docs)
+    fill_passages(ps, stored_attributions(ruled.tagged(None)), mentions)
+    return ps
+
+
+def _next_parse(parses):  # noqa: ANN001, ANN202
+    """The next article's docs from `parses`, or None (no stream, or it failed: the
+    article is then parsed on this thread, where a failure is its own)."""
+    if parses is None:
+        return None
+    try:
+        return next(parses)
+    except Exception:  # noqa: BLE001 - the stream is spent; each article then parses alone
+        return None
 
 
 class TaggerThread:

@@ -58,9 +58,10 @@ benchmarks/ also use extract_docs, cue_sets and the candidate API (candidates,
 candidate_features, Candidate, AttributionModel.score).
 """
 from archive.quotes.cues import cue_lemma, is_speech_cue
-from archive.quotes.extract import (RulePass, cue_sets, extract_article, extract_articles,
-                                    extract_docs, passage_analysis, passage_attributions,
-                                    rule_analysis, rule_pass, stored_attributions)
+from archive.quotes.extract import (RulePass, cue_sets, docs_analysis, extract_article,
+                                    extract_articles, extract_docs, passage_analysis,
+                                    passage_attributions, rule_analysis, rule_pass,
+                                    stored_attributions)
 from archive.quotes.learned import (MODEL_PATH, AttributionModel, Candidate, candidate_features,
                                     candidates, load_model)
 from archive.quotes.lexicon import BELIEF_CUES, DEFAULT_CUES
@@ -79,6 +80,8 @@ __all__ = [
     "passage_analysis", "doc_mentions", "MENTION_TYPES",
     # the same in two steps (a build tags on a thread of its own): the rules, then the tagger
     "rule_analysis", "rule_pass", "RulePass", "stored_attributions",
+    # ... and the rules over paragraphs parsed elsewhere (a build parses in processes)
+    "docs_analysis",
     # reading stored attributions
     "cue_lemma", "is_speech_cue", "speaker_type", "SPEAKER_TYPES",
     # building blocks

@@ -76,7 +76,12 @@ def rule_analysis(passages: list[str], progress: Callable[[int], None] | None = 
     """passage_analysis up to the quote tagger: the parse, the rules' attributions (a
     RulePass, finished with the tagger's readings of `tagger_input()`) and the mentions.
     A build runs the tagger on a thread of its own, beside the next article's parse."""
-    docs = parse_article(passages, progress=progress)
+    return docs_analysis(parse_article(passages, progress=progress))
+
+
+def docs_analysis(docs: list["Doc"]) -> tuple["RulePass", list[list[Mention]]]:
+    """rule_analysis of paragraphs parsed already (parse_articles: a build parses in
+    processes of their own while the rules read what is parsed)."""
     return (rule_pass(docs, *cue_sets(None, None), model=_model_for(None, None, None)),
             [doc_mentions(d) for d in docs])
 
