@@ -32,10 +32,7 @@ _PARTICLES = frozenset({"de", "da", "del", "della", "di", "du", "van", "von", "d
                         "la", "le", "bin", "ibn", "al", "el", "st"})
 
 
-# ---------------------------------------------------------------------------
-# Normalisation
-# ---------------------------------------------------------------------------
-
+# --- Normalisation ---
 
 # Grouping compares every pair of names in a surname cluster and regroups every speaker and
 # mentioned name at each build: the same few thousand names are folded and transliterated
@@ -130,9 +127,7 @@ def _nickname_of(x: str, y: str) -> bool:
         long_ in _nicknamer().canonicals_of(short))
 
 
-# ---------------------------------------------------------------------------
-# Grouping
-# ---------------------------------------------------------------------------
+# --- Grouping ---
 
 
 @dataclass
@@ -190,8 +185,21 @@ def _close_pairs(left: list[str], right: list[str]) -> set[tuple[int, int]]:
                                scorer=fuzz.ratio, score_cutoff=SURNAME_THRESHOLD, workers=1)
         rows, cols = scores.nonzero()
         pairs.update((long_left[r], long_right[c]) for r, c in zip(rows.tolist(), cols.tolist())
-                     if not _patronymic_pair(left[long_left[r]], right[long_right[c]]))
+                     if not _other_family(left[long_left[r]], right[long_right[c]]))
     return pairs
+
+
+def _other_family(a: str, b: str) -> bool:
+    """Two close transliteration keys that are still two families: a "-son" made of the
+    other (`_patronymic_pair`), or other consonants among their first three: McCaul /
+    McFaul, Gibson / Gibbons, Isakson / Jackson, Stenberg / Stoltenberg. A misspelling or a
+    romanisation mostly changes vowels and doubled letters (Ryabkov / Riabco / Rybko keep
+    r-b-k); a consonant misspelt early is the price (benchmarks/README.md, stop 28)."""
+    if a == b:
+        return False
+    ca, cb = re.sub("[aeiou]", "", a), re.sub("[aeiou]", "", b)
+    n = min(3, len(ca), len(cb))
+    return ca[:n] != cb[:n] or _patronymic_pair(a, b)
 
 
 def _patronymic_pair(a: str, b: str) -> bool:
@@ -206,8 +214,8 @@ def surname_spelled_like(typed: str, surname: str) -> bool:
     """Could `typed` be a spelling of `surname`? Close as written ("Holm" ~ Holmes), or as
     close on their transliteration keys as two surnames the grouping takes for one person
     ("Riabco" ~ Ryabkov); not "Brexit" ~ Beith."""
-    if _patronymic_pair(_translit(typed), _translit(surname)):
-        return False  # "Robertson" is no spelling of Roberts
+    if _other_family(_translit(typed), _translit(surname)):
+        return False  # "Robertson" is no spelling of Roberts, nor "McFaul" of McCaul
     return (fuzz.ratio(fold(typed), fold(surname)) >= 80
             or bool(_close_pairs([_translit(typed)], [_translit(surname)])))
 
@@ -335,9 +343,7 @@ def _assign_bare(names: list[str], people: list[_Person], counts: Counter,
                 [_translit(bare.surname)], [_translit(own.surname)])) else name
 
 
-# ---------------------------------------------------------------------------
-# Lookup
-# ---------------------------------------------------------------------------
+# --- Lookup ---
 
 
 def resolve_person(query_name: str, aliases: dict[str, str], limit: int = 5) -> list[str]:
@@ -420,9 +426,7 @@ def _alias_score(q: NameParts, qkey: str, parts: NameParts) -> float:
     return 0.0
 
 
-# ---------------------------------------------------------------------------
-# Speaker types
-# ---------------------------------------------------------------------------
+# --- Speaker types ---
 
 SPEAKER_TYPE_VALUES = ("person", "organization", "place", "group")
 
@@ -463,9 +467,7 @@ def is_person(kind: str | None) -> bool:
     return kind in (None, "person")
 
 
-# ---------------------------------------------------------------------------
-# Mentioned names
-# ---------------------------------------------------------------------------
+# --- Mentioned names ---
 
 
 def mention_people(mentions: Iterable[tuple], aliases: dict[str, str]) -> dict[str, str]:
