@@ -78,9 +78,8 @@ class Person:
 
     @property
     def gender(self) -> str | None:
-        """Guessed gender: an honorific, then the first name, then the article's pronoun
-        votes. The votes come last: "Trump said she would ..." votes for the woman spoken
-        of, so on PolNeAR they made "she" resolve to men named Donald, Josh or Kofi."""
+        """An honorific, then the first name, then the article's pronoun votes (last: in
+        "Trump said she would ..." the vote is for the woman spoken of)."""
         known = self.titled or guess_gender_from_first_name(self.name)
         if known or not self.votes:
             return known
@@ -309,8 +308,7 @@ def speaker_type(attr: Attribution) -> str | None:
 def _propn_chain(tok: "Token") -> list["Token"]:
     """A proper-noun head with its proper-noun compounds: "Sergey Lavrov"."""
     toks = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
-    chain = [t for t in toks if not _is_title(t.text)] + [tok]
-    return chain
+    return [t for t in toks if not _is_title(t.text)] + [tok]
 
 
 def analyse_speaker(subj: "Token", index: ArticleIndex, para: int,
@@ -400,6 +398,8 @@ def _inner_persons(toks: list["Token"]) -> list["Token"]:
 
 def _named(tok: "Token", index: ArticleIndex) -> tuple[str, bool, list["Token"]] | None:
     """(name, is_person, name tokens) when `tok` heads a named entity or proper noun."""
+    if tok.i >= 2 and tok.doc[tok.i - 1].text == "(" and tok.doc[tok.i - 2].pos_ == "PROPN":
+        tok = tok.doc[tok.i - 2]  # "Roy Cooper (D)": the parse heads the name on "D"
     ent = entity_at(tok)
     if ent is not None and ent.label_ == "PERSON":
         toks = [t for t in ent if not _is_title(t.text) or t.i == ent.end - 1]

@@ -137,3 +137,30 @@ def test_she_skips_a_man_whose_sentence_mentions_a_woman(nlp):
     result = extract_article(paras, nlp=nlp)
     (a,) = [x for x in result[2] if x.speaker_text == "she"]
     assert a.speaker == "Siobhan Keane"
+
+
+def test_a_party_tag_in_brackets_is_no_part_of_the_name(nlp):
+    # en_core_web_sm sometimes heads "Roy Cooper (D)" on the "D" (a parse seen on PolNeAR):
+    # this hand-made parse of that shape must still give the person, not "Ann D"
+    from spacy.tokens import Doc
+
+    from archive.quotes import cue_sets, extract_docs
+
+    words = ["Governor", "Ann", "Hollis", "(", "D", ")", "said", "that", "the", "tapes", "“",
+             "belong", "to", "the", "public", ".", "”"]
+    spaces = [True, True, True, False, False, True, True, True, True, True, False, True, True,
+              True, False, False, False]
+    heads = [4, 4, 4, 4, 6, 4, 6, 11, 9, 11, 11, 6, 11, 14, 12, 6, 6]
+    deps = ["compound", "compound", "nmod", "punct", "nsubj", "punct", "ROOT", "mark", "det",
+            "nsubj", "punct", "ccomp", "prep", "det", "pobj", "punct", "punct"]
+    pos = ["PROPN", "PROPN", "PROPN", "PUNCT", "PROPN", "PUNCT", "VERB", "SCONJ", "DET", "NOUN",
+           "PUNCT", "VERB", "ADP", "DET", "NOUN", "PUNCT", "PUNCT"]
+    tags = ["NNP", "NNP", "NNP", "-LRB-", "NNP", "-RRB-", "VBD", "IN", "DT", "NNS", "``", "VBP",
+            "IN", "DT", "NN", ".", "''"]
+    lemmas = [w if w != "said" else "say" for w in words]
+    ents = ["O", "B-PERSON", "I-PERSON"] + ["O"] * 14
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos,
+              tags=tags, lemmas=lemmas, ents=ents)
+    (a,) = extract_docs([doc], *cue_sets(None, None))[0]
+    assert a.speaker == "Ann Hollis"
+    assert a.cue == "said"
