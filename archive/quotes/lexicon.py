@@ -102,7 +102,9 @@ TITLES: frozenset[str] = frozenset(
     spokeswoman spokesperson envoy director chairman chairwoman chair former acting
     congressman congresswoman representative attorney leader premier speaker state
     defense defence interior finance us u.s. uk u.k. un u.n. nato eu former then
-    democratic republican sheriff officer
+    democratic republican sheriff officer treasurer comptroller auditor commissioner
+    lieutenant councillor councilor councilman councilwoman alderman alderwoman prosecutor
+    superintendent ceo
     """.split()
 )
 

@@ -164,3 +164,11 @@ def test_a_party_tag_in_brackets_is_no_part_of_the_name(nlp):
     (a,) = extract_docs([doc], *cue_sets(None, None))[0]
     assert a.speaker == "Ann Hollis"
     assert a.cue == "said"
+
+
+def test_office_words_before_a_name_are_its_title_not_its_first_name(nlp):
+    paras = ["State Treasurer Dana Whitfield (D), the governor's rival in the coming election, "
+             "called on Monday for an audit of the fund, saying that the accounts \"do not add "
+             "up.\""]
+    speakers = {a.speaker for a in extract_article(paras, nlp=nlp)[0]}
+    assert speakers == {"Dana Whitfield"}
