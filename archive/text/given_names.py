@@ -5,6 +5,7 @@ guard that keeps "Michael Tanner" and "Michelle Tanzer" two people (archive.text
 from __future__ import annotations
 
 import gzip
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -70,7 +71,8 @@ def gender_of(given: str) -> str | None:
     """"f" or "m" for a given name only women or only men bear: the lists above first, then
     the table of 59k names almost all of whose bearers are one gender (`_genders`); else
     None (Jean, Chris, Bernie, Kim, or a name nobody listed)."""
-    key = given.lower().rstrip(".")
+    key = unicodedata.normalize("NFKD", given.lower().rstrip("."))
+    key = "".join(c for c in key if not unicodedata.combining(c))  # José -> jose
     female, male = key in FEMALE_NAMES, key in MALE_NAMES
     if female or male:
         return "f" if female and not male else "m" if male and not female else None

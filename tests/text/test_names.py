@@ -243,6 +243,8 @@ def test_gender_of_reads_the_table_beyond_the_short_lists():
     # names borne by women and men alike stay unknown, and so does a made-up one
     assert gender_of("Jean") is None and gender_of("Alex") is None
     assert gender_of("Zqxwv") is None
+    # accents as the page writes them
+    assert gender_of("François") == "m" and gender_of("Ségolène") == "f"
 
 
 def test_close_surnames_with_other_consonants_are_other_families():
