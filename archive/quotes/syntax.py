@@ -112,11 +112,17 @@ def speaker_tokens(subj: "Token", cue: "Token | None" = None) -> list["Token"]:
     dashes = [k for k, t in enumerate(toks) if t.text in ("–", "—", "--") and t.i < subj.i]
     if dashes:  # dateline: "MACAU (Reuters) – Top donor Sheldon Adelson"
         toks = toks[dashes[-1] + 1 :]
-    while toks and (toks[-1].is_punct or toks[-1].dep_ == "cc"):
+    while toks and (toks[-1].dep_ == "cc" or toks[-1].is_punct and not _closes(toks)):
         toks.pop()
     while toks and toks[0].is_punct:
         toks.pop(0)
     return toks or [subj]
+
+
+def _closes(toks: list["Token"]) -> bool:
+    """The last token closes a bracket the phrase opened: "Sen. Ann Ruiz (D-N.M.)"."""
+    return toks[-1].text == ")" and sum(t.text == "(" for t in toks) >= sum(
+        t.text == ")" for t in toks)
 
 
 def content_tokens(head: "Token") -> list["Token"]:

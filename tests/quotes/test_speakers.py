@@ -172,3 +172,10 @@ def test_office_words_before_a_name_are_its_title_not_its_first_name(nlp):
              "up.\""]
     speakers = {a.speaker for a in extract_article(paras, nlp=nlp)[0]}
     assert speakers == {"Dana Whitfield"}
+
+
+def test_a_speaker_phrase_keeps_the_bracket_it_opened(nlp):
+    paras = ['Sen. Maria Ortega (D-N.M.) said the bill "will not pass the Senate this year."']
+    (a,) = extract_article(paras, nlp=nlp)[0]
+    assert a.speaker_text == "Sen. Maria Ortega (D-N.M.)"
+    assert a.speaker == "Maria Ortega"
