@@ -4,9 +4,8 @@ pronoun / role resolution ("she said", "the minister said") to a person named ea
 The ArticleIndex collects the article's PERSON names, their roles, their salient
 mentions and gender votes (build_index); analyse_speaker splits a speaker phrase into
 name, role and speaker type and resolves pronouns and role nouns against it; register
-records a speaker as the most recent person. Imports archive.models and the lower layer
-of archive.quotes (lexicon, scan, syntax).
-"""
+records a speaker as the most recent person. Imports archive.models, archive.text and
+the lower layer of archive.quotes (lexicon, scan, syntax)."""
 from __future__ import annotations
 
 import re
@@ -20,7 +19,8 @@ from archive.quotes.lexicon import (FEMALE_PRONOUNS, FEMALE_ROLE_NOUNS, MALE_PRO
                                     MALE_ROLE_NOUNS, NAME_SUFFIXES, ORG_ENTITIES,
                                     OTHER_PRONOUNS, PERSON_ROLE_NOUNS, RESOLVABLE_PRONOUNS, TITLES)
 from archive.quotes.scan import QuoteSpan, quote_of
-from archive.quotes.syntax import appositive_role, entity_at, span_of, speaker_tokens, text_of
+from archive.quotes.syntax import (appositive_role, entity_at, person_text, span_of,
+                                   speaker_tokens, text_of)
 from archive.text import from_given_name, gender_of
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -221,7 +221,7 @@ def build_index(docs: Sequence["Doc"], quotes: Sequence[list[QuoteSpan]]) -> Art
     index = ArticleIndex()
     ents = [(e, qs) for doc, qs in zip(docs, quotes) for e in doc.ents if e.label_ == "PERSON"]
     for ent, _ in sorted(ents, key=lambda x: -len(x[0])):
-        name, title = clean_name(ent.text)
+        name, title = clean_name(person_text(ent))
         name = from_given_name(name) if ent.sent.text.istitle() else name  # a headline's verb
         if name and name[0].isupper():
             person = index.add(name, _pre_title(ent) or appositive_role(ent.root) or title)
@@ -231,7 +231,7 @@ def build_index(docs: Sequence["Doc"], quotes: Sequence[list[QuoteSpan]]) -> Art
         _vote_genders(doc, qs, index)
         for ent in doc.ents:
             if ent.label_ == "PERSON" and quote_of(ent.start_char, qs) is None and _salient(ent):
-                name = index.expand(clean_name(ent.text)[0])
+                name = index.expand(clean_name(person_text(ent))[0])
                 if name in index.people:
                     index.touch(para, ent.start_char, name)
     return index
@@ -293,8 +293,7 @@ class Speaker:
     kind: str | None = None  # see speaker_type(): organization / place / group
 
 
-# spaCy entity labels -> speaker type of a non-person named source ("Russia", "the
-# Kremlin", "Republicans"); persons are "person", unnamed sources ("officials") None.
+# spaCy entity labels -> speaker type ("Russia", "the Kremlin"); unnamed sources: None
 SPEAKER_TYPES = {"PERSON": "person", "ORG": "organization", "FAC": "organization",
                  "GPE": "place", "LOC": "place", "NORP": "group"}
 
@@ -402,7 +401,8 @@ def _named(tok: "Token", index: ArticleIndex) -> tuple[str, bool, list["Token"]]
         tok = tok.doc[tok.i - 2]  # "Roy Cooper (D)": the parse heads the name on "D"
     ent = entity_at(tok)
     if ent is not None and ent.label_ == "PERSON":
-        toks = [t for t in ent if not _is_title(t.text) or t.i == ent.end - 1]
+        toks = [t for t in ent if t.idx < ent.start_char + len(person_text(ent))
+                and (not _is_title(t.text) or t.i == ent.end - 1)]
         name, _ = clean_name(as_written(toks))
         return (index.expand(name), True, list(ent)) if name else None
     if tok.pos_ != "PROPN" and ent is None:

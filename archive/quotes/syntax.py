@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
+from archive.quotes.cues import cue_lemma
 from archive.quotes.lexicon import DEFAULT_CUES, LEMMA_FIXES
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -209,3 +210,14 @@ def appositive_role(name: "Token") -> str | None:
     if not toks:
         return None
     return text_of(toks)
+
+
+def person_text(ent: "Span") -> str:
+    """A PERSON entity's words, cut before a speech verb that a Title Case headline wrote
+    after the name: spaCy reads "Putin Warns West Over Missile Plans" as the person "Putin
+    Warns West"."""
+    if ent.sent.text.istitle():
+        for t in ent[1:]:
+            if cue_lemma(t.text) in DEFAULT_CUES:
+                return ent.doc[ent.start : t.i].text
+    return ent.text

@@ -179,3 +179,10 @@ def test_a_speaker_phrase_keeps_the_bracket_it_opened(nlp):
     (a,) = extract_article(paras, nlp=nlp)[0]
     assert a.speaker_text == "Sen. Maria Ortega (D-N.M.)"
     assert a.speaker == "Maria Ortega"
+
+
+def test_a_headline_verb_is_no_part_of_the_speaker_name(nlp):
+    # spaCy reads the Title Case "Macron Warns" as one person
+    result = extract_article(["Macron Warns Britain Over Fishing Rights",
+                              "The remarks came on Monday."], nlp=nlp)
+    assert {a.speaker for a in result[0]} == {"Macron"}
