@@ -401,8 +401,8 @@ def _named(tok: "Token", index: ArticleIndex) -> tuple[str, bool, list["Token"]]
         tok = tok.doc[tok.i - 2]  # "Roy Cooper (D)": the parse heads the name on "D"
     ent = entity_at(tok)
     if ent is not None and ent.label_ == "PERSON":
-        toks = [t for t in ent if t.idx < ent.start_char + len(person_text(ent))
-                and (not _is_title(t.text) or t.i == ent.end - 1)]
+        toks = [t for cut in [ent.start_char + len(person_text(ent))] for t in ent
+                if t.idx < cut and (not _is_title(t.text) or t.i == ent.end - 1)]
         name, _ = clean_name(as_written(toks))
         return (index.expand(name), True, list(ent)) if name else None
     if tok.pos_ != "PROPN" and ent is None:
