@@ -19,8 +19,8 @@ from archive.quotes.lexicon import (FEMALE_PRONOUNS, FEMALE_ROLE_NOUNS, MALE_PRO
                                     MALE_ROLE_NOUNS, NAME_SUFFIXES, ORG_ENTITIES,
                                     OTHER_PRONOUNS, PERSON_ROLE_NOUNS, RESOLVABLE_PRONOUNS, TITLES)
 from archive.quotes.scan import QuoteSpan, quote_of
-from archive.quotes.syntax import (appositive_role, entity_at, person_text, span_of,
-                                   speaker_tokens, text_of)
+from archive.quotes.syntax import (appositive_role, entity_at, past_dateline, person_text,
+                                   span_of, speaker_tokens, text_of)
 from archive.text import from_given_name, gender_of
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -299,20 +299,20 @@ SPEAKER_TYPES = {"PERSON": "person", "ORG": "organization", "FAC": "organization
 
 
 def speaker_type(attr: Attribution) -> str | None:
-    """"person", "organization", "place", "group" or None (unnamed or unknown) for an
-    extracted attribution; None for attributions made before types existed."""
+    """"person", "organization", "place", "group" or None (unnamed, unknown or older)."""
     return getattr(attr, "speaker_type", None)
 
 
 def _propn_chain(tok: "Token") -> list["Token"]:
     """A proper-noun head with its proper-noun compounds: "Sergey Lavrov"."""
-    toks = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
-    return [t for t in toks if not _is_title(t.text)] + [tok]
+    return [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"
+            and not _is_title(c.text)] + [tok]
 
 
 def analyse_speaker(subj: "Token", index: ArticleIndex, para: int,
                     cue: "Token | None" = None) -> Speaker:
     """Split a speaker phrase into name and role, resolving pronouns and role nouns."""
+    subj = past_dateline(subj)
     toks = speaker_tokens(subj, cue)
     start, end = span_of(toks)
     text = text_of(toks)

@@ -221,3 +221,15 @@ def person_text(ent: "Span") -> str:
             if cue_lemma(t.text) in DEFAULT_CUES:
                 return ent.doc[ent.start : t.i].text
     return ent.text
+
+
+def past_dateline(subj: "Token") -> "Token":
+    """The subject past a wire dateline that the parse made its head: "LONDON (Reuters) -
+    British Prime Minister Theresa May said" is headed on LONDON, the speaker is May."""
+    sub = list(subj.subtree)
+    dash = next((t for t in sub if t.i > subj.i and t.text in ("-", "–", "—", "--")
+                 and t.whitespace_ and t.doc[t.i - 1].whitespace_), None)
+    if dash is None or dash.i >= sub[-1].i or not (
+            subj.text.isupper() or subj.i + 1 < len(subj.doc) and subj.nbor().text == "("):
+        return subj
+    return subj.doc[dash.i + 1 : sub[-1].i + 1].root

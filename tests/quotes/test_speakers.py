@@ -186,3 +186,11 @@ def test_a_headline_verb_is_no_part_of_the_speaker_name(nlp):
     result = extract_article(["Macron Warns Britain Over Fishing Rights",
                               "The remarks came on Monday."], nlp=nlp)
     assert {a.speaker for a in result[0]} == {"Macron"}
+
+
+def test_a_wire_dateline_is_no_speaker(nlp):
+    paras = ["OSLO (Reuters) - Norwegian Fisheries Minister Ingrid Dahl said on Monday that the "
+             "quota talks \"will resume next week.\""]
+    (a,) = extract_article(paras, nlp=nlp)[0]
+    assert a.speaker == "Ingrid Dahl"
+    assert "Reuters" not in a.speaker_text
