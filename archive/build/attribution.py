@@ -48,15 +48,14 @@ def attribute(articles: list[Article], passages: dict[str, list[Passage]],
                 done[0] += n
                 bar(n)
             docs = _next_parse(parses)
-            if docs is not None:
+            if docs is not None:  # parsed by the worker processes
                 tick(len(docs))
-                step, first = ((_rules_only, (docs, ps)) if tagging is None else
-                               (docs_analysis, docs))
-            else:
-                step, first = ((attribute_passages, ps) if tagging is None else
-                               (rule_analysis, [p.text for p in ps]))  # the tagger: own thread
-            got = isolated(report, article, "quotes could not be attributed", step, first,
-                           *(() if docs is not None else (tick,)))
+                step, args = ((_rules_only, (docs, ps)) if tagging is None else
+                              (docs_analysis, (docs,)))
+            else:  # with the tagger, only the rules here: it runs on its own thread
+                step, args = ((attribute_passages, (ps, tick)) if tagging is None else
+                              (rule_analysis, ([p.text for p in ps], tick)))
+            got = isolated(report, article, "quotes could not be attributed", step, *args)
             if got is not None and tagging is not None:
                 tagging.put(article, *got)
             if got is None:
@@ -85,9 +84,8 @@ def _parses(articles: list[Article], passages: dict[str, list[Passage]]):  # noq
     return parse_articles(texts, n_process=PARSE_PROCESSES)
 
 
-def _rules_only(parsed: tuple[list, list[Passage]]) -> list[Passage]:
+def _rules_only(docs: list, ps: list[Passage]) -> list[Passage]:
     """attribute_passages without the quote tagger, for an article parsed already."""
-    docs, ps = parsed
     ruled, mentions = docs_analysis(docs)
     fill_passages(ps, stored_attributions(ruled.tagged(None)), mentions)
     return ps

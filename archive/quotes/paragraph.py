@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from archive.models import Attribution
@@ -34,15 +35,12 @@ class ParaState:
     no_veto: set[int] = field(default_factory=set)  # ids of attributions the model keeps
     _sents: list | None = field(default=None, repr=False, compare=False)
     _starts: list[int] = field(default_factory=list, repr=False, compare=False)
-    _text: str | None = field(default=None, repr=False, compare=False)
 
-    @property
+    @cached_property
     def text(self) -> str:
         """The paragraph's text, joined once (spaCy's Doc.text joins every token on each
         call; the rules and the learned pass read it thousands of times an article)."""
-        if self._text is None:
-            self._text = self.doc.text
-        return self._text
+        return self.doc.text
 
     def sent_of(self, token: "Token") -> "Span":
         """`token.sent`, from the paragraph's sentences listed once (spaCy's Token.sent

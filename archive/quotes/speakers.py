@@ -219,21 +219,19 @@ def build_index(docs: Sequence["Doc"], quotes: Sequence[list[QuoteSpan]]) -> Art
     """Collect the article's PERSON names (longest forms first), their roles, their
     salient mentions (subjects and agents outside quotes) and pronoun gender votes."""
     index = ArticleIndex()
-    ents = [(e, qs) for doc, qs in zip(docs, quotes) for e in doc.ents if e.label_ == "PERSON"]
-    for ent, _ in sorted(ents, key=lambda x: -len(x[0])):
-        name, title = clean_name(person_text(ent))
+    found = [(para, e, clean_name(person_text(e))) for para, doc in enumerate(docs)
+             for e in doc.ents if e.label_ == "PERSON"]  # each name cleaned once
+    for _, ent, (name, title) in sorted(found, key=lambda x: -len(x[1])):
         name = from_given_name(name) if ent.sent.text.istitle() else name  # a headline's verb
         if name and name[0].isupper():
             person = index.add(name, _pre_title(ent) or appositive_role(ent.root) or title)
-            if title and _title_gender(title) and not person.titled:
-                person.titled = _title_gender(title)
-    for para, (doc, qs) in enumerate(zip(docs, quotes)):
+            person.titled = person.titled or (_title_gender(title) if title else None)
+    for doc, qs in zip(docs, quotes):
         _vote_genders(doc, qs, index)
-        for ent in doc.ents:
-            if ent.label_ == "PERSON" and quote_of(ent.start_char, qs) is None and _salient(ent):
-                name = index.expand(clean_name(person_text(ent))[0])
-                if name in index.people:
-                    index.touch(para, ent.start_char, name)
+    for para, ent, (name, _) in found:
+        if quote_of(ent.start_char, quotes[para]) is None and _salient(ent):
+            if (name := index.expand(name)) in index.people:
+                index.touch(para, ent.start_char, name)
     return index
 
 

@@ -77,6 +77,9 @@ def person_before(verb: "Token") -> "Token | None":
     return ent.root if ent is not None and ent.end == i + 1 else None
 
 
+DASHES = ("–", "—", "--")  # what ends a dateline ("MACAU (Reuters) – ..."), with a spaced "-"
+
+
 def span_of(tokens: Iterable["Token"]) -> tuple[int, int]:
     """Character extent (start, end) of some tokens."""
     toks = sorted(tokens, key=lambda t: t.i)
@@ -110,7 +113,7 @@ def speaker_tokens(subj: "Token", cue: "Token | None" = None) -> list["Token"]:
     while hi + 1 in ids:
         hi += 1
     toks = [t for t in toks if lo <= t.i <= hi]
-    dashes = [k for k, t in enumerate(toks) if t.text in ("–", "—", "--") and t.i < subj.i]
+    dashes = [k for k, t in enumerate(toks) if t.text in DASHES and t.i < subj.i]
     if dashes:  # dateline: "MACAU (Reuters) – Top donor Sheldon Adelson"
         toks = toks[dashes[-1] + 1 :]
     while toks and (toks[-1].dep_ == "cc" or toks[-1].is_punct and not _closes(toks)):
@@ -227,7 +230,7 @@ def past_dateline(subj: "Token") -> "Token":
     """The subject past a wire dateline that the parse made its head: "LONDON (Reuters) -
     British Prime Minister Theresa May said" is headed on LONDON, the speaker is May."""
     sub = list(subj.subtree)
-    dash = next((t for t in sub if t.i > subj.i and t.text in ("-", "–", "—", "--")
+    dash = next((t for t in sub if t.i > subj.i and t.text in DASHES + ("-",)
                  and t.whitespace_ and t.doc[t.i - 1].whitespace_), None)
     if dash is None or dash.i >= sub[-1].i or not (
             subj.text.isupper() or subj.i + 1 < len(subj.doc) and subj.nbor().text == "("):

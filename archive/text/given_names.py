@@ -71,12 +71,17 @@ def gender_of(given: str) -> str | None:
     """"f" or "m" for a given name only women or only men bear: the lists above first, then
     the table of 59k names almost all of whose bearers are one gender (`_genders`); else
     None (Jean, Chris, Bernie, Kim, or a name nobody listed)."""
-    key = unicodedata.normalize("NFKD", given.lower().rstrip("."))
-    key = "".join(c for c in key if not unicodedata.combining(c))  # José -> jose
+    key = strip_accents(given.lower().rstrip("."))  # José -> jose
     female, male = key in FEMALE_NAMES, key in MALE_NAMES
     if female or male:
         return "f" if female and not male else "m" if male and not female else None
     return _genders().get(key)
+
+
+def strip_accents(text: str) -> str:
+    """`text` without its combining marks ("Ségolène" -> "Segolene")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=1)

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from rapidfuzz import fuzz, process
 
-from archive.text.given_names import gender_of
+from archive.text.given_names import gender_of, strip_accents
 
 SURNAME_THRESHOLD = 82.0  # on transliteration keys (see _translit)
 FIRST_NAME_THRESHOLD = 75.0
@@ -44,9 +43,7 @@ NAME_CACHE = 1 << 16
 @functools.lru_cache(maxsize=NAME_CACHE)
 def fold(text: str) -> str:
     """Lower-case, strip accents and punctuation except spaces and hyphens."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"['’`]s\b", "", text.lower())
+    text = re.sub(r"['’`]s\b", "", strip_accents(text).lower())
     text = re.sub(r"[^\w\s\-]", " ", text)
     return " ".join(text.split())
 
@@ -195,8 +192,6 @@ def _other_family(a: str, b: str) -> bool:
     McFaul, Gibson / Gibbons, Isakson / Jackson, Stenberg / Stoltenberg. A misspelling or a
     romanisation mostly changes vowels and doubled letters (Ryabkov / Riabco / Rybko keep
     r-b-k); a consonant misspelt early is the price (benchmarks/README.md, stop 28)."""
-    if a == b:
-        return False
     ca, cb = re.sub("[aeiou]", "", a), re.sub("[aeiou]", "", b)
     n = min(3, len(ca), len(cb))
     return ca[:n] != cb[:n] or _patronymic_pair(a, b)
