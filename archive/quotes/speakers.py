@@ -19,8 +19,8 @@ from archive.quotes.lexicon import (FEMALE_PRONOUNS, FEMALE_ROLE_NOUNS, MALE_PRO
                                     MALE_ROLE_NOUNS, NAME_SUFFIXES, ORG_ENTITIES,
                                     OTHER_PRONOUNS, PERSON_ROLE_NOUNS, RESOLVABLE_PRONOUNS, TITLES)
 from archive.quotes.scan import QuoteSpan, quote_of
-from archive.quotes.syntax import (appositive_role, entity_at, past_dateline, person_text,
-                                   span_of, speaker_tokens, text_of)
+from archive.quotes.syntax import (appositive_role, description, entity_at, past_dateline,
+                                   person_text, span_of, speaker_tokens, text_of)
 from archive.text import from_given_name, gender_of
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -436,7 +436,7 @@ def _role_from(toks: list["Token"], name_toks: list["Token"], head: "Token") -> 
     if not role:
         after = [c for c in head.children if c.dep_ == "appos" and c.i > last]
         if after:
-            role = " ".join(t.text for t in after[0].subtree).strip(" ,")
+            role = text_of(description(after[0])).strip(" ,")
     role = re.sub(r"^(the|a|an)\s+", "", role, flags=re.I)
     return role or None
 

@@ -104,6 +104,14 @@ def speaker_tokens(subj: "Token", cue: "Token | None" = None) -> list["Token"]:
             drop.update(t.i for t in child.subtree)
             if child.i > 0 and subj.doc[child.i - 1].is_punct:
                 drop.add(child.i - 1)
+    # "X, McCrory's opponent in the election, called Friday for ..., saying ...": with the
+    # participle cue parsed as the sentence's root, a verb after a comma that the parse hangs
+    # on a noun inside the phrase is the subject's own predicate, not part of its phrase
+    misparsed = cue is not None and cue.dep_ == "ROOT" and cue.tag_ == "VBG"
+    for t in subj.subtree if misparsed else ():
+        if t.dep_ == "acl" and t.tag_ in ("VBD", "VBN") and t.i > subj.i and \
+                subj.doc[t.i - 1].text == ",":
+            drop.update(range(t.i - 1, subj.doc[-1].i + 1))
     toks = [t for t in subj.subtree if t.i not in drop]
     # keep a contiguous run around the head
     lo = hi = subj.i
@@ -199,8 +207,7 @@ def appositive_role(name: "Token") -> str | None:
     noun = next((c for c in name.children if c.dep_ == "appos" and c.pos_ == "NOUN"
                  and c.i > name.i), None)
     if noun is not None:
-        toks = [t for t in noun.subtree if not any(
-            a.dep_ in ("relcl", "acl") and t in a.subtree for a in noun.children)]
+        toks = description(noun)
     elif name.dep_ == "appos" and name.head.pos_ == "NOUN" and name.head.i < name.i:
         noun = name.head
         toks = [t for t in noun.subtree if t.i <= noun.i]
@@ -213,6 +220,14 @@ def appositive_role(name: "Token") -> str | None:
     if not toks:
         return None
     return text_of(toks)
+
+
+def description(noun: "Token") -> list["Token"]:
+    """A noun's phrase without the relative or participle clauses inside it: "a real estate
+    developer in Virginia, who introduced Mr. Clarke" -> "a real estate developer in
+    Virginia," (a clause says what the person did, not what they are)."""
+    clauses = [t for t in noun.subtree if t is not noun and t.dep_ in ("relcl", "acl")]
+    return [t for t in noun.subtree if not any(t in c.subtree for c in clauses)]
 
 
 def person_text(ent: "Span") -> str:

@@ -203,7 +203,8 @@ class Searcher:
             return self.candidates(backend, text, mode, size, f)
 
         if people:
-            ranked = rank_by_speaker(retrieve, backend, query, read.topic, people, n, filters,
+            ranked = rank_by_speaker(retrieve, backend, read.ranking_text(query), read.topic,
+                                     people, n, filters,
                                      self.config.rrf_k, self.config.speaker_boost,
                                      -1 if read.statement else self.config.speaker_short_topic)
         elif read.mode == "mentions" and read.speaker_text:

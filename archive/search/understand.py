@@ -63,6 +63,19 @@ class Understood:
             return []
         return list(self.ranked) or ([self.speaker] if self.speaker else [])
 
+    def ranking_text(self, question: str) -> str:
+        """The question as it is ranked. A role read as one person ranks like the person's
+        name ("what did the Texas senator say" as "what did Ted Cruz say"): once the role is
+        resolved, the passages that name the speaker are the citable ones, and the role's
+        words would favour whoever else the passages call a senator."""
+        if self.mode != "speaker" or self.linked_by != "role" or not self.speaker_text \
+                or not self.speaker:
+            return question
+        found = re.search(r"(?:\bthe\s+)?" + re.escape(self.speaker_text), question, re.I)
+        if found is None:
+            return question
+        return question[:found.start()] + self.speaker + question[found.end():]
+
     def to_json(self) -> dict:
         """The `understood` object of `archive search --json`, with `note` (describe)."""
         value = asdict(self)

@@ -194,3 +194,40 @@ def test_a_wire_dateline_is_no_speaker(nlp):
     (a,) = extract_article(paras, nlp=nlp)[0]
     assert a.speaker == "Ingrid Dahl"
     assert "Reuters" not in a.speaker_text
+
+
+def test_a_clause_after_an_apposition_is_no_part_of_the_role(nlp):
+    """"X, a developer in Ohio, who introduced Y" is a developer in Ohio: the clause says what
+    the person did, and a role that kept it could never be asked for by name."""
+    paras = ['"Lenders are a cautious lot," said Arne Vollmer, a shipping broker in Hamburg, '
+             "who introduced the two owners.",
+             "Ines Carvalho, a spokeswoman for the port, which owns the quay, said the berth "
+             "would reopen in May."]
+    roles = {a.speaker: a.role for attrs in extract_article(paras, nlp) for a in attrs}
+    assert roles.get("Arne Vollmer") == "shipping broker in Hamburg", roles
+    assert roles.get("Ines Carvalho") == "spokeswoman for the port", roles
+
+
+def test_a_misparsed_predicate_is_no_part_of_the_speaker_phrase(nlp):
+    # en_core_web_sm parsed a PolNeAR sentence of this shape with "saying" as the root and
+    # "called" as a participle of "election"; the speaker phrase then ran on through "called
+    # Monday for releasing the records". This hand-made parse of that shape must stop it at
+    # the comma before the verb.
+    from spacy.tokens import Doc
+
+    from archive.quotes.syntax import speaker_tokens, text_of
+
+    words = ["Mayor", "Ann", "Hollis", ",", "Keller", "'s", "rival", "in", "the", "election",
+             ",", "called", "Monday", "for", "releasing", "the", "records", ",", "saying",
+             "that", "sunlight", "helps", "."]
+    spaces = [True, True, False, True, False, True, True, True, True, False, True, True, True,
+              True, True, True, False, True, True, True, True, False, False]
+    heads = [2, 2, 18, 2, 6, 4, 2, 6, 9, 7, 9, 9, 11, 11, 13, 16, 14, 2, 18, 21, 21, 18, 18]
+    deps = ["compound", "compound", "nsubj", "punct", "poss", "case", "appos", "prep", "det",
+            "pobj", "punct", "acl", "oprd", "prep", "pcomp", "det", "dobj", "punct", "ROOT",
+            "mark", "nsubj", "ccomp", "punct"]
+    tags = ["NNP", "NNP", "NNP", ",", "NNP", "POS", "NN", "IN", "DT", "NN", ",", "VBN", "NNP",
+            "IN", "VBG", "DT", "NNS", ",", "VBG", "IN", "NN", "VBZ", "."]
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, tags=tags)
+    phrase = text_of(speaker_tokens(doc[2], doc[18]))
+    assert phrase == "Mayor Ann Hollis, Keller's rival in the election"

@@ -423,3 +423,18 @@ def test_a_name_suffix_neither_hides_the_name_nor_ends_a_role():
     assert "jr" not in linker.roles
     u = read("what did John G. Harlan Jr. say", linker)
     assert (u.mode, u.speaker) == ("speaker", "John G. Harlan"), u
+
+
+@pytest.mark.parametrize("q, ranked", [
+    ("what did the German chancellor say", "what did Helga Brandt say"),
+    ("the German chancellor's remarks on tariffs", "Helga Brandt's remarks on tariffs"),
+])
+def test_a_role_read_as_one_person_ranks_as_their_name(linker, q, ranked):
+    """Once "the German chancellor" is Helga Brandt, her words are ranked for her name, so
+    passages that name her come before those that only call someone a chancellor."""
+    assert read(q, linker).ranking_text(q) == ranked
+
+
+def test_a_name_or_an_ambiguous_role_ranks_as_typed(linker):
+    for q in ("what did Marta Kowalczyk say", "what did the foreign minister say"):
+        assert read(q, linker).ranking_text(q) == q
