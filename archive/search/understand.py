@@ -293,13 +293,18 @@ def _free_form(q: str, toks: list[Token], linker: Linker) -> Understood:
         span = None  # a name inside a role phrase: "Clinton's running mate"
     if role and span and span.start == role.end:
         role = None  # a role naming its holder: "Foreign Minister Jane Doe" asks for Jane Doe
+    if role and span and role.end < span.start and (
+            _leads_on(toks, role, linker) or not _speaker_position(toks, span)):
+        span = None  # "the first minister on the smoking ban", "the home secretary's
+        # remarks on ID cards": the role speaks; a name after it is in the topic
     titled = case == "mixed"  # only in ordinary casing do capitals mark a title
     if span and span.people:
         if speech or _only_titles(toks, span, linker, titled):
             return speaker_reading(_topic(q, toks, span, linker), span.people,
                                    _text(q, toks, span), span.how, linker)
         return Understood("topic", q)
-    if role and (speech or _only_titles(toks, role, linker, titled)):
+    if role and (speech or _only_titles(toks, role, linker, titled)
+                 or _leads_on(toks, role, linker)):
         return role_reading(_topic(q, toks, role, linker), role.people, _text(q, toks, role),
                             linker, q)
     if span and span.end - span.start > 1 and (
@@ -380,12 +385,14 @@ def _speaker_name(toks: list[Token], spans: list[_Span], linker: Linker) -> _Spa
     then its capitalised first word."""
     speech_at = next((k for k, t in enumerate(toks) if t.key in SPEECH_WORDS), None)
     known = [sp for sp in spans if sp.people]
-    before = next((sp for sp in spans if not sp.people and speech_at is not None
-                   and sp.end == speech_at), None)
+    before = next((sp for sp in spans if speech_at is not None and sp.end == speech_at
+                   and not _qualifies_office(toks, sp, linker)), None)
     for sp in known:
         if any(linker.kinds.get(p, "person") == "person" for p in sp.people):
             if before is not None and sp.start > speech_at:
-                return before  # "Ivans comments on Putin": not Putin's words
+                # "Ivans comments on Putin", "Refugee Council response to Michael Howard's
+                # attack": the name before the speech word speaks, not the one after it
+                return before
             return sp
     for sp in known:
         later = [o for o in spans if o is not sp and sp.end <= o.start
@@ -445,7 +452,11 @@ def _role_span(toks: list[Token], linker: Linker) -> _Span | None:
         if tok.key not in linker.roles:
             continue
         i = j
-        while i > 0 and j - i < MAX_NGRAM - 1 and not plain_word(toks[i - 1]):
+        # the words before the head that can narrow it: capitalised, or (typed in lower
+        # case) words some role holds ("home secretary", "first minister")
+        while i > 0 and j - i < MAX_NGRAM - 1 and (
+                not plain_word(toks[i - 1]) or toks[i - 1].key in linker.role_words
+                and toks[i - 1].key not in DETERMINERS):
             i -= 1
         for start in range(i, j + 1):
             if start > i and (_qualifier(toks, start - 1) or toks[start - 1].key in OTHER_OFFICE):
@@ -470,6 +481,13 @@ def _title_start(toks: list[Token], span: _Span, linker: Linker, titled: bool = 
             break
         i -= 1
     return i
+
+
+def _leads_on(toks: list[Token], span: _Span, linker: Linker) -> bool:
+    """ "ROLE on TOPIC" ("the culture secretary on casinos"): the role opens the question
+    and "on" or "about" follows it, as in the fixed form "NAME on TOPIC"."""
+    return (span.end < len(toks) and toks[span.end].key in ("on", "about")
+            and _title_start(toks, span, linker) == 0)
 
 
 def _only_titles(toks: list[Token], span: _Span, linker: Linker, titled: bool = True) -> bool:

@@ -438,3 +438,33 @@ def test_a_role_read_as_one_person_ranks_as_their_name(linker, q, ranked):
 def test_a_name_or_an_ambiguous_role_ranks_as_typed(linker):
     for q in ("what did Marta Kowalczyk say", "what did the foreign minister say"):
         assert read(q, linker).ranking_text(q) == q
+
+
+@pytest.fixture(scope="module")
+def officials() -> Linker:
+    aliases = {"Rosa Ban": "Rosa Ban", "Ban": "Rosa Ban", "Ewan Moray": "Ewan Moray",
+               "Refugee Board": "Refugee Board", "Lena Hart": "Lena Hart"}
+    people = [{"name": "Rosa Ban", "type": "person", "roles": ["UN envoy"], "quotes": 9},
+              {"name": "Ewan Moray", "type": "person", "roles": ["First Minister"], "quotes": 5},
+              {"name": "Lena Hart", "type": "person", "roles": ["Culture Secretary"],
+               "quotes": 4},
+              {"name": "Refugee Board", "type": "organization", "roles": [], "quotes": 3}]
+    return Linker(aliases, people)
+
+
+def test_the_name_before_the_speech_word_speaks_not_the_person_after(officials):
+    u = read("Refugee Board response to Lena Hart's attack on asylum costs", officials)
+    assert (u.mode, u.speaker) == ("speaker", "Refugee Board")
+
+
+@pytest.mark.parametrize("q, holder, topic", [
+    ("the culture secretary on casinos", "Lena Hart", "casinos"),
+    ("first minister on the smoking ban", "Ewan Moray", "smoking ban"),
+    ("the first minister's remarks on the smoking ban", "Ewan Moray", "smoking ban"),
+])
+def test_a_role_typed_in_lower_case_opening_a_question_speaks(officials, q, holder, topic):
+    """"ROLE on TOPIC" reads like "NAME on TOPIC"; a surname that is also a common word
+    later in the question ("ban") is part of the topic, not a rival speaker."""
+    u = read(q, officials)
+    assert (u.mode, u.speaker, u.linked_by) == ("speaker", holder, "role")
+    assert u.topic == topic
