@@ -23,7 +23,8 @@ from archive.search.query import QueryIntent, parse_query
 from archive.search.retrieve import MODES, candidates, rrf, tiered
 from archive.search.searcher import (MAX_K, MAX_QUERY_CHARS, Answer, Searcher, make_filters,
                                      validate, validate_date)
-from archive.search.understand import Understood, describe, understand
+from archive.search.reading import Understood, describe
+from archive.search.understand import understand
 
 __all__ = ["BATCH_COLUMNS", "BATCH_FILTERS", "COLUMNS", "FORMATS", "FUSIONS", "MAX_K",
            "MAX_QUERY_CHARS", "MODES", "Answer", "BadRow", "Filters", "Hit", "QueryIntent",

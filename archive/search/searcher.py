@@ -23,7 +23,7 @@ from archive.search.linker import Linker
 from archive.search.retrieve import MODES, candidates
 from archive.search.speakers import (explicit_speaker, labelled, pick_attribution,
                                      rank_by_speaker, rank_mentions)
-from archive.search.understand import Understood
+from archive.search.reading import Understood
 from archive.search.understand import understand as read_question
 from archive.storage import Backend, Ranked, check_compatible, open_backend
 from archive.text.terms import query_terms

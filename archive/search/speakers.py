@@ -20,7 +20,8 @@ from archive.quotes import is_speech_cue
 from archive.search.fusion import minmax
 from archive.search.linker import ORGANISATION_WORDS, Linker
 from archive.search.retrieve import tiered
-from archive.search.understand import Understood, link_phrase, speaker_reading, understand
+from archive.search.reading import Understood, speaker_reading
+from archive.search.understand import link_phrase, understand
 from archive.storage import Backend, Ranked
 from archive.text.terms import query_terms
 

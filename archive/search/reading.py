@@ -1,0 +1,119 @@
+"""What a question was understood to ask (`Understood`), the readings that make one for a
+speaker or a role, and the one-line description a reader sees (`describe`). Split from
+`understand`, which finds the names and roles in a question."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+
+from archive.search.linker import Linker
+from archive.text.names import DOMINANCE, split_name
+
+
+@dataclass(frozen=True)
+class Understood:
+    """How a question was read. speaker: the canonical person whose words are asked for
+    (None unless mode is "speaker"); speaker_text: the words of the question that named or
+    described them; speaker_candidates: every person those words may mean (several for an
+    ambiguous name or role); topic: what is asked about them (or the whole question); mode:
+    "speaker", "mentions" (nobody of that name is quoted: passages naming them instead) or
+    "topic" (a plain search)."""
+
+    mode: str
+    topic: str | None
+    speaker: str | None = None
+    speaker_text: str | None = None
+    speaker_candidates: list[str] = field(default_factory=list)
+    linked_by: str | None = None  # "name", "role" or "fuzzy"
+    ranked: tuple[str, ...] = ()  # whose words rank first: the speaker and any close rival
+    statement: bool = False  # "X says Y": a headline or sentence, searched for its topic
+
+    @property
+    def people(self) -> list[str]:
+        """The people whose own words rank first (empty unless mode is "speaker")."""
+        if self.mode != "speaker":
+            return []
+        return list(self.ranked) or ([self.speaker] if self.speaker else [])
+
+    def ranking_text(self, question: str) -> str:
+        """The question as it is ranked. A role read as one person ranks like the person's
+        name ("what did the Texas senator say" as "what did Ted Cruz say"): once the role is
+        resolved, the passages that name the speaker are the citable ones, and the role's
+        words would favour whoever else the passages call a senator."""
+        if self.mode != "speaker" or self.linked_by != "role" or not self.speaker_text \
+                or not self.speaker:
+            return question
+        found = re.search(r"(?:\bthe\s+)?" + re.escape(self.speaker_text), question, re.I)
+        if found is None:
+            return question
+        return question[:found.start()] + self.speaker + question[found.end():]
+
+    def to_json(self) -> dict:
+        """The `understood` object of `archive search --json`, with `note` (describe)."""
+        value = asdict(self)
+        del value["ranked"], value["statement"]
+        return {**value, "note": describe(self)}
+
+
+def speaker_reading(topic: str | None, people: Sequence[str], text: str | None,
+                    how: str | None, linker: Linker) -> Understood:
+    """A speaker question about `people` (best first).
+
+    A full name typed ("Ban Ki-moon") also ranks the spellings the archive keeps apart
+    for the same person ("Ban Ki - moon": same surname, compatible first names). A bare
+    surname several people share ranks the words of those quoted at least a third as often
+    as the most quoted one ("Clinton" in 2016 is Hillary Clinton; Bill Clinton is offered
+    as a candidate)."""
+    parts = split_name(text or "") if how in ("name", "fuzzy") else None
+    if parts is not None and parts.first:
+        variants = [p for p in linker.close_people(text or "") if p not in people]
+        people = [*people, *variants]
+        ranked = tuple(people)
+    else:
+        top = linker.quotes.get(people[0], 0)
+        ranked = tuple(p for p in people
+                       if linker.quotes.get(p, 0) * DOMINANCE >= top) or (people[0],)
+    return Understood("speaker", topic, people[0], text,
+                      list(people) if len(people) > 1 else [], how, ranked)
+
+
+def role_reading(topic: str | None, people: Sequence[str], text: str, linker: Linker,
+                 question: str) -> Understood:
+    """A question about whoever holds a role (`people`, most quoted first). One holder is
+    the speaker. Of several, one quoted DOMINANCE times as often as the next is read as the
+    speaker, the others offered as candidates (the rule for a surname several people share:
+    "the Chancellor" in an archive of one Chancellor's years and another's few quotes);
+    otherwise the reader is asked to choose and the question searched as a topic."""
+    if len(people) == 1:
+        return Understood("speaker", topic, people[0], text, [], "role")
+    quotes = [linker.quotes.get(p, 0) for p in people[:2]]
+    if len(quotes) == 2 and quotes[0] >= DOMINANCE * max(quotes[1], 1):
+        return Understood("speaker", topic, people[0], text, list(people), "role",
+                          (people[0],))
+    return Understood("topic", question, None, text, list(people), "role")
+
+
+def describe(u: Understood) -> str | None:
+    """How a question was read, in one line for a reader; None for a plain topic search."""
+    about = f" about {u.topic}" if u.topic else ""
+    if u.mode == "speaker" and u.speaker:
+        who = (f"{u.speaker} ({u.speaker_text})" if u.linked_by == "role" and u.speaker_text
+               else u.speaker)
+        others = [p for p in u.speaker_candidates if p != u.speaker]
+        also = "" if not others else (
+            f" (“{u.speaker_text}” may also be {' or '.join(others)}: ask for one by name)"
+            if u.linked_by == "role" else f" (or {', '.join(others)}, who share the name)")
+        return f"What {who} said{about}{also}"
+    if u.mode == "speaker" and u.speaker_text:
+        return f"Nobody called {u.speaker_text} is quoted in this archive"
+    if u.mode == "mentions":
+        return (f"Nobody called {u.speaker_text} is quoted in this archive: passages that "
+                f"mention {u.speaker_text}{about}")
+    if u.speaker_candidates:
+        return (f"“{u.speaker_text}” may be {' or '.join(u.speaker_candidates)}: ask for one "
+                f"by name; showing all passages")
+    if u.speaker_text:
+        return (f"Nobody described as “{u.speaker_text}” is quoted in this archive; showing "
+                "all passages")
+    return None
