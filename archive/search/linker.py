@@ -71,6 +71,8 @@ longtime veteran embattled""".split())
 # Words that turn a role into another office: "deputy foreign minister" is not the minister.
 OTHER_OFFICE = frozenset("""deputy vice former assistant acting ex junior shadow under previous
 past late onetime""".split())
+# Words that make an office a past one: "former CBI director-general".
+PAST_OFFICE = frozenset("former ex previous past late onetime then".split())
 TOKEN = re.compile(r"\w[\w'’.\-]*")
 
 
@@ -166,6 +168,9 @@ class Linker:
         self.quotes: dict[str, int] = {}
         self.roles: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         people = list(people)
+        # every role as written, for the people of an organisation (`members`)
+        self._written = [(tuple(t.key for t in tokens(role)), p["name"])
+                         for p in people for role in p.get("roles") or ()]
         for p in people:
             self.kinds[p["name"]] = p.get("type") or "person"
             self.quotes[p["name"]] = int(p.get("quotes") or 0)
@@ -209,6 +214,23 @@ class Linker:
         return any(self.kinds.get(person, "person") == "person"
                    for n in range(1, min(MAX_NGRAM, len(key)) + 1)
                    for person in self.names.get(key[-n:], ()))
+
+    def members(self, organisation: str) -> list[str]:
+        """People whose role names the organisation, or one of its aliases ("director
+        general of the British Chambers of Commerce", "BCC director general"), the most
+        quoted first; a former office ("former CBI director-general") is nobody's voice now.
+        """
+        # its other names: acronyms ("BCC") and longer forms, not a single word that a
+        # grouping slip may have filed under it ("House" under the White House)
+        names = {organisation} | {a for a, c in self.aliases.items() if c == organisation
+                                  and (a.isupper() and len(a) > 1 or len(a.split()) > 1)}
+        keys = {k for k in (tuple(t.key for t in tokens(n) if t.key not in DETERMINERS)
+                            for n in names) if k and not all(_no_name(w) for w in k)}
+        found = {person for role, person in self._written
+                 if self.kinds.get(person, "person") == "person" and person != organisation
+                 and not PAST_OFFICE.intersection(role)
+                 and any(_speaks_for(role, k) for k in keys)}
+        return by_quotes(found, self)
 
     def close_people(self, typed: str) -> list[str]:
         """People (never places or organisations) a typed name may be a misspelling or a
@@ -270,7 +292,48 @@ class Linker:
                 extra = len(role) - len(words)
                 found[person] = min(extra, found.get(person, extra))
         fewest = min(found.values(), default=0)
-        return {p for p, extra in found.items() if extra == fewest}
+        holders = {p for p, extra in found.items() if extra == fewest}
+        former = {p for p in holders if self._mostly_former(words, p)}
+        return holders - former if holders - former else holders
+
+    def _mostly_former(self, words: Sequence[str], person: str) -> bool:
+        """Is the role written of `person` more often as a past office ("former foreign
+        secretary", "ex-foreign secretary") than as a present one? Then, beside a present
+        holder, they are not who "the foreign secretary" means."""
+        past = present = 0
+        for role, holder in self.roles.get(words[-1], ()):
+            if holder != person:
+                continue
+            bare = [w[3:] if w.startswith("ex-") else w for w in role]
+            if _in_order(words[:-1], bare[:-1]):
+                was = bare != list(role) or bool(PAST_OFFICE.intersection(role))
+                past, present = past + was, present + (not was)
+        return past > present
+
+
+def _speaks_for(role: tuple[str, ...], org: tuple[str, ...]) -> bool:
+    """Is `role` an office that speaks for `org`: the organisation then the office ("bcc
+    director general", "white house press secretary"), or the office of/for/at it
+    ("director general of the british chambers of commerce")? Not a role that merely
+    mentions it ("veteran of the obama white house", "landed in the white house")."""
+    n = len(org)
+    for i in range(len(role) - n + 1):
+        if role[i:i + n] != org:
+            continue
+        rest, before = role[i + n:], [w for w in role[:i] if w not in DETERMINERS]
+        while rest and rest[-1] in TITLES:  # "CBI director-general Sir"
+            rest = rest[:-1]
+        if i == 0 and rest and _voice(rest[-1]) and not STOPWORDS.intersection(rest):
+            return True
+        if len(before) >= 2 and before[-1] in ("of", "for", "at") and \
+                _voice(before[-2]) and not rest:
+            return True
+    return False
+
+
+def _voice(word: str) -> bool:
+    """An office that speaks for an organisation, hyphenated too ("director-general")."""
+    return word in ORG_VOICES or word.rsplit("-", 1)[-1] in ORG_VOICES
 
 
 def _close(a: str, b: str) -> bool:
@@ -333,3 +396,8 @@ def surname_close(typed: str, people: list[str]) -> list[str]:
     words = typed.split()
     last = words[-1] if words else ""
     return [p for p in people if surname_spelled_like(last, (split_name(p) or NO_NAME).surname)]
+# Offices whose holder speaks for their organisation (`Linker.members`).
+ORG_VOICES = frozenset("""spokesman spokeswoman spokesperson minister secretary president
+chancellor ambassador envoy governor chief director chairman chairwoman chair chairperson
+leader mayor premier representative commissioner official general head executive officer
+manager economist founder owner""".split())

@@ -10,6 +10,9 @@ from dataclasses import asdict, dataclass, field
 from archive.search.linker import Linker
 from archive.text.names import DOMINANCE, split_name
 
+# People of an organisation whose words rank with its own (the most quoted first).
+MAX_MEMBERS = 10
+
 
 @dataclass(frozen=True)
 class Understood:
@@ -28,6 +31,7 @@ class Understood:
     linked_by: str | None = None  # "name", "role" or "fuzzy"
     ranked: tuple[str, ...] = ()  # whose words rank first: the speaker and any close rival
     statement: bool = False  # "X says Y": a headline or sentence, searched for its topic
+    members: tuple[str, ...] = ()  # an organisation's people, whose words rank with its own
 
     @property
     def people(self) -> list[str]:
@@ -52,7 +56,7 @@ class Understood:
     def to_json(self) -> dict:
         """The `understood` object of `archive search --json`, with `note` (describe)."""
         value = asdict(self)
-        del value["ranked"], value["statement"]
+        del value["ranked"], value["statement"], value["members"]
         return {**value, "note": describe(self)}
 
 
@@ -74,8 +78,14 @@ def speaker_reading(topic: str | None, people: Sequence[str], text: str | None,
         top = linker.quotes.get(people[0], 0)
         ranked = tuple(p for p in people
                        if linker.quotes.get(p, 0) * DOMINANCE >= top) or (people[0],)
+    members: tuple[str, ...] = ()
+    if linker.kinds.get(people[0], "person") == "organization":
+        # what an organisation said includes what its people said for it: "David Frost,
+        # director general of the British Chambers of Commerce, warned ..."
+        members = tuple(linker.members(people[0])[:MAX_MEMBERS])
     return Understood("speaker", topic, people[0], text,
-                      list(people) if len(people) > 1 else [], how, ranked)
+                      list(people) if len(people) > 1 else [], how, (*ranked, *members),
+                      members=members)
 
 
 def role_reading(topic: str | None, people: Sequence[str], text: str, linker: Linker,
@@ -104,7 +114,9 @@ def describe(u: Understood) -> str | None:
         also = "" if not others else (
             f" (“{u.speaker_text}” may also be {' or '.join(others)}: ask for one by name)"
             if u.linked_by == "role" else f" (or {', '.join(others)}, who share the name)")
-        return f"What {who} said{about}{also}"
+        people = (f" (with what its people said: {', '.join(u.members)})" if u.members
+                  else "")
+        return f"What {who} said{about}{people}{also}"
     if u.mode == "speaker" and u.speaker_text:
         return f"Nobody called {u.speaker_text} is quoted in this archive"
     if u.mode == "mentions":

@@ -468,3 +468,44 @@ def test_a_role_typed_in_lower_case_opening_a_question_speaks(officials, q, hold
     u = read(q, officials)
     assert (u.mode, u.speaker, u.linked_by) == ("speaker", holder, "role")
     assert u.topic == topic
+
+
+def test_an_organisations_people_speak_for_it():
+    """ "What did the Port Authority say" also ranks the words of its spokeswoman and its
+    director; not those of its former chief, nor of a critic or a veteran of it."""
+    aliases = {"Port Authority": "Port Authority", "PA": "Port Authority",
+               "Nadia Okafor": "Nadia Okafor", "Tom Reyes": "Tom Reyes", "Lea Park": "Lea Park",
+               "Sam Ode": "Sam Ode", "Ivo Lind": "Ivo Lind"}
+    people = [{"name": "Port Authority", "type": "organization", "roles": [], "quotes": 2},
+              {"name": "Nadia Okafor", "type": "person", "roles": ["PA spokeswoman"],
+               "quotes": 6},
+              {"name": "Tom Reyes", "type": "person",
+               "roles": ["director of the Port Authority"], "quotes": 3},
+              {"name": "Lea Park", "type": "person", "roles": ["former Port Authority chief"],
+               "quotes": 9},
+              {"name": "Sam Ode", "type": "person", "roles": ["critic of the Port Authority"],
+               "quotes": 9},
+              {"name": "Ivo Lind", "type": "person",
+               "roles": ["veteran of the Port Authority"], "quotes": 9}]
+    linker = Linker(aliases, people)
+    assert linker.members("Port Authority") == ["Nadia Okafor", "Tom Reyes"]
+    u = read("what did the Port Authority say about dredging", linker)
+    assert u.speaker == "Port Authority"
+    assert u.people == ["Port Authority", "Nadia Okafor", "Tom Reyes"]
+    assert "Nadia Okafor" in u.to_json()["note"]
+    assert set(u.to_json()) == KEYS
+
+
+def test_a_role_mostly_written_as_a_past_office_yields_to_the_present_holder():
+    aliases = {"Jon Abel": "Jon Abel", "Rob Kay": "Rob Kay", "Ada Moss": "Ada Moss"}
+    people = [{"name": "Jon Abel", "type": "person", "roles": ["Foreign Secretary"],
+               "quotes": 10},
+              {"name": "Rob Kay", "type": "person", "quotes": 8, "roles": [
+                  "former Foreign Secretary", "ex-Foreign Secretary", "Foreign Secretary"]},
+              {"name": "Ada Moss", "type": "person", "quotes": 9, "roles": [
+                  "Home Secretary", "former Home Secretary"]}]
+    linker = Linker(aliases, people)
+    u = read("what did the foreign secretary say about Kashmir", linker)
+    assert (u.mode, u.speaker) == ("speaker", "Jon Abel")
+    # once written as present and once as past: still a holder
+    assert linker.role_people(["home", "secretary"]) == {"Ada Moss"}
