@@ -69,8 +69,8 @@ from archive.quotes.mentions import MENTION_TYPES, doc_mentions
 from archive.quotes.parse import MODEL_NAME, load_nlp, parse_article, parse_articles
 from archive.quotes.rules import transcript_label
 from archive.quotes.scan import QuoteSpan, find_quotes
-from archive.quotes.speakers import (SPEAKER_TYPES, clean_name, guess_gender_from_first_name,
-                                     speaker_type, split_title)
+from archive.quotes.speakers import SPEAKER_TYPES, guess_gender_from_first_name, speaker_type
+from archive.quotes.titles import clean_name, split_title
 from archive.quotes.tagged import TagSpan, spans
 
 __all__ = [

@@ -228,3 +228,8 @@ SPEECH_NOUNS = frozenset("""statement claim argument assertion remark comment co
 # conciliatory note"): a description of how someone sounded, not speech (never attributed)
 MOOD_NOUNS = frozenset("""tone tones note notes mood air attitude demeanor demeanour posture
 expression manner voice""".split())
+
+# Heads of a phrase that names an organisation after a name or a nation: "the Trump
+# campaign", "the Obama administration", "a Bloomberg poll", "the Russian government".
+ORGANISATION_HEADS = frozenset("""campaign administration government team poll survey
+committee ministry department agency commission""".split())

@@ -16,50 +16,17 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 
 from archive.models import Attribution
 from archive.quotes.lexicon import (FEMALE_PRONOUNS, FEMALE_ROLE_NOUNS, MALE_PRONOUNS,
-                                    MALE_ROLE_NOUNS, NAME_SUFFIXES, ORG_ENTITIES,
-                                    OTHER_PRONOUNS, PERSON_ROLE_NOUNS, RESOLVABLE_PRONOUNS, TITLES)
+                                    MALE_ROLE_NOUNS, ORG_ENTITIES, OTHER_PRONOUNS,
+                                    PERSON_ROLE_NOUNS, RESOLVABLE_PRONOUNS)
 from archive.quotes.scan import QuoteSpan, quote_of
-from archive.quotes.syntax import (appositive_role, description, entity_at, past_dateline,
-                                   person_text, span_of, speaker_tokens, text_of)
+from archive.quotes.syntax import (appositive_role, as_written, description, entity_at,
+                                   organisation_phrase, past_dateline, person_text, span_of,
+                                   speaker_tokens, text_of)
+from archive.quotes.titles import clean_name, is_title
 from archive.text import from_given_name, gender_of
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Doc, Span, Token
-
-
-def split_title(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Split leading title/role words off a name: ["Mr.", "Lavrov"] -> (["Mr."], ["Lavrov"]).
-
-    The last token is always kept as the name, so a bare "President" stays a name.
-    """
-    cut = 0
-    while cut < len(tokens) - 1 and _is_title(tokens[cut]):
-        cut += 1
-    return list(tokens[:cut]), list(tokens[cut:])
-
-
-def _is_title(word: str) -> bool:
-    """True for a title/role word such as "Mr.", "Foreign", "Secretary"."""
-    w = word.lower().rstrip(".")
-    return w in TITLES or w in {"of", "the", "to", "for", "'s", "’s"}
-
-
-def clean_name(text: str) -> tuple[str, str | None]:
-    """Strip titles, possessives and punctuation from a name; return (name, title).
-
-    >>> clean_name("Mr. Sergey Lavrov's")
-    ('Sergey Lavrov', 'Mr.')
-    """
-    text = re.sub(r"\s*\([^)]*\)", "", text)  # "Mike Pence (R-IN)"
-    text = re.sub(r"['’]s?$", "", text.strip()).strip(" ,.;:-—“”\"'")
-    words = text.split()
-    if words and words[0].lower() in {"the", "a", "an"}:
-        words = words[1:]
-    while len(words) > 1 and words[-1].lower().strip(".,") in NAME_SUFFIXES:
-        words = words[:-1]
-    words[-1:] = [w.rstrip(",") for w in words[-1:]]
-    title, name = split_title(words)
-    return " ".join(name), (" ".join(title) or None)
 
 
 def guess_gender_from_first_name(name: str) -> str | None:
@@ -122,6 +89,8 @@ class ArticleIndex:
     mentions: list[tuple[int, int, str]] = field(default_factory=list)  # (para, offset, name)
     unnamed: list[tuple[int, int, str]] = field(default_factory=list)  # (para, offset, noun)
     contents: list[tuple[int, int, int]] = field(default_factory=list)  # (para, start, end)
+    # organisations named as speakers: (para, offset, head noun, name), "the Trump campaign"
+    organisations: list[tuple[int, int, str, str]] = field(default_factory=list)
     _seen: _Timeline | None = field(default=None, repr=False, compare=False)
     _role_words: set[str] = field(default_factory=set, repr=False, compare=False)
 
@@ -136,6 +105,17 @@ class ArticleIndex:
             person.role = role
             self._role_words.update(role.lower().split())
         return person
+
+    def last_organisation(self, subj: "Token", para: int) -> str | None:
+        """ "the campaign": the organisation last named as a speaker with that head noun
+        ("the Trump campaign") in this or the ORGANISATION_REACH paragraphs before (a live
+        blog's next entry may be about another campaign); None if none was."""
+        head = subj.lemma_.lower()
+        if subj.tag_ != "NN" or not any(c.lower_ == "the" for c in subj.children):
+            return None
+        return max(((p, o, name) for p, o, h, name in self.organisations if h == head
+                    and (p, o) < (para, subj.idx) and para - p <= ORGANISATION_REACH),
+                   default=(0, 0, None))[2]
 
     def expand(self, name: str) -> str:
         """Map "Lavrov" to "Sergey Lavrov" when the article has such a full name."""
@@ -291,6 +271,8 @@ class Speaker:
     kind: str | None = None  # see speaker_type(): organization / place / group
 
 
+# paragraphs back that "the campaign" may refer to "the Trump campaign" over
+ORGANISATION_REACH = 2
 # spaCy entity labels -> speaker type ("Russia", "the Kremlin"); unnamed sources: None
 SPEAKER_TYPES = {"PERSON": "person", "ORG": "organization", "FAC": "organization",
                  "GPE": "place", "LOC": "place", "NORP": "group"}
@@ -304,7 +286,7 @@ def speaker_type(attr: Attribution) -> str | None:
 def _propn_chain(tok: "Token") -> list["Token"]:
     """A proper-noun head with its proper-noun compounds: "Sergey Lavrov"."""
     return [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"
-            and not _is_title(c.text)] + [tok]
+            and not is_title(c.text)] + [tok]
 
 
 def analyse_speaker(subj: "Token", index: ArticleIndex, para: int,
@@ -330,6 +312,12 @@ def analyse_speaker(subj: "Token", index: ArticleIndex, para: int,
             ent = entity_at(cand)
             kind = SPEAKER_TYPES.get(ent.label_) if ent is not None and not person else None
             return Speaker(text, start, end, name, role, person, kind)
+    if (organisation := organisation_phrase(subj)) is not None:  # "The Trump campaign"
+        name = as_written(organisation)
+        index.organisations.append((para, subj.idx, subj.lemma_.lower(), name))
+        return Speaker(text, start, end, name, None, False, "organization")
+    if (name := index.last_organisation(subj, para)) is not None:  # then "the campaign"
+        return Speaker(text, start, end, name, None, False, "organization")
     name = _resolve_unnamed(subj, index, (para, subj.idx))
     if name is None and subj.pos_ == "NOUN":
         index.unnamed.append((para, subj.idx, subj.lemma_.lower()))
@@ -400,7 +388,7 @@ def _named(tok: "Token", index: ArticleIndex) -> tuple[str, bool, list["Token"]]
     ent = entity_at(tok)
     if ent is not None and ent.label_ == "PERSON":
         toks = [t for cut in [ent.start_char + len(person_text(ent))] for t in ent
-                if t.idx < cut and (not _is_title(t.text) or t.i == ent.end - 1)]
+                if t.idx < cut and (not is_title(t.text) or t.i == ent.end - 1)]
         name, _ = clean_name(as_written(toks))
         return (index.expand(name), True, list(ent)) if name else None
     if tok.pos_ != "PROPN" and ent is None:
@@ -409,7 +397,7 @@ def _named(tok: "Token", index: ArticleIndex) -> tuple[str, bool, list["Token"]]
         return None
     chain = _propn_chain(tok) if tok.pos_ == "PROPN" else list(ent)
     name, _ = clean_name(as_written(chain))
-    if not name or all(_is_title(t.text) for t in chain):
+    if not name or all(is_title(t.text) for t in chain):
         return None
     expanded = index.expand(name)
     person = expanded in index.people or (ent is None and _looks_like_person(chain))
@@ -430,7 +418,7 @@ def _role_from(toks: list["Token"], name_toks: list["Token"], head: "Token") -> 
     last = max(t.i for t in name_toks)
     before = [t for t in toks if t.i < first]
     before = [t for t in before if t.i >= _role_start(before)]
-    title_in_name = [t for t in name_toks if _is_title(t.text) and t.i != last]
+    title_in_name = [t for t in name_toks if is_title(t.text) and t.i != last]
     words = [t.text_with_ws for t in sorted(before + title_in_name, key=lambda t: t.i)]
     role = "".join(words).strip(" ,;:-—")
     if not role:
@@ -474,16 +462,6 @@ def _resolve_unnamed(subj: "Token", index: ArticleIndex, pos: tuple[int, int]) -
     if dets & {"his", "her", "their", "its"}:
         return index.resolve_role(noun, pos, fallback=False, qualifier=qualifier)
     return None
-
-
-def as_written(toks: Sequence["Token"]) -> str:
-    """Tokens joined as the text spells them ("Holtz-Eakin", "Ki-moon", not "Holtz - Eakin"),
-    a space where tokens were left out between them."""
-    out = []
-    for k, t in enumerate(toks):
-        glued = k + 1 < len(toks) and toks[k + 1].i == t.i + 1 and not t.whitespace_
-        out.append(t.text + ("" if glued or k + 1 == len(toks) else " "))
-    return "".join(out)
 
 
 def looks_like_name(name: str) -> bool:

@@ -7,10 +7,11 @@ only (spaCy types for annotations only).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from archive.quotes.cues import cue_lemma
-from archive.quotes.lexicon import DEFAULT_CUES, LEMMA_FIXES
+from archive.quotes.lexicon import DEFAULT_CUES, LEMMA_FIXES, ORGANISATION_HEADS
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Doc, Span, Token
@@ -251,3 +252,31 @@ def past_dateline(subj: "Token") -> "Token":
             subj.text.isupper() or subj.i + 1 < len(subj.doc) and subj.nbor().text == "("):
         return subj
     return subj.doc[dash.i + 1 : sub[-1].i + 1].root
+
+
+def organisation_phrase(subj: "Token") -> list["Token"] | None:
+    """The words naming an organisation that a name or nation qualifies ("The Trump
+    campaign" -> Trump campaign, "a new Washington Post-ABC News poll" -> Washington
+    Post-ABC News poll, "the Russian government"); None for any other subject. The name
+    is no speaker itself: a campaign's statement is not the candidate's words."""
+    if subj.pos_ != "NOUN" or subj.tag_ != "NN" or \
+            subj.lemma_.lower() not in ORGANISATION_HEADS:
+        return None
+    names = [c for c in subj.lefts if c.dep_ in ("compound", "amod", "nmod", "poss")
+             and (c.pos_ == "PROPN" or c.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"))]
+    if not names:
+        return None
+    first = min(t.i for c in names for t in c.subtree)
+    return [t for t in subj.doc[first:subj.i + 1]
+            if t.tag_ != "POS" and (t.pos_ == "PROPN" or t.ent_type_ or t.i == subj.i
+                                    or t.text in "/-&" or t.dep_ == "compound")]
+
+
+def as_written(toks: Sequence["Token"]) -> str:
+    """Tokens joined as the text spells them ("Holtz-Eakin", "Ki-moon", not "Holtz - Eakin"),
+    a space where tokens were left out between them."""
+    out = []
+    for k, t in enumerate(toks):
+        glued = k + 1 < len(toks) and toks[k + 1].i == t.i + 1 and not t.whitespace_
+        out.append(t.text + ("" if glued or k + 1 == len(toks) else " "))
+    return "".join(out)

@@ -231,3 +231,18 @@ def test_a_misparsed_predicate_is_no_part_of_the_speaker_phrase(nlp):
     doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, tags=tags)
     phrase = text_of(speaker_tokens(doc[2], doc[18]))
     assert phrase == "Mayor Ann Hollis, Keller's rival in the election"
+
+
+def test_a_campaign_or_a_poll_named_after_someone_is_an_organisation(nlp):
+    """"The Ortega campaign said" is the campaign's statement, not Ortega's words, and no
+    longer a speaker left blank: the organisation is named; so is "the campaign" after it."""
+    paras = ["Maria Ortega will hold a rally in Tucson on Friday.",
+             "The Ortega campaign said the advertisement was false.",
+             "A new Daily Ledger poll found that 45 percent of voters backed her.",
+             "The campaign said it would not comment on the poll."]
+    found = {a.speaker_text: (a.speaker, speaker_type(a))
+             for attrs in extract_article(paras, nlp) for a in attrs}
+    assert found["The Ortega campaign"] == ("Ortega campaign", "organization"), found
+    assert found["A new Daily Ledger poll"] == ("Daily Ledger poll", "organization"), found
+    # "the campaign" later is the campaign named before
+    assert found["The campaign"] == ("Ortega campaign", "organization"), found

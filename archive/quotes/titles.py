@@ -1,0 +1,43 @@
+"""Names as a speaker phrase writes them: titles split off ("Mr.", "Foreign Secretary"),
+possessives, brackets and suffixes stripped."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from archive.quotes.lexicon import NAME_SUFFIXES, TITLES
+
+
+def split_title(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Split leading title/role words off a name: ["Mr.", "Lavrov"] -> (["Mr."], ["Lavrov"]).
+
+    The last token is always kept as the name, so a bare "President" stays a name.
+    """
+    cut = 0
+    while cut < len(tokens) - 1 and is_title(tokens[cut]):
+        cut += 1
+    return list(tokens[:cut]), list(tokens[cut:])
+
+
+def is_title(word: str) -> bool:
+    """True for a title/role word such as "Mr.", "Foreign", "Secretary"."""
+    w = word.lower().rstrip(".")
+    return w in TITLES or w in {"of", "the", "to", "for", "'s", "’s"}
+
+
+def clean_name(text: str) -> tuple[str, str | None]:
+    """Strip titles, possessives and punctuation from a name; return (name, title).
+
+    >>> clean_name("Mr. Sergey Lavrov's")
+    ('Sergey Lavrov', 'Mr.')
+    """
+    text = re.sub(r"\s*\([^)]*\)", "", text)  # "Mike Pence (R-IN)"
+    text = re.sub(r"['’]s?$", "", text.strip()).strip(" ,.;:-—“”\"'")
+    words = text.split()
+    if words and words[0].lower() in {"the", "a", "an"}:
+        words = words[1:]
+    while len(words) > 1 and words[-1].lower().strip(".,") in NAME_SUFFIXES:
+        words = words[:-1]
+    words[-1:] = [w.rstrip(",") for w in words[-1:]]
+    title, name = split_title(words)
+    return " ".join(name), (" ".join(title) or None)
