@@ -212,6 +212,10 @@ def build_index(docs: Sequence["Doc"], quotes: Sequence[list[QuoteSpan]]) -> Art
         if quote_of(ent.start_char, quotes[para]) is None and _salient(ent):
             if (name := index.expand(name)) in index.people:
                 index.touch(para, ent.start_char, name)
+    index.organisations += [  # "the International Monetary Fund", for a later "the fund"
+        (para, e.start_char, e.root.lemma_.lower(), clean_name(e.text)[0])
+        for para, doc in enumerate(docs) for e in doc.ents
+        if e.label_ == "ORG" and len(e) > 1 and e.root.pos_ == "PROPN"]
     return index
 
 

@@ -246,3 +246,10 @@ def test_a_campaign_or_a_poll_named_after_someone_is_an_organisation(nlp):
     assert found["A new Daily Ledger poll"] == ("Daily Ledger poll", "organization"), found
     # "the campaign" later is the campaign named before
     assert found["The campaign"] == ("Ortega campaign", "organization"), found
+
+
+def test_the_fund_after_the_named_fund_is_that_fund(nlp):
+    paras = ["The Global Reconstruction Fund cut its forecast for the region on Tuesday.",
+             "The fund said that trade tensions were the main risk."]
+    (a,) = [a for attrs in extract_article(paras, nlp) for a in attrs]
+    assert (a.speaker, speaker_type(a)) == ("Global Reconstruction Fund", "organization")
