@@ -131,6 +131,17 @@ def name_pattern(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(' '.join(name.split()))}(?!\w)", re.IGNORECASE)
 
 
+def _not_people(backend: Backend, ids: Sequence[int], surname: re.Pattern) -> dict[int, bool]:
+    """Per passage: is the surname there as no person's name: the mentions the build
+    stored name no person of it (the city of Flint, the Flint Center)? Nothing is known
+    without stored mentions."""
+    if not backend.stores_mentions:
+        return {}
+    found = backend.mentions_in(ids)
+    return {d: not any(m.get("type") == "person" and surname.search(m.get("name") or "")
+                       for m in found.get(d, [])) for d in ids}
+
+
 def rank_mentions(retrieve: Retrieve, backend: Backend, query: str, name: str, n: int,
                   filters: Filters, rrf_k: int, topic: str | None = None,
                   boost: float = STRICT, short_topic: int = SHORT_TOPIC) -> Ranked:
@@ -156,6 +167,9 @@ def rank_mentions(retrieve: Retrieve, backend: Backend, query: str, name: str, n
     person_like = len(name.split()) > 1 and words and words[-1].lower() not in ORGANISATION_WORDS
     full, surname = name_pattern(name), name_pattern(words[-1]) if person_like else None
     attributions = backend.attributions_for(ids)
+    # a surname that is no person's name in the passage ("Flint" the city, for "what did
+    # Caroline Flint say") is no mention of the person
+    others = _not_people(backend, ids, surname) if surname is not None else {}
     order: dict[int, tuple[int, int, int]] = {}
     for rank, d in enumerate(ids):
         if d not in rows:
@@ -168,7 +182,7 @@ def rank_mentions(retrieve: Retrieve, backend: Backend, query: str, name: str, n
         if full.search(text):
             order[d] = (tier, 0, rank)
         elif surname is not None and surname.search(text) and not any(
-                surname.search(sp) for sp in speakers):
+                surname.search(sp) for sp in speakers) and not others.get(d):
             order[d] = (tier, 1, rank)
     if boost < STRICT and len(query_terms(topic or "")) > short_topic:
         full_ids = [(d, 0.0) for d in order if order[d][1] == 0]

@@ -146,7 +146,7 @@ def _fixed_form(q: str, toks: list[Token], speaker_text: str, topic: str | None,
     # and "Gazprom" stay topics
     bare = speaker_text == q.strip(" ?!.")
     asks = any(t.key in SPEECH_WORDS for t in toks) or (bare and len(speaker_text.split()) > 1)
-    if _name_slot(speaker_text) and asks:
+    if _name_slot(speaker_text) and asks and not _names_things(speaker_text.split(), linker):
         return Understood("mentions", topic, None, speaker_text, [], None)
     if asks:  # a role nobody here holds: "what did the Spanish chancellor say"
         return Understood("topic", q, None, speaker_text)
@@ -198,13 +198,21 @@ def _free_form(q: str, toks: list[Token], linker: Linker) -> Understood:
                  or _leads_on(toks, role, linker)):
         return role_reading(_topic(q, toks, role, linker), role.people, _text(q, toks, role),
                             linker, q)
-    if span and span.end - span.start > 1 and (
+    if span and span.end - span.start > 1 and not _names_things(
+            [t.text for t in toks[span.start:span.end]], linker) and (
             _speaks(toks, span) or _only_titles(toks, span, linker, titled)):
         # a full name nobody in the archive is quoted under, as the one who speaks ("Jane
         # Doe comments", "remarks by Jane Doe") or alone ("Jane Doe")
         return Understood("mentions", _topic(q, toks, span, linker), None,
                           _text(q, toks, span), [], None)
     return Understood("topic", q)
+
+
+def _names_things(words: list[str], linker: Linker) -> bool:
+    """Is a word of an unknown name a place, an organisation or an acronym ("Russia NATO")?
+    Then the words are a topic, not a person nobody quotes."""
+    return any(w.isupper() and len(w) > 1 or linker.kinds.get(
+        linker.aliases.get(w, ""), "person") != "person" for w in words)
 
 
 def _statement(toks: list[Token], speaker_text: str | None) -> bool:

@@ -350,3 +350,20 @@ def test_api_search_carries_understood(searcher):
     assert body["hits"][0]["reason"] == "own words"
     both = client.get("/search", params={"q": ["apple harvest", "Kowalczyk"], "k": 2}).json()
     assert [b["understood"]["mode"] for b in both] == ["topic", "speaker"]
+
+
+def test_a_surname_that_names_no_person_in_a_passage_is_no_mention_of_them(searcher):
+    """"What did Anna Lublin say": nobody of that name is quoted, and "south of Lublin" is a
+    place, not a mention of her; a person of the same surname still is ("Jane Roe" for
+    "Peter Roe"), as before."""
+    lublin = searcher.ask("what did Anna Lublin say", k=5)
+    assert lublin.understood.mode == "mentions"
+    assert lublin.hits == []
+    roe = searcher.ask("what did Peter Roe say", k=5)
+    assert roe.understood.mode == "mentions"
+    assert roe.hits and "Jane Roe" in roe.hits[0].text
+
+
+def test_a_place_and_an_acronym_are_a_topic_not_an_unknown_person(searcher):
+    for q in ("Gdansk NATO", "Poland EU"):
+        assert searcher.ask(q, k=3).understood.mode == "topic", q
