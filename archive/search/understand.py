@@ -31,6 +31,7 @@ from archive.search.linker import (DETERMINERS, FRAME, GENERIC_MODIFIERS, HEADLI
                                    tokens)
 from archive.search.query import MAX_PARSE_CHARS, looks_like_name, parse_query
 from archive.search.reading import Understood, role_reading, speaker_reading
+from archive.text import gender_of
 from archive.text.terms import STOPWORDS
 
 MODES = ("speaker", "mentions", "topic")
@@ -200,9 +201,11 @@ def _free_form(q: str, toks: list[Token], linker: Linker) -> Understood:
                             linker, q)
     if span and span.end - span.start > 1 and not _names_things(
             [t.text for t in toks[span.start:span.end]], linker) and (
-            _speaks(toks, span) or _only_titles(toks, span, linker, titled)):
+            _speaks(toks, span) or _only_titles(toks, span, linker, titled)
+            and gender_of(toks[span.start].text) is not None):
         # a full name nobody in the archive is quoted under, as the one who speaks ("Jane
-        # Doe comments", "remarks by Jane Doe") or alone ("Jane Doe")
+        # Doe comments", "remarks by Jane Doe") or alone with a known first name ("Jane
+        # Doe"; "Break Up Banks" in a headline is no name)
         return Understood("mentions", _topic(q, toks, span, linker), None,
                           _text(q, toks, span), [], None)
     return Understood("topic", q)

@@ -509,3 +509,9 @@ def test_a_role_mostly_written_as_a_past_office_yields_to_the_present_holder():
     assert (u.mode, u.speaker) == ("speaker", "Jon Abel")
     # once written as present and once as past: still a holder
     assert linker.role_people(["home", "secretary"]) == {"Ada Moss"}
+
+
+def test_capitalised_words_of_a_headline_are_no_unknown_person(linker):
+    assert read("Voters Want One Thing: Break Up Banks", linker).mode == "topic"
+    assert read("Mayors Agree: Fix Old Bridges", linker).mode == "topic"
+    assert read("Jane Doe", linker).mode == "mentions"  # a known first name: a person
