@@ -253,3 +253,10 @@ def test_the_fund_after_the_named_fund_is_that_fund(nlp):
              "The fund said that trade tensions were the main risk."]
     (a,) = [a for attrs in extract_article(paras, nlp) for a in attrs]
     assert (a.speaker, speaker_type(a)) == ("Global Reconstruction Fund", "organization")
+
+
+def test_a_speech_verb_before_a_label_is_the_cue_not_part_of_the_name(nlp):
+    paras = ["Dana Whitfield is a pension lawyer in Leeds.",
+             "Said Whitfield: “Nobody in this building has read the whole bill.”"]
+    (a,) = [a for attrs in extract_article(paras, nlp) for a in attrs]
+    assert (a.speaker, a.speaker_text, a.cue) == ("Dana Whitfield", "Whitfield", "Said")

@@ -20,6 +20,8 @@ _HEADLINE_RE = re.compile(
     r"(?:^|\s[-–—]+\s)[\"“‘']?((?:[A-Z0-9][\w.'’\-&]*)(?:\s+(?:[A-Z0-9@][\w.'’\-&()@]*|and|of|on|the|"
     r"to|at|for|in|de|van|von)){0,8}):\s+(?=\S)"
 )
+# a speech verb written before the name of a label: "Said Ellis: ..."
+INVERTED_SAY = frozenset("said says added asked replied continued explained wrote".split())
 _LABEL_CUT = re.compile(r"\s+(?:on|to|at|about|for|in)\s+", re.I)
 _TWEET_RE = re.compile(
     r"<tweet[^>]*>(?P<content>.*?)\s+[—–-]+\s+(?P<src>[^<>()—]+?\s*\(@\w+\))\s+"
@@ -47,9 +49,14 @@ def transcript(st: ParaState, index: ArticleIndex, labels: Counter) -> None:
     m = _TRANSCRIPT_RE.match(text)
     if not m:
         return
-    label = m.group(1).strip()
+    label, start = m.group(1).strip(), m.start(1)
     if "'" in label or "’" in label:  # "Editor's Note:" is not a speaker
         return
+    verb, _, rest = label.partition(" ")
+    if rest and verb.lower() in INVERTED_SAY:  # "Said Ellis: “...”": Ellis said it
+        label, start = rest, start + len(verb) + 1
+    else:
+        verb = ""
     name, title = clean_name(" ".join(w.capitalize() if w.isupper() else w for w in label.split()))
     known = index.expand(name) in index.people or name.split()[-1].lower() in index.by_surname
     if not name or not (known or labels[label] >= 2):
@@ -58,10 +65,11 @@ def transcript(st: ParaState, index: ArticleIndex, labels: Counter) -> None:
     end = len(text.rstrip().rstrip("\"”").rstrip())
     if not _has_words(text[m.end() : end]):
         return
-    spk = Speaker(label, m.start(1), m.end(1), name, title, True)
+    spk = Speaker(label, start, m.end(1), name, title, True)
     register(spk, index, st.para)
     colon = m.end(1)
-    emit(st, spk, ":", (colon, colon + 1), (m.end(), end), True)
+    cue = (verb, (m.start(1), m.start(1) + len(verb))) if verb else (":", (colon, colon + 1))
+    emit(st, spk, cue[0], cue[1], (m.end(), end), True)
     st.claimed.update(range(len(st.quotes)))
 
 
