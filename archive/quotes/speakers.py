@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 from archive.models import Attribution
 from archive.quotes.lexicon import (FEMALE_PRONOUNS, FEMALE_ROLE_NOUNS, MALE_PRONOUNS,
                                     MALE_ROLE_NOUNS, ORG_ENTITIES, OTHER_PRONOUNS,
-                                    PERSON_ROLE_NOUNS, RESOLVABLE_PRONOUNS)
+                                    PAST_WORDS, PERSON_ROLE_NOUNS, RESOLVABLE_PRONOUNS,
+                                    TITLE_NOUNS)
 from archive.quotes.scan import QuoteSpan, quote_of
 from archive.quotes.syntax import (appositive_role, as_written, description, entity_at,
                                    organisation_phrase, past_dateline, person_text, span_of,
@@ -42,6 +43,7 @@ class Person:
     role: str | None = None
     votes: Counter = field(default_factory=Counter)
     titled: str | None = None  # the gender an honorific gives ("Mr.", "Ms.")
+    nouns: set[str] = field(default_factory=set)  # the words of every role written for them
 
     @property
     def gender(self) -> str | None:
@@ -101,9 +103,10 @@ class ArticleIndex:
         if person is None:
             person = self.people[name] = Person(name)
             self.by_surname.setdefault(name.split()[-1].lower(), []).append(name)
-        if role and not person.role:
-            person.role = role
-            self._role_words.update(role.lower().split())
+        if role:  # the first role is the one shown; every role's nouns answer "the senator"
+            person.role = person.role or role
+            person.nouns.update(role_nouns(role.split()))
+            self._role_words.update(person.nouns)
         return person
 
     def last_organisation(self, subj: "Token", para: int) -> str | None:
@@ -169,15 +172,17 @@ class ArticleIndex:
         return not m or unnamed[u - 1] > timeline.mentions[m - 1][:2]
 
     def resolve_role(self, noun: str, pos: tuple[int, int], fallback: bool,
-                     qualifier: set[str] = frozenset()) -> str | None:  # type: ignore[assignment]
+                     qualifier: set[str] = frozenset(),  # type: ignore[assignment]
+                     past: bool = False) -> str | None:
         """Most recent person whose role mentions `noun` and does not contradict the
         `qualifier` words (`_contradicts`: "the representative of the United States" is not
         the representative of Ukraine); else (if allowed) the last one."""
         gender = "f" if noun in FEMALE_ROLE_NOUNS else "m" if noun in MALE_ROLE_NOUNS else None
+        noun = f"former:{noun}" if past else noun
         if noun in self._role_words or noun + "s" in self._role_words:  # else none fits
             for name in self._before(pos):
                 written = (self.people[name].role or "").split()
-                role = [w.lower() for w in written]
+                role = self.people[name].nouns
                 if (noun in role or noun + "s" in role) and not _contradicts(qualifier, written):
                     return name
         if not fallback or self._unnamed_more_recent(noun, pos):
@@ -186,6 +191,16 @@ class ArticleIndex:
             if gender is None or self.people[name].gender in (None, gender):
                 return name
         return None
+
+
+def role_nouns(words: Sequence[str]) -> list[str]:
+    """A role's words in lower case, with the nouns its abbreviated titles stand for
+    ("Sen." -> sen., senator, lawmaker); a past office's words marked as such ("former
+    Gov." -> former:governor, ...): the former governor is not "the governor"."""
+    low = [w.lower() for w in words]
+    nouns = low + [n for w in low for n in sorted(TITLE_NOUNS.get(w, ()))]
+    past = any(w in PAST_WORDS or w.startswith("ex-") for w in low)
+    return [f"former:{n}" for n in nouns] if past else nouns
 
 
 def _contradicts(qualifier: set[str], role: list[str]) -> bool:
@@ -237,6 +252,8 @@ def _pre_title(ent: "Span") -> str | None:
         if doc[i - 1].ent_type_ == "PERSON" or doc[i - 1].is_sent_start and doc[i - 1].pos_ != "PROPN":
             break
         i -= 1
+    if i < ent.start and i > 0 and doc[i - 1].lower_ in PAST_WORDS:
+        i -= 1  # "former Gov. Jeb Bush": a past office, not "Gov."
     return doc[i : ent.start].text or None
 
 
@@ -454,6 +471,7 @@ def _resolve_unnamed(subj: "Token", index: ArticleIndex, pos: tuple[int, int]) -
     if low in OTHER_PRONOUNS or subj.pos_ == "PRON":
         return None
     noun = subj.lemma_.lower()
+    past = any(c.lower_ in PAST_WORDS for c in subj.children)  # "the former governor"
     if noun not in PERSON_ROLE_NOUNS or subj.tag_ in ("NNS", "NNPS"):
         return None
     dets = {c.lower_ for c in subj.children if c.dep_ in ("det", "poss")}
@@ -462,9 +480,10 @@ def _resolve_unnamed(subj: "Token", index: ArticleIndex, pos: tuple[int, int]) -
     qualifier = {t.lower_ for t in subj.subtree
                  if t.i != subj.i and (t.text[:1].isupper() or t.ent_type_) and t.dep_ != "det"}
     if dets & {"the", "this"}:
-        return index.resolve_role(noun, pos, fallback=not qualifier, qualifier=qualifier)
+        return index.resolve_role(noun, pos, fallback=not qualifier, qualifier=qualifier,
+                                  past=past)
     if dets & {"his", "her", "their", "its"}:
-        return index.resolve_role(noun, pos, fallback=False, qualifier=qualifier)
+        return index.resolve_role(noun, pos, fallback=False, qualifier=qualifier, past=past)
     return None
 
 
