@@ -361,6 +361,11 @@ lieutenant colonel captain admiral founder owner chairperson coach host reporter
 historian physicist scientist researcher developer writer author columnist commentator critic
 expert scholar activist organizer pollster consultant contender member doctor physician
 teacher""".split())
+# Offices whose holder speaks for their organisation (`Linker.members`).
+ORG_VOICES = frozenset("""spokesman spokeswoman spokesperson minister secretary president
+chancellor ambassador envoy governor chief director chairman chairwoman chair chairperson
+leader mayor premier representative commissioner official general head executive officer
+manager economist founder owner""".split())
 
 
 def capitalised(tok: Token) -> bool:
@@ -396,8 +401,3 @@ def surname_close(typed: str, people: list[str]) -> list[str]:
     words = typed.split()
     last = words[-1] if words else ""
     return [p for p in people if surname_spelled_like(last, (split_name(p) or NO_NAME).surname)]
-# Offices whose holder speaks for their organisation (`Linker.members`).
-ORG_VOICES = frozenset("""spokesman spokeswoman spokesperson minister secretary president
-chancellor ambassador envoy governor chief director chairman chairwoman chair chairperson
-leader mayor premier representative commissioner official general head executive officer
-manager economist founder owner""".split())
