@@ -91,7 +91,7 @@ class ArticleIndex:
     mentions: list[tuple[int, int, str]] = field(default_factory=list)  # (para, offset, name)
     unnamed: list[tuple[int, int, str]] = field(default_factory=list)  # (para, offset, noun)
     contents: list[tuple[int, int, int]] = field(default_factory=list)  # (para, start, end)
-    # organisations named as speakers: (para, offset, head noun, name), "the Trump campaign"
+    # organisation speakers and ORG entities: (para, offset, head noun, name)
     organisations: list[tuple[int, int, str, str]] = field(default_factory=list)
     _seen: _Timeline | None = field(default=None, repr=False, compare=False)
     _role_words: set[str] = field(default_factory=set, repr=False, compare=False)
@@ -178,12 +178,12 @@ class ArticleIndex:
         `qualifier` words (`_contradicts`: "the representative of the United States" is not
         the representative of Ukraine); else (if allowed) the last one."""
         gender = "f" if noun in FEMALE_ROLE_NOUNS else "m" if noun in MALE_ROLE_NOUNS else None
-        noun = f"former:{noun}" if past else noun
-        if noun in self._role_words or noun + "s" in self._role_words:  # else none fits
+        asked = f"former:{noun}" if past else noun
+        if asked in self._role_words or asked + "s" in self._role_words:  # else none fits
             for name in self._before(pos):
                 written = (self.people[name].role or "").split()
                 role = self.people[name].nouns
-                if (noun in role or noun + "s" in role) and not _contradicts(qualifier, written):
+                if (asked in role or asked + "s" in role) and not _contradicts(qualifier, written):
                     return name
         if not fallback or self._unnamed_more_recent(noun, pos):
             return None
