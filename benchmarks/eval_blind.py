@@ -24,7 +24,12 @@ spaces). Reported per class and variant: success@1, success@5, MRR over the top 
 speaker questions also speaker@1, the share whose first hit is labelled with the asked-for
 speaker (same surname). Unknown-speaker questions are scored on honesty: "honest" when the
 answer links nobody (`understood.speaker` empty) and the top hit is not labelled as anyone's
-words; "labelled@1" counts a first hit labelled with some other person's words.
+words; "labelled@1" counts a first hit labelled with some other person's words. A name the
+writer found nowhere in their section but that the haystack quotes elsewhere (its bare name
+reads as a speaker) is set aside and counted.
+
+A second set, `benchmarks/blind_questions_bbc_business.json` (70 questions over BBC
+business, written the same way by another helper), runs with `--questions`.
 
 Variants: archive (search as the product runs it), plain rrf and plain txtai (understanding
 off, reciprocal rank fusion / txtai's normalised fusion), as in eval_known_item.py.
@@ -102,6 +107,8 @@ def run(searcher: Searcher, qs: list[dict]) -> dict:
     """Every question under every variant: ranks, speaker@1, honesty."""
     base = searcher.config
     for q in qs:
+        if q["class"] == "unknown_speaker":  # quoted somewhere in the haystack after all?
+            q["quoted_elsewhere"] = searcher.understand(q["speaker"]).mode == "speaker"
         q["runs"] = {}
         for name, (fusion, weight, understand) in VARIANTS.items():
             searcher.config = base if fusion is None else replace(
@@ -129,12 +136,16 @@ def summarise(qs: list[dict]) -> dict:
         for name in VARIANTS:
             runs = [q["runs"][name] for q in group]
             if cls == "unknown_speaker":
+                # a name the question writer found nowhere in their section may be quoted
+                # elsewhere in the haystack (Carly Fiorina in BBC tech): answering it is right
+                runs = [r for q, r in zip(group, runs) if not q.get("quoted_elsewhere")]
                 n = len(runs) or 1
                 out[cls][name] = {
                     "honest": round(sum(not r["linked"] and not r["labelled@1"] for r in runs)
                                     / n, 4),
                     "labelled@1": round(sum(r["labelled@1"] for r in runs) / n, 4),
-                    "queries": len(runs)}
+                    "queries": len(runs),
+                    "quoted_elsewhere": sum(bool(q.get("quoted_elsewhere")) for q in group)}
                 continue
             scored = [r for q, r in zip(group, runs) if q["targets"]]
             out[cls][name] = metrics([r["rank"] for r in scored])
@@ -153,7 +164,8 @@ def print_table(res: dict) -> None:
         for name, m in rows.items():
             if "honest" in m:
                 print(f"{cls:<16} {name:<12} honest {m['honest']:.3f}  another's words at "
-                      f"1: {m['labelled@1']:.3f}  n={m['queries']}")
+                      f"1: {m['labelled@1']:.3f}  n={m['queries']} (set aside, quoted in the "
+                      f"haystack: {m['quoted_elsewhere']})")
                 continue
             spk = f"{m['speaker@1']:.3f}" if "speaker@1" in m else ""
             print(f"{cls:<16} {name:<12} {m['success@1']:>6.3f} {m['success@5']:>6.3f} "

@@ -189,25 +189,30 @@ class Linker:
                     self.roles[key[-1]].append((key, p["name"]))
                     if (swapped := office_first(key)) is not None:
                         self.roles[swapped[-1]].append((swapped, p["name"]))
-        # a head word that is no office noun counts only when several people's roles end in
-        # it ("front-runner", "nominee"); one odd role ("... and being the lads") does not,
-        # nor do offices "of" something that share a last word ("analyst at X Inc", "oil
-        # analyst with Y inc"): those are kept as offices of it ("Secretary of State")
-        for head in [h for h in self.roles if h not in ROLE_NOUNS]:
-            offices = [(key, person) for key, person in self.roles[head] if office_of(key)]
-            plain = [(key, person) for key, person in self.roles[head] if not office_of(key)]
-            if len({person for _, person in plain}) < MIN_HEAD_PEOPLE:
-                plain = []
-            if offices or plain:
-                self.roles[head] = offices + plain
-            else:
-                del self.roles[head]
+        self._keep_role_heads()
         self.role_words = {w for roles in self.roles.values() for key, _ in roles for w in key}
         for person in set(aliases.values()):
             if self.kinds.get(person, "person") == "person":
                 parts = split_name(person)
                 if parts and parts.first and not _no_name(parts.surname):
                     self.surnames[tuple(parts.surname.split())].add(person)
+
+    def _keep_role_heads(self) -> None:
+        """A head word that is no office noun counts only when several people's roles end in
+        it ("front-runner", "nominee"); one odd role ("... and being the lads") does not, nor
+        do offices "of" something that share a last word ("analyst at X Inc", "oil analyst
+        with Y inc"): those are kept as offices of it ("Secretary of State")."""
+        for head in [h for h in self.roles if h not in ROLE_NOUNS]:
+            offices = [(key, person) for key, person in self.roles[head] if office_of(key)]
+            plain = [(key, person) for key, person in self.roles[head] if not office_of(key)]
+            if len({person for _, person in plain}) < MIN_HEAD_PEOPLE:
+                plain = []
+            if head in STOPWORDS or head in PRONOUNS or head.endswith("self"):
+                offices = plain = []  # no role ends in "the", "and", "himself": extraction slips
+            if offices or plain:
+                self.roles[head] = offices + plain
+            else:
+                del self.roles[head]
 
     def _ends_in_person(self, key: tuple[str, ...]) -> bool:
         """Does a role end in a person's name ("adviser to Hillary Clinton")?"""

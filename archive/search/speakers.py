@@ -157,7 +157,8 @@ def rank_mentions(retrieve: Retrieve, backend: Backend, query: str, name: str, n
 
     A long question (more than `short_topic` topic words: a sentence, a headline) is
     searched for its topic instead: naming the name adds `boost` to a passage's relevance
-    (half for the surname alone), as for a known speaker (`boosted`)."""
+    (half for the surname alone), as for a known speaker (`boosted`); still empty when no
+    passage names it (the topic's passages would answer for someone else)."""
     pool = retrieve(query, n, filters)
     by_name = retrieve(name, n, filters)
     ids = list(dict.fromkeys([d for d, _ in pool] + [d for d, _ in by_name]))
@@ -184,6 +185,8 @@ def rank_mentions(retrieve: Retrieve, backend: Backend, query: str, name: str, n
         elif surname is not None and surname.search(text) and not any(
                 surname.search(sp) for sp in speakers) and not others.get(d):
             order[d] = (tier, 1, rank)
+    if not order and person_like:  # no passage names them: nothing to show for "what did
+        return []  # NAME say" (an unknown organisation's topic is still searched)
     if boost < STRICT and len(query_terms(topic or "")) > short_topic:
         full_ids = [(d, 0.0) for d in order if order[d][1] == 0]
         surname_ids = [(d, 0.0) for d in order if order[d][1] == 1]

@@ -515,3 +515,12 @@ def test_capitalised_words_of_a_headline_are_no_unknown_person(linker):
     assert read("Voters Want One Thing: Break Up Banks", linker).mode == "topic"
     assert read("Mayors Agree: Fix Old Bridges", linker).mode == "topic"
     assert read("Jane Doe", linker).mode == "mentions"  # a known first name: a person
+
+
+def test_a_role_ending_in_a_small_word_is_an_extraction_slip_not_a_role():
+    people = [{"name": n, "type": "person", "roles": [r], "quotes": 1} for n, r in
+              (("Ann Lee", "spokesman for the"), ("Bo Kim", "adviser to the"),
+               ("Cy Roe", "friend of the"), ("Di Fox", "aide and"))]
+    linker = Linker({p["name"]: p["name"] for p in people}, people)
+    assert not {"the", "and"} & set(linker.roles)
+    assert read("what did they say to the union", linker).mode == "topic"

@@ -367,3 +367,12 @@ def test_a_surname_that_names_no_person_in_a_passage_is_no_mention_of_them(searc
 def test_a_place_and_an_acronym_are_a_topic_not_an_unknown_person(searcher):
     for q in ("Gdansk NATO", "Poland EU"):
         assert searcher.ask(q, k=3).understood.mode == "topic", q
+
+
+def test_a_long_question_about_an_unknown_name_nobody_mentions_answers_nothing(searcher):
+    """Even a long question ("NAME's comments on a long topic", searched for its topic when
+    someone mentions the name) shows no one else's words when no passage names them."""
+    answer = searcher.ask("Peter Zielinski's comments on the pension overhaul and how the "
+                          "cabinet will fund it for retirees in small towns", k=5)
+    assert answer.understood.mode == "mentions"
+    assert answer.hits == []
