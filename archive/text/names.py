@@ -316,23 +316,25 @@ def group_names(mentions: Iterable[tuple]) -> dict[str, str]:
 
 def _assign_bare(names: list[str], people: list[_Person], counts: Counter,
                  out: dict[str, str]) -> None:
-    """Bare surnames: to the only/dominant person, else to the most frequent bare form."""
-    if not names:
-        return
-    ranked = sorted(people, key=lambda p: -p.mentions())
-    target: str | None = None
-    if len(ranked) == 1:
-        target = _canonical(ranked[0])
-    elif len(ranked) > 1 and ranked[0].mentions() >= DOMINANCE * ranked[1].mentions():
-        target = _canonical(ranked[0])
-    if target is None and len(ranked) == 0:
-        target = max(names, key=lambda n: (counts[n], n))
-    # a cluster is a chain of close surnames: a bare surname joins a person only when it is
-    # a spelling of that person's own surname ("Falconer" is not Brian Fallon, although
-    # "Falconer" ~ "Falcone" ~ "Fallon" chain them into one cluster)
-    own = split_name(target) if target else None
+    """Bare surnames: to the only/dominant person of exactly that surname, else of the whole
+    cluster (a misspelling: "Lavrof"), else to the most frequent bare form. "Browne" is Des
+    Browne's or nobody's, never Gordon Brown's however often he is quoted."""
+    surnames = [fold((split_name(_canonical(p)) or NameParts((), "", "")).surname)
+                for p in people]
     for name in names:
         bare = split_name(name)
+        exact = [p for p, sn in zip(people, surnames) if bare and sn == fold(bare.surname)]
+        ranked = sorted(exact or people, key=lambda p: -p.mentions())
+        target: str | None = None
+        if len(ranked) == 1 or len(ranked) > 1 and \
+                ranked[0].mentions() >= DOMINANCE * ranked[1].mentions():
+            target = _canonical(ranked[0])
+        if target is None and not people:
+            target = max(names, key=lambda n: (counts[n], n))
+        # a cluster is a chain of close surnames: a bare surname joins a person only when it
+        # is a spelling of that person's own surname ("Falconer" is not Brian Fallon, although
+        # "Falconer" ~ "Falcone" ~ "Fallon" chain them into one cluster)
+        own = split_name(target) if target else None
         out[name] = target if target and (
             own is None or bare is None or own.first == () or _close_pairs(
                 [_translit(bare.surname)], [_translit(own.surname)])) else name

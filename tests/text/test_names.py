@@ -260,3 +260,14 @@ def test_close_surnames_with_other_consonants_are_other_families():
     assert aliases["Sergey Riabkov"] == "Sergei Ryabkov"
     assert aliases["Tom Rafftery"] == "Tom Raftery"
     assert surname_spelled_like("Riabco", "Ryabkov")
+
+
+def test_a_bare_surname_goes_to_its_own_spelling_before_a_close_one():
+    """"Browne" alone (Lord Browne of BP) is close to "Brown" but is not Gordon Brown, however
+    often he is quoted: a person of exactly that surname takes it; a misspelling with no
+    exact holder still joins the close one ("Lavrof")."""
+    aliases = group_names(_mentions({"Gordon Brown": 40, "Des Browne": 2, "Browne": 6,
+                                     "Brown": 9, "Sergei Lavrov": 5, "Lavrof": 1}))
+    assert aliases["Browne"] == "Des Browne"
+    assert aliases["Brown"] == "Gordon Brown"
+    assert aliases["Lavrof"] == "Sergei Lavrov"
