@@ -50,7 +50,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_common import save_results  # noqa: E402
-from eval_known_item import DATA, HAYSTACK, K, article_maps, embedder_for, metrics  # noqa: E402
+from eval_known_item import (DATA, HAYSTACK, K, article_maps, embedder_for,  # noqa: E402
+                             metrics, norm)
 
 from archive.config import load_config  # noqa: E402
 from archive.search.searcher import Searcher  # noqa: E402
@@ -61,10 +62,6 @@ VARIANTS = {"archive": (None, None, True), "plain rrf": ("rrf", 0.5, False),
 CLASSES = ("speaker_long", "role", "org_said", "topic", "quote_hunt", "unknown_speaker")
 
 
-def squash(text: str) -> str:
-    return " ".join(re.findall(r"\w+", (text or "").lower()))
-
-
 def paragraphs_of(article: str) -> list[str]:
     """The article's paragraphs as the question writer numbered them (0: the title line)."""
     text = (DATA / "bbc" / article).read_text(encoding="utf-8", errors="replace")
@@ -72,7 +69,7 @@ def paragraphs_of(article: str) -> list[str]:
 
 
 def relevant(hit_text: str, answers: list[str]) -> bool:
-    t = squash(hit_text)
+    t = norm(hit_text)
     return bool(t) and any(t in a or a in t for a in answers)
 
 
@@ -89,7 +86,7 @@ def same_person(label: str | None, name: str | None) -> bool:
     """Does a hit's speaker label name the asked-for person (same last word)?"""
     if not label or not name:
         return False
-    return squash(label).split()[-1:] == squash(name).split()[-1:]
+    return norm(label).split()[-1:] == norm(name).split()[-1:]
 
 
 def load_questions(path: Path, by_key: dict) -> list[dict]:
@@ -98,7 +95,7 @@ def load_questions(path: Path, by_key: dict) -> list[dict]:
         q["targets"], q["answers"] = set(), []
         if q.get("article"):
             paras = paragraphs_of(q["article"])
-            q["answers"] = [squash(paras[i]) for i in q["paragraphs"] if i < len(paras)]
+            q["answers"] = [norm(paras[i]) for i in q["paragraphs"] if i < len(paras)]
             q["targets"] = by_key.get(f"bbc/{q['article']}", set())
     return qs
 

@@ -248,5 +248,3 @@ TITLE_NOUNS: dict[str, frozenset[str]] = {
     "sgt.": frozenset({"sergeant"}), "det.": frozenset({"detective"}),
     "adm.": frozenset({"admiral"}), "pres.": frozenset({"president"}),
 }
-# Words that make a role a past office ("former Gov. Jeb Bush", "ex-minister").
-PAST_WORDS = frozenset({"former", "ex", "then", "onetime", "erstwhile"})

@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 from archive.models import Attribution
 from archive.quotes.lexicon import (FEMALE_PRONOUNS, FEMALE_ROLE_NOUNS, MALE_PRONOUNS,
                                     MALE_ROLE_NOUNS, ORG_ENTITIES, OTHER_PRONOUNS,
-                                    PAST_WORDS, PERSON_ROLE_NOUNS, RESOLVABLE_PRONOUNS,
-                                    TITLE_NOUNS)
+                                    PERSON_ROLE_NOUNS, RESOLVABLE_PRONOUNS, TITLE_NOUNS)
 from archive.quotes.scan import QuoteSpan, quote_of
 from archive.quotes.syntax import (appositive_role, as_written, description, entity_at,
                                    organisation_phrase, past_dateline, person_text, span_of,
                                    speaker_tokens, text_of)
 from archive.quotes.titles import clean_name, is_title
 from archive.text import from_given_name, gender_of
+from archive.text.roles import PAST_WORDS, past_office
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Doc, Span, Token
@@ -199,8 +199,7 @@ def role_nouns(words: Sequence[str]) -> list[str]:
     Gov." -> former:governor, ...): the former governor is not "the governor"."""
     low = [w.lower() for w in words]
     nouns = low + [n for w in low for n in sorted(TITLE_NOUNS.get(w, ()))]
-    past = any(w in PAST_WORDS or w.startswith("ex-") for w in low)
-    return [f"former:{n}" for n in nouns] if past else nouns
+    return [f"former:{n}" for n in nouns] if past_office(low) else nouns
 
 
 def _contradicts(qualifier: set[str], role: list[str]) -> bool:

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from archive.text.names import (NameParts, first_names_compatible, fold,
-                                resolve_person, split_name, surname_spelled_like)
-from archive.text.roles import core_role
+from archive.text.names import (NO_NAME, first_names_compatible, fold, resolve_person,
+                                split_name, surname_spelled_like)
+from archive.text.roles import core_role, past_office
 from archive.text.terms import STOPWORDS
 
 MAX_NGRAM = 6
@@ -71,13 +71,9 @@ longtime veteran embattled""".split())
 # Words that turn a role into another office: "deputy foreign minister" is not the minister.
 OTHER_OFFICE = frozenset("""deputy vice former assistant acting ex junior shadow under previous
 past late onetime""".split())
-# Words that make an office a past one: "former CBI director-general".
-PAST_OFFICE = frozenset("former ex previous past late onetime then".split())
 TOKEN = re.compile(r"\w[\w'’.\-]*")
 
 
-
-NO_NAME = NameParts((), "", "")
 
 
 def _first_names_before(toks: Sequence[Token], i: int) -> tuple[str, ...]:
@@ -168,9 +164,12 @@ class Linker:
         self.quotes: dict[str, int] = {}
         self.roles: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         people = list(people)
-        # every role as written, for the people of an organisation (`members`)
+        # every role as written, for the people of an organisation (`members`, kept per
+        # organisation, with each canonical name's aliases, once asked for)
         self._written = [(tuple(t.key for t in tokens(role)), p["name"])
                          for p in people for role in p.get("roles") or ()]
+        self._members: dict[str, list[str]] = {}
+        self._aliases_of: dict[str, list[str]] | None = None
         for p in people:
             self.kinds[p["name"]] = p.get("type") or "person"
             self.quotes[p["name"]] = int(p.get("quotes") or 0)
@@ -227,15 +226,22 @@ class Linker:
         """
         # its other names: acronyms ("BCC") and longer forms, not a single word that a
         # grouping slip may have filed under it ("House" under the White House)
-        names = {organisation} | {a for a, c in self.aliases.items() if c == organisation
-                                  and (a.isupper() and len(a) > 1 or len(a.split()) > 1)}
+        if organisation in self._members:  # a linker lives as long as its archive
+            return self._members[organisation]
+        if self._aliases_of is None:
+            self._aliases_of = defaultdict(list)
+            for alias, canonical in self.aliases.items():
+                self._aliases_of[canonical].append(alias)
+        names = {organisation} | {a for a in self._aliases_of.get(organisation, ())
+                                  if a.isupper() and len(a) > 1 or len(a.split()) > 1}
         keys = {k for k in (tuple(t.key for t in tokens(n) if t.key not in DETERMINERS)
                             for n in names) if k and not all(_no_name(w) for w in k)}
         found = {person for role, person in self._written
                  if self.kinds.get(person, "person") == "person" and person != organisation
-                 and not PAST_OFFICE.intersection(role)
+                 and not past_office(role)
                  and any(_speaks_for(role, k) for k in keys)}
-        return by_quotes(found, self)
+        self._members[organisation] = by_quotes(found, self)
+        return self._members[organisation]
 
     def close_people(self, typed: str) -> list[str]:
         """People (never places or organisations) a typed name may be a misspelling or a
@@ -309,9 +315,9 @@ class Linker:
         for role, holder in self.roles.get(words[-1], ()):
             if holder != person:
                 continue
-            bare = [w[3:] if w.startswith("ex-") else w for w in role]
+            bare = [w.removeprefix("ex-") for w in role]
             if _in_order(words[:-1], bare[:-1]):
-                was = bare != list(role) or bool(PAST_OFFICE.intersection(role))
+                was = past_office(role)
                 past, present = past + was, present + (not was)
         return past > present
 

@@ -74,6 +74,9 @@ class NameParts:
     suffix: str
 
 
+NO_NAME = NameParts((), "", "")  # what a string that is no name splits into
+
+
 @functools.lru_cache(maxsize=NAME_CACHE)
 def split_name(name: str) -> NameParts | None:
     """Split a folded name; particles stay with the surname ("van der Leyen")."""
@@ -319,7 +322,7 @@ def _assign_bare(names: list[str], people: list[_Person], counts: Counter,
     """Bare surnames: to the only/dominant person of exactly that surname, else of the whole
     cluster (a misspelling: "Lavrof"), else to the most frequent bare form. "Browne" is Des
     Browne's or nobody's, never Gordon Brown's however often he is quoted."""
-    surnames = [fold((split_name(_canonical(p)) or NameParts((), "", "")).surname)
+    surnames = [fold((split_name(_canonical(p)) or NO_NAME).surname)
                 for p in people]
     for name in names:
         bare = split_name(name)

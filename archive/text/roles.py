@@ -15,6 +15,16 @@ from collections.abc import Iterable
 
 from archive.text.names import fold, speaker_types, split_name
 
+# Words that make a role a past office: "former Gov. Jeb Bush", "the late senator",
+# "ex-foreign secretary" (with the "ex-" prefix).
+PAST_WORDS = frozenset("former ex previous past late onetime then erstwhile".split())
+
+
+def past_office(words: Iterable[str]) -> bool:
+    """Do a role's lower-case words make it a past office ("former", "ex-minister")?"""
+    return any(w in PAST_WORDS or w.startswith("ex-") for w in words)
+
+
 # where a role's noun phrase ends: a comma, a dash, or a relative clause ("a physicist who
 # is co-director of ...", "a lawyer for the Sierra Club, who has been challenging ...")
 _ROLE_END = re.compile(r"\s*(?:,|;|\(|\s--\s|\s—\s|\s–\s)|\s+(?:who|which|that|whose|where)\b",
