@@ -47,8 +47,8 @@ dependency parse:
 Offsets are character offsets into each paragraph string.
 
 Layers, each importing only those above it: lexicon (word lists), scan (quotation
-marks), parse (spaCy, lazily) and syntax (dependency helpers); speakers (people of the
-article, speaker phrases); paragraph (the per-paragraph state and `emit`) and content
+marks), parse (spaCy, lazily) and syntax (dependency helpers); people (the people of an
+article, pronoun and role resolution) and speakers (speaker phrases); paragraph (the per-paragraph state and `emit`) and content
 (what a cue says); rules/ (one module per rule family) and learned (the learned pass);
 extract (the orchestrator). cues reads stored cues without spaCy. The part imports
 archive.models only; spaCy is imported when a parse is first made, never on import.
@@ -69,7 +69,8 @@ from archive.quotes.mentions import MENTION_TYPES, doc_mentions
 from archive.quotes.parse import MODEL_NAME, load_nlp, parse_article, parse_articles
 from archive.quotes.rules import transcript_label
 from archive.quotes.scan import QuoteSpan, find_quotes
-from archive.quotes.speakers import SPEAKER_TYPES, guess_gender_from_first_name, speaker_type
+from archive.quotes.people import guess_gender_from_first_name
+from archive.quotes.speakers import SPEAKER_TYPES, speaker_type
 from archive.quotes.titles import clean_name, split_title
 from archive.quotes.tagged import TagSpan, spans
 

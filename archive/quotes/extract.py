@@ -19,9 +19,9 @@ from archive.quotes.lexicon import BELIEF_CUES, DEFAULT_CUES, MOOD_NOUNS
 from archive.quotes.paragraph import ParaState
 from archive.quotes.parse import parse_article, parse_articles
 from archive.quotes.scan import MIN_QUOTE_WORDS, QuoteSpan, find_quotes
-from archive.quotes.speakers import ArticleIndex, build_index
+from archive.quotes.people import ArticleIndex, build_index
 from archive.quotes.tagged import SETTINGS as TAGGER_SETTINGS
-from archive.quotes.tagged import Reading, tagged_pass
+from archive.quotes.tagged import SETTINGS, Reading, tagged_pass
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.language import Language
@@ -178,13 +178,18 @@ class RulePass:
         keys = range(len(self.docs)) if every else self.tagger_paragraphs()
         read: dict[int, Reading] = dict(zip(keys, readings or ()))
         previous: list[Attribution] = []
+        gap = 0
         for para, (doc, qs) in enumerate(zip(self.docs, self.quotes)):
             if para in read:
                 st = ParaState(doc, qs, para, self.index, attrs=out[para])
                 tagged_pass(st, self.index, read[para], previous)
                 out[para] = st.attrs
-            out[para] = previous = [a for a in out[para]
-                                    if not is_mood(a) and not quoted_by_nearer(a, out[para])]
+            out[para] = [a for a in out[para]
+                         if not is_mood(a) and not quoted_by_nearer(a, out[para])]
+            if out[para] or gap >= SETTINGS["chain_gap"]:
+                previous, gap = out[para], 0
+            else:
+                gap += 1
         return out
 
 

@@ -34,7 +34,8 @@ from archive.quotes.lexicon import (BELIEF_CUES, CANDIDATE_POS, CANDIDATE_SKIP_D
                                     STANCE_ADJECTIVES)
 from archive.quotes.paragraph import ParaState, emit
 from archive.quotes.scan import MIN_QUOTE_WORDS, quote_of
-from archive.quotes.speakers import ArticleIndex, analyse_speaker, register
+from archive.quotes.people import ArticleIndex
+from archive.quotes.speakers import analyse_speaker, register
 from archive.quotes.syntax import is_cue, span_of, token_lemma
 
 if TYPE_CHECKING:  # pragma: no cover - typing only

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from archive.models import Attribution
 from archive.quotes.scan import QuoteSpan
-from archive.quotes.speakers import ArticleIndex, Speaker
+from archive.quotes.people import ArticleIndex
+from archive.quotes.speakers import Speaker
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Doc, Span, Token

@@ -27,6 +27,18 @@ def is_cue(tok: "Token", cues: frozenset[str]) -> bool:
     return tok.pos_ in ("VERB", "AUX") and (token_lemma(tok) in cues or tok.lower_ in cues)
 
 
+def antecedent(pronoun: "Token", head: "Token") -> "Token":
+    """What "who" stands for: the noun its clause hangs from, or, in a list ("Will Smith,
+    Patti LaBelle and Stevie Wonder, who joked ..."), the listed noun just before it (the
+    parse hangs the clause on any one of the list)."""
+    before = pronoun.doc[pronoun.i - 1] if pronoun.i else pronoun
+    if before.text == "," and pronoun.i > 1:
+        before = pronoun.doc[pronoun.i - 2]
+    while before.dep_ == "compound" and before.head.i > before.i:  # "Stevie" -> "Wonder"
+        before = before.head
+    return before if before is not head and before in head.conjuncts else head
+
+
 def subject_of(verb: "Token") -> "Token | None":
     """The speaker token of a speech verb, following the dependency conventions of news.
 
@@ -41,7 +53,7 @@ def subject_of(verb: "Token") -> "Token | None":
         before = [c for c in subjects if c.i < verb.i]
         child = before[-1] if before else subjects[0]
         if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
-            return verb.head
+            return antecedent(child, verb.head)
         return child
     head = verb.head
     if verb.dep_ == "pcomp" and head.lower_ == "as" and head.head.lemma_ == "quote":

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from archive.quotes import MODEL_PATH, AttributionModel, candidates, extract_article, find_quotes, load_model
 from archive.quotes.paragraph import ParaState
-from archive.quotes.speakers import ArticleIndex
+from archive.quotes.people import ArticleIndex
 
 
 def test_shipped_model_loads_and_is_deterministic():

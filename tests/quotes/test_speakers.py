@@ -281,3 +281,25 @@ def test_a_speech_verb_before_a_label_is_the_cue_not_part_of_the_name(nlp):
 def test_a_role_noun_goes_to_the_person_titled_with_it(nlp, paras, expected):
     found = {a.speaker_text: a.speaker for attrs in extract_article(paras, nlp) for a in attrs}
     assert {k: found.get(k) for k in expected} == expected, found
+
+
+@pytest.mark.parametrize("sentence, speaker", [
+    ("The gala drew stars such as Nora Quinlan, Peter Hale, Simon Barr and Grace Ode, who "
+     "joked, “I have never seen so many cameras.”", "Grace Ode"),
+    ("Guests included the actors Maria Lopez, Tom Reed and Ann Cole, who joked of the hall, "
+     "“I have not been here since school.”", "Ann Cole"),
+])
+def test_who_in_a_list_is_the_name_just_before_it(nlp, sentence, speaker):
+    """The parse hangs "who joked" on any name of the list; the speaker is the one before it."""
+    (a,) = extract_article([sentence], nlp=nlp)[0]
+    assert (a.speaker_text, a.speaker) == ("who", speaker)
+
+
+def test_a_person_introduced_with_a_role_is_the_next_he(nlp):
+    """A source is introduced with a role ("X, president of Y") before their words, even
+    as an object: the next "he said" is theirs, not the earlier subject's."""
+    paras = ["Mr. Grant spoke for an hour on Friday, and the loudest applause came from Henry "
+             "Malone, president of the Valley Farmers' Union.",
+             "“He has never once visited a farm out here,” he said."]
+    (a,) = extract_article(paras, nlp=nlp)[1]
+    assert (a.speaker_text, a.speaker) == ("he", "Henry Malone")

@@ -114,3 +114,24 @@ def test_the_tagger_does_not_stretch_a_content_over_the_next_speech_verb(tagger)
     assert by_cue["said"].content == "the council will publish the accounts in May"
     assert by_cue["urged"].content == "residents to read them"
     assert by_cue["urged"].speaker == "Ruth Adebayo"
+
+
+def test_a_sure_quote_keeps_its_speaker_salient_for_the_next(tagger, monkeypatch):
+    """ "she said" resolved in a chain of quotes: each sure direct quote keeps its speaker
+    the salient one for the next paragraph (and across one paragraph without attribution),
+    so the later quotes are not marked down as guesses."""
+    paras = ["The harbour master, Ruth Adebayo, said the new pier would open in spring.",
+             "“We have waited eleven years for this and we will not wait longer,” she said.",
+             "“The contractors were paid twice for the same work,” she said.",
+             "The contract was signed in the autumn of 2019.",
+             "“Somebody has to answer for it,” she added."]
+    from archive.quotes import tagged
+
+    def last_quotes() -> list:
+        found = passage_attributions(paras, tagger=tagger)
+        return [next(a for a in found[i] if a.direct) for i in (2, 4)]
+    chained = last_quotes()
+    assert [a.speaker for a in chained] == ["Ruth Adebayo"] * 2
+    assert all(a.confidence >= 0.85 for a in chained)
+    monkeypatch.setitem(tagged.SETTINGS, "chain", 0.0)
+    assert all(a.confidence < 0.85 for a in last_quotes())  # a guess without the chain

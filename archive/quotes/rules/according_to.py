@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 from archive.quotes.content import attached_quotes
 from archive.quotes.paragraph import ParaState, emit
 from archive.quotes.scan import quote_of
-from archive.quotes.speakers import ArticleIndex, Speaker, analyse_speaker, register
+from archive.quotes.people import ArticleIndex
+from archive.quotes.speakers import Speaker, analyse_speaker, register
 from archive.quotes.syntax import span_of
 
 if TYPE_CHECKING:  # pragma: no cover - typing only

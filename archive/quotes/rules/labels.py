@@ -10,7 +10,8 @@ from collections import Counter
 from archive.quotes.lexicon import DOCUMENT_NOUNS, LABEL_STOP, PERSON_ORG_ENTITIES
 from archive.quotes.paragraph import ParaState, emit
 from archive.quotes.scan import quote_of
-from archive.quotes.speakers import ArticleIndex, Speaker, clean_name, looks_like_name, register
+from archive.quotes.people import ArticleIndex
+from archive.quotes.speakers import Speaker, clean_name, looks_like_name, register
 
 
 _TRANSCRIPT_RE = re.compile(

@@ -6,7 +6,8 @@ from archive.models import Attribution
 from archive.quotes.lexicon import CANDIDATE_POS, CANDIDATE_SKIP_WORDS
 from archive.quotes.paragraph import ParaState, emit
 from archive.quotes.scan import MIN_QUOTE_WORDS, quote_of
-from archive.quotes.speakers import ArticleIndex, analyse_speaker, register, speaker_type
+from archive.quotes.people import ArticleIndex
+from archive.quotes.speakers import analyse_speaker, register, speaker_type
 from archive.quotes.syntax import is_cue, passive_agent, subject_of
 
 

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from archive.quotes.lexicon import CIRCUMSTANCE_ENTS, NOUN_PREPS, OWNED_NOUNS, PERSON_ORG_ENTITIES
 from archive.quotes.paragraph import ParaState, emit
 from archive.quotes.scan import quote_of
-from archive.quotes.speakers import ArticleIndex, analyse_speaker
+from archive.quotes.people import ArticleIndex
+from archive.quotes.speakers import analyse_speaker
 from archive.quotes.syntax import content_tokens, span_of, token_lemma
 
 if TYPE_CHECKING:  # pragma: no cover - typing only

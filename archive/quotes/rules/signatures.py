@@ -8,7 +8,8 @@ from archive.models import Attribution
 from archive.quotes.lexicon import LABEL_STOP, NAME_PARTICLES
 from archive.quotes.paragraph import ParaState, emit
 from archive.quotes.scan import MIN_QUOTE_WORDS
-from archive.quotes.speakers import ArticleIndex, Speaker, clean_name, looks_like_name, register
+from archive.quotes.people import ArticleIndex
+from archive.quotes.speakers import Speaker, clean_name, looks_like_name, register
 
 
 # A signature after a quotation: "“...” ― Sonya Herridge", "“...” — Julie A. Diaz Martinez."

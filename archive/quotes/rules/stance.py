@@ -4,7 +4,8 @@ from __future__ import annotations
 from archive.quotes.lexicon import STANCE_ADJECTIVES
 from archive.quotes.paragraph import ParaState, emit
 from archive.quotes.scan import quote_of
-from archive.quotes.speakers import ArticleIndex, analyse_speaker, register
+from archive.quotes.people import ArticleIndex
+from archive.quotes.speakers import analyse_speaker, register
 from archive.quotes.syntax import span_of, subject_of
 
 

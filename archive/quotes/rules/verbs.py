@@ -10,7 +10,8 @@ from archive.quotes.content import object_content, verb_content
 from archive.quotes.lexicon import CLAUSE_ONLY_CUES, DOCUMENT_NOUNS, PERSON_ORG_ENTITIES
 from archive.quotes.paragraph import ParaState, emit
 from archive.quotes.scan import quote_of
-from archive.quotes.speakers import ArticleIndex, analyse_speaker, register
+from archive.quotes.people import ArticleIndex
+from archive.quotes.speakers import analyse_speaker, register
 from archive.quotes.syntax import entity_at, is_cue, passive_agent, person_before, subject_of
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
