@@ -39,6 +39,17 @@ def antecedent(pronoun: "Token", head: "Token") -> "Token":
     return before if before is not head and before in head.conjuncts else head
 
 
+def _named_before_role(name: "Token", role: "Token") -> bool:
+    """ "Ban Ki-moon, the secretary general of the United Nations, vowed": the parse made
+    the apposition a second subject; the speaker is the name, not the role between commas
+    (a dateline's place before the subject is no person)."""
+    doc = name.doc
+    first = min(t.i for t in role.subtree)
+    if name.ent_type_ != "PERSON" or role.pos_ != "NOUN" or first < 2:
+        return False
+    return doc[first - 1].text == "," and first - 2 == name.i
+
+
 def subject_of(verb: "Token") -> "Token | None":
     """The speaker token of a speech verb, following the dependency conventions of news.
 
@@ -52,6 +63,8 @@ def subject_of(verb: "Token") -> "Token | None":
     if subjects:  # two subjects happen with datelines: pick the one nearest the verb
         before = [c for c in subjects if c.i < verb.i]
         child = before[-1] if before else subjects[0]
+        if len(before) > 1 and _named_before_role(before[-2], child):
+            child = before[-2]
         if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
             return antecedent(child, verb.head)
         return child

@@ -12,6 +12,8 @@ from archive.text.names import DOMINANCE, split_name
 
 # People of an organisation whose words rank with its own (the most quoted first).
 MAX_MEMBERS = 10
+# Holders of a role several hold whose words rank first while the reader is asked to choose.
+MAX_HOLDERS = 10
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,10 @@ class Understood:
 
     @property
     def people(self) -> list[str]:
-        """The people whose own words rank first (empty unless mode is "speaker")."""
+        """The people whose own words rank first: the speaker's (mode "speaker"), or, for a
+        role several people hold, every holder's (`role_reading`); else none."""
+        if self.mode == "topic":
+            return list(self.ranked) if self.linked_by == "role" else []
         if self.mode != "speaker":
             return []
         return list(self.ranked) or ([self.speaker] if self.speaker else [])
@@ -94,14 +99,18 @@ def role_reading(topic: str | None, people: Sequence[str], text: str, linker: Li
     the speaker. Of several, one quoted DOMINANCE times as often as the next is read as the
     speaker, the others offered as candidates (the rule for a surname several people share:
     "the Chancellor" in an archive of one Chancellor's years and another's few quotes);
-    otherwise the reader is asked to choose and the question searched as a topic."""
+    otherwise nobody is the speaker and the reader is asked to choose, while what the
+    holders said (the MAX_HOLDERS most quoted, each hit labelled with its own speaker) ranks
+    first: "what did the Italian prime minister say" answers with the words of the prime
+    ministers the archive quotes, not with passages that only mention the office."""
     if len(people) == 1:
         return Understood("speaker", topic, people[0], text, [], "role")
     quotes = [linker.quotes.get(p, 0) for p in people[:2]]
     if len(quotes) == 2 and quotes[0] >= DOMINANCE * max(quotes[1], 1):
         return Understood("speaker", topic, people[0], text, list(people), "role",
                           (people[0],))
-    return Understood("topic", question, None, text, list(people), "role")
+    return Understood("topic", question, None, text, list(people), "role",
+                      tuple(people[:MAX_HOLDERS]))
 
 
 def describe(u: Understood) -> str | None:
@@ -123,8 +132,9 @@ def describe(u: Understood) -> str | None:
         return (f"Nobody called {u.speaker_text} is quoted in this archive: passages that "
                 f"mention {u.speaker_text}{about}")
     if u.speaker_candidates:
+        shown = "what each said first" if u.people else "all passages"
         return (f"“{u.speaker_text}” may be {' or '.join(u.speaker_candidates)}: ask for one "
-                f"by name; showing all passages")
+                f"by name; showing {shown}")
     if u.speaker_text:
         return (f"Nobody described as “{u.speaker_text}” is quoted in this archive; showing "
                 "all passages")

@@ -303,3 +303,12 @@ def test_a_person_introduced_with_a_role_is_the_next_he(nlp):
              "“He has never once visited a farm out here,” he said."]
     (a,) = extract_article(paras, nlp=nlp)[1]
     assert (a.speaker_text, a.speaker) == ("he", "Henry Malone")
+
+
+def test_a_name_before_its_role_between_commas_is_the_speaker(nlp):
+    """The parse can make "the chair of the board" a second subject of the verb; the speaker
+    is the name, not the role set off by commas."""
+    paras = ["Ban Ki-moon, the secretary general of the United Nations, vowed not to repeat "
+             "that mistake and said staff would report abuses."]
+    attrs = extract_article(paras, nlp=nlp)[0]
+    assert attrs and all(a.speaker == "Ban Ki-moon" for a in attrs), attrs
