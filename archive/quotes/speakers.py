@@ -77,7 +77,7 @@ def analyse_speaker(subj: "Token", index: ArticleIndex, para: int,
             kind = SPEAKER_TYPES.get(ent.label_) if ent is not None and not person else None
             return Speaker(text, start, end, name, role, person, kind)
     if (organisation := organisation_phrase(subj)) is not None:  # "The Trump campaign"
-        name = as_written(organisation)
+        name = as_written([t for t in organisation if not is_title(t.text)])  # "Mr. Grant's"
         index.organisations.append((para, subj.idx, subj.lemma_.lower(), name))
         return Speaker(text, start, end, name, None, False, "organization")
     if (name := index.last_organisation(subj, para)) is not None:  # then "the campaign"

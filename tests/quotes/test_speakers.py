@@ -250,6 +250,12 @@ def test_a_campaign_or_a_poll_named_after_someone_is_an_organisation(nlp):
     assert found["The campaign"] == ("Ortega campaign", "organization"), found
 
 
+def test_a_titled_owner_of_a_campaign_names_it_without_the_title(nlp):
+    (a,) = extract_article(["Mr. Grant's campaign said he would visit the valley in October."],
+                           nlp)[0]
+    assert (a.speaker, speaker_type(a)) == ("Grant campaign", "organization")
+
+
 def test_the_fund_after_the_named_fund_is_that_fund(nlp):
     paras = ["The Global Reconstruction Fund cut its forecast for the region on Tuesday.",
              "The fund said that trade tensions were the main risk."]
