@@ -128,9 +128,21 @@ PERSON_ROLE_NOUNS: frozenset[str] = frozenset(
     manager chairman owner developer mother father wife husband son daughter""".split()
 )
 FEMALE_ROLE_NOUNS = frozenset({"spokeswoman", "congresswoman", "chairwoman", "businesswoman",
-                               "actress", "mother", "wife", "daughter"})
+                               "actress", "mother", "wife", "daughter", "widow", "sister",
+                               "grandmother", "granddaughter", "stepmother", "aunt", "niece",
+                               "girlfriend", "queen", "princess", "duchess", "councilwoman",
+                               "assemblywoman", "congresswoman", "anchorwoman", "sportswoman",
+                               "policewoman", "lady"})
 MALE_ROLE_NOUNS = frozenset({"spokesman", "congressman", "chairman", "businessman", "actor",
-                             "father", "husband", "son"})
+                             "father", "husband", "son", "widower", "brother", "grandfather",
+                             "grandson", "stepfather", "uncle", "nephew", "boyfriend", "king",
+                             "prince", "duke", "councilman", "assemblyman", "anchorman",
+                             "sportsman", "policeman"})
+# Role nouns news uses for women too ("chairman Jane Smith"): a person's gender from a role
+# (archive.quotes.people.Person.gender) reads these only when the given name says nothing.
+UNMARKED_ROLE_NOUNS = frozenset({"spokesman", "congressman", "chairman", "businessman", "actor",
+                                 "councilman", "assemblyman", "anchorman", "sportsman",
+                                 "policeman"})
 
 # First names for gender guesses: archive.text.given_names (people grouping uses them too).
 

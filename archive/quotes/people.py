@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from archive.quotes.lexicon import (FEMALE_PRONOUNS, FEMALE_ROLE_NOUNS, MALE_PRONOUNS,
-                                    MALE_ROLE_NOUNS, TITLE_NOUNS)
+                                    MALE_ROLE_NOUNS, TITLE_NOUNS, UNMARKED_ROLE_NOUNS)
 from archive.quotes.scan import QuoteSpan, quote_of
 from archive.quotes.syntax import appositive_role, person_text
 from archive.quotes.titles import clean_name
@@ -39,16 +39,26 @@ class Person:
     votes: Counter = field(default_factory=Counter)
     titled: str | None = None  # the gender an honorific gives ("Mr.", "Ms.")
     nouns: set[str] = field(default_factory=set)  # the words of every role written for them
+    written: set[str] = field(default_factory=set)  # the same, without what titles stand for
 
     @property
     def gender(self) -> str | None:
-        """An honorific, then the first name, then the article's pronoun votes (last: in
-        "Trump said she would ..." the vote is for the woman spoken of)."""
-        known = self.titled or guess_gender_from_first_name(self.name)
+        """An honorific, then a role that names one sex ("9/11 widow Terry Strada": Terry is
+        mostly a man's name), then the first name, then a role news uses for both ("chairman"),
+        then the article's pronoun votes (last: in "Trump said she would ..." the vote is for
+        the woman spoken of)."""
+        known = (self.titled or _role_gender(self.written - UNMARKED_ROLE_NOUNS)
+                 or guess_gender_from_first_name(self.name) or _role_gender(self.written))
         if known or not self.votes:
             return known
         (g, c), *rest = self.votes.most_common()
         return g if not rest or c > rest[0][1] else None
+
+
+def _role_gender(nouns: set[str]) -> str | None:
+    """'f' or 'm' when the role words name one sex only ("widow", "chairwoman")."""
+    female, male = bool(nouns & FEMALE_ROLE_NOUNS), bool(nouns & MALE_ROLE_NOUNS)
+    return None if female == male else "f" if female else "m"
 
 
 class _Timeline:
@@ -101,6 +111,7 @@ class ArticleIndex:
         if role:  # the first role is the one shown; every role's nouns answer "the senator"
             person.role = person.role or role
             person.nouns.update(role_nouns(role.split()))
+            person.written.update(w.lower() for w in role.split())  # "Rep." is no man
             self._role_words.update(person.nouns)
         return person
 

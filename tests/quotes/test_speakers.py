@@ -318,3 +318,16 @@ def test_a_name_before_its_role_between_commas_is_the_speaker(nlp):
              "that mistake and said staff would report abuses."]
     attrs = extract_article(paras, nlp=nlp)[0]
     assert attrs and all(a.speaker == "Ban Ki-moon" for a in attrs), attrs
+
+
+def test_a_role_that_names_one_sex_outweighs_the_given_name(nlp):
+    """ "widow Terry Okafor": Terry is mostly a man's name, the role says who "she" is; a role
+    news gives women too ("chairman Maria Porter") does not outweigh the name."""
+    paras = ["Senator Harlow has promised to block the bill again this week.",
+             "“We have waited fifteen years for a day in court,” said widow Terry Okafor.",
+             "“Nobody in Washington is listening to us,” she said.",
+             "The committee chairman, Maria Porter, said hearings would begin in May.",
+             "“We will hear every family that asks,” she said."]
+    found = extract_article(paras, nlp=nlp)
+    assert [a.speaker for a in found[2]] == ["Terry Okafor"]
+    assert [a.speaker for a in found[4]] == ["Maria Porter"]
