@@ -14,7 +14,7 @@ from archive.quotes.lexicon import (FEMALE_PRONOUNS, FEMALE_ROLE_NOUNS, MALE_PRO
                                     MALE_ROLE_NOUNS, TITLE_NOUNS, UNMARKED_ROLE_NOUNS)
 from archive.quotes.scan import QuoteSpan, quote_of
 from archive.quotes.syntax import appositive_role, person_text
-from archive.quotes.titles import clean_name
+from archive.quotes.titles import clean_name, is_honorific
 from archive.text import from_given_name, gender_of
 from archive.text.roles import PAST_WORDS, past_office
 
@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 # paragraphs back that "the campaign" may refer to "the Trump campaign"
 ORGANISATION_REACH = 2
+# lower-case words inside a capitalised role ("Secretary of State", "Minister for Europe")
+ROLE_LINKS = frozenset({"of", "for"})
 
 
 def guess_gender_from_first_name(name: str) -> str | None:
@@ -224,7 +226,9 @@ def build_index(docs: Sequence["Doc"], quotes: Sequence[list[QuoteSpan]]) -> Art
     for _, ent, (name, title) in sorted(found, key=lambda x: -len(x[1])):
         name = from_given_name(name) if ent.sent.text.istitle() else name  # a headline's verb
         if name and name[0].isupper():
-            person = index.add(name, _pre_title(ent) or appositive_role(ent.root) or title)
+            role = (_no_honorific(_pre_title(ent)) or appositive_role(ent.root)
+                    or _no_honorific(title))
+            person = index.add(name, role)
             person.titled = person.titled or (_title_gender(title) if title else None)
     for doc, qs in zip(docs, quotes):
         _vote_genders(doc, qs, index)
@@ -261,13 +265,26 @@ def _pre_title(ent: "Span") -> str | None:
     """Capitalised role words written just before a name: "Russian Foreign Minister"."""
     doc = ent.doc
     i = ent.start
-    while i > 0 and doc[i - 1].text[:1].isupper() and doc[i - 1].pos_ in ("PROPN", "ADJ", "NOUN"):
+    while i > 0 and doc[i - 1].text[:1].isupper() and (
+            doc[i - 1].pos_ in ("PROPN", "ADJ", "NOUN") or doc[i - 1].lower_ == "under"):
         if doc[i - 1].ent_type_ == "PERSON" or doc[i - 1].is_sent_start and doc[i - 1].pos_ != "PROPN":
             break
         i -= 1
+        if i > 1 and doc[i - 1].lower_ in ROLE_LINKS and doc[i - 2].text[:1].isupper() \
+                and doc[i - 2].pos_ in ("PROPN", "NOUN"):
+            i -= 1  # "Secretary of State Antony Blinken": the role is not "State"
+    if all(t.ent_type_ in ("GPE", "LOC", "NORP") for t in doc[i : ent.start]):
+        return None  # "... Co-operation in Europe Michael Carpenter": a place is no role
     if i < ent.start and i > 0 and doc[i - 1].lower_ in PAST_WORDS:
         i -= 1  # "former Gov. Jeb Bush": a past office, not "Gov."
     return doc[i : ent.start].text or None
+
+
+def _no_honorific(title: str | None) -> str | None:
+    """A title less its courtesy words ("Mr." -> None, "Polish Foreign Minister Mr." ->
+    "Polish Foreign Minister"): how a person is addressed is no role."""
+    words = [w for w in (title or "").split() if not is_honorific(w)]
+    return " ".join(words) or None
 
 
 def _title_gender(title: str) -> str | None:

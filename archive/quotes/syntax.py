@@ -235,8 +235,9 @@ def appositive_role(name: "Token") -> str | None:
     if noun is not None:
         toks = description(noun)
     elif name.dep_ == "appos" and name.head.pos_ == "NOUN" and name.head.i < name.i:
-        noun = name.head
-        toks = [t for t in noun.subtree if t.i <= noun.i]
+        noun = name.head  # "The head of the US delegation, Wendy Sherman": all before the name
+        start = min(t.i for t in name.subtree)
+        toks = [t for t in noun.subtree if t.i < start]
     else:
         return None
     while toks and (toks[0].dep_ == "det" or toks[0].is_punct):

@@ -19,6 +19,15 @@ def split_title(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
     return list(tokens[:cut]), list(tokens[cut:])
 
 
+# Courtesy titles: they say how a person is addressed, never what they are (no role).
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "messrs"})
+
+
+def is_honorific(word: str) -> bool:
+    """ "Mr.", "Ms", "Mrs.": a courtesy title, not a role."""
+    return word.lower().rstrip(".") in HONORIFICS
+
+
 def is_title(word: str) -> bool:
     """True for a title/role word such as "Mr.", "Foreign", "Secretary"."""
     w = word.lower().rstrip(".")

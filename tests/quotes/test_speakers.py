@@ -331,3 +331,22 @@ def test_a_role_that_names_one_sex_outweighs_the_given_name(nlp):
     found = extract_article(paras, nlp=nlp)
     assert [a.speaker for a in found[2]] == ["Terry Okafor"]
     assert [a.speaker for a in found[4]] == ["Maria Porter"]
+
+
+@pytest.mark.parametrize("first, role", [
+    # a role with "of" in it is whole, not its last word
+    ("Secretary of Energy Dana Morrow toured the reactor site on Monday.",
+     "Secretary of Energy"),
+    # a courtesy title is no role
+    ("Ms. Dana Morrow toured the reactor site on Monday.", None),
+    # a place ending a longer name before the person is no role
+    ("The Special Envoy for Peace in Europe Dana Morrow toured the reactor site on Monday.",
+     None),
+    # the whole phrase a name is set beside, not only its head noun
+    ("The head of the inspection team, Dana Morrow, toured the reactor site on Monday.",
+     "head of the inspection team"),
+])
+def test_the_role_an_article_gives_a_person(nlp, first, role):
+    paras = [first, "“Nothing here is leaking,” Morrow said."]
+    (a,) = extract_article(paras, nlp=nlp)[1]
+    assert (a.speaker, a.role) == ("Dana Morrow", role)
