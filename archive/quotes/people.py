@@ -14,7 +14,7 @@ from archive.quotes.lexicon import (FEMALE_PRONOUNS, FEMALE_ROLE_NOUNS, MALE_PRO
                                     MALE_ROLE_NOUNS, TITLE_NOUNS, UNMARKED_ROLE_NOUNS)
 from archive.quotes.scan import QuoteSpan, quote_of
 from archive.quotes.syntax import appositive_role, person_text
-from archive.quotes.titles import clean_name, is_honorific
+from archive.quotes.titles import bare_role, clean_name
 from archive.text import from_given_name, gender_of
 from archive.text.roles import PAST_WORDS, past_office
 
@@ -226,8 +226,7 @@ def build_index(docs: Sequence["Doc"], quotes: Sequence[list[QuoteSpan]]) -> Art
     for _, ent, (name, title) in sorted(found, key=lambda x: -len(x[1])):
         name = from_given_name(name) if ent.sent.text.istitle() else name  # a headline's verb
         if name and name[0].isupper():
-            role = (_no_honorific(_pre_title(ent)) or appositive_role(ent.root)
-                    or _no_honorific(title))
+            role = bare_role(_pre_title(ent)) or appositive_role(ent.root) or bare_role(title)
             person = index.add(name, role)
             person.titled = person.titled or (_title_gender(title) if title else None)
     for doc, qs in zip(docs, quotes):
@@ -278,13 +277,6 @@ def _pre_title(ent: "Span") -> str | None:
     if i < ent.start and i > 0 and doc[i - 1].lower_ in PAST_WORDS:
         i -= 1  # "former Gov. Jeb Bush": a past office, not "Gov."
     return doc[i : ent.start].text or None
-
-
-def _no_honorific(title: str | None) -> str | None:
-    """A title less its courtesy words ("Mr." -> None, "Polish Foreign Minister Mr." ->
-    "Polish Foreign Minister"): how a person is addressed is no role."""
-    words = [w for w in (title or "").split() if not is_honorific(w)]
-    return " ".join(words) or None
 
 
 def _title_gender(title: str) -> str | None:

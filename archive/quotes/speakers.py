@@ -17,7 +17,7 @@ from archive.quotes.lexicon import (ORG_ENTITIES, OTHER_PRONOUNS, PERSON_ROLE_NO
 from archive.quotes.people import ArticleIndex, guess_gender_from_first_name
 from archive.quotes.syntax import (as_written, description, entity_at, organisation_phrase,
                                    past_dateline, person_text, span_of, speaker_tokens, text_of)
-from archive.quotes.titles import clean_name, is_honorific, is_title
+from archive.quotes.titles import bare_role, clean_name, is_honorific, is_title
 from archive.text.roles import PAST_WORDS
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -191,7 +191,7 @@ def _role_from(toks: list["Token"], name_toks: list["Token"], head: "Token") -> 
         if after:
             role = text_of(description(after[0])).strip(" ,")
     role = re.sub(r"^(the|a|an)\s+", "", role, flags=re.I)
-    return role or None
+    return bare_role(role)
 
 
 def _role_start(before: list["Token"]) -> int:

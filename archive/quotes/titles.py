@@ -23,9 +23,24 @@ def split_title(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "messrs"})
 
 
+# Titles of rank written right before a name ("Lord Chancellor Lord Falconer"): part of
+# the name's address, not of the office before it (which may hold the word: "Lord Chancellor").
+RANKS = frozenset({"lord", "lady", "sir", "dame", "baroness", "baron"})
+
+
 def is_honorific(word: str) -> bool:
     """ "Mr.", "Ms", "Mrs.": a courtesy title, not a role."""
     return word.lower().rstrip(".") in HONORIFICS
+
+
+def bare_role(role: str | None) -> str | None:
+    """A role without courtesy titles and without the rank that ends it: "Polish Foreign
+    Minister Mr." -> "Polish Foreign Minister", "Lord Chancellor Lord" -> "Lord Chancellor",
+    "Mr." or "Lord" alone -> None."""
+    words = [w for w in (role or "").split() if not is_honorific(w)]
+    while words and words[-1].lower().rstrip(".") in RANKS:
+        words.pop()
+    return " ".join(words) or None
 
 
 def is_title(word: str) -> bool:

@@ -56,6 +56,7 @@ praised urge urges urged admit admits admitted think thinks thought believe beli
 believed opinion message address""".split())
 # Titles written before a name that never make a role on their own.
 TITLES = frozenset("mr mrs ms miss dr prof sir dame lord lady".split())
+RANKS = frozenset({"lord", "lady"})  # titles that also begin offices ("Lord Chancellor")
 # Abbreviated offices, read as the word ("Indiana Gov." is the Indiana governor).
 ABBREVIATIONS = {"gov": "governor", "sen": "senator", "rep": "representative",
                  "sec": "secretary", "secy": "secretary", "pres": "president",
@@ -175,7 +176,11 @@ class Linker:
             self.quotes[p["name"]] = int(p.get("quotes") or 0)
         for p in people:
             for role in p.get("roles") or ():
-                toks = [t for t in tokens(core_role(role)) if t.key not in TITLES]
+                written = tokens(core_role(role))
+                # titles are no part of an office, but a rank that begins one is ("Lord
+                # Chancellor", "Lady Justice"): kept where an office word follows it
+                toks = [t for k, t in enumerate(written) if t.key not in TITLES or (
+                    t.key in RANKS and k + 1 < len(written) and written[k + 1].key not in TITLES)]
                 toks = toks[1:] if toks and toks[0].key in DETERMINERS else toks
                 while toks and toks[-1].key in SUFFIXES:  # "adviser to Joseph R. Biden Jr."
                     toks.pop()

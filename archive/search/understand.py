@@ -107,6 +107,9 @@ def _names_speaker(toks: list[Token], i: int, n: int, lower: bool) -> bool:
 def _phrase_role(toks: list[Token], linker: Linker) -> list[str]:
     """The people a whole speaker phrase describes by role, the longest description first
     ("the Obama deputy national security adviser" -> "deputy national security adviser")."""
+    words = [t.key for t in toks if t.key not in DETERMINERS]
+    if TITLES.intersection(words[:-1]) and (people := linker.role_people(words)):
+        return by_quotes(people, linker)  # "the Lord Chancellor" is no chancellor
     kept = [k for k, t in enumerate(toks) if t.key not in DETERMINERS and t.key not in TITLES]
     if not kept:
         return []

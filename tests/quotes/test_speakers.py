@@ -337,8 +337,9 @@ def test_a_role_that_names_one_sex_outweighs_the_given_name(nlp):
     # a role with "of" in it is whole, not its last word
     ("Secretary of Energy Dana Morrow toured the reactor site on Monday.",
      "Secretary of Energy"),
-    # a courtesy title is no role
+    # a courtesy title is no role, nor the rank before a name; a rank starting an office is
     ("Ms. Dana Morrow toured the reactor site on Monday.", None),
+    ("Lord Chancellor Lady Dana Morrow toured the reactor site on Monday.", "Lord Chancellor"),
     # a place ending a longer name before the person is no role
     ("The Special Envoy for Peace in Europe Dana Morrow toured the reactor site on Monday.",
      None),

@@ -527,3 +527,17 @@ def test_a_role_ending_in_a_small_word_is_an_extraction_slip_not_a_role():
     linker = Linker({p["name"]: p["name"] for p in people}, people)
     assert not {"the", "and"} & set(linker.roles)
     assert read("what did they say to the union", linker).mode == "topic"
+
+
+@pytest.mark.parametrize("q", ["what did the Lord Chancellor say",
+                               "the Lord Chancellor on reform of the courts"])
+def test_a_rank_inside_a_role_is_part_of_the_office(q):
+    """ "Lord Chancellor" is its own office, not any chancellor, though "Lord" before a name
+    is only a title."""
+    aliases = {**ALIASES, "Karl Weiss": "Karl Weiss", "Falconer": "Falconer"}
+    people = [*PEOPLE, {"name": "Karl Weiss", "type": "person", "roles": ["Chancellor"],
+                        "quotes": 40},
+              {"name": "Falconer", "type": "person", "roles": ["Lord Chancellor"],
+               "quotes": 3}]
+    u = read(q, Linker(aliases, people))
+    assert (u.mode, u.speaker, u.linked_by) == ("speaker", "Falconer", "role"), u
