@@ -226,7 +226,8 @@ def build_index(docs: Sequence["Doc"], quotes: Sequence[list[QuoteSpan]]) -> Art
     for _, ent, (name, title) in sorted(found, key=lambda x: -len(x[1])):
         name = from_given_name(name) if ent.sent.text.istitle() else name  # a headline's verb
         if name and name[0].isupper():
-            role = bare_role(_pre_title(ent)) or appositive_role(ent.root) or bare_role(title)
+            role = (bare_role(_pre_title(ent)) or bare_role(appositive_role(ent.root))
+                    or bare_role(title))
             person = index.add(name, role)
             person.titled = person.titled or (_title_gender(title) if title else None)
     for doc, qs in zip(docs, quotes):

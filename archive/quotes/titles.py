@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from archive.quotes.lexicon import NAME_SUFFIXES, TITLES
+from archive.text.roles import clean_role
 
 
 def split_title(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -40,7 +41,7 @@ def bare_role(role: str | None) -> str | None:
     words = [w for w in (role or "").split() if not is_honorific(w)]
     while words and words[-1].lower().rstrip(".") in RANKS:
         words.pop()
-    return " ".join(words) or None
+    return clean_role(" ".join(words))
 
 
 def is_title(word: str) -> bool:

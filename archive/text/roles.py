@@ -20,6 +20,39 @@ from archive.text.names import fold, speaker_types, split_name
 PAST_WORDS = frozenset("former ex previous past late onetime then erstwhile".split())
 
 
+# Words a speaker phrase puts before a role that are no part of it ("Both President",
+# "Neither Speaker", "including President", "now the Senate majority leader").
+_LEADING = frozenset("""both neither either even also only all including like and or but then
+now earlier later the a an""".split())
+# Words no role ends in: a phrase cut in the middle ("Aides to", "attack on"), a pronoun.
+_NO_END = frozenset("""a an the and or but nor of to for from with on at by in into as like
+including than that who which whose his her their its our my your him them us me himself
+herself themselves itself ourselves yourself is was are were be been has have had""".split())
+# Words of time: a role of nothing else is a slip ("Monday", "Earlier").
+_TIME = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february
+march april may june july august september october november december today yesterday
+tonight earlier later recently""".split())
+
+
+def clean_role(role: str | None) -> str | None:
+    """A role as a reader should see it, or None for a slip of the speaker phrase: leading
+    words that are no part of it dropped ("Neither Speaker" -> "Speaker"); None for a phrase
+    cut in the middle ("Aides to"), a time ("Monday"), a pronoun ("himself") or a letter
+    ("R")."""
+    words = (role or "").split()
+    while words and words[0].lower() in _LEADING:
+        words.pop(0)
+    while words and not words[-1].strip(".,;:!?\"'“”‘’()-—"):
+        words.pop()
+    if not words or words[-1].lower().strip(".,;:") in _NO_END:
+        return None
+    if all(w.lower().strip(".,") in _TIME | _LEADING for w in words):
+        return None
+    if all(len(w.strip(".,")) < 2 for w in words):
+        return None
+    return " ".join(words)
+
+
 def past_office(words: Iterable[str]) -> bool:
     """Do a role's lower-case words make it a past office ("former", "ex-minister")?"""
     return any(w in PAST_WORDS or w.startswith("ex-") for w in words)
@@ -84,12 +117,13 @@ def people_table(mentions: Iterable[tuple[str, str | None, str, str | None]],
         quotes[person] += 1
         articles[person].add(article_id)
         names[person].add(speaker)
-        if role:
+        if role := clean_role(role):
             roles[person].add(role)
     for speaker, role, phrase in roles_written:
         person = aliases.get(speaker)
         if person in quotes and writes_name(phrase, speaker):
-            roles[person].update(r for r in (role, apposition_role(phrase, speaker)) if r)
+            roles[person].update(r for r in (clean_role(role),
+                                              clean_role(apposition_role(phrase, speaker))) if r)
     return [{"name": p, "aliases": sorted(names[p]), "roles": sorted(roles[p]),
              "quotes": quotes[p], "articles": len(articles[p]), "type": types.get(p)}
             for p in sorted(quotes)]
