@@ -27,6 +27,7 @@ import eval_attribution as ev  # noqa: E402
 from archive.quotes import cue_sets, extract_docs, load_model, load_nlp, parse_article  # noqa: E402
 
 CACHE = Path(__file__).resolve().parent / "results" / "attr"
+DESCRIPTIONS = True  # resolve descriptions with the split's roles (--no-descriptions: off)
 
 
 def files_of(split: str) -> list:
@@ -82,11 +83,14 @@ def run(split: str, fn_path: str | None, fp_path: str | None, learned: bool = Tr
     fns, fps = [], []
     shown = {th: [0, 0] for th in ev.SHOWN_THRESHOLDS}
     start = time.perf_counter()
-    for n, ((txt, ann), article) in enumerate(zip(files, docs)):
+    found = [extract_docs(article, *speech_beliefs, model=model,
+                          readings=readings[n] if readings is not None else None)
+             for n, article in enumerate(docs)]
+    if DESCRIPTIONS:
+        ev.describe(found)  # as a build of the split resolves them
+    for (txt, ann), attrs in zip(files, found):
         text = txt.read_text(encoding="utf-8")
         paras = ev.paragraphs_with_offsets(text)
-        attrs = extract_docs(article, *speech_beliefs, model=model,
-                             readings=readings[n] if readings is not None else None)
         golds = ev.parse_ann(ann)
         preds = ev.to_preds(paras, attrs)
         ev.score_article(text, golds, preds, t)
@@ -181,7 +185,11 @@ def main() -> None:
                     help="comma-separated tagger-pass variants, each run after the full pass: "
                          "a step switched off (bounds, add, continue) or a setting "
                          "(confidence=min|content, add_content=0.6, resolved_factor=1.0)")
+    ap.add_argument("--no-descriptions", action="store_true",
+                    help="leave descriptions unresolved (extraction of one article alone)")
     args = ap.parse_args()
+    global DESCRIPTIONS
+    DESCRIPTIONS = not args.no_descriptions
     if args.timing:
         timing(args.split)
         return

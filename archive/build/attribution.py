@@ -15,13 +15,15 @@ from __future__ import annotations
 import os
 import queue
 import threading
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 
 from archive.build.report import BuildReport, Progress, progress_bar
 from archive.build.stages import attribute_passages, fill_passages, isolated
-from archive.models import Article, Mention, Passage
-from archive.quotes import (RulePass, docs_analysis, parse_articles, rule_analysis,
-                            stored_attributions)
+from archive.models import Article, Attribution, Mention, Passage
+from archive.quotes import (RulePass, docs_analysis, parse_articles, resolve_descriptions,
+                            rule_analysis, stored_attributions)
+from archive.storage.sqlite import Store
 
 QUEUED = 16  # articles parsed ahead of the tagger at most (their parses are held)
 # spaCy's worker processes in a build of PARSE_MIN_ARTICLES or more (none on one core): on
@@ -154,3 +156,23 @@ class TaggerThread:
               passages: Sequence[Passage]) -> bool:
         fill_passages(passages, stored_attributions(ruled.tagged(self.tagger)), mentions)
         return True
+
+
+def resolve_described(articles: Iterable[list[Attribution]], store: Store) -> int:
+    """Speakers described, not named ("The Republican nominee said"), resolved in each
+    article's attributions with every role this build and the archive know for the people
+    the article quotes (archive.quotes.resolve_descriptions); returns how many."""
+    articles = [list(attrs) for attrs in articles]
+    names = {a.speaker for attrs in articles for a in attrs
+             if a.speaker and a.speaker_type == "person"}
+    if not names:
+        return 0
+    roles: dict[str, set[str]] = defaultdict(set)
+    for speaker, role, _ in store.speaker_roles(names):
+        if role:
+            roles[speaker].add(role)
+    for attrs in articles:
+        for a in attrs:
+            if a.speaker in names and a.role:
+                roles[a.speaker].add(a.role)
+    return resolve_descriptions(articles, roles)

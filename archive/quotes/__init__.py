@@ -43,6 +43,9 @@ dependency parse:
    attribution a confidence, indirect contents the annotators' boundaries, and the
    attributions the rules missed: tagged. Manner and mood ("adopted a pessimistic tone")
    are never attributions (extract.is_mood).
+10. a description the article never attaches to a name ("The Republican nominee said")
+   is resolved by a build, which knows the roles its other articles give the article's
+   quoted people: descriptions (`resolve_descriptions`).
 
 Offsets are character offsets into each paragraph string.
 
@@ -58,6 +61,7 @@ benchmarks/ also use extract_docs, cue_sets and the candidate API (candidates,
 candidate_features, Candidate, AttributionModel.score).
 """
 from archive.quotes.cues import cue_lemma, is_speech_cue
+from archive.quotes.descriptions import resolve_descriptions
 from archive.quotes.extract import (RulePass, cue_sets, docs_analysis, extract_article,
                                     extract_articles, extract_docs, passage_analysis,
                                     passage_attributions, rule_analysis, rule_pass,
@@ -83,6 +87,8 @@ __all__ = [
     "rule_analysis", "rule_pass", "RulePass", "stored_attributions",
     # ... and the rules over paragraphs parsed elsewhere (a build parses in processes)
     "docs_analysis",
+    # descriptions ("The Republican nominee") resolved with the roles the archive knows
+    "resolve_descriptions",
     # reading stored attributions
     "cue_lemma", "is_speech_cue", "speaker_type", "SPEAKER_TYPES",
     # building blocks

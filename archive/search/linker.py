@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 
 from archive.text.names import (NO_NAME, first_names_compatible, fold, resolve_person,
                                 split_name, surname_spelled_like)
-from archive.text.roles import core_role, past_office
+from archive.text.roles import OTHER_OFFICE, core_role, past_office
 from archive.text.terms import STOPWORDS
 
 MAX_NGRAM = 6
@@ -70,8 +70,6 @@ DETERMINERS = frozenset("the a an".split())
 GENERIC_MODIFIERS = frozenset("""outgoing incoming current new top senior chief interim then
 longtime veteran embattled""".split())
 # Words that turn a role into another office: "deputy foreign minister" is not the minister.
-OTHER_OFFICE = frozenset("""deputy vice former assistant acting ex junior shadow under previous
-past late onetime""".split())
 TOKEN = re.compile(r"\w[\w'’.\-]*")
 
 

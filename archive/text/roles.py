@@ -53,6 +53,17 @@ def clean_role(role: str | None) -> str | None:
     return " ".join(words)
 
 
+# Words that turn a role into another office: "deputy foreign minister" is not the minister,
+# nor "the Republican vice-presidential nominee" the nominee.
+OTHER_OFFICE = frozenset("""deputy vice former assistant acting ex junior shadow under previous
+past late onetime""".split())
+
+
+def other_office(words: Iterable[str]) -> bool:
+    """Does a word (or the first part of a hyphenated one) make a role another office?"""
+    return any(w in OTHER_OFFICE or w.split("-")[0] in OTHER_OFFICE for w in words)
+
+
 def past_office(words: Iterable[str]) -> bool:
     """Do a role's lower-case words make it a past office ("former", "ex-minister")?"""
     return any(w in PAST_WORDS or w.startswith("ex-") for w in words)

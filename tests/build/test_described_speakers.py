@@ -1,0 +1,43 @@
+"""A speaker described, not named ("The Republican nominee said"), resolved by a build with
+the roles its other articles, or the archive, give the people the article quotes (real
+model, real SQLite)."""
+from __future__ import annotations
+
+from archive.build import build
+from archive.storage import DB_NAME, IndexDir
+from archive.storage.sqlite import Store
+
+ROLE_GIVEN = ("Plant stays open\n\n"
+              "Republican presidential nominee Dana Morrow said on Monday that the steel "
+              "plant in Harlow would stay open.\n")
+DESCRIBED = ("Morrow tours the harbour\n\n"
+             "Dana Morrow toured the harbour of Port Ellis on Tuesday. “The port will grow "
+             "again,” Morrow said.\n\n"
+             "The Republican nominee said the new ferry terminal would open in the spring.\n")
+
+
+def described_speakers(config) -> list:
+    store = Store(IndexDir(config.index_dir).require_current() / DB_NAME)
+    try:
+        return [r["speaker"] for r in store.db.query(
+            "SELECT speaker FROM attributions WHERE speaker_text = 'The Republican nominee'")]
+    finally:
+        store.close()
+
+
+def test_a_description_is_resolved_with_another_articles_role(archive_of):
+    config, _ = archive_of("described", {"a.txt": ROLE_GIVEN, "b.txt": DESCRIBED})
+    assert described_speakers(config) == ["Dana Morrow"]
+
+
+def test_a_later_build_resolves_with_the_archives_roles(archive_of, embedder):
+    config, _ = archive_of("described_later", {"a.txt": ROLE_GIVEN})
+    src = config.index_dir.parent / "src"
+    (src / "b.txt").write_text(DESCRIBED, encoding="utf-8")
+    build([src], config, embedder=embedder)
+    assert described_speakers(config) == ["Dana Morrow"]
+
+
+def test_without_the_role_the_description_stays_unresolved(archive_of):
+    config, _ = archive_of("undescribed", {"b.txt": DESCRIBED})
+    assert described_speakers(config) == [None]

@@ -1,0 +1,54 @@
+"""Descriptions resolved with the roles an archive knows (archive.quotes.descriptions): pure,
+no parse, no model."""
+from __future__ import annotations
+
+import pytest
+
+from archive.models import Attribution
+from archive.quotes import resolve_descriptions
+from archive.quotes.descriptions import description_words, holder
+
+ROLES = {"Dana Morrow": ["Republican presidential nominee", "Ohio Gov."],
+         "Sam Ibe": ["Republican vice-presidential nominee"],
+         "Lee Park": ["Democratic nominee", "former Ohio governor"]}
+
+
+@pytest.mark.parametrize("text, who", [
+    ("The Republican nominee", "Dana Morrow"),     # every word in one of her roles
+    ("the Ohio governor", "Dana Morrow"),          # "Gov." is a governor
+    ("The Democratic nominee", "Lee Park"),
+    ("the nominee", None),                         # bare: the article's own roles resolve that
+    ("The Republican vice-presidential nominee", "Sam Ibe"),
+    ("The Texas senator", None),                   # nobody holds it
+    ("the former Ohio governor", None),            # a past office is never resolved so
+    ("his spokesman", None),                       # nor a possessed one
+    ("Dana Morrow", None),                         # a name is no description
+])
+def test_holder(text, who):
+    assert holder(text, ROLES) == who
+
+
+def test_a_vice_presidential_nominee_is_not_the_nominee():
+    roles = {"Sam Ibe": ["Republican vice-presidential nominee"]}
+    assert holder("The Republican nominee", roles) is None
+
+
+def test_description_words():
+    assert description_words("The Indiana governor") == (frozenset({"indiana", "governor"}),
+                                                         "governor")
+    assert description_words("The ad") is None and description_words("she") is None
+
+
+def attribution(speaker, text, kind="person"):
+    return Attribution(speaker=speaker, speaker_text=text, cue="said", content="words",
+                       content_start=0, content_end=5, direct=True, speaker_type=kind)
+
+
+def test_only_the_articles_own_people_are_candidates():
+    quoted = attribution("Dana Morrow", "Dana Morrow")
+    described = attribution(None, "The Democratic nominee", None)
+    other = attribution(None, "The Republican nominee", None)
+    # Lee Park fits "the Democratic nominee" but is not quoted in this article
+    assert resolve_descriptions([[quoted, described, other]], ROLES) == 1
+    assert (other.speaker, other.speaker_type) == ("Dana Morrow", "person")
+    assert described.speaker is None
