@@ -21,7 +21,7 @@ from archive.quotes.parse import parse_article, parse_articles
 from archive.quotes.scan import MIN_QUOTE_WORDS, QuoteSpan, find_quotes
 from archive.quotes.people import ArticleIndex, build_index
 from archive.quotes.tagged import SETTINGS as TAGGER_SETTINGS
-from archive.quotes.tagged import SETTINGS, Reading, tagged_pass
+from archive.quotes.tagged import Reading, tagged_pass
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.language import Language
@@ -178,16 +178,17 @@ class RulePass:
         keys = range(len(self.docs)) if every else self.tagger_paragraphs()
         read: dict[int, Reading] = dict(zip(keys, readings or ()))
         previous: list[Attribution] = []
+        last: list[Attribution] = []  # of the last paragraph with attributions (`chain_gap`)
         gap = 0
         for para, (doc, qs) in enumerate(zip(self.docs, self.quotes)):
             if para in read:
                 st = ParaState(doc, qs, para, self.index, attrs=out[para])
-                tagged_pass(st, self.index, read[para], previous)
+                tagged_pass(st, self.index, read[para], previous, last)
                 out[para] = st.attrs
-            out[para] = [a for a in out[para]
-                         if not is_mood(a) and not quoted_by_nearer(a, out[para])]
-            if out[para] or gap >= SETTINGS["chain_gap"]:
-                previous, gap = out[para], 0
+            out[para] = previous = [a for a in out[para]
+                                    if not is_mood(a) and not quoted_by_nearer(a, out[para])]
+            if previous or gap >= TAGGER_SETTINGS["chain_gap"]:
+                last, gap = previous, 0
             else:
                 gap += 1
         return out

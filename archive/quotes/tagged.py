@@ -162,16 +162,20 @@ def names(attr: Attribution) -> bool:
 
 
 def tagged_pass(st: ParaState, index: ArticleIndex, reading: Reading,
-                previous: Sequence[Attribution]) -> None:
-    """Apply the tagger's reading to one paragraph's attributions (module steps 2 to 4)."""
+                previous: Sequence[Attribution],
+                last: Sequence[Attribution] | None = None) -> None:
+    """Apply the tagger's reading to one paragraph's attributions (module steps 2 to 4);
+    `previous`: the previous paragraph's (step 4), `last`: the last paragraph's with any,
+    `chain_gap` back at most (step 3's salient speakers; `previous` when not given)."""
     text = st.text
     found = spans(reading, text)
     per_kind = kind_probs(reading)
     contents = [s for s in found if s.kind == "Content"]
-    near = {a.speaker for a in list(previous) + st.attrs if a.speaker and names(a)}
+    last = previous if last is None else last
+    near = {a.speaker for a in list(last) + st.attrs if a.speaker and names(a)}
     if SETTINGS["chain"]:  # the speaker of a sure direct quote just before stays salient
-        near |= {a.speaker for a in previous if a.speaker and a.direct
-                 and (a.confidence or 0.0) >= SETTINGS["chain"]}
+        near |= {a.speaker for a in last
+                 if a.speaker and a.direct and (a.confidence or 0.0) >= SETTINGS["chain"]}
     for attr in st.attrs:
         if SETTINGS["bounds"] and not attr.direct:
             _take_bounds(attr, contents, st)
