@@ -69,7 +69,6 @@ DETERMINERS = frozenset("the a an".split())
 # Words that may start a question capitalised without narrowing the role they precede.
 GENERIC_MODIFIERS = frozenset("""outgoing incoming current new top senior chief interim then
 longtime veteran embattled""".split())
-# Words that turn a role into another office: "deputy foreign minister" is not the minister.
 TOKEN = re.compile(r"\w[\w'’.\-]*")
 
 
