@@ -16,13 +16,13 @@ import os
 import queue
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from archive.build.report import BuildReport, Progress, progress_bar
 from archive.build.stages import attribute_passages, fill_passages, isolated
-from archive.models import Article, Attribution, Mention, Passage
-from archive.quotes import (RulePass, docs_analysis, parse_articles, resolve_descriptions,
-                            rule_analysis, stored_attributions)
+from archive.models import Article, Mention, Passage
+from archive.quotes import (RulePass, description_holder, description_words, docs_analysis,
+                            parse_articles, rule_analysis, stored_attributions)
 from archive.storage.sqlite import Store
 
 QUEUED = 16  # articles parsed ahead of the tagger at most (their parses are held)
@@ -158,21 +158,26 @@ class TaggerThread:
         return True
 
 
-def resolve_described(articles: Iterable[list[Attribution]], store: Store) -> int:
-    """Speakers described, not named ("The Republican nominee said"), resolved in each
-    article's attributions with every role this build and the archive know for the people
-    the article quotes (archive.quotes.resolve_descriptions); returns how many."""
-    articles = [list(attrs) for attrs in articles]
-    names = {a.speaker for attrs in articles for a in attrs
-             if a.speaker and a.speaker_type == "person"}
-    if not names:
+
+def resolve_described(store: Store) -> int:
+    """Speakers described, not named ("The Republican nominee said"), resolved across the
+    archive with every role it knows for the people each article quotes (archive.quotes:
+    `description_holder`); run by every build after its articles are stored, so a role a
+    later article teaches resolves an older article's description too. Returns how many."""
+    rows = [r for r in store.described_attributions() if description_words(r[2])]
+    if not rows:
         return 0
+    quoted: dict[str, set[str]] = defaultdict(set)
+    for article_id, speaker in store.quoted_people(a for _, a, _ in rows):
+        quoted[article_id].add(speaker)
     roles: dict[str, set[str]] = defaultdict(set)
-    for speaker, role, _ in store.speaker_roles(names):
+    for speaker, role, _ in store.speaker_roles(set().union(*quoted.values())):
         if role:
             roles[speaker].add(role)
-    for attrs in articles:
-        for a in attrs:
-            if a.speaker in names and a.role:
-                roles[a.speaker].add(a.role)
-    return resolve_descriptions(articles, roles)
+    found = {}
+    for i, article_id, text in rows:
+        people = {p: roles[p] for p in quoted.get(article_id, ())}
+        if people and (name := description_holder(text, people)):
+            found[i] = name
+    store.set_described(found)
+    return len(found)

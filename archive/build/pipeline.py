@@ -153,11 +153,11 @@ def write_generation(draft: Draft, previous: Path | None,
             # an article whose attribution fails is dropped from `passages`, its vectors too
             attribute(added, passages, progress, report, tagger)
             added = [a for a in added if a.article_id in passages]
-            resolve_described(([a for p in passages[x.article_id] for a in p.attributions]
-                               for x in added), store)
         else:  # the lexical copies need no vectors: found while the model encodes
             copies = dedup.copy_pairs([(i, o, t) for i, (o, t) in enumerate(zip(owners, texts))])
         new_ids = store_articles(store, added, passages)  # rows need no vectors either
+        if config.attribution:
+            resolve_described(store)  # the new articles' roles may resolve older ones too
         new_vectors = embedding.result()
     if len(new_ids) < len(owners):
         new_vectors = new_vectors[np.array([o in passages for o in owners], dtype=bool)]
@@ -370,10 +370,10 @@ def reattribute(config: Config, *, progress: Progress | None = None) -> BuildRep
             for article_id in articles:
                 rows = store.article_passages(article_id)
                 found, named = passage_analysis([r["text"] for r in rows], tagger=tagger)
-                resolve_described([[a for attrs in found for a in attrs]], store)
                 store.replace_attributions(article_id, {
                     r["id"]: list(a) for r, a in zip(rows, found)})
                 store.replace_mentions(article_id, {r["id"]: m for r, m in zip(rows, named)})
                 bar(1)
+            resolve_described(store)
             group_people(store, config.label_confidence)
     return pub.report

@@ -64,6 +64,30 @@ class PeopleTables:
                "SELECT DISTINCT name FROM mentions WHERE article_id IN ({marks})")
         return {r[0] for r in execute_in(self.db, sql, article_ids)}
 
+    # -- speakers described, not named ("The Republican nominee") --------------------------
+    def described_attributions(self) -> list[tuple[int, str, str]]:
+        """(id, article_id, speaker phrase) of every attribution whose speaker is unresolved
+        and whose phrase begins with "the" (the candidates of archive.quotes.descriptions)."""
+        return [tuple(r) for r in self.db.execute(
+            "SELECT id, article_id, speaker_text FROM attributions WHERE speaker IS NULL "
+            "AND speaker_text LIKE 'the %'")]  # LIKE ignores ASCII case: "The ..." too
+
+    def quoted_people(self, article_ids: Iterable[str]) -> list[tuple[str, str]]:
+        """(article_id, speaker) of the people these articles quote."""
+        return [tuple(r) for r in execute_in(
+            self.db, "SELECT DISTINCT article_id, speaker FROM attributions WHERE speaker IS "
+            "NOT NULL AND speaker_type = 'person' AND article_id IN ({marks})",
+            sorted(set(article_ids)))]
+
+    def set_described(self, speakers: dict[int, str]) -> None:
+        """Give these attributions (by id) a person speaker; the names are noted for
+        regrouping (archive.build.people)."""
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "UPDATE attributions SET speaker = ?, speaker_type = 'person' WHERE id = ?",
+                [(name, i) for i, name in speakers.items()])
+        self.note_names(SPEAKERS, speakers.values())
+
     # -- grouped names --------------------------------------------------------------------
     def all_names(self) -> tuple[set[str], set[str]]:
         """Every speaker and every mentioned name (a full regroup)."""

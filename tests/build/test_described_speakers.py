@@ -41,3 +41,13 @@ def test_a_later_build_resolves_with_the_archives_roles(archive_of, embedder):
 def test_without_the_role_the_description_stays_unresolved(archive_of):
     config, _ = archive_of("undescribed", {"b.txt": DESCRIBED})
     assert described_speakers(config) == [None]
+
+
+def test_a_role_a_later_article_gives_resolves_an_older_description(archive_of, embedder):
+    config, _ = archive_of("described_earlier", {"b.txt": DESCRIBED})
+    assert described_speakers(config) == [None]
+    src = config.index_dir.parent / "src"
+    (src / "a.txt").write_text(ROLE_GIVEN, encoding="utf-8")
+    report = build([src], config, embedder=embedder)
+    assert described_speakers(config) == ["Dana Morrow"]
+    assert report.added_articles == 1  # the older article was not attributed again
