@@ -9,15 +9,16 @@ given them). A description resolves only to exactly one of the article's quoted 
 whose known role holds every word of it, ends in its head word and adds no word that makes
 it another office ("the Republican nominee" is not the Republican vice-presidential
 nominee); past offices ("the former governor") and possessed ones ("his spokesman") are
-never resolved this way. Imports archive.models, archive.text.roles and the lexicon of
-archive.quotes.
+never resolved this way. Imports archive.models, archive.text.roles and the lexicon and
+titles of archive.quotes.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
 from archive.models import Attribution
-from archive.quotes.lexicon import PERSON_ROLE_NOUNS, TITLE_NOUNS
+from archive.quotes.lexicon import PERSON_ROLE_NOUNS
+from archive.quotes.titles import with_title_nouns
 from archive.text.roles import PAST_WORDS, other_office
 
 
@@ -37,8 +38,7 @@ def description_words(speaker_text: str) -> tuple[frozenset[str], str] | None:
 def _expanded(words: Iterable[str]) -> set[str]:
     """A role's lower-case words with what its abbreviated titles stand for ("Sen." ->
     senator)."""
-    low = [w.lower().strip(",") for w in words]
-    return set(low) | {n for w in low for n in TITLE_NOUNS.get(w, ())}
+    return set(with_title_nouns([w.lower().strip(",") for w in words]))
 
 
 def holds(role: str, words: frozenset[str], head: str) -> bool:

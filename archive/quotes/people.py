@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from archive.quotes.lexicon import (FEMALE_PRONOUNS, FEMALE_ROLE_NOUNS, MALE_PRONOUNS,
-                                    MALE_ROLE_NOUNS, TITLE_NOUNS, UNMARKED_ROLE_NOUNS)
+                                    MALE_ROLE_NOUNS, UNMARKED_ROLE_NOUNS)
 from archive.quotes.scan import QuoteSpan, quote_of
 from archive.quotes.syntax import appositive_role, person_text
-from archive.quotes.titles import bare_role, clean_name
+from archive.quotes.titles import bare_role, clean_name, with_title_nouns
 from archive.text import from_given_name, gender_of
 from archive.text.roles import PAST_WORDS, past_office
 
@@ -206,7 +206,7 @@ def role_nouns(words: Sequence[str]) -> list[str]:
     ("Sen." -> sen., senator, lawmaker); a past office's words marked as such ("former
     Gov." -> former:governor, ...): the former governor is not "the governor"."""
     low = [w.lower() for w in words]
-    nouns = low + [n for w in low for n in sorted(TITLE_NOUNS.get(w, ()))]
+    nouns = with_title_nouns(low)
     return [f"former:{n}" for n in nouns] if past_office(low) else nouns
 
 

@@ -17,7 +17,7 @@ from archive.quotes.lexicon import (ORG_ENTITIES, OTHER_PRONOUNS, PERSON_ROLE_NO
 from archive.quotes.people import ArticleIndex, guess_gender_from_first_name
 from archive.quotes.syntax import (as_written, description, entity_at, organisation_phrase,
                                    past_dateline, person_text, span_of, speaker_tokens, text_of)
-from archive.quotes.titles import bare_role, clean_name, is_honorific, is_title
+from archive.quotes.titles import bare_role, clean_name, is_title
 from archive.text.roles import PAST_WORDS
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -181,9 +181,8 @@ def _role_from(toks: list["Token"], name_toks: list["Token"], head: "Token") -> 
     first = min(t.i for t in name_toks)
     last = max(t.i for t in name_toks)
     before = [t for t in toks if t.i < first]
-    before = [t for t in before if t.i >= _role_start(before) and not is_honorific(t.text)]
-    title_in_name = [t for t in name_toks if is_title(t.text) and t.i != last
-                     and not is_honorific(t.text)]
+    before = [t for t in before if t.i >= _role_start(before)]
+    title_in_name = [t for t in name_toks if is_title(t.text) and t.i != last]
     words = [t.text_with_ws for t in sorted(before + title_in_name, key=lambda t: t.i)]
     role = "".join(words).strip(" ,;:-—")
     if not role:

@@ -145,9 +145,8 @@ def confidence(attr: Attribution, reading: Reading, per_kind: np.ndarray,
 def resolution_factor(attr: Attribution, near: set[str]) -> float:
     """1 for a speaker the phrase names, or a pronoun or role resolved to the person named
     as a speaker in this or the previous paragraph (or chained: module step 3) for a direct
-    quote (the salient speaker:
-    95% right on held-out PolNeAR train); `resolved_factor` for the same with reported
-    speech (78%); `far_factor` for any other resolution (under 50%)."""
+    quote (the salient speaker: 95% right on held-out PolNeAR train); `resolved_factor` for
+    the same with reported speech (78%); `far_factor` for any other resolution (under 50%)."""
     if not attr.speaker or names(attr):
         return 1.0
     if attr.speaker in near:

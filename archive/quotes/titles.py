@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from archive.quotes.lexicon import NAME_SUFFIXES, TITLES
+from archive.quotes.lexicon import NAME_SUFFIXES, TITLE_NOUNS, TITLES
 from archive.text.roles import clean_role
 
 
@@ -42,6 +42,12 @@ def bare_role(role: str | None) -> str | None:
     while words and words[-1].lower().rstrip(".") in RANKS:
         words.pop()
     return clean_role(" ".join(words))
+
+
+def with_title_nouns(low: Sequence[str]) -> list[str]:
+    """A role's lower-case words, then the nouns its abbreviated titles stand for ("sen." ->
+    senator, lawmaker)."""
+    return [*low, *(n for w in low for n in sorted(TITLE_NOUNS.get(w, ())))]
 
 
 def is_title(word: str) -> bool:

@@ -32,6 +32,7 @@ herself themselves itself ourselves yourself is was are were be been has have ha
 _TIME = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february
 march april may june july august september october november december today yesterday
 tonight earlier later recently""".split())
+_SLIPS = _TIME | _LEADING  # a role of these words alone is no role
 
 
 def clean_role(role: str | None) -> str | None:
@@ -46,7 +47,7 @@ def clean_role(role: str | None) -> str | None:
         words.pop()
     if not words or words[-1].lower().strip(".,;:") in _NO_END:
         return None
-    if all(w.lower().strip(".,") in _TIME | _LEADING for w in words):
+    if all(w.lower().strip(".,") in _SLIPS for w in words):
         return None
     if all(len(w.strip(".,")) < 2 for w in words):
         return None
