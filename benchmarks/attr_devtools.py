@@ -27,7 +27,6 @@ import eval_attribution as ev  # noqa: E402
 from archive.quotes import cue_sets, extract_docs, load_model, load_nlp, parse_article  # noqa: E402
 
 CACHE = Path(__file__).resolve().parent / "results" / "attr"
-DESCRIPTIONS = True  # resolve descriptions with the split's roles (--no-descriptions: off)
 
 
 def files_of(split: str) -> list:
@@ -74,7 +73,7 @@ def readings_of(split: str, folder: str | None, files: list) -> list | None:
 
 
 def run(split: str, fn_path: str | None, fp_path: str | None, learned: bool = True,
-        readings: list | None = None) -> dict:
+        readings: list | None = None, descriptions: bool = True) -> dict:
     nlp = load_nlp()
     files, docs = parsed(split, nlp)
     speech_beliefs = cue_sets(None, None)
@@ -86,7 +85,7 @@ def run(split: str, fn_path: str | None, fp_path: str | None, learned: bool = Tr
     found = [extract_docs(article, *speech_beliefs, model=model,
                           readings=readings[n] if readings is not None else None)
              for n, article in enumerate(docs)]
-    if DESCRIPTIONS:
+    if descriptions:
         ev.describe(found)  # as a build of the split resolves them
     for (txt, ann), attrs in zip(files, found):
         text = txt.read_text(encoding="utf-8")
@@ -188,8 +187,6 @@ def main() -> None:
     ap.add_argument("--no-descriptions", action="store_true",
                     help="leave descriptions unresolved (extraction of one article alone)")
     args = ap.parse_args()
-    global DESCRIPTIONS
-    DESCRIPTIONS = not args.no_descriptions
     if args.timing:
         timing(args.split)
         return
@@ -206,7 +203,8 @@ def main() -> None:
             key, _, value = one.partition("=")
             tagged.SETTINGS[key] = (False if not value else value
                                     if key in ("confidence", "add_sources") else float(value))
-        res = run(args.split, args.fn, args.fp, learned=not args.rules_only, readings=readings)
+        res = run(args.split, args.fn, args.fp, learned=not args.rules_only, readings=readings,
+                  descriptions=not args.no_descriptions)
         tagged.SETTINGS.update(saved)
         print(f"== {name}")
         for k in ("source_strict", "source_named", "content"):
