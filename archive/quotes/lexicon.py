@@ -245,18 +245,3 @@ expression manner voice""".split())
 # campaign", "the Obama administration", "a Bloomberg poll", "the Russian government".
 ORGANISATION_HEADS = frozenset("""campaign administration government team poll survey
 committee ministry department agency commission""".split())
-
-# Abbreviated titles and the role nouns they stand for: after "Sen. Maria Ortega", "the
-# senator" is her ("Rep." also answers to "congressman", "congresswoman", "lawmaker").
-TITLE_NOUNS: dict[str, frozenset[str]] = {
-    "sen.": frozenset({"senator", "lawmaker"}), "sen": frozenset({"senator", "lawmaker"}),
-    "rep.": frozenset({"representative", "congressman", "congresswoman", "lawmaker"}),
-    "rep": frozenset({"representative", "congressman", "congresswoman", "lawmaker"}),
-    "gov.": frozenset({"governor"}), "gov": frozenset({"governor"}),
-    "lt.": frozenset({"lieutenant"}), "gen.": frozenset({"general"}),
-    "atty.": frozenset({"attorney"}), "sec.": frozenset({"secretary"}),
-    "supt.": frozenset({"superintendent"}), "amb.": frozenset({"ambassador"}),
-    "col.": frozenset({"colonel"}), "capt.": frozenset({"captain"}),
-    "sgt.": frozenset({"sergeant"}), "det.": frozenset({"detective"}),
-    "adm.": frozenset({"admiral"}), "pres.": frozenset({"president"}),
-}

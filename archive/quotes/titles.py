@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from archive.quotes.lexicon import NAME_SUFFIXES, TITLE_NOUNS, TITLES
-from archive.text.roles import clean_role
+from archive.quotes.lexicon import NAME_SUFFIXES, TITLES
+from archive.text.roles import HONORIFICS, RANKS, clean_role, office_nouns
 
 
 def split_title(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -18,15 +18,6 @@ def split_title(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
     while cut < len(tokens) - 1 and is_title(tokens[cut]):
         cut += 1
     return list(tokens[:cut]), list(tokens[cut:])
-
-
-# Courtesy titles: they say how a person is addressed, never what they are (no role).
-HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "messrs"})
-
-
-# Titles of rank written right before a name ("Lord Chancellor Lord Falconer"): part of
-# the name's address, not of the office before it (which may hold the word: "Lord Chancellor").
-RANKS = frozenset({"lord", "lady", "sir", "dame", "baroness", "baron"})
 
 
 def is_honorific(word: str) -> bool:
@@ -47,7 +38,7 @@ def bare_role(role: str | None) -> str | None:
 def with_title_nouns(low: Sequence[str]) -> list[str]:
     """A role's lower-case words, then the nouns its abbreviated titles stand for ("sen." ->
     senator, lawmaker)."""
-    return [*low, *(n for w in low for n in sorted(TITLE_NOUNS.get(w, ())))]
+    return [*low, *(n for w in low for n in office_nouns(w))]
 
 
 def is_title(word: str) -> bool:

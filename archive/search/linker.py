@@ -21,7 +21,8 @@ from rapidfuzz import fuzz
 
 from archive.text.names import (NO_NAME, first_names_compatible, fold, resolve_person,
                                 split_name, surname_spelled_like)
-from archive.text.roles import OTHER_OFFICE, core_role, past_office
+from archive.text.roles import (ABBREVIATED_OFFICES, NAME_TITLES, OFFICE_RANKS, OTHER_OFFICE,
+                                core_role, past_office)
 from archive.text.terms import STOPWORDS
 
 MAX_NGRAM = 6
@@ -54,14 +55,13 @@ announce announces announced announcement speech speeches testimony testify test
 tweets tweeted write writes wrote blame blames blamed accuse accuses accused praise praises
 praised urge urges urged admit admits admitted think thinks thought believe believes
 believed opinion message address""".split())
-# Titles written before a name that never make a role on their own.
-TITLES = frozenset("mr mrs ms miss dr prof sir dame lord lady".split())
-RANKS = frozenset({"lord", "lady"})  # titles that also begin offices ("Lord Chancellor")
-# Abbreviated offices, read as the word ("Indiana Gov." is the Indiana governor).
-ABBREVIATIONS = {"gov": "governor", "sen": "senator", "rep": "representative",
-                 "sec": "secretary", "secy": "secretary", "pres": "president",
-                 "gen": "general", "lt": "lieutenant", "atty": "attorney", "amb": "ambassador",
-                 "ceo": "chief executive", "spokesperson": "spokesperson"}
+# Titles written before a name that never make a role on their own, and those that also
+# begin offices ("Lord Chancellor"): archive.text.roles. Abbreviated offices are read as the
+# word they abbreviate ("Indiana Gov." is the Indiana governor), "CEO" too.
+TITLES = NAME_TITLES
+RANKS = OFFICE_RANKS
+ABBREVIATIONS = {short: nouns[0] for short, nouns in ABBREVIATED_OFFICES.items()} | {
+    "ceo": "chief executive"}
 # Words of a question's frame that are not its topic.
 FRAME = frozenset("""what did does do has have had is was were been show find get list me all
 the any anything something ever from by quotes quote""".split())

@@ -60,6 +60,33 @@ OTHER_OFFICE = frozenset("""deputy vice former assistant acting ex junior shadow
 past late onetime""".split())
 
 
+# Courtesy titles: how a person is addressed, never what they are (no role).
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "messrs"})
+# Titles of rank written before a name ("Lord Chancellor Lord Falconer"): part of the
+# name's address; "lord" and "lady" also begin offices ("Lord Chancellor", "Lady Justice").
+RANKS = frozenset({"lord", "lady", "sir", "dame", "baroness", "baron"})
+OFFICE_RANKS = frozenset({"lord", "lady"})
+# Every title written before a name that never makes a role on its own.
+NAME_TITLES = HONORIFICS | RANKS | {"dr", "prof"}
+# Abbreviated offices and the role nouns each stands for, the word it abbreviates first:
+# "Indiana Gov." is the Indiana governor; after "Sen. Maria Ortega", "the senator" and "the
+# lawmaker" are her. Read by the rules (archive.quotes) and by questions (archive.search).
+ABBREVIATED_OFFICES: dict[str, tuple[str, ...]] = {
+    "sen": ("senator", "lawmaker"),
+    "rep": ("representative", "congressman", "congresswoman", "lawmaker"),
+    "gov": ("governor",), "lt": ("lieutenant",), "gen": ("general",), "atty": ("attorney",),
+    "sec": ("secretary",), "secy": ("secretary",), "supt": ("superintendent",),
+    "amb": ("ambassador",), "col": ("colonel",), "capt": ("captain",), "sgt": ("sergeant",),
+    "det": ("detective",), "adm": ("admiral",), "pres": ("president",),
+}
+
+
+def office_nouns(word: str) -> tuple[str, ...]:
+    """The role nouns an abbreviated office stands for ("Sen." -> senator, lawmaker); empty
+    for any other word."""
+    return ABBREVIATED_OFFICES.get(word.lower().rstrip("."), ())
+
+
 def other_office(words: Iterable[str]) -> bool:
     """Does a word (or the first part of a hyphenated one) make a role another office?"""
     return any(w in OTHER_OFFICE or w.split("-")[0] in OTHER_OFFICE for w in words)
