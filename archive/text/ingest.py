@@ -1,4 +1,4 @@
-"""Read articles from files and folders: .txt, .html/.htm, .jsonl, .csv and .pdf.
+"""Read articles from files and folders: .txt, .html/.htm, .json, .jsonl, .csv and .pdf.
 
 No file can stop, hang or leak a build. A file is read only when it is a regular file whose
 real path lies under one of the paths the user gave (a symlink inside the corpus is fine;
@@ -23,13 +23,13 @@ from archive.text.pdf import PAGE_BREAK, PdfUnreadable, pdf_pages
 
 TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
-RECORD_SUFFIXES = {".jsonl", ".csv"}
+RECORD_SUFFIXES = {".json", ".jsonl", ".csv"}
 PDF_SUFFIXES = {".pdf"}  # read through their text layer (archive.text.pdf), page by page
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | PDF_SUFFIXES
 # The default per-article cap (Config.max_article_bytes, ARCHIVE_MAX_ARTICLE_BYTES): a .txt
 # or .html file, or one record of a dump, above it is skipped.
 MAX_ARTICLE_BYTES = 5_000_000
-# A .jsonl/.csv dump holds many articles: the whole file is read up to this many bytes.
+# A .json/.jsonl/.csv dump holds many articles: the whole file is read up to this many bytes.
 MAX_FILE_BYTES = 200_000_000
 CAP_ENV = "ARCHIVE_MAX_ARTICLE_BYTES"
 TEXT_FIELDS = ("text", "body", "content", "article", "maintext")
@@ -279,6 +279,8 @@ def parse(data: bytes, suffix: str, path: str, max_bytes: int) -> list[RawArticl
         return [read_html(text, path)]
     if suffix == ".jsonl":
         return read_jsonl(text, path, max_bytes)
+    if suffix == ".json":
+        return read_json(text, path, max_bytes)
     return read_csv(text, path, max_bytes)
 
 
@@ -362,6 +364,37 @@ def read_jsonl(text: str, path: str,
             out.append(Skipped(f"{path}#{number}", f"line {number} is not a JSON object"))
             continue
         out.append(record(value, path, f"#{number}", max_bytes))
+    return out or [Skipped(path, "no records")]
+
+
+# Keys under which a scraper's JSON export keeps its list of articles ({"articles": [...]}).
+LIST_KEYS = ("articles", "items", "records", "data", "results", "documents", "docs", "posts")
+
+
+def read_json(text: str, path: str,
+              max_bytes: int = MAX_ARTICLE_BYTES) -> list[RawArticle | Skipped]:
+    """A .json file as scrapers write it: one article object, a list of them, or an object
+    keeping the list under a key such as "articles"; a file of one object per line (JSON
+    Lines named .json) is read as .jsonl."""
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        return [Skipped(path, "JSON nested too deeply to be read")]
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data" and text.lstrip().startswith("{"):
+            return read_jsonl(text, path, max_bytes)  # JSON Lines with a .json name
+        return [Skipped(path, f"invalid JSON: {exc.msg} (line {exc.lineno})")]
+    except ValueError as exc:  # a number of over 4,300 digits
+        return [Skipped(path, f"invalid JSON: {str(exc).split(';')[0]}")]
+    if isinstance(value, dict) and not any(isinstance(value.get(k), str) for k in TEXT_FIELDS):
+        value = next((value[k] for k in LIST_KEYS if isinstance(value.get(k), list)), value)
+    if isinstance(value, dict):
+        return [record(value, path, "", max_bytes)]
+    if not isinstance(value, list):
+        return [Skipped(path, "JSON is neither an article object nor a list of them")]
+    out = [record(item, path, f"#{n}", max_bytes) if isinstance(item, dict)
+           else Skipped(f"{path}#{n}", f"item {n} is not a JSON object")
+           for n, item in enumerate(value, start=1)]
     return out or [Skipped(path, "no records")]
 
 

@@ -311,3 +311,41 @@ def test_copy_of_folder_is_independent(mixed, tmp_path):
     a = collect([mixed], BuildReport(index="-"))
     b = collect([dst], BuildReport(index="-"))
     assert set(a) == set(b)
+
+
+@pytest.mark.parametrize("shape", ["object", "list", "wrapped", "lines"])
+def test_json_exports_in_the_shapes_scrapers_write(tmp_path, shape):
+    first = {"title": "Ferry timetable cut for winter", "text": "The island ferry will sail "
+             "twice a day from November, the operator said.", "source": "Harbour News"}
+    second = {"headline": "no text here", "summary": "nothing to index"}
+    third = {"title": "Library extends opening hours", "body": "The town library will open "
+             "until nine on weekdays, its director announced."}
+    body = {"object": json.dumps(first),
+            "list": json.dumps([first, second, 7, third]),
+            "wrapped": json.dumps({"count": 3, "articles": [first, second, third]}),
+            "lines": "\n".join(json.dumps(r) for r in (first, second, third))}[shape]
+    path = tmp_path / "export.json"
+    path.write_text(body)
+    items = read_path(path)
+    good = [i for i in items if isinstance(i, RawArticle)]
+    bad = [i for i in items if not isinstance(i, RawArticle)]
+    titles = [first["title"]] + ([] if shape == "object" else [third["title"]])
+    assert [g.title for g in good] == titles
+    assert good[0].outlet == "Harbour News"
+    if shape != "object":
+        assert any("no text field" in b.reason for b in bad)  # the record without text
+    if shape == "list":
+        assert any("item 3 is not a JSON object" in b.reason for b in bad)
+
+
+@pytest.mark.parametrize("body, reason", [
+    ('{"title": "cut off", "text": ', "invalid JSON"),
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('"just a string"', "neither an article object nor a list"),
+    ("[]", "no records"),
+])
+def test_broken_json_is_one_clear_skip(tmp_path, body, reason):
+    path = tmp_path / "broken.json"
+    path.write_text(body)
+    [item] = read_path(path)
+    assert not isinstance(item, RawArticle) and reason in item.reason
