@@ -8,8 +8,8 @@ more: every role written for a speaker in its other articles (`resolve_descripti
 given them). A description resolves only to exactly one of the article's quoted people
 whose known role holds every word of it, ends in its head word and adds no word that makes
 it another office ("the Republican nominee" is not the Republican vice-presidential
-nominee); past offices ("the former governor") and possessed ones ("his spokesman") are
-never resolved this way. Imports archive.models, archive.text.roles and the lexicon and
+nominee); a past office ("the former governor") only to a role written as one, and possessed
+ones ("his spokesman") never. Imports archive.models, archive.text.roles and the lexicon and
 titles of archive.quotes.
 """
 from __future__ import annotations
@@ -22,44 +22,74 @@ from archive.quotes.titles import with_title_nouns
 from archive.text.roles import PAST_WORDS, other_office
 
 
-def description_words(speaker_text: str) -> tuple[frozenset[str], str] | None:
-    """(words, head) of a definite role description ("The Republican nominee" ->
-    ({"republican", "nominee"}, "nominee")), or None for anything else: a name, a pronoun,
-    a bare "the senator" (the article's own roles resolve that), a past or possessed office."""
+# Words a description and a role may write for the same thing ("the GOP nominee").
+SAME_WORDS = {"gop": "republican"}
+
+
+def _head(words: Sequence[str]) -> str:
+    """The office a role or description names: the word before "of" when it is an office
+    ("secretary of state" -> secretary), else the last word."""
+    at = words.index("of") if "of" in words[1:] else 0
+    return words[at - 1] if at and words[at - 1] in PERSON_ROLE_NOUNS else words[-1]
+
+
+def _parts(speaker_text: str) -> list[tuple[frozenset[str], str]] | None:
+    """(words, head) of each office a definite description joins with "and" ("the Florida
+    senator and Republican presidential candidate"), or None for anything else: a name, a
+    pronoun, a bare "the senator" (the article's own roles resolve that), a possessed office
+    ("his spokesman")."""
     words = speaker_text.replace("’s", " ").replace("'s", " ").lower().split()
     if len(words) < 3 or words[0] != "the" or not all(w.isalpha() or "-" in w for w in words):
         return None
-    head = words[-1]
-    if head not in PERSON_ROLE_NOUNS or PAST_WORDS.intersection(words):
+    parts, part = [], []
+    for w in [*words[1:], "and"]:
+        if w != "and":
+            part.append(SAME_WORDS.get(w, w))
+        elif part:
+            parts.append((frozenset(part), _head(part)))
+            part = []
+    if not parts or not all(head in PERSON_ROLE_NOUNS for _, head in parts):
         return None
-    return frozenset(words[1:]), head
+    return parts
 
 
-def _expanded(words: Iterable[str]) -> set[str]:
+def description_words(speaker_text: str) -> tuple[frozenset[str], str] | None:
+    """(words, head) of a definite role description ("The Republican nominee" ->
+    ({"republican", "nominee"}, "nominee")): of all the offices it joins with "and", with
+    the head of the last; None for anything else (see `_parts`)."""
+    parts = _parts(speaker_text)
+    return None if parts is None else (frozenset().union(*(w for w, _ in parts)), parts[-1][1])
+
+
+def _expanded(words: Iterable[str]) -> list[str]:
     """A role's lower-case words with what its abbreviated titles stand for ("Sen." ->
     senator)."""
-    return set(with_title_nouns([w.lower().strip(",") for w in words]))
+    low = [SAME_WORDS.get(w, w) for w in (w.lower().strip(",") for w in words)]
+    return with_title_nouns(low)
 
 
 def holds(role: str, words: frozenset[str], head: str) -> bool:
     """Does a role as written ("Republican presidential nominee") fit the description's
-    words: all of them, the same head word, no word of another office?"""
+    words: all of them, the same head word, no word of another office? A past office
+    fits only a description that says so ("the former secretary of state")."""
     written = role.split()
     if not written:
         return False
-    every = _expanded(written)
-    return (words <= every and head in _expanded(written[-1:])
-            and not other_office(every - words))
+    every = set(_expanded(written))
+    heads = set(with_title_nouns([_head(_expanded(written)[:len(written)])]))
+    return (words <= every and head in heads and not other_office(every - words)
+            and not (PAST_WORDS.intersection(every) and not PAST_WORDS.intersection(words)))
 
 
 def holder(speaker_text: str, roles: Mapping[str, Iterable[str]]) -> str | None:
-    """The one person of `roles` (name -> roles written for them) the description fits, or
-    None (no description, nobody, or several)."""
-    found = description_words(speaker_text)
-    if found is None:
+    """The one person of `roles` (name -> roles written for them) the description fits,
+    every office it joins with "and" in one of their roles, or None (no description,
+    nobody, or several)."""
+    parts = _parts(speaker_text)
+    if parts is None:
         return None
     fits = [name for name, written in roles.items()
-            if any(holds(role, *found) for role in written)]
+            if all(any(holds(role, *part) for role in written) for part in parts)]
     return fits[0] if len(fits) == 1 else None
 
 

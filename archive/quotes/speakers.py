@@ -165,6 +165,8 @@ def _named(tok: "Token", index: ArticleIndex) -> tuple[str, bool, list["Token"]]
         return None
     expanded = index.expand(name)
     person = expanded in index.people or (ent is None and _looks_like_person(chain))
+    if ent is None and not person and is_title(chain[-1].text):
+        return None  # an office, not a name: "UMWA Director (of ...) Phil Smith"
     if ent is not None and ent.label_ in ORG_ENTITIES and not person:
         name = clean_name(ent.text)[0] or name
         return name, False, list(ent)

@@ -23,6 +23,7 @@ from archive.text.names import (NO_NAME, first_names_compatible, fold, resolve_p
                                 split_name, surname_spelled_like)
 from archive.text.roles import (ABBREVIATED_OFFICES, NAME_TITLES, OFFICE_RANKS, OTHER_OFFICE,
                                 core_role, past_office)
+from archive.text.places import same_place
 from archive.text.terms import STOPWORDS
 
 MAX_NGRAM = 6
@@ -115,19 +116,23 @@ def _keys(text: str, expand: bool = True) -> tuple[str, ...]:
     return tuple(t.key for t in tokens(text, expand))
 
 
+# Words that tie an office to what it is an office of, or where: "secretary of state",
+# "lawyer for X", "analyst at Y", "envoy to Z", "real estate developer in Virginia".
+OFFICE_LINKS = ("of", "for", "at", "to", "in")
+
+
 def office_of(words: Sequence[str]) -> bool:
-    """An office word followed by of/for/at/to ("secretary of state", "lawyer for X")."""
-    return any(a in ROLE_NOUNS and b in ("of", "for", "at", "to")
-               for a, b in zip(words, words[1:]))
+    """An office word followed by of/for/at/to/in ("secretary of state", "lawyer for X")."""
+    return any(a in ROLE_NOUNS and b in OFFICE_LINKS for a, b in zip(words, words[1:]))
 
 
 def office_first(words: Sequence[str]) -> tuple[str, ...] | None:
     """An office "of" something written the other way round: "president of the NAACP" ->
     "naacp president", "lawyer for the Sierra Club" -> "sierra club lawyer" (what follows
-    the preposition, then the office); None when the words are not "OFFICE of/for/at/to X".
+    the preposition, then the office); None when the words are not "OFFICE of/for/... X".
     An archive stores whichever form its articles wrote, a question may use the other."""
     at = next((i for i, (a, b) in enumerate(zip(words, words[1:]))
-               if a in ROLE_NOUNS and b in ("of", "for", "at", "to")), None)
+               if a in ROLE_NOUNS and b in OFFICE_LINKS), None)
     if at is None or at + 2 >= len(words):
         return None
     rest = [w for w in words[at + 2:] if w not in DETERMINERS]
@@ -350,7 +355,9 @@ def _voice(word: str) -> bool:
 
 
 def _close(a: str, b: str) -> bool:
-    return a == b or (min(len(a), len(b)) >= 5 and fuzz.ratio(a, b) >= 85)
+    """The same word, a close spelling of it ("Russia" ~ "Russian"), or another word for the
+    same country ("American" ~ "US", "Poland" ~ "Polish")."""
+    return a == b or (min(len(a), len(b)) >= 5 and fuzz.ratio(a, b) >= 85) or same_place(a, b)
 
 
 def _in_order(words: Sequence[str], role: Sequence[str]) -> bool:

@@ -10,7 +10,8 @@ from archive.quotes.descriptions import description_words, holder
 
 ROLES = {"Dana Morrow": ["Republican presidential nominee", "Ohio Gov."],
          "Sam Ibe": ["Republican vice-presidential nominee"],
-         "Lee Park": ["Democratic nominee", "former Ohio governor"]}
+         "Lee Park": ["Democratic nominee", "former Ohio governor", "former Secretary of State"],
+         "Ana Ruiz": ["Secretary of State"]}
 
 
 @pytest.mark.parametrize("text, who", [
@@ -20,7 +21,13 @@ ROLES = {"Dana Morrow": ["Republican presidential nominee", "Ohio Gov."],
     ("the nominee", None),                         # bare: the article's own roles resolve that
     ("The Republican vice-presidential nominee", "Sam Ibe"),
     ("The Texas senator", None),                   # nobody holds it
-    ("the former Ohio governor", None),            # a past office is never resolved so
+    ("the former Ohio governor", "Lee Park"),      # a past office, to a role written as one
+    ("the Ohio governor", "Dana Morrow"),          # ... and a present one never to it
+    ("The former secretary of state", "Lee Park"),  # the office before "of" is the head
+    ("the secretary of state", "Ana Ruiz"),
+    ("The GOP presidential nominee", "Dana Morrow"),  # GOP is Republican
+    ("the Ohio governor and Republican presidential nominee", "Dana Morrow"),  # both hers
+    ("the Ohio governor and Democratic nominee", None),  # nobody holds both
     ("his spokesman", None),                       # nor a possessed one
     ("Dana Morrow", None),                         # a name is no description
 ])

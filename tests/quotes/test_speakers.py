@@ -351,3 +351,16 @@ def test_the_role_an_article_gives_a_person(nlp, first, role):
     paras = [first, "“Nothing here is leaking,” Morrow said."]
     (a,) = extract_article(paras, nlp=nlp)[1]
     assert (a.speaker, a.role) == ("Dana Morrow", role)
+
+
+@pytest.mark.parametrize("sentence, speaker", [
+    ("“The vote came too late for the miners,” said UMWA Director of Government Affairs "
+     "Phil Smith.", "Phil Smith"),
+    ("“We expect the board to reconsider,” said ILO Director of Communications Anna Berg.",
+     "Anna Berg"),
+])
+def test_an_office_in_capitals_before_a_name_is_no_name(nlp, sentence, speaker):
+    """An acronym and an office word ("UMWA Director") are the title of the name that
+    follows them, not a speaker of their own."""
+    [[a]] = extract_article([sentence], nlp=nlp)
+    assert a.speaker == speaker

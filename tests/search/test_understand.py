@@ -541,3 +541,39 @@ def test_a_rank_inside_a_role_is_part_of_the_office(q):
                "quotes": 3}]
     u = read(q, Linker(aliases, people))
     assert (u.mode, u.speaker, u.linked_by) == ("speaker", "Falconer", "role"), u
+
+
+@pytest.mark.parametrize("q", ["what did the real estate developer in Lisbon say",
+                               "what did the Lisbon real estate developer say"])
+def test_an_office_in_a_place_is_a_role(q):
+    """ "real estate developer in Lisbon" ends in a place, not in a person: an office where
+    it is held, asked for as written or the other way round."""
+    aliases = {**ALIASES, "Rui Matos": "Rui Matos"}
+    people = [*PEOPLE, {"name": "Rui Matos", "type": "person",
+                        "roles": ["real estate developer in Lisbon"], "quotes": 2}]
+    u = read(q, Linker(aliases, people))
+    assert (u.mode, u.speaker, u.linked_by) == ("speaker", "Rui Matos", "role"), u
+
+
+@pytest.mark.parametrize("q, who", [
+    ("what did Poland's foreign minister say", "Tomasz Nowak"),      # roles: "Polish ..."
+    ("Portugal's foreign minister on the summit", "Ines Duarte"),
+    ("what did the American ambassador to the OSCE say", "Ruth Ames"),  # "US Ambassador"
+    ("what did the U.S. ambassador to the OSCE say", "Ruth Ames"),
+    ("the British envoy on the talks", "Owen Hale"),               # "UK envoy"
+])
+def test_a_country_or_its_people_name_the_same_role(q, who):
+    """ "Polish" and "Poland", "American" and "US": one country, whichever word the
+    articles and the question use."""
+    aliases = {**ALIASES, "Ruth Ames": "Ruth Ames", "Owen Hale": "Owen Hale"}
+    people = [*PEOPLE,
+              {"name": "Ruth Ames", "type": "person", "roles": ["US Ambassador to the OSCE"],
+               "quotes": 3},
+              {"name": "Owen Hale", "type": "person", "roles": ["UK envoy"], "quotes": 2}]
+    u = read(q, Linker(aliases, people))
+    assert (u.mode, u.speaker, u.linked_by) == ("speaker", who, "role"), u
+
+
+def test_a_country_does_not_stand_for_another():
+    u = read("what did the German foreign minister say", Linker(ALIASES, PEOPLE))
+    assert u.speaker is None, u
