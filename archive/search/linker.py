@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -23,12 +23,15 @@ from archive.text.names import (NO_NAME, first_names_compatible, fold, resolve_p
                                 split_name, surname_spelled_like)
 from archive.text.roles import (ABBREVIATED_OFFICES, NAME_TITLES, OFFICE_RANKS, OTHER_OFFICE,
                                 core_role, past_office)
-from archive.text.places import same_place
+from archive.text.places import place_key, same_place
 from archive.text.terms import STOPWORDS
 
 MAX_NGRAM = 6
 MIN_HEAD_PEOPLE = 3
 CLOSE_CACHE = 1024  # typed names whose close spellings a Linker remembers
+# A country no holder's role writes counts for a holder whose articles name it this often
+# ("Scotland's first minister": the first minister quoted in articles naming Scotland).
+PLACE_SHARE = 0.5
 SUFFIXES = frozenset("jr sr ii iii iv".split())
 # Words that end the name of an organisation, not a person: no surname of theirs.
 ORGANISATION_WORDS = frozenset("""inc corp co ltd plc llc ag sa nv fund group bank company
@@ -146,10 +149,17 @@ def _no_name(word: str) -> bool:
 
 
 class Linker:
-    """The archive's people as a gazetteer: alias and surname n-grams, roles by head word."""
+    """The archive's people as a gazetteer: alias and surname n-grams, roles by head word.
+    `places` gives, for some people, the places the articles quoting them name and in how
+    many of those articles (Backend.places_near); without it, a country that no role writes
+    finds nobody (`placed_holders`)."""
 
-    def __init__(self, aliases: dict[str, str], people: Iterable[dict] = ()) -> None:
+    def __init__(self, aliases: dict[str, str], people: Iterable[dict] = (),
+                 places: Callable[[Sequence[str]], dict[str, dict[str, int]]] | None = None
+                 ) -> None:
         self.aliases = aliases
+        self._places = places
+        self.articles: dict[str, int] = {}
         self.names: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for alias, person in aliases.items():
             key = _keys(alias, expand=False)
@@ -176,6 +186,7 @@ class Linker:
         for p in people:
             self.kinds[p["name"]] = p.get("type") or "person"
             self.quotes[p["name"]] = int(p.get("quotes") or 0)
+            self.articles[p["name"]] = int(p.get("articles") or 0)
         for p in people:
             for role in p.get("roles") or ():
                 written = tokens(core_role(role))
@@ -313,6 +324,24 @@ class Linker:
         holders = {p for p, extra in found.items() if extra == fewest}
         former = {p for p in holders if self._mostly_former(words, p)}
         return holders - former if holders - former else holders
+
+    def placed_holders(self, words: Sequence[str]) -> list[str]:
+        """Holders of a role led by a country that none of their roles writes ("scotland
+        first minister" where the articles wrote "First Minister"): those of the rest of the
+        role whose articles name the country in at least PLACE_SHARE of them, most quoted
+        first; [] when the words are no such role or nobody qualifies. Evidence, not a
+        role: a reading offers them to choose (reading.place_reading), never asserts one."""
+        place = place_key(words[0]) if len(words) > 1 else None
+        if place is None or self._places is None or self.role_people(words):
+            return []
+        holders = self.role_people(words[1:])
+        if not holders:
+            return []
+        named = self._places(sorted(holders))
+        kept = [p for p in holders if self.articles.get(p) and max(
+            (n for name, n in named.get(p, {}).items() if place_key(name) == place),
+            default=0) >= PLACE_SHARE * self.articles[p]]
+        return by_quotes(kept, self)
 
     def _mostly_former(self, words: Sequence[str], person: str) -> bool:
         """Is the role written of `person` more often as a past office ("former foreign

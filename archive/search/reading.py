@@ -34,6 +34,7 @@ class Understood:
     ranked: tuple[str, ...] = ()  # whose words rank first: the speaker and any close rival
     statement: bool = False  # "X says Y": a headline or sentence, searched for its topic
     members: tuple[str, ...] = ()  # an organisation's people, whose words rank with its own
+    placed: bool = False  # candidates found by the country their articles name (place_reading)
 
     @property
     def people(self) -> list[str]:
@@ -61,7 +62,7 @@ class Understood:
     def to_json(self) -> dict:
         """The `understood` object of `archive search --json`, with `note` (describe)."""
         value = asdict(self)
-        del value["ranked"], value["statement"], value["members"]
+        del value["ranked"], value["statement"], value["members"], value["placed"]
         return {**value, "note": describe(self)}
 
 
@@ -113,6 +114,14 @@ def role_reading(topic: str | None, people: Sequence[str], text: str, linker: Li
                       tuple(people[:MAX_HOLDERS]))
 
 
+def place_reading(people: Sequence[str], text: str, question: str) -> Understood:
+    """A role led by a country that no holder's role writes ("Scotland's first minister"),
+    whose holders' articles name it (Linker.placed_holders): nobody is asserted to hold it;
+    those holders are offered to choose, and what they said ranks first."""
+    return Understood("topic", question, None, text, list(people), "role",
+                      tuple(people[:MAX_HOLDERS]), placed=True)
+
+
 def describe(u: Understood) -> str | None:
     """How a question was read, in one line for a reader; None for a plain topic search."""
     about = f" about {u.topic}" if u.topic else ""
@@ -131,6 +140,12 @@ def describe(u: Understood) -> str | None:
     if u.mode == "mentions":
         return (f"Nobody called {u.speaker_text} is quoted in this archive: passages that "
                 f"mention {u.speaker_text}{about}")
+    if u.placed:
+        who, hold = (" and ".join(u.speaker_candidates),
+                     "hold" if len(u.speaker_candidates) > 1 else "holds")
+        return (f"Nobody is described as “{u.speaker_text}” in this archive; the articles "
+                f"quoting {who}, who {hold} the office, name the country: showing what they "
+                "said first (ask for one by name)")
     if u.speaker_candidates:
         shown = "what each said first" if u.people else "all passages"
         return (f"“{u.speaker_text}” may be {' or '.join(u.speaker_candidates)}: ask for one "

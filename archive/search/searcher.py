@@ -155,7 +155,8 @@ class Searcher:
         with self._lock:
             if self._linker is None or self._linker[0] is not backend:
                 aliases = backend.aliases()
-                self._linker = (backend, Linker(aliases, backend.people()) if aliases else None)
+                self._linker = (backend, Linker(aliases, backend.people(), backend.places_near)
+                                if aliases else None)
             return self._linker[1]
 
     def understand(self, query: str, speaker: str | None = None) -> Understood:

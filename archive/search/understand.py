@@ -30,7 +30,7 @@ from archive.search.linker import (DETERMINERS, FRAME, GENERIC_MODIFIERS, HEADLI
                                    capitalised, casing, office_first, office_of, plain_word,
                                    tokens)
 from archive.search.query import MAX_PARSE_CHARS, looks_like_name, parse_query
-from archive.search.reading import Understood, role_reading, speaker_reading
+from archive.search.reading import Understood, place_reading, role_reading, speaker_reading
 from archive.text import gender_of
 from archive.text.terms import STOPWORDS
 
@@ -81,6 +81,8 @@ def link_phrase(phrase: str, linker: Linker, any_case: bool = True) -> tuple[lis
         names = ending
     if role and not names:
         return role, "role"
+    if not role and not names and (placed := _phrase_place(toks, linker)):
+        return placed, "place"
     if names:  # the longest name; of equally long ones, the one ending the phrase
         best = max(names, key=lambda m: (m[1], m[0] + m[1] == len(toks)))
         return by_quotes(best[2], linker), "name"
@@ -131,6 +133,15 @@ def _phrase_role(toks: list[Token], linker: Linker) -> list[str]:
     return by_quotes(linker.role_people(list(swapped)), linker) if swapped else []
 
 
+def _phrase_place(toks: list[Token], linker: Linker) -> list[str]:
+    """The holders a speaker phrase led by a country no role writes may mean ("Scotland's
+    first minister", "the first minister of Scotland"): Linker.placed_holders."""
+    words = [t.key for t in toks if t.key not in DETERMINERS and t.key not in TITLES]
+    swapped = office_first(words)
+    return (linker.placed_holders(words) if words else []) or (
+        linker.placed_holders(list(swapped)) if swapped else [])
+
+
 def _qualifier(toks: list[Token], k: int) -> bool:
     """Is word k a capitalised qualifier of a role ("Russian", "Obama's"), rather than a
     generic word capitalised because it starts the question ("Outgoing", "Top")?"""
@@ -143,6 +154,8 @@ def _fixed_form(q: str, toks: list[Token], speaker_text: str, topic: str | None,
     people, how = link_phrase(speaker_text, linker)
     if how == "role":
         return role_reading(topic, people, speaker_text, linker, topic or q)
+    if how == "place":
+        return place_reading(people, speaker_text, topic or q)
     if people:
         return speaker_reading(topic, people, speaker_text, how, linker)
     # an unknown name is searched for as a name when the question asks what was said
@@ -173,7 +186,7 @@ class _Span:
     start: int  # token indices [start, end)
     end: int
     people: list[str]
-    how: str | None
+    how: str | None  # "name", "fuzzy", "role", or "place" (Linker.placed_holders)
 
 
 def _free_form(q: str, toks: list[Token], linker: Linker) -> Understood:
@@ -200,6 +213,8 @@ def _free_form(q: str, toks: list[Token], linker: Linker) -> Understood:
         return Understood("topic", q)
     if role and (speech or _only_titles(toks, role, linker, titled)
                  or _leads_on(toks, role, linker)):
+        if role.how == "place":
+            return place_reading(role.people, _text(q, toks, role), q)
         return role_reading(_topic(q, toks, role, linker), role.people, _text(q, toks, role),
                             linker, q)
     if span and span.end - span.start > 1 and not _names_things(
@@ -371,6 +386,10 @@ def _role_span(toks: list[Token], linker: Linker) -> _Span | None:
                                                     or toks[j - 1].text.endswith(("'s", "’s"))))
             if people and not single:
                 return _Span(start, j + 1, by_quotes(people, linker), "role")
+        # "Scotland's first minister" where the roles say "First Minister"
+        for start in range(i, j):
+            if (people := linker.placed_holders([t.key for t in toks[start:j + 1]])):
+                return _Span(start, j + 1, people, "place")
     return None
 
 

@@ -120,6 +120,10 @@ class Backend(Protocol):
         """The names each passage mentions: [{name, person, type, start, end}] in text
         order (stores_mentions)."""
 
+    def places_near(self, people: Sequence[str]) -> dict[str, dict[str, int]]:
+        """For each of `people`, the places the articles quoting them name, and in how many
+        of those articles: {person: {place: articles}} ({} without stores_mentions)."""
+
     def outlets(self) -> list[tuple[str, int]]: ...
     def date_range(self) -> tuple[str | None, str | None]: ...
 

@@ -155,6 +155,9 @@ class LocalBackend:
     def mentions_in(self, ids: Sequence[int]) -> dict[int, list[dict]]:
         return self.store.mentions_in(ids)
 
+    def places_near(self, people: Sequence[str]) -> dict[str, dict[str, int]]:
+        return self.store.places_near(people)
+
     def outlets(self) -> list[tuple[str, int]]:
         return self.store.outlets()
 

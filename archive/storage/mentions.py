@@ -58,6 +58,22 @@ class MentionTables:
             self.db.conn.executemany("UPDATE mentions SET person = ? WHERE name = ?",
                                      [(person, name) for name, person in people.items()])
 
+    def places_near(self, people: Sequence[str]) -> dict[str, dict[str, int]]:
+        """For each of `people`, the places named in the articles quoting them: {person:
+        {place as written: articles}}; people never quoted are left out."""
+        if not self.has_mentions() or not people:
+            return {}
+        marks = ",".join("?" * len(people))
+        out: dict[str, dict[str, int]] = defaultdict(dict)
+        for person, name, n in self.db.execute(
+                f"""SELECT q.person, m.name, COUNT(DISTINCT m.article_id) FROM
+                    (SELECT DISTINCT person, article_id FROM attributions
+                     WHERE person IN ({marks})) q
+                    JOIN mentions m ON m.article_id = q.article_id
+                    WHERE m.type = 'place' GROUP BY q.person, m.name""", list(people)):
+            out[person][name] = n
+        return dict(out)
+
     def mentioned(self) -> list[dict]:
         """Every mentioned (canonical) name: {name, type, passages, articles, mentions},
         most mentioned first; `type` is the one spaCy gave it most often."""

@@ -528,3 +528,21 @@ def test_mentions_answer_where_the_engine_stores_them(built):
     assert hits
     found = backend.mentions_in([h.passage_id for h in hits])
     assert all(any(m["person"] == "NATO" for m in found[h.passage_id]) for h in hits)
+
+
+def test_places_named_in_a_speakers_articles(built):
+    """The places the articles quoting a person name, and in how many of them (what a
+    question's "Scotland's first minister" is checked against); {} where the engine keeps
+    no mentions."""
+    kind, searcher, _ = built
+    backend = searcher.backend
+    top = backend.people()[0]["name"]
+    near = backend.places_near([top, "Nobody Atall"])
+    if not backend.stores_mentions:
+        assert near == {}
+        return
+    assert "Nobody Atall" not in near
+    places = near[top]
+    assert places and all(isinstance(n, int) and n >= 1 for n in places.values())
+    articles = {q["article_id"] for q in backend.quotes_by(top)}
+    assert max(places.values()) <= len(articles)

@@ -265,6 +265,9 @@ class MilvusBackend:
     def mentions_in(self, ids: Sequence[int]) -> dict[int, list[dict]]:
         raise NotSupported(MENTIONS_MISSING)
 
+    def places_near(self, people: Sequence[str]) -> dict[str, dict[str, int]]:
+        return {}  # no mentions kept: questions read roles without a country check
+
     # -- browsing (same shapes as the local Store) --------------------------------------
     def neighbours(self, passage_id: int, before: int = 1, after: int = 1) -> list[dict]:
         rows = self.client.query(PASSAGES, filter=f"id == {int(passage_id)} and {self.visible}",
