@@ -191,8 +191,21 @@ def _role_from(toks: list["Token"], name_toks: list["Token"], head: "Token") -> 
         after = [c for c in head.children if c.dep_ == "appos" and c.i > last]
         if after:
             role = text_of(description(after[0])).strip(" ,")
+    if not role:
+        role = _affiliation(head.doc[last], last)
     role = re.sub(r"^(the|a|an)\s+", "", role, flags=re.I)
     return bare_role(role)
+
+
+def _affiliation(name_end: "Token", last: int) -> str:
+    """The organisation a name is written "of", "from" or "at" ("Hannah Ward of the Refugee
+    Council"), as written; "" for anything else ("Mark Hill of Leeds" is where he lives)."""
+    for prep in (c for c in name_end.children
+                 if c.dep_ == "prep" and c.i > last and c.lower_ in ("of", "from", "at")):
+        objects = [c for c in prep.children if c.dep_ == "pobj"]
+        if objects and objects[0].ent_type_ == "ORG":
+            return text_of(description(prep)).strip(" ,")
+    return ""
 
 
 def _role_start(before: list["Token"]) -> int:

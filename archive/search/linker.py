@@ -361,7 +361,8 @@ class Linker:
 def _speaks_for(role: tuple[str, ...], org: tuple[str, ...]) -> bool:
     """Is `role` an office that speaks for `org`: the organisation then the office ("bcc
     director general", "white house press secretary"), or the office of/for/at it
-    ("director general of the british chambers of commerce")? Not a role that merely
+    ("director general of the british chambers of commerce"), or the organisation alone
+    ("of the refugee council", written after a name)? Not a role that merely
     mentions it ("veteran of the obama white house", "landed in the white house")."""
     n = len(org)
     for i in range(len(role) - n + 1):
@@ -375,6 +376,8 @@ def _speaks_for(role: tuple[str, ...], org: tuple[str, ...]) -> bool:
         if len(before) >= 2 and before[-1] in ("of", "for", "at") and \
                 _voice(before[-2]) and not rest:
             return True
+        if before in (["of"], ["from"], ["at"]) and not rest:
+            return True  # "Hannah Ward of the Refugee Council": the affiliation alone
     return False
 
 

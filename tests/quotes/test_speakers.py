@@ -364,3 +364,16 @@ def test_an_office_in_capitals_before_a_name_is_no_name(nlp, sentence, speaker):
     follows them, not a speaker of their own."""
     [[a]] = extract_article([sentence], nlp=nlp)
     assert a.speaker == speaker
+
+
+@pytest.mark.parametrize("sentence, speaker, role", [
+    ("“The quotas will turn people away,” said Hannah Ward of the Refugee Council.",
+     "Hannah Ward", "of the Refugee Council"),
+    ("“We disagree with the ruling,” said John Lee from Amnesty International.",
+     "John Lee", "from Amnesty International"),
+    ("“The buses are late every day this winter,” said Mark Hill of Leeds.",
+     "Mark Hill", None),  # a town is where he lives, not whom he speaks for
+])
+def test_the_organisation_a_name_is_written_of_is_its_role(nlp, sentence, speaker, role):
+    [[a]] = extract_article([sentence], nlp=nlp)
+    assert (a.speaker, a.role) == (speaker, role)

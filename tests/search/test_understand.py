@@ -489,12 +489,14 @@ def test_an_organisations_people_speak_for_it():
               {"name": "Sam Ode", "type": "person", "roles": ["critic of the Port Authority"],
                "quotes": 9},
               {"name": "Ivo Lind", "type": "person",
-               "roles": ["veteran of the Port Authority"], "quotes": 9}]
-    linker = Linker(aliases, people)
-    assert linker.members("Port Authority") == ["Nadia Okafor", "Tom Reyes"]
+               "roles": ["veteran of the Port Authority"], "quotes": 9},
+              {"name": "Ana Cruz", "type": "person", "roles": ["of the Port Authority"],
+               "quotes": 1}]  # "Ana Cruz of the Port Authority said"
+    linker = Linker({**aliases, "Ana Cruz": "Ana Cruz"}, people)
+    assert linker.members("Port Authority") == ["Nadia Okafor", "Tom Reyes", "Ana Cruz"]
     u = read("what did the Port Authority say about dredging", linker)
     assert u.speaker == "Port Authority"
-    assert u.people == ["Port Authority", "Nadia Okafor", "Tom Reyes"]
+    assert u.people == ["Port Authority", "Nadia Okafor", "Tom Reyes", "Ana Cruz"]
     assert "Nadia Okafor" in u.to_json()["note"]
     assert set(u.to_json()) == KEYS
 
