@@ -16,7 +16,10 @@ import hashlib
 import re
 from bisect import bisect_right
 import unicodedata
+from dataclasses import replace
 from urllib.parse import urlparse
+
+import ftfy
 
 from archive.models import Article, Paragraph, RawArticle
 from archive.text.dates import (NO_DATE, DateReading, normalize_date,  # noqa: F401
@@ -24,6 +27,21 @@ from archive.text.dates import (NO_DATE, DateReading, normalize_date,  # noqa: F
 
 _I = re.IGNORECASE
 SPACE = r"[\s\u00a0]"
+
+# Mojibake: UTF-8 that a scraper decoded as Windows-1252 or Latin-1 ("FranÃ§ois", "donâ€™t"):
+# a lead byte's character followed by a continuation byte's. One regular expression decides
+# whether ftfy looks at all: its own check costs about a millisecond per 3 kB of clean text.
+MOJIBAKE = re.compile("[\u00c2\u00c3\u00c5\u00e2][\u0080-\u00bf\u20ac\u201a\u0192\u201e"
+                      "\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019"
+                      "\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e"
+                      "\u0178]")
+
+
+def repaired(text: str) -> str:
+    """The text with mojibake undone by ftfy ("FranÃ§ois" -> "François"); text without
+    any is returned as it is, so its article keeps its id."""
+    return ftfy.fix_encoding(text) if text and MOJIBAKE.search(text) else text
+
 
 # A whole line that is an ad, a cross-link, a share/comment prompt or a site blurb.
 BOILERPLATE_LINES = [
@@ -285,6 +303,7 @@ def oversized_paragraph(text: str) -> int:
 
 def clean_article(raw: RawArticle) -> Article | None:
     """The cleaned article, or None when nothing of a story is left."""
+    raw = replace(raw, text=repaired(raw.text), title=repaired(raw.title or "") or raw.title)
     blocks = strip_tail(split_blocks(raw.text))
     if len(blocks) == 1 and len(blocks[0]) == 1 and not raw.title:
         # A single paragraph (a short record, a one-line file) is body, not a title.

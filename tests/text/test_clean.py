@@ -398,3 +398,21 @@ def test_hard_wrapped_lines_are_joined_into_their_paragraph():
     article = clean_article(RawArticle(text=text, path="wire.txt"))
     assert [p.text for p in article.paragraphs] == [
         wrapped.replace("\n", " "), "A second paragraph follows here."]
+
+
+def test_mojibake_is_undone_and_clean_text_kept_as_it_is():
+    """UTF-8 a scraper decoded as Windows-1252 ("FranÃ§ois", "donâ€™t") is repaired; text
+    without any, accents and curly quotes included, is not touched (its id stays)."""
+    import ftfy.bad_codecs  # noqa: F401 - registers "sloppy-windows-1252", as scrapers decode
+
+    title = "UN envoy meets François Delattre"
+    quote = "“We don’t expect a deal this week,” said François Delattre, the French ambassador."
+    broken = f"{title}\n\n{quote}".encode("utf-8").decode("sloppy-windows-1252")
+    assert "FranÃ§ois" in broken and "â€™" in broken
+    art = clean_article(RawArticle(text=broken, path="broken.txt"))
+    assert art.title == title and art.paragraphs[0].text == quote
+    fine = RawArticle(text="São Paulo café reopens\n\n“Ça va,” said Zoë Müller — Ã is a letter.",
+                      path="fine.txt")
+    art = clean_article(fine)
+    assert art.title == "São Paulo café reopens"
+    assert art.paragraphs[0].text == "“Ça va,” said Zoë Müller — Ã is a letter."
