@@ -59,10 +59,14 @@ def test_int8_agrees_with_torch(onnx_embedder, embedder, sentences):
     cosines = (fp32 * int8).sum(axis=1)
     assert cosines.mean() >= 0.99
     assert cosines.min() >= 0.98
-    # the nearest sentence of each query is the same under both backends
+    # the nearest sentence of each query under int8 is the nearest under fp32, or ties with
+    # it there ("what did Lavrov say": two sentences 0.0006 apart under fp32, whose order a
+    # new onnxruntime or transformers release may swap)
     queries = ["what did Lavrov say", "NATO", "written answer from the United States"]
     q32, q8 = embedder.encode(queries), onnx_embedder.encode(queries)
-    assert ((q32 @ fp32.T).argmax(axis=1) == (q8 @ int8.T).argmax(axis=1)).all()
+    exact = q32 @ fp32.T
+    chosen = exact[np.arange(len(queries)), (q8 @ int8.T).argmax(axis=1)]
+    assert (exact.max(axis=1) - chosen <= 0.005).all()
 
 
 def test_interface_matches_torch(onnx_embedder, embedder, sentences):
