@@ -158,7 +158,6 @@ class TaggerThread:
         return True
 
 
-
 def resolve_described(store: Store) -> int:
     """Speakers described, not named ("The Republican nominee said"), resolved across the
     archive with every role it knows for the people each article quotes (archive.quotes:

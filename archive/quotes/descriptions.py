@@ -61,22 +61,21 @@ def description_words(speaker_text: str) -> tuple[frozenset[str], str] | None:
     return None if parts is None else (frozenset().union(*(w for w, _ in parts)), parts[-1][1])
 
 
-def _expanded(words: Iterable[str]) -> list[str]:
-    """A role's lower-case words with what its abbreviated titles stand for ("Sen." ->
-    senator)."""
-    low = [SAME_WORDS.get(w, w) for w in (w.lower().strip(",") for w in words)]
-    return with_title_nouns(low)
+def _lower(words: Iterable[str]) -> list[str]:
+    """A role's words as a description is compared with them: lower case, "GOP" as
+    Republican."""
+    return [SAME_WORDS.get(w, w) for w in (w.lower().strip(",") for w in words)]
 
 
 def holds(role: str, words: frozenset[str], head: str) -> bool:
     """Does a role as written ("Republican presidential nominee") fit the description's
     words: all of them, the same head word, no word of another office? A past office
     fits only a description that says so ("the former secretary of state")."""
-    written = role.split()
-    if not written:
+    low = _lower(role.split())
+    if not low:
         return False
-    every = set(_expanded(written))
-    heads = set(with_title_nouns([_head(_expanded(written)[:len(written)])]))
+    every = set(with_title_nouns(low))  # "Sen." is a senator too
+    heads = set(with_title_nouns([_head(low)]))
     return (words <= every and head in heads and not other_office(every - words)
             and not (PAST_WORDS.intersection(every) and not PAST_WORDS.intersection(words)))
 

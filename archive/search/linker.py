@@ -59,11 +59,9 @@ announce announces announced announcement speech speeches testimony testify test
 tweets tweeted write writes wrote blame blames blamed accuse accuses accused praise praises
 praised urge urges urged admit admits admitted think thinks thought believe believes
 believed opinion message address""".split())
-# Titles written before a name that never make a role on their own, and those that also
-# begin offices ("Lord Chancellor"): archive.text.roles. Abbreviated offices are read as the
-# word they abbreviate ("Indiana Gov." is the Indiana governor), "CEO" too.
-TITLES = NAME_TITLES
-RANKS = OFFICE_RANKS
+# Abbreviated offices are read as the word they abbreviate ("Indiana Gov." is the Indiana
+# governor), "CEO" too; the titles written before a name are archive.text.roles' NAME_TITLES
+# (never a role on their own) and OFFICE_RANKS (those that also begin an office).
 ABBREVIATIONS = {short: nouns[0] for short, nouns in ABBREVIATED_OFFICES.items()} | {
     "ceo": "chief executive"}
 # Words of a question's frame that are not its topic.
@@ -83,7 +81,7 @@ def _first_names_before(toks: Sequence[Token], i: int) -> tuple[str, ...]:
     titles, offices or question words; empty when there are none."""
     first: list[str] = []
     k = i - 1
-    while k >= 0 and toks[k].text[:1].isupper() and toks[k].key not in TITLES \
+    while k >= 0 and toks[k].text[:1].isupper() and toks[k].key not in NAME_TITLES \
             and toks[k].key not in ROLE_NOUNS and toks[k].key not in FRAME \
             and toks[k].key not in SPEECH_WORDS and toks[k].key not in STOPWORDS \
             and not toks[k].text.endswith(("'s", "’s")) and len(first) < 3:
@@ -144,8 +142,8 @@ def office_first(words: Sequence[str]) -> tuple[str, ...] | None:
 
 def _no_name(word: str) -> bool:
     """A word that is never a name on its own: an office, a title, a pronoun, a suffix."""
-    return (word in ROLE_NOUNS or word in TITLES or word in DETERMINERS or word in STOPWORDS
-            or word in FRAME or word in PRONOUNS or word in SUFFIXES)
+    return (word in ROLE_NOUNS or word in NAME_TITLES or word in DETERMINERS
+            or word in STOPWORDS or word in FRAME or word in PRONOUNS or word in SUFFIXES)
 
 
 class Linker:
@@ -192,8 +190,9 @@ class Linker:
                 written = tokens(core_role(role))
                 # titles are no part of an office, but a rank that begins one is ("Lord
                 # Chancellor", "Lady Justice"): kept where an office word follows it
-                toks = [t for k, t in enumerate(written) if t.key not in TITLES or (
-                    t.key in RANKS and k + 1 < len(written) and written[k + 1].key not in TITLES)]
+                toks = [t for k, t in enumerate(written) if t.key not in NAME_TITLES or (
+                    t.key in OFFICE_RANKS and k + 1 < len(written)
+                    and written[k + 1].key not in NAME_TITLES)]
                 toks = toks[1:] if toks and toks[0].key in DETERMINERS else toks
                 while toks and toks[-1].key in SUFFIXES:  # "adviser to Joseph R. Biden Jr."
                     toks.pop()
@@ -369,7 +368,7 @@ def _speaks_for(role: tuple[str, ...], org: tuple[str, ...]) -> bool:
         if role[i:i + n] != org:
             continue
         rest, before = role[i + n:], [w for w in role[:i] if w not in DETERMINERS]
-        while rest and rest[-1] in TITLES:  # "CBI director-general Sir"
+        while rest and rest[-1] in NAME_TITLES:  # "CBI director-general Sir"
             rest = rest[:-1]
         if i == 0 and rest and _voice(rest[-1]) and not STOPWORDS.intersection(rest):
             return True

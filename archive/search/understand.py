@@ -26,12 +26,13 @@ from dataclasses import dataclass, replace
 
 from archive.search.linker import (DETERMINERS, FRAME, GENERIC_MODIFIERS, HEADLINE_VERBS,
                                    MAX_NGRAM, OTHER_OFFICE, PLURAL_HEADLINE_VERBS, ROLE_NOUNS,
-                                   SPEECH_WORDS, SUFFIXES, TITLES, Linker, Token, by_quotes,
+                                   SPEECH_WORDS, SUFFIXES, Linker, Token, by_quotes,
                                    capitalised, casing, office_first, office_of, plain_word,
                                    tokens)
 from archive.search.query import MAX_PARSE_CHARS, looks_like_name, parse_query
 from archive.search.reading import Understood, place_reading, role_reading, speaker_reading
 from archive.text import gender_of
+from archive.text.roles import NAME_TITLES
 from archive.text.terms import STOPWORDS
 
 MODES = ("speaker", "mentions", "topic")
@@ -110,9 +111,10 @@ def _phrase_role(toks: list[Token], linker: Linker) -> list[str]:
     """The people a whole speaker phrase describes by role, the longest description first
     ("the Obama deputy national security adviser" -> "deputy national security adviser")."""
     words = [t.key for t in toks if t.key not in DETERMINERS]
-    if TITLES.intersection(words[:-1]) and (people := linker.role_people(words)):
+    if NAME_TITLES.intersection(words[:-1]) and (people := linker.role_people(words)):
         return by_quotes(people, linker)  # "the Lord Chancellor" is no chancellor
-    kept = [k for k, t in enumerate(toks) if t.key not in DETERMINERS and t.key not in TITLES]
+    kept = [k for k, t in enumerate(toks)
+            if t.key not in DETERMINERS and t.key not in NAME_TITLES]
     if not kept:
         return []
     if toks[kept[-1]].key in linker.roles:
@@ -136,7 +138,7 @@ def _phrase_role(toks: list[Token], linker: Linker) -> list[str]:
 def _phrase_place(toks: list[Token], linker: Linker) -> list[str]:
     """The holders a speaker phrase led by a country no role writes may mean ("Scotland's
     first minister", "the first minister of Scotland"): Linker.placed_holders."""
-    words = [t.key for t in toks if t.key not in DETERMINERS and t.key not in TITLES]
+    words = [t.key for t in toks if t.key not in DETERMINERS and t.key not in NAME_TITLES]
     swapped = office_first(words)
     return (linker.placed_holders(words) if words else []) or (
         linker.placed_holders(list(swapped)) if swapped else [])
@@ -353,7 +355,7 @@ def _capital_runs(toks: list[Token], q: str) -> list[tuple[int, int]]:
     start: int | None = None
     for i, tok in enumerate([*toks, None]):
         ok = (tok is not None and capitalised(tok) and not plain_word(tok)
-              and tok.key not in TITLES and tok.key not in ROLE_NOUNS)
+              and tok.key not in NAME_TITLES and tok.key not in ROLE_NOUNS)
         joined = ok and start is not None and not q[toks[i - 1].end:tok.start].strip(" .")
         if start is not None and not joined:
             if i - start <= 3:
@@ -399,7 +401,7 @@ def _title_start(toks: list[Token], span: _Span, linker: Linker, titled: bool = 
     i = span.start
     while i > 0:
         tok = toks[i - 1]
-        if not (tok.key in TITLES or tok.key in DETERMINERS or tok.key in ROLE_NOUNS
+        if not (tok.key in NAME_TITLES or tok.key in DETERMINERS or tok.key in ROLE_NOUNS
                 or tok.key in linker.role_words
                 or (titled and capitalised(tok) and not plain_word(tok))):
             break
@@ -434,7 +436,7 @@ def _topic(q: str, toks: list[Token], span: _Span, linker: Linker) -> str | None
     start = _title_start(toks, span, linker)
     kept = [t for k, t in enumerate(toks) if not start <= k < span.end
             and t.key not in SPEECH_WORDS and t.key not in FRAME]
-    while kept and kept[0].key in STOPWORDS | TITLES:
+    while kept and kept[0].key in STOPWORDS | NAME_TITLES:
         kept.pop(0)
     while kept and kept[-1].key in STOPWORDS:
         kept.pop()

@@ -303,7 +303,7 @@ def oversized_paragraph(text: str) -> int:
 
 def clean_article(raw: RawArticle) -> Article | None:
     """The cleaned article, or None when nothing of a story is left."""
-    raw = replace(raw, text=repaired(raw.text), title=repaired(raw.title or "") or raw.title)
+    raw = replace(raw, text=repaired(raw.text), title=raw.title and repaired(raw.title))
     blocks = strip_tail(split_blocks(raw.text))
     if len(blocks) == 1 and len(blocks[0]) == 1 and not raw.title:
         # A single paragraph (a short record, a one-line file) is body, not a title.

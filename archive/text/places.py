@@ -28,7 +28,8 @@ def _word(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _keys() -> dict[str, str]:
-    """Every one-word name, code and demonym of a country -> the country's name."""
+    """Every one-word name and demonym of a country (and the few codes of EXTRA_NAMES) ->
+    the country's name."""
     from countryinfo import all_countries  # lazy: 256 JSON files, read on the first question
 
     keys: dict[str, str] = {}
