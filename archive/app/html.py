@@ -30,11 +30,14 @@ PASSAGE_STYLE = "border-left:4px solid #ff9f1c;padding-left:.6em;background:rgba
 BADGE_STYLE = ("display:inline-block;background:#1f6feb;color:#fff;border-radius:1em;"
                "padding:.1em .7em;font-size:.85em;font-weight:600;margin-right:.4em")
 # why a hit ranks (Hit.reason): the speaker's own words, their reported words, a mention
-REASON_COLORS = {"own words": "#1a7f37", "reported": "#8250df", "mentions": "#6e7781"}
+REASON_COLORS = {"own words": "#1a7f37", "reported": "#8250df", "possibly": "#9a6700",
+                 "mentions": "#6e7781"}
 REASON_STYLE = ("display:inline-block;border:1px solid {c};color:{c};border-radius:1em;"
                 "padding:0 .6em;font-size:.8em;font-weight:600;margin-left:.5em")
 REASON_HELP = {"own words": "a direct quote by the person you asked about",
                "reported": "the person's words, reported by the outlet",
+               "possibly": "the archive read these words as the person's, but not surely "
+                           "enough to label them as theirs: check the article",
                "mentions": "the passage names the person you asked about"}
 ARTICLE_ID = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
 
@@ -141,7 +144,8 @@ def source_line(hit) -> str:
 
 
 def reason_html(reason: str | None) -> str:
-    """A small label saying why a hit ranks ("own words", "reported", "mentions NAME"); ""
+    """A small label saying why a hit ranks ("own words", "reported", "possibly NAME's
+    words", "mentions NAME"); ""
     for a plain topic hit."""
     if not reason:
         return ""

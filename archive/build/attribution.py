@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from archive.build.report import BuildReport, Progress, progress_bar
 from archive.build.stages import attribute_passages, fill_passages, isolated
 from archive.models import Article, Mention, Passage
-from archive.quotes import (RulePass, description_holder, description_words, docs_analysis,
+from archive.quotes import (RulePass, described_holders, description_words, docs_analysis,
                             parse_articles, rule_analysis, stored_attributions)
 from archive.storage.sqlite import Store
 
@@ -161,7 +161,7 @@ class TaggerThread:
 def resolve_described(store: Store) -> int:
     """Speakers described, not named ("The Republican nominee said"), resolved across the
     archive with every role it knows for the people each article quotes (archive.quotes:
-    `description_holder`); run by every build after its articles are stored, so a role a
+    `described_holders`); run by every build after its articles are stored, so a role a
     later article teaches resolves an older article's description too. Returns how many."""
     rows = [r for r in store.described_attributions() if description_words(r[2])]
     if not rows:
@@ -173,10 +173,6 @@ def resolve_described(store: Store) -> int:
     for speaker, role, _ in store.speaker_roles(set().union(*quoted.values())):
         if role:
             roles[speaker].add(role)
-    found = {}
-    for i, article_id, text in rows:
-        people = {p: roles[p] for p in quoted.get(article_id, ())}
-        if people and (name := description_holder(text, people)):
-            found[i] = name
+    found = described_holders(rows, quoted, roles)
     store.set_described(found)
     return len(found)

@@ -61,8 +61,8 @@ benchmarks/ also use extract_docs, cue_sets and the candidate API (candidates,
 candidate_features, Candidate, AttributionModel.score).
 """
 from archive.quotes.cues import cue_lemma, is_speech_cue
-from archive.quotes.descriptions import description_words, resolve_descriptions
-from archive.quotes.descriptions import holder as description_holder
+from archive.quotes.descriptions import (described_holders, description_words,
+                                         resolve_descriptions)
 from archive.quotes.extract import (RulePass, cue_sets, docs_analysis, extract_article,
                                     extract_articles, extract_docs, passage_analysis,
                                     passage_attributions, rule_analysis, rule_pass,
@@ -89,7 +89,7 @@ __all__ = [
     # ... and the rules over paragraphs parsed elsewhere (a build parses in processes)
     "docs_analysis",
     # descriptions ("The Republican nominee") resolved with the roles the archive knows
-    "resolve_descriptions", "description_holder", "description_words",
+    "resolve_descriptions", "described_holders", "description_words",
     # reading stored attributions
     "cue_lemma", "is_speech_cue", "speaker_type", "SPEAKER_TYPES",
     # building blocks

@@ -4,8 +4,9 @@ the archive calls him, and nobody else the article quotes, "Republican nominee".
 
 The rules resolve "the senator" against the roles the same article gives (people.ArticleIndex);
 a description the article never attaches to a name stays unresolved there. A build knows
-more: every role written for a speaker in its other articles (`resolve_descriptions` is
-given them). A description resolves only to exactly one of the article's quoted people
+more: every role written for a speaker in its other articles (`described_holders` is given
+them, by a build over the whole archive and by `resolve_descriptions` over a set of
+articles). A description resolves only to exactly one of the article's quoted people
 whose known role holds every word of it, ends in its head word and adds no word that makes
 it another office ("the Republican nominee" is not the Republican vice-presidential
 nominee); a past office ("the former governor") only to a role written as one, and possessed
@@ -14,7 +15,8 @@ titles of archive.quotes.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import TypeVar
 
 from archive.models import Attribution
 from archive.quotes.lexicon import PERSON_ROLE_NOUNS
@@ -22,6 +24,7 @@ from archive.quotes.titles import with_title_nouns
 from archive.text.roles import PAST_WORDS, other_office
 
 
+K = TypeVar("K", bound=Hashable)  # what a caller keys its descriptions by
 # Words a description and a role may write for the same thing ("the GOP nominee").
 SAME_WORDS = {"gop": "republican"}
 
@@ -92,19 +95,36 @@ def holder(speaker_text: str, roles: Mapping[str, Iterable[str]]) -> str | None:
     return fits[0] if len(fits) == 1 else None
 
 
+def described_holders(described: Iterable[tuple[K, str, str]],
+                      quoted: Mapping[str, Iterable[str]],
+                      roles: Mapping[str, Iterable[str]]) -> dict[K, str]:
+    """The one place descriptions are resolved, for a build (rows of the store) and for one
+    set of articles alike: of each (key, article, speaker phrase) in `described`, the one
+    person `quoted[article]` names whom the phrase fits (`holder`), with `roles` the roles
+    the archive knows by speaker name; keys of phrases that fit nobody, or several, are
+    left out."""
+    found: dict[K, str] = {}
+    for key, article, text in described:
+        if description_words(text) is None:  # a pronoun, a name: no description at all
+            continue
+        people = {p: roles.get(p, ()) for p in quoted.get(article, ())}
+        if people and (name := holder(text, people)):
+            found[key] = name
+    return found
+
+
 def resolve_descriptions(articles: Iterable[Sequence[Attribution]],
                          roles: Mapping[str, Iterable[str]]) -> int:
     """Give each unresolved description in each article (its attributions, all paragraphs)
-    the one person quoted in that article whom it fits (`holder`), with `roles` the roles
-    the archive knows by speaker name; returns how many were resolved."""
-    done = 0
-    for attrs in articles:
-        people = {a.speaker for a in attrs if a.speaker and a.speaker_type == "person"}
-        if not people:
-            continue
-        known = {p: roles.get(p, ()) for p in people}
-        for attr in attrs:
-            if attr.speaker is None and (name := holder(attr.speaker_text, known)):
-                attr.speaker, attr.speaker_type = name, "person"
-                done += 1
-    return done
+    the one person quoted in that article whom it fits (`described_holders`), with `roles`
+    the roles the archive knows by speaker name; returns how many were resolved."""
+    attrs = {(i, j): a for i, article in enumerate(articles) for j, a in enumerate(article)}
+    quoted: dict[int, set[str]] = {}
+    for (i, _), a in attrs.items():
+        if a.speaker and a.speaker_type == "person":
+            quoted.setdefault(i, set()).add(a.speaker)
+    found = described_holders(((key, key[0], a.speaker_text) for key, a in attrs.items()
+                                if a.speaker is None), quoted, roles)
+    for key, name in found.items():
+        attrs[key].speaker, attrs[key].speaker_type = name, "person"
+    return len(found)

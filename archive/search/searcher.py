@@ -21,8 +21,8 @@ from archive.models import Filters, Hit
 from archive.search.folding import fold_ranked
 from archive.search.linker import Linker
 from archive.search.retrieve import MODES, candidates
-from archive.search.speakers import (explicit_speaker, labelled, pick_attribution,
-                                     rank_by_speaker, rank_mentions)
+from archive.search.speakers import (UNSURE_CONFIDENCE, explicit_speaker, labelled,
+                                     pick_attribution, rank_by_speaker, rank_mentions)
 from archive.search.reading import Understood
 from archive.search.understand import understand as read_question
 from archive.storage import Backend, Ranked, check_compatible, open_backend
@@ -72,12 +72,19 @@ def names_of(people: Sequence[str], aliases: dict[str, str]) -> dict[str, list[s
                       key=len, reverse=True) for p in people}
 
 
-def ranking_reason(att: dict | None, names: dict[str, list[str]], text: str) -> str | None:
+def ranking_reason(att: dict | None, names: dict[str, list[str]], text: str,
+                   found: Sequence[dict] = ()) -> str | None:
     """Why a hit for a question about a person ranks where it does: "own words" (their
-    direct quote), "reported" (their words reported), "mentions NAME" (they are named in
-    the passage); None for a plain topic hit (no person asked about, or none of these)."""
+    direct quote), "reported" (their words reported), "possibly NAME's words" (of the
+    passage's attributions `found`, one the build gave to them but not surely enough to
+    label: `speakers.unsure_passages`), "mentions NAME" (they are named in the passage);
+    None for a plain topic hit (no person asked about, or none of these)."""
     if att and att.get("person") in names:
         return "own words" if att["direct"] else "reported"
+    for person, variants in names.items():
+        if any(not a.get("person") and a.get("speaker") in variants
+               and (a.get("confidence") or 0.0) >= UNSURE_CONFIDENCE for a in found):
+            return f"possibly {person}'s words"
     for person, variants in names.items():
         if any(re.search(rf"(?<!\w){re.escape(v)}(?!\w)", text, re.IGNORECASE)
                for v in variants if len(v) >= 3):
@@ -214,7 +221,10 @@ class Searcher:
                                    self.config.speaker_short_topic)
         else:
             ranked = self.candidates(backend, query, mode, n, filters, group=fold)
-        hits = self.hits(backend, ranked, k, people or list(filters.speakers), fold,
+        # the people a hit's reason is about: those asked about, or a name nobody is quoted as
+        about = people or list(filters.speakers) or (
+            [read.speaker_text] if read.mode == "mentions" and read.speaker_text else [])
+        hits = self.hits(backend, ranked, k, about, fold,
                          read.topic or query, only_retrieved=bool(people) or filters.active())
         return Answer(read, hits)
 
@@ -250,7 +260,7 @@ class Searcher:
                 quote_end=att["content_end"] if att else None, also_in=also,
                 page=r.get("page"), direct=bool(att["direct"]) if att else None,
                 confidence=att.get("confidence") if att else None,
-                reason=ranking_reason(att, names, r["text"])))
+                reason=ranking_reason(att, names, r["text"], attributions.get(doc, []))))
         return out
 
     # -- browsing beyond the backend's own methods (read-only, no model) -------------------

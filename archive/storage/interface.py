@@ -88,6 +88,12 @@ class Backend(Protocol):
     def quotes_of(self, people: Sequence[str]) -> list[tuple[int, bool, str | None]]:
         """(passage id, direct, cue) of every attribution labelled as one of `people`'s,
         by passage id: what speaker ranking needs, in one round trip."""
+    def unsure_quotes(self, speakers: Sequence[str], min_confidence: float
+                      ) -> list[tuple[int, bool, str | None]]:
+        """`quotes_of`'s rows for attributions labelled as nobody's words although their
+        extracted speaker is one of `speakers` (a name as written: "Obama", "Henry Crespo"):
+        those the build kept below ARCHIVE_LABEL_CONFIDENCE, with a confidence of at least
+        `min_confidence`. Ranked as a person's probable words, never labelled as theirs."""
     def cluster_members(self, clusters: Sequence[int]) -> dict[int, list[dict]]: ...
     def aliases(self) -> dict[str, str]:
         """alias → canonical person name."""

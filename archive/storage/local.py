@@ -122,6 +122,10 @@ class LocalBackend:
     def quotes_of(self, people: Sequence[str]) -> list[tuple[int, bool, str | None]]:
         return self.store.quotes_of(people) if people else []
 
+    def unsure_quotes(self, speakers: Sequence[str], min_confidence: float
+                      ) -> list[tuple[int, bool, str | None]]:
+        return self.store.unsure_quotes(speakers, min_confidence) if speakers else []
+
     def cluster_members(self, clusters: Sequence[int]) -> dict[int, list[dict]]:
         return self.store.cluster_members(clusters)
 

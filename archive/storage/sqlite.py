@@ -329,6 +329,14 @@ class Store(FilterQueries, MentionTables, ClusterTables, PeopleTables):
             f"SELECT passage_id, direct, cue FROM attributions WHERE person IN ({marks}) "
             "ORDER BY passage_id, id", list(people))]
 
+    def unsure_quotes(self, speakers: Sequence[str], min_confidence: float
+                      ) -> list[tuple[int, bool, str | None]]:
+        marks = ",".join("?" * len(speakers))
+        return [(r[0], bool(r[1]), r[2]) for r in self.db.execute(
+            f"SELECT passage_id, direct, cue FROM attributions WHERE speaker IN ({marks}) "
+            "AND person IS NULL AND confidence >= ? ORDER BY passage_id, id",
+            [*speakers, min_confidence])]
+
     def quotes_by(self, person: str) -> list[dict]:
         return list(self.db.query("""
             SELECT t.*, a.title, a.outlet, a.date, p.text AS passage FROM attributions t

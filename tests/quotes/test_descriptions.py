@@ -59,3 +59,20 @@ def test_only_the_articles_own_people_are_candidates():
     assert resolve_descriptions([[quoted, described, other]], ROLES) == 1
     assert (other.speaker, other.speaker_type) == ("Dana Morrow", "person")
     assert described.speaker is None
+
+
+def test_a_build_and_one_set_of_articles_resolve_alike():
+    """described_holders is the one resolution: a build passes its stored rows (id,
+    article, phrase), resolve_descriptions attributions; both give the same people."""
+    from archive.quotes import described_holders
+
+    rows = [(7, "a1", "The Republican nominee"), (8, "a1", "The Democratic nominee"),
+            (9, "a2", "The Democratic nominee"), (10, "a2", "she"), (11, "a3", "the nominee")]
+    quoted = {"a1": {"Dana Morrow"}, "a2": {"Lee Park", "Dana Morrow"}}
+    assert described_holders(rows, quoted, ROLES) == {7: "Dana Morrow", 9: "Lee Park"}
+    articles = [[attribution(p, p) for p in sorted(quoted[a])]
+                + [attribution(None, text, None) for _, art, text in rows if art == a]
+                for a in ("a1", "a2")]
+    assert resolve_descriptions(articles, ROLES) == 2
+    assert [a.speaker for a in articles[0][1:]] == ["Dana Morrow", None]
+    assert [a.speaker for a in articles[1][2:]] == ["Lee Park", None]

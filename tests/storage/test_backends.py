@@ -546,3 +546,21 @@ def test_places_named_in_a_speakers_articles(built):
     assert places and all(isinstance(n, int) and n >= 1 for n in places.values())
     articles = {q["article_id"] for q in backend.quotes_by(top)}
     assert max(places.values()) <= len(articles)
+
+
+def test_unsure_quotes_are_the_unlabelled_attributions_of_a_speaker(built):
+    """Backend.unsure_quotes: the attributions whose extracted speaker is one of the names
+    but that label nobody (kept below the label confidence), at least as confident as asked;
+    what attributions_for holds, on every engine."""
+    _, searcher, _ = built
+    backend = searcher.backend
+    every = backend.attributions_for(backend.filtered_ids(Filters()))
+    rows = [(pid, a) for pid, atts in every.items() for a in atts
+            if a.get("speaker") and not a.get("person") and a.get("confidence") is not None]
+    assert rows, "the seeds hold attributions the build was unsure of"
+    speakers = sorted({a["speaker"] for _, a in rows})
+    for floor in (0.0, 0.5):
+        want = sorted((pid, bool(a["direct"]), a["cue"]) for pid, a in rows
+                      if a["confidence"] >= floor)
+        assert sorted(backend.unsure_quotes(speakers, floor)) == want
+    assert backend.unsure_quotes(["Nobody Atall"], 0.0) == backend.unsure_quotes([], 0.0) == []

@@ -228,6 +228,17 @@ class MilvusBackend:
                       key=lambda r: (int(r["passage_id"]), int(r["id"])))
         return [(int(r["passage_id"]), bool(r["direct"]), r.get("cue")) for r in rows]
 
+    def unsure_quotes(self, speakers: Sequence[str], min_confidence: float
+                      ) -> list[tuple[int, bool, str | None]]:
+        if not speakers:
+            return []
+        rows = sorted((r for r in scan(
+            self.client, ATTRIBUTIONS, f"speaker in {lits(speakers)} and {self.visible}",
+            ["passage_id", "direct", "cue", "id", "person", "confidence"])
+            if not r.get("person") and (r.get("confidence") or 0.0) >= min_confidence),
+            key=lambda r: (int(r["passage_id"]), int(r["id"])))
+        return [(int(r["passage_id"]), bool(r["direct"]), r.get("cue")) for r in rows]
+
     def cluster_members(self, clusters: Sequence[int]) -> dict[int, list[dict]]:
         rows = query_in(self.client, PASSAGES, "cluster", [int(c) for c in clusters],
                         ["id", "cluster", "text", "article_id", "title", "outlet", "date"],
