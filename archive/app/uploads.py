@@ -18,6 +18,7 @@ from archive.config import Config
 from archive.embed import Embedder
 from archive.errors import ArchiveError, BuildLocked, Cancelled, IndexNotWritable
 from archive.storage import UPLOADS
+from archive.text import COMPRESSED
 
 
 # Filesystems allow 255 bytes per name (not characters: "Ж" is 2 bytes, "新" 3); names are
@@ -26,17 +27,28 @@ MAX_NAME_BYTES = 200
 MAX_SUFFIX_BYTES = 16
 
 
+def split_name(base: str) -> tuple[str, str]:
+    """(stem, suffix) of a file name, a compressed file's two suffixes kept together
+    ("dump.jsonl.gz" -> ("dump", ".jsonl.gz")): the reader sees what the file holds."""
+    stem, suffix = base, ""
+    for _ in range(2):
+        head, dot, last = stem.rpartition(".")
+        if not (dot and 0 < len(last.encode()) < MAX_SUFFIX_BYTES and last.strip("_-")):
+            break
+        stem, suffix = head, f".{last}{suffix}"
+        if suffix.lower() not in COMPRESSED:
+            break
+    return stem, suffix
+
+
 def safe_filename(name: str, fallback: str = "upload") -> str:
     """A file name that cannot leave its folder or hide: no path parts, no leading dot,
     only letters, digits and . _ - (the suffix is kept, so the reader sees the file type),
     at most MAX_NAME_BYTES bytes in UTF-8, cut on a character boundary."""
     base = unicodedata.normalize("NFKC", str(name or "")).replace("\\", "/").split("/")[-1]
     base = re.sub(r"[^\w.\-]+", "_", base, flags=re.UNICODE)
-    stem, dot, suffix = base.rpartition(".")
-    if dot and 0 < len(suffix.encode()) < MAX_SUFFIX_BYTES and suffix.strip("_-"):
-        stem, suffix = stem.lstrip("._ "), "." + suffix
-    else:
-        stem, suffix = base.strip("._ "), ""
+    stem, suffix = split_name(base)
+    stem = stem.lstrip("._ ") if suffix else base.strip("._ ")
     room = MAX_NAME_BYTES - len(suffix.encode())
     stem = stem.encode()[:room].decode("utf-8", "ignore")
     return (stem or fallback) + suffix
@@ -89,7 +101,7 @@ def write_new(folder: Path, name: str, data: bytes) -> Path:
     """Write `data` to a new file `name` in `folder` ("<stem>-<n><suffix>" when taken);
     never follows or replaces what is there (exclusive create). A partly written file is
     removed before the error is raised."""
-    stem, suffix = Path(name).stem, Path(name).suffix
+    stem, suffix = split_name(name)
     target, n = folder / name, 1
     while True:
         try:

@@ -16,13 +16,14 @@ from archive.text.dates import DateReading, normalize_date, outlet_order, parse_
 from archive.text.dedup import (DedupParams, PairLink, UnionFind, find_passage_pairs,
                                 judge_pair, passage_clusters, story_clusters, update_links)
 from archive.text.given_names import FEMALE_NAMES, MALE_NAMES, from_given_name, gender_of
-from archive.text.ingest import SUPPORTED, Skipped, iter_files, read_all, read_path
+from archive.text.ingest import COMPRESSED, SUPPORTED, Skipped, iter_files, read_all, read_path
 from archive.text.names import (group_names, is_person, mention_people, resolve_person,
                                 speaker_types)
 from archive.text.terms import STOPWORDS, distinct_words, query_terms, topic_words
 
 __all__ = [
-    "FEMALE_NAMES", "MALE_NAMES", "STOPWORDS", "SUPPORTED", "block_paragraphs", "DedupParams",
+    "FEMALE_NAMES", "MALE_NAMES", "STOPWORDS", "SUPPORTED", "COMPRESSED", "block_paragraphs",
+    "DedupParams",
     "PairLink", "Skipped", "from_given_name", "gender_of",
     "UnionFind", "one_paragraph_per_line",
     "approx_tokens", "clean_article", "dedup", "distinct_words", "find_passage_pairs",

@@ -1,4 +1,6 @@
-"""Read articles from files and folders: .txt, .html/.htm, .json, .jsonl, .csv and .pdf.
+"""Read articles from files and folders: .txt, .html/.htm, .json, .jsonl, .csv and .pdf, each
+also compressed with gzip, bzip2 or xz ("dump.jsonl.gz": what it holds, decompressed no
+further than the cap on what it holds).
 
 No file can stop, hang or leak a build. A file is read only when it is a regular file whose
 real path lies under one of the paths the user gave (a symlink inside the corpus is fine;
@@ -9,8 +11,11 @@ charset-normalizer detects; file names that are not UTF-8 are kept with their by
 """
 from __future__ import annotations
 
+import bz2
 import csv
 import io
+import lzma
+import zlib
 import json
 import os
 import stat
@@ -26,6 +31,12 @@ HTML_SUFFIXES = {".html", ".htm"}
 RECORD_SUFFIXES = {".json", ".jsonl", ".csv"}
 PDF_SUFFIXES = {".pdf"}  # read through their text layer (archive.text.pdf), page by page
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | PDF_SUFFIXES
+# A compressed file ends in one of these after the type of what it holds ("a.jsonl.gz"). The
+# standard library's decompressor objects (not gzip.open & co.) stop at a length, so a bomb
+# is cut off at the cap, and give what precedes the cut of a truncated file.
+COMPRESSED = {".gz": lambda: zlib.decompressobj(wbits=47),  # a gzip (or zlib) header
+              ".bz2": bz2.BZ2Decompressor, ".xz": lzma.LZMADecompressor}
+COMPRESSION = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz"}  # as a reason names them
 # The default per-article cap (Config.max_article_bytes, ARCHIVE_MAX_ARTICLE_BYTES): a .txt
 # or .html file, or one record of a dump, above it is skipped.
 MAX_ARTICLE_BYTES = 5_000_000
@@ -195,10 +206,11 @@ def looks_binary(data: bytes) -> bool:
     return b"\x00" in head
 
 
-def too_large(cap: int, records: bool = False) -> str:
+def too_large(cap: int, records: bool = False, packed: bool = False) -> str:
+    size = f"larger than {megabytes(cap)}{' once decompressed' if packed else ''}"
     if records:
-        return f"larger than {megabytes(cap)}: split the dump into smaller files"
-    return f"larger than {megabytes(cap)} (raise {CAP_ENV} to index it)"
+        return f"{size}: split the dump into smaller files"
+    return f"{size} (raise {CAP_ENV} to index it)"
 
 
 def nonblocking(path: str, flags: int) -> int:
@@ -223,6 +235,44 @@ def read_bounded(path: Path, cap: int, records: bool) -> bytes | Skipped:
     return data
 
 
+def file_type(name: str | Path) -> tuple[str, str]:
+    """(the type of what a file holds, its compression or ""), from its name:
+    "dump.JSONL.gz" -> (".jsonl", ".gz"), "a.txt" -> (".txt", "")."""
+    path = Path(name)
+    suffix = path.suffix.lower()
+    if suffix in COMPRESSED:
+        return Path(path.stem).suffix.lower(), suffix
+    return suffix, ""
+
+
+def unpacked(data: bytes, packed: str, cap: int, path: Path,
+             records: bool) -> tuple[bytes, Skipped | None]:
+    """The bytes a compressed file holds, read no further than `cap` (a decompression bomb
+    stops there), and why not all of them were read, if so: a corrupt file gives nothing;
+    a dump cut short (an interrupted download) gives its whole lines before the cut, and a
+    note that it was cut."""
+    out, rest, why = bytearray(), data, None
+    try:
+        while rest.strip(b"\x00") and len(out) <= cap:  # member after member ("cat a.gz b.gz")
+            stream = COMPRESSED[packed]()
+            out += stream.decompress(rest, cap + 1 - len(out))
+            if not stream.eof:
+                why = None if len(out) > cap else "it ends before its end-of-stream marker"
+                break
+            rest = stream.unused_data
+    except (OSError, EOFError, lzma.LZMAError, zlib.error) as exc:
+        why = " ".join(str(exc).split())[:200] or type(exc).__name__
+    if len(out) > cap:
+        return b"", Skipped(shown(path), too_large(cap, records, packed=True))
+    if why is None:
+        return bytes(out), None
+    whole = bytes(out[: out.rfind(b"\n") + 1])
+    if not records or not whole.strip():
+        return b"", Skipped(shown(path), f"not a readable {COMPRESSION[packed]} file ({why})")
+    return whole, Skipped(shown(path), f"the {COMPRESSION[packed]} file is cut short ({why}): the "
+                          "records before the cut were read")
+
+
 def failure(exc: BaseException) -> str:
     """The reason an unexpected exception gives for skipping a file or a record."""
     if isinstance(exc, ImportError):
@@ -241,22 +291,29 @@ def read_path(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> list[RawArticle
     raises: whatever goes wrong while reading or parsing the file becomes a `Skipped`.
 
     A .txt/.html file, or a record of a .jsonl/.csv dump, above `max_bytes` is skipped; a
-    dump is read up to MAX_FILE_BYTES (or `max_bytes` when larger)."""
+    dump is read up to MAX_FILE_BYTES (or `max_bytes` when larger); a compressed file is
+    held to the same caps, decompressed."""
     path = Path(path)
-    suffix = path.suffix.lower()
+    suffix, packed = file_type(path)
     if suffix not in SUPPORTED:
-        return [Skipped(shown(path), f"unsupported file type '{suffix or shown(path.name)}' "
-                        f"(supported: {', '.join(sorted(SUPPORTED))})")]
+        kind = suffix + packed if packed and suffix else packed or suffix or shown(path.name)
+        return [Skipped(shown(path), f"unsupported file type '{kind}' (supported: "
+                        f"{', '.join(sorted(SUPPORTED))}, each also as "
+                        f"{', '.join(sorted(COMPRESSED))})")]
     records = suffix in RECORD_SUFFIXES
     # a PDF's bytes are mostly fonts and images: its file is bounded like a dump's, its text
     # like an article's
     whole = records or suffix in PDF_SUFFIXES
     try:
-        data = read_bounded(path, max(max_bytes, MAX_FILE_BYTES) if whole else max_bytes,
-                            records)
+        cap = max(max_bytes, MAX_FILE_BYTES) if whole else max_bytes
+        data, cut = read_bounded(path, cap, records), None
+        if packed and not isinstance(data, Skipped):
+            data, cut = unpacked(data, packed, cap, path, records)
+            if cut is not None and not data:
+                return [cut]
         if isinstance(data, Skipped):
             return [data]
-        return parse(data, suffix, shown(path), max_bytes)
+        return parse(data, suffix, shown(path), max_bytes) + ([cut] if cut else [])
     except OSError as exc:
         return [unreadable(path, exc)]
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop a build

@@ -15,7 +15,8 @@ from archive.app import uploads
 @pytest.mark.parametrize("name,expected", [
     ("story.txt", "story.txt"), ("../../etc/passwd", "passwd"), ("a/b\\c.html", "c.html"),
     (".hidden.csv", "hidden.csv"), ("", "upload"), ("...", "upload"),
-    ("Été news (1).jsonl", "Été_news_1_.jsonl")])
+    ("Été news (1).jsonl", "Été_news_1_.jsonl"), ("dump.jsonl.gz", "dump.jsonl.gz"),
+    (".scrape.CSV.bz2", "scrape.CSV.bz2")])
 def test_safe_filename(name, expected):
     assert uploads.safe_filename(name) == expected
 
@@ -34,6 +35,14 @@ def test_save_uploads_stays_in_its_folder_and_keeps_names(tmp_path):
     assert uploads.uploaded_name(str(folder / "b.png"), names) == "b.png"
 
 
+def test_a_compressed_upload_saved_apart_keeps_what_it_holds(tmp_path):
+    """Two uploads of "dump.jsonl.gz": the second is "dump-2.jsonl.gz", still read as
+    gzipped JSON Lines (not "dump.jsonl-2.gz", a type nobody reads)."""
+    folder, _ = uploads.save_uploads([("dump.jsonl.gz", b"1"), ("dump.jsonl.gz", b"2")],
+                                     tmp_path / "index", "s1")
+    assert sorted(p.name for p in folder.iterdir()) == ["dump-2.jsonl.gz", "dump.jsonl.gz"]
+
+
 # -- issue 14, case 6: long non-Latin names, one file that cannot be saved, no server paths --
 LONG_CYRILLIC = "Заявление министерства иностранных дел " * 6  # ~230 characters, ~430 bytes
 
@@ -41,6 +50,7 @@ LONG_CYRILLIC = "Заявление министерства иностранн�
 @pytest.mark.parametrize("name,suffix", [(LONG_CYRILLIC + ".txt", ".txt"),
                                          ("新闻" * 120 + ".jsonl", ".jsonl"),
                                          ("é" * 199 + ".csv", ".csv"),
+                                         ("é" * 199 + ".jsonl.gz", ".jsonl.gz"),
                                          ("x" * 300, "")])
 def test_safe_filename_is_bounded_in_bytes_and_keeps_the_suffix(name, suffix):
     safe = uploads.safe_filename(name)

@@ -2,7 +2,10 @@
 skips, and what of it all reaches a real index."""
 from __future__ import annotations
 
+import bz2
+import gzip
 import json
+import lzma
 import os
 import shutil
 from pathlib import Path
@@ -349,3 +352,57 @@ def test_broken_json_is_one_clear_skip(tmp_path, body, reason):
     path.write_text(body)
     [item] = read_path(path)
     assert not isinstance(item, RawArticle) and reason in item.reason
+
+
+FERRY = {"title": "Ferry timetable cut for winter", "text": "The island ferry will sail twice "
+         "a day from November, the operator said."}
+PACK = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}
+
+
+@pytest.mark.parametrize("packed", sorted(PACK))
+@pytest.mark.parametrize("inner", [".jsonl", ".json", ".csv", ".txt"])
+def test_compressed_files_are_read_as_what_they_hold(tmp_path, packed, inner):
+    body = {".jsonl": json.dumps(FERRY) + "\n", ".json": json.dumps([FERRY]),
+            ".csv": "title,text\n" + f'"{FERRY["title"]}","{FERRY["text"]}"\n',
+            ".txt": f"{FERRY['title']}\n\n{FERRY['text']}\n"}[inner]
+    path = tmp_path / f"export{inner.upper()}{packed}"  # the type is read case-blind
+    path.write_bytes(PACK[packed](body.encode()))
+    [article] = read_path(path)
+    assert isinstance(article, RawArticle), article
+    assert FERRY["text"] in article.text and article.path.startswith(str(path))
+
+
+def test_a_dump_cut_short_keeps_its_whole_records(tmp_path):
+    lines = "".join(json.dumps({"title": f"Story {i}", "text": f"Body of story {i} about the "
+                               "harbour and its ferries."}) + "\n" for i in range(3000))
+    packed = gzip.compress(lines.encode())
+    path = tmp_path / "scrape.jsonl.gz"
+    path.write_bytes(packed[: len(packed) // 2])  # an interrupted download
+    items = read_path(path)
+    good = [i for i in items if isinstance(i, RawArticle)]
+    [note] = [i for i in items if not isinstance(i, RawArticle)]
+    assert 100 < len(good) < 3000 and [g.title for g in good[:2]] == ["Story 0", "Story 1"]
+    assert "cut short" in note.reason and "records before the cut were read" in note.reason
+    assert all(g.text.endswith("ferries.") for g in good)  # no record cut in the middle
+
+
+@pytest.mark.parametrize("name, data, reason", [
+    ("bomb.txt.gz", gzip.compress(b"a" * 6_000_000), "larger than 5 MB once decompressed"),
+    ("fake.csv.gz", b"this is not gzip at all", "not a readable gzip file"),
+    ("cut.txt.xz", lzma.compress(b"x" * 1000)[:30], "not a readable xz file"),
+    ("cut.html.bz2", bz2.compress(b"<p>x</p>" * 200)[:40], "not a readable bzip2 file"),
+    ("plain.gz", gzip.compress(b"text"), "unsupported file type '.gz'"),
+    ("image.png.gz", gzip.compress(b"\x89PNG"), "unsupported file type '.png.gz'"),
+])
+def test_bad_compressed_files_are_one_clear_skip(tmp_path, name, data, reason):
+    path = tmp_path / name
+    path.write_bytes(data)
+    [item] = read_path(path, max_bytes=5_000_000)
+    assert not isinstance(item, RawArticle) and reason in item.reason, item
+
+
+def test_concatenated_gzip_members_are_one_file(tmp_path):
+    first, second = (json.dumps(dict(FERRY, title=t)) + "\n" for t in ("One", "Two"))
+    path = tmp_path / "joined.jsonl.gz"  # cat a.jsonl.gz b.jsonl.gz > joined.jsonl.gz
+    path.write_bytes(gzip.compress(first.encode()) + gzip.compress(second.encode()))
+    assert [a.title for a in read_path(path)] == ["One", "Two"]

@@ -9,7 +9,7 @@ from archive.app import html as ui
 from archive.app.shared import friendly, has_archive, index_folder, no_archive, searcher
 from archive.app.uploads import UploadJob
 from archive.config import load_config
-from archive.text import SUPPORTED
+from archive.text import COMPRESSED, SUPPORTED
 
 STAGES = {"attributing": "Finding quotes and speakers", "embedding": "Embedding passages"}
 
@@ -94,8 +94,8 @@ def watch(job: UploadJob) -> None:
 
 def upload() -> None:
     st.subheader("Add articles")
-    st.caption("Plain text (title on the first line), HTML pages, JSON Lines or CSV with a "
-               "text column. Files are kept under the index folder (uploads/) and added to "
+    st.caption("Plain text (title on the first line), HTML pages, PDFs, JSON, JSON Lines or "
+               "CSV with a text column, each also compressed (.gz, .bz2, .xz). Files are kept under the index folder (uploads/) and added to "
                "what the archive already holds; searching goes on while they are indexed.")
     show_result()
     job = st.session_state.get("upload_job")
@@ -104,7 +104,8 @@ def upload() -> None:
         return
     files = st.file_uploader("Article files", accept_multiple_files=True,
                              key=f"upload-{st.session_state.get('upload_round', 0)}",
-                             help="Accepted: " + ", ".join(sorted(SUPPORTED)))
+                             help="Accepted: " + ", ".join(sorted(SUPPORTED))
+                             + ", each also as " + ", ".join(sorted(COMPRESSED)))
     if st.button("Add to the archive", type="primary", disabled=not files,
                  icon=":material/upload:"):
         index_files(files)
