@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A fresh install as a user makes it with Python's own bundled pip (NOT upgraded): torch
 # first (the CPU build, as the README says), then this checkout (`pip install .`); then one
-# .html, one .jsonl and one .csv article must all be indexed by `archive build --strict`.
+# .html, one .jsonl, one .csv, one gzipped .jsonl and one .warc.gz article (written with the
+# installed warcio) must all be indexed by `archive build --strict`.
 # Catches a dependency that only a newer pip resolves (lxml_html_clean behind justext).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,12 +39,35 @@ cat > "$CORPUS/table.csv" <<'CSV'
 title,date,text
 Beekeepers report record honey yield,2022-09-01,"Beekeepers across the county reported the largest honey harvest in a decade, helped by a long warm summer."
 CSV
+"$WORK/venv/bin/python" - "$CORPUS" <<'PY'
+import gzip, io, json, sys
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+corpus = sys.argv[1]
+record = {"title": "Ferry service cut for winter", "text": "The island ferry will sail twice "
+          "a day from November, the operator said.\n\nFreight sailings are not affected."}
+with gzip.open(f"{corpus}/scrape.jsonl.gz", "wt", encoding="utf-8") as out:
+    out.write(json.dumps(record) + "\n")
+page = ("<html><head><title>Tram line to reopen in May</title></head><body><article>"
+        "<h1>Tram line to reopen in May</h1><p>The city's northern tram line will reopen in "
+        "May after eighteen months of track renewal, the transport authority said on "
+        "Monday.</p><p>Buses replacing the trams will run until the last weekend of April, "
+        "and the first trams will carry passengers free of charge.</p></article></body></html>")
+with open(f"{corpus}/crawl.warc.gz", "wb") as out:
+    writer = WARCWriter(out, gzip=True)
+    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                            protocol="HTTP/1.1")
+    writer.write_record(writer.create_warc_record(
+        "https://city.example/tram.html", "response", payload=io.BytesIO(page.encode()),
+        http_headers=http))
+PY
 
 "$WORK/venv/bin/archive" build "$CORPUS" --index "$WORK/index" --json --strict \
     > "$WORK/report.json"
 "$WORK/venv/bin/python" - "$WORK/report.json" <<'PY'
 import json, sys
 report = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
-assert report["articles"] == 3 and not report["skipped"], report
-print(f"fresh install: {report['articles']} articles indexed (.html, .jsonl, .csv)")
+assert report["articles"] == 5 and not report["skipped"], report
+print(f"fresh install: {report['articles']} articles indexed (.html, .jsonl, .csv, "
+      ".jsonl.gz, .warc.gz)")
 PY

@@ -1,6 +1,7 @@
 """Read articles from files and folders: .txt, .html/.htm, .json, .jsonl, .csv and .pdf, each
 also compressed with gzip, bzip2 or xz ("dump.jsonl.gz": what it holds, decompressed no
-further than the cap on what it holds).
+further than the cap on what it holds), and the web pages of WARC files (.warc, .warc.gz:
+archive.text.webarchive), read one record at a time.
 
 No file can stop, hang or leak a build. A file is read only when it is a regular file whose
 real path lies under one of the paths the user gave (a symlink inside the corpus is fine;
@@ -12,80 +13,36 @@ charset-normalizer detects; file names that are not UTF-8 are kept with their by
 from __future__ import annotations
 
 import bz2
-import csv
-import io
 import lzma
-import zlib
-import json
 import os
 import stat
+import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from archive.models import RawArticle
 from archive.text.pdf import PAGE_BREAK, PdfUnreadable, pdf_pages
+from archive.text.records import read_csv, read_json, read_jsonl
+from archive.text.skips import (MAX_ARTICLE_BYTES, Skipped, failure, shown, storable,
+                                too_large)
+from archive.text.webarchive import WARC_SUFFIXES, Tally, WarcUnreadable, warc_pages
 
 TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
 RECORD_SUFFIXES = {".json", ".jsonl", ".csv"}
 PDF_SUFFIXES = {".pdf"}  # read through their text layer (archive.text.pdf), page by page
-SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | PDF_SUFFIXES
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | PDF_SUFFIXES | WARC_SUFFIXES
 # A compressed file ends in one of these after the type of what it holds ("a.jsonl.gz"). The
 # standard library's decompressor objects (not gzip.open & co.) stop at a length, so a bomb
 # is cut off at the cap, and give what precedes the cut of a truncated file.
 COMPRESSED = {".gz": lambda: zlib.decompressobj(wbits=47),  # a gzip (or zlib) header
               ".bz2": bz2.BZ2Decompressor, ".xz": lzma.LZMADecompressor}
 COMPRESSION = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz"}  # as a reason names them
-# The default per-article cap (Config.max_article_bytes, ARCHIVE_MAX_ARTICLE_BYTES): a .txt
-# or .html file, or one record of a dump, above it is skipped.
-MAX_ARTICLE_BYTES = 5_000_000
 # A .json/.jsonl/.csv dump holds many articles: the whole file is read up to this many bytes.
 MAX_FILE_BYTES = 200_000_000
-CAP_ENV = "ARCHIVE_MAX_ARTICLE_BYTES"
-TEXT_FIELDS = ("text", "body", "content", "article", "maintext")
-OPTIONAL_FIELDS = ("title", "date", "url", "outlet", "author")
-FIELD_ALIASES = {"outlet": ("outlet", "source", "publisher", "site", "sitename"),
-                 "date": ("date", "published", "publication_date", "pubdate"),
-                 "author": ("author", "authors", "byline")}
 FILE_KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device",
               stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket",
               stat.S_IFDIR: "a folder"}
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A file (or a record in a file, or a folder) that was not indexed, and why.
-
-    keep=True when the failure says nothing of the content (a folder that cannot be listed,
-    a file that cannot be opened, a library that is missing): a mirror build then keeps the
-    articles it indexed from that path before.
-    """
-
-    path: str
-    reason: str
-    keep: bool = False
-
-
-def shown(path: str | Path) -> str:
-    """`path` as text any UTF-8 store accepts: bytes of a file name that are not UTF-8
-    (which Python holds as lone surrogates) are escaped as \\xNN, so the file is indexed
-    under a readable name instead of failing the build."""
-    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
-
-
-def storable(text: str) -> str:
-    """`text` without lone surrogates (a JSON string may hold "\\ud800"), escaped as
-    \\udNNN: SQLite and every UTF-8 consumer accept the result."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return text.encode("utf-8", errors="backslashreplace").decode("utf-8")
-
-
-def megabytes(n: int) -> str:
-    return f"{n / 1_000_000:g} MB"
 
 
 def real(path: Path) -> Path:
@@ -206,13 +163,6 @@ def looks_binary(data: bytes) -> bool:
     return b"\x00" in head
 
 
-def too_large(cap: int, records: bool = False, packed: bool = False) -> str:
-    size = f"larger than {megabytes(cap)}{' once decompressed' if packed else ''}"
-    if records:
-        return f"{size}: split the dump into smaller files"
-    return f"{size} (raise {CAP_ENV} to index it)"
-
-
 def nonblocking(path: str, flags: int) -> int:
     """An `open` opener that never waits: a FIFO without a writer opens at once."""
     return os.open(path, flags | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
@@ -273,19 +223,6 @@ def unpacked(data: bytes, packed: str, cap: int, path: Path,
                           "records before the cut were read")
 
 
-def failure(exc: BaseException) -> str:
-    """The reason an unexpected exception gives for skipping a file or a record."""
-    if isinstance(exc, ImportError):
-        return (f"a library needed to read it cannot be imported ({exc}): reinstall archive's "
-                "dependencies (pip install archive)")
-    if isinstance(exc, RecursionError):
-        return "nested too deeply to be read"
-    if isinstance(exc, MemoryError):
-        return "not enough memory to read it"
-    message = " ".join(str(exc).split())[:200]
-    return f"could not be read ({type(exc).__name__}{': ' + message if message else ''})"
-
-
 def read_path(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> list[RawArticle | Skipped]:
     """The articles in one file, or the reasons it (or a record of it) was skipped. Never
     raises: whatever goes wrong while reading or parsing the file becomes a `Skipped`.
@@ -300,6 +237,8 @@ def read_path(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> list[RawArticle
         return [Skipped(shown(path), f"unsupported file type '{kind}' (supported: "
                         f"{', '.join(sorted(SUPPORTED))}, each also as "
                         f"{', '.join(sorted(COMPRESSED))})")]
+    if suffix in WARC_SUFFIXES:
+        return read_warc(path, packed, max_bytes)
     records = suffix in RECORD_SUFFIXES
     # a PDF's bytes are mostly fonts and images: its file is bounded like a dump's, its text
     # like an article's
@@ -341,13 +280,14 @@ def parse(data: bytes, suffix: str, path: str, max_bytes: int) -> list[RawArticl
     return read_csv(text, path, max_bytes)
 
 
-def read_html(html: str, path: str) -> RawArticle | Skipped:
-    """Main text and metadata of a web page, via trafilatura (scripts and markup dropped)."""
+def read_html(html: str, path: str, url: str | None = None) -> RawArticle | Skipped:
+    """Main text and metadata of a web page (fetched from `url`, when known), via
+    trafilatura (scripts and markup dropped)."""
     import trafilatura
 
     try:
-        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                          favor_precision=True)
+        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True,
+                                          include_comments=False, favor_precision=True)
     except ImportError:
         raise  # a missing library, not a broken page: read_path says what to install
     except Exception as exc:  # trafilatura raises many types on broken markup
@@ -357,7 +297,55 @@ def read_html(html: str, path: str) -> RawArticle | Skipped:
     # trafilatura separates paragraphs by single newlines; the cleaner expects blank lines.
     text = "\n\n".join(line for line in doc.text.splitlines() if line.strip())
     return RawArticle(text=text, path=path, title=doc.title or None, date=doc.date or None,
-                      url=doc.url or None, outlet=doc.sitename or None, author=doc.author or None)
+                      url=doc.url or url or None, outlet=doc.sitename or None,
+                      author=doc.author or None)
+
+
+def read_warc(path: Path, packed: str, max_bytes: int) -> list[RawArticle | Skipped]:
+    """The articles of the web pages in a WARC file (`warc_pages`), each read like an .html
+    file, at the URL it was fetched from (record N's path is "<file>#N"); the pages without
+    article text (section fronts, search pages) and the other records are summed up in one
+    note, and a file that breaks off keeps the pages before the break."""
+    name = shown(path)
+    if packed not in ("", ".gz"):
+        return [Skipped(name, "a WARC file is read plain or gzipped (.warc, .warc.gz), not "
+                        f"as {COMPRESSION[packed]}")]
+    out: list[RawArticle | Skipped] = []
+    tally, empty = Tally(), 0
+    with open(path, "rb", opener=nonblocking) as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return [Skipped(name, f"not a regular file ({not_regular(info.st_mode)}): not read")]
+        try:
+            for page in warc_pages(f, max_bytes, tally):
+                where = f"{name}#{page.number}"
+                if page.body is None:
+                    out.append(Skipped(where, too_large(max_bytes)))
+                    continue
+                item = read_html(decode(page.body), where, storable(page.url or "") or None)
+                empty += isinstance(item, Skipped)
+                if not isinstance(item, Skipped):
+                    out.append(item)
+        except WarcUnreadable as exc:
+            return [Skipped(name, str(exc))]
+    return out + warc_notes(name, tally, empty, any(isinstance(a, RawArticle) for a in out))
+
+
+def warc_notes(name: str, tally: Tally, empty: int, found: bool) -> list[Skipped]:
+    """What a WARC file held besides its articles, for the report."""
+    notes = []
+    other = ", ".join(f"{n} {kind}" for kind, n in sorted(tally.kinds.items()))
+    if not found:
+        notes.append(Skipped(name, f"no article in the WARC file ({tally.records} records: "
+                             f"{empty} pages without article text"
+                             f"{'; not pages: ' + other if other else ''})"))
+    elif empty:
+        notes.append(Skipped(name, f"{empty} pages of the WARC file hold no article text "
+                             "(section fronts, search pages): left out"))
+    if tally.broken:
+        notes.append(Skipped(name, f"the WARC file breaks off ({tally.broken}): the pages "
+                             "before it were read"))
+    return notes
 
 
 def read_pdf(data: bytes, path: str, max_bytes: int = MAX_ARTICLE_BYTES) -> RawArticle | Skipped:
@@ -371,104 +359,6 @@ def read_pdf(data: bytes, path: str, max_bytes: int = MAX_ARTICLE_BYTES) -> RawA
     text = storable(f"\n\n{PAGE_BREAK}\n\n".join(pages))
     return RawArticle(text=text, path=path, title=meta["title"], date=meta["date"],
                       author=meta["author"], paged=True)
-
-
-def record_to_article(record: dict, path: str, where: str,
-                      max_bytes: int = MAX_ARTICLE_BYTES) -> RawArticle | Skipped:
-    """One JSONL/CSV record: a text field is required; title, date, url, outlet, author optional."""
-    lowered = {str(k).strip().lower(): v for k, v in record.items() if k is not None}
-    text = next((lowered[f] for f in TEXT_FIELDS if isinstance(lowered.get(f), str)
-                 and lowered[f].strip()), None)
-    if text is None:
-        return Skipped(f"{path}{where}", f"no text field (one of: {', '.join(TEXT_FIELDS)})")
-    if len(text) > max_bytes or len(text.encode("utf-8", errors="replace")) > max_bytes:
-        return Skipped(f"{path}{where}", too_large(max_bytes))
-    meta: dict[str, str | None] = {}
-    for name in OPTIONAL_FIELDS:
-        keys = FIELD_ALIASES.get(name, (name,))
-        value = next((lowered[k] for k in keys if lowered.get(k) not in (None, "")), None)
-        if isinstance(value, list):
-            value = ", ".join(str(v) for v in value)
-        meta[name] = storable(str(value).strip()) if value is not None else None
-    return RawArticle(text=storable(text.replace("\r\n", "\n")), path=f"{path}{where}", **meta)
-
-
-def record(value: object, path: str, where: str, max_bytes: int) -> RawArticle | Skipped:
-    """`record_to_article` inside the isolation boundary of one record."""
-    try:
-        return record_to_article(value, path, where, max_bytes)  # type: ignore[arg-type]
-    except Exception as exc:  # noqa: BLE001 - one bad record must never stop a file
-        return Skipped(f"{path}{where}", failure(exc))
-
-
-def read_jsonl(text: str, path: str,
-               max_bytes: int = MAX_ARTICLE_BYTES) -> list[RawArticle | Skipped]:
-    out: list[RawArticle | Skipped] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except RecursionError:
-            out.append(Skipped(f"{path}#{number}", f"line {number} is nested too deeply to "
-                               "be read"))
-            continue
-        except ValueError as exc:  # JSONDecodeError, or a number of over 4,300 digits
-            why = getattr(exc, "msg", None) or str(exc).split(";")[0]
-            out.append(Skipped(f"{path}#{number}", f"invalid JSON on line {number}: {why}"))
-            continue
-        if not isinstance(value, dict):
-            out.append(Skipped(f"{path}#{number}", f"line {number} is not a JSON object"))
-            continue
-        out.append(record(value, path, f"#{number}", max_bytes))
-    return out or [Skipped(path, "no records")]
-
-
-# Keys under which a scraper's JSON export keeps its list of articles ({"articles": [...]}).
-LIST_KEYS = ("articles", "items", "records", "data", "results", "documents", "docs", "posts")
-
-
-def read_json(text: str, path: str,
-              max_bytes: int = MAX_ARTICLE_BYTES) -> list[RawArticle | Skipped]:
-    """A .json file as scrapers write it: one article object, a list of them, or an object
-    keeping the list under a key such as "articles"; a file of one object per line (JSON
-    Lines named .json) is read as .jsonl."""
-    try:
-        value = json.loads(text)
-    except RecursionError:
-        return [Skipped(path, "JSON nested too deeply to be read")]
-    except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data" and text.lstrip().startswith("{"):
-            return read_jsonl(text, path, max_bytes)  # JSON Lines with a .json name
-        return [Skipped(path, f"invalid JSON: {exc.msg} (line {exc.lineno})")]
-    except ValueError as exc:  # a number of over 4,300 digits
-        return [Skipped(path, f"invalid JSON: {str(exc).split(';')[0]}")]
-    if isinstance(value, dict) and not any(isinstance(value.get(k), str) for k in TEXT_FIELDS):
-        value = next((value[k] for k in LIST_KEYS if isinstance(value.get(k), list)), value)
-    if isinstance(value, dict):
-        return [record(value, path, "", max_bytes)]
-    if not isinstance(value, list):
-        return [Skipped(path, "JSON is neither an article object nor a list of them")]
-    out = [record(item, path, f"#{n}", max_bytes) if isinstance(item, dict)
-           else Skipped(f"{path}#{n}", f"item {n} is not a JSON object")
-           for n, item in enumerate(value, start=1)]
-    return out or [Skipped(path, "no records")]
-
-
-def read_csv(text: str, path: str,
-             max_bytes: int = MAX_ARTICLE_BYTES) -> list[RawArticle | Skipped]:
-    csv.field_size_limit(2**31 - 1)
-    try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        header = [h.strip().lower() for h in (reader.fieldnames or [])]
-        if not any(f in header for f in TEXT_FIELDS):
-            return [Skipped(path, f"CSV has no text column (one of: {', '.join(TEXT_FIELDS)}; "
-                            f"found: {', '.join(header) or 'none'})")]
-        rows = list(reader)
-    except csv.Error as exc:
-        return [Skipped(path, f"malformed CSV: {exc}")]
-    out = [record(row, path, f"#{i}", max_bytes) for i, row in enumerate(rows, start=2)]
-    return out or [Skipped(path, "no records")]
 
 
 def read_all(paths: Iterable[str | Path],
