@@ -16,7 +16,7 @@ import os
 import queue
 import threading
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from archive.build.report import BuildReport, Progress, progress_bar
 from archive.build.stages import attribute_passages, fill_passages, isolated
@@ -158,12 +158,16 @@ class TaggerThread:
         return True
 
 
-def resolve_described(store: Store) -> int:
-    """Speakers described, not named ("The Republican nominee said"), resolved across the
-    archive with every role it knows for the people each article quotes (archive.quotes:
-    `described_holders`); run by every build after its articles are stored, so a role a
-    later article teaches resolves an older article's description too. Returns how many."""
-    rows = [r for r in store.described_attributions() if description_words(r[2])]
+def resolve_described(store: Store, added: Iterable[str] | None = None) -> int:
+    """Speakers described, not named ("The Republican nominee said"), resolved with every
+    role the archive knows for the people each article quotes (archive.quotes:
+    `described_holders`); run by every build after its articles are stored. With `added`
+    (the ids of the articles a build added) only where they can change something: their own
+    descriptions, and those of older articles quoting someone they give a role (a role a
+    later article teaches resolves an older article's description); None: the whole archive.
+    Returns how many were resolved."""
+    scope = None if added is None else store.articles_taught(added)
+    rows = [r for r in store.described_attributions(scope) if description_words(r[2])]
     if not rows:
         return 0
     quoted: dict[str, set[str]] = defaultdict(set)

@@ -157,7 +157,8 @@ def write_generation(draft: Draft, previous: Path | None,
             copies = dedup.copy_pairs([(i, o, t) for i, (o, t) in enumerate(zip(owners, texts))])
         new_ids = store_articles(store, added, passages)  # rows need no vectors either
         if config.attribution:
-            resolve_described(store)  # the new articles' roles may resolve older ones too
+            # the new articles' roles may resolve older ones too
+            resolve_described(store, [a.article_id for a in added])
         new_vectors = embedding.result()
     if len(new_ids) < len(owners):
         new_vectors = new_vectors[np.array([o in passages for o in owners], dtype=bool)]

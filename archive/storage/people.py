@@ -65,12 +65,29 @@ class PeopleTables:
         return {r[0] for r in execute_in(self.db, sql, article_ids)}
 
     # -- speakers described, not named ("The Republican nominee") --------------------------
-    def described_attributions(self) -> list[tuple[int, str, str]]:
-        """(id, article_id, speaker phrase) of every attribution whose speaker is unresolved
-        and whose phrase begins with "the" (the candidates of archive.quotes.descriptions)."""
-        return [tuple(r) for r in self.db.execute(
-            "SELECT id, article_id, speaker_text FROM attributions WHERE speaker IS NULL "
-            "AND speaker_text LIKE 'the %'")]  # LIKE ignores ASCII case: "The ..." too
+    def described_attributions(self, article_ids: Iterable[str] | None = None
+                               ) -> list[tuple[int, str, str]]:
+        """(id, article_id, speaker phrase) of every attribution (of these articles; None:
+        the whole archive) whose speaker is unresolved and whose phrase begins with "the"
+        (the candidates of archive.quotes.descriptions)."""
+        sql = ("SELECT id, article_id, speaker_text FROM attributions WHERE speaker IS NULL "
+               "AND speaker_text LIKE 'the %'")  # LIKE ignores ASCII case: "The ..." too
+        if article_ids is None:
+            return [tuple(r) for r in self.db.execute(sql)]
+        return [tuple(r) for r in execute_in(self.db, sql + " AND article_id IN ({marks})",
+                                             sorted(set(article_ids)))]
+
+    def articles_taught(self, article_ids: Iterable[str]) -> set[str]:
+        """These articles and every other one quoting a person these articles give a role:
+        the descriptions those roles may resolve ("The Republican nominee" in an older
+        article, once a new one calls its speaker that)."""
+        ids = sorted(set(article_ids))
+        given = sorted({r[0] for r in execute_in(
+            self.db, "SELECT DISTINCT speaker FROM attributions WHERE article_id IN ({marks}) "
+            "AND role IS NOT NULL AND speaker_type = 'person'", ids)})
+        return set(ids) | {r[0] for r in execute_in(
+            self.db, "SELECT DISTINCT article_id FROM attributions WHERE speaker IN ({marks}) "
+            "AND speaker_type = 'person'", given)}
 
     def quoted_people(self, article_ids: Iterable[str]) -> list[tuple[str, str]]:
         """(article_id, speaker) of the people these articles quote."""

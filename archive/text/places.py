@@ -52,6 +52,7 @@ def _keys() -> dict[str, str]:
     return keys
 
 
+@lru_cache(maxsize=65536)  # role_people compares every word pair of every matching role
 def place_key(word: str) -> str | None:
     """The country a single word names or is the people of ("American" -> "united states",
     "Poland" -> "poland"), None for any other word."""

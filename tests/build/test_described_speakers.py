@@ -51,3 +51,27 @@ def test_a_role_a_later_article_gives_resolves_an_older_description(archive_of, 
     report = build([src], config, embedder=embedder)
     assert described_speakers(config) == ["Dana Morrow"]
     assert report.added_articles == 1  # the older article was not attributed again
+
+
+OTHER = ("Ferry timetable cut\n\n"
+         "The ferry operator said on Friday that winter sailings to Port Ellis would be cut "
+         "to two a day.\n")
+
+
+def test_a_build_looks_only_where_its_roles_can_resolve_a_description(archive_of):
+    """An added article's roles can only resolve descriptions in itself and in the articles
+    quoting the people it gives a role: those are the ones a build visits, not the archive."""
+    config, _ = archive_of("described_scope", {"a.txt": ROLE_GIVEN, "b.txt": DESCRIBED,
+                                               "c.txt": OTHER})
+    store = Store(IndexDir(config.index_dir).require_current() / DB_NAME)
+    try:
+        ids = {path.rsplit("/", 1)[-1]: a for a, path in store.db.execute(
+            "SELECT article_id, path FROM articles")}
+        assert store.articles_taught([ids["a.txt"]]) == {ids["a.txt"], ids["b.txt"]}
+        assert store.articles_taught([ids["c.txt"]]) == {ids["c.txt"]}
+        described = {a for _, a, _ in store.described_attributions()}
+        assert ids["c.txt"] in described  # "The ferry operator": a description, nobody's
+        assert {a for _, a, _ in store.described_attributions([ids["a.txt"], ids["b.txt"]])
+                } <= {ids["a.txt"], ids["b.txt"]}
+    finally:
+        store.close()
