@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -58,6 +58,7 @@ from archive.embed import make_embedder, make_quote_tagger
 from archive.embed.ray_data import OFFLINE_ENV, ray_session
 from archive.errors import BadRequest, IndexMismatch
 from archive.models import Article, Paragraph
+from archive.quotes import described_holders, description_words
 from archive.storage import FORMAT_VERSION, IndexDir, open_stream
 from archive.text import (
     Skipped,
@@ -317,6 +318,7 @@ def finish(stream: StreamWriter, writer: Writer, plan: Plan, manifest: dict, ful
     """Clusters and people, the commit, then the rows this build replaces or removes."""
     writer.clusters()
     if attribution:
+        writer.describe()
         writer.people()
     stream.flush()
     generation = f"ray-{stream.build_id}"
@@ -416,6 +418,25 @@ class Writer:
         for link in self.links:
             uf.union(link.a, link.b)
         self.stream.set_clusters(uf.mapping())
+
+    def describe(self) -> None:
+        """Speakers described, not named ("The Republican nominee said"), resolved with every
+        role the archive knows for the people each article quotes, as the local build does
+        (archive.build.attribution.resolve_described, with the same archive.quotes function)
+        but over the whole archive: the resolved names are regrouped by `people`."""
+        rows = [r for r in self.stream.described_attributions() if description_words(r[2])]
+        if not rows:
+            return
+        quoted: dict[str, set[str]] = defaultdict(set)
+        roles: dict[str, set[str]] = defaultdict(set)
+        for r in self.stream.named_attributions():
+            if r.get("speaker_type") == "person":
+                quoted[r["article_id"]].add(r["speaker"])
+                if r.get("role"):
+                    roles[r["speaker"]].add(r["role"])
+        found = described_holders(rows, quoted, roles)
+        self.stream.set_described(found)
+        self.speakers.update(found.values())
 
     def people(self) -> None:
         """Group the speaker names of the archive's confident attributions into people

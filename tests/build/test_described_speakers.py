@@ -4,6 +4,7 @@ model, real SQLite)."""
 from __future__ import annotations
 
 from archive.build import build
+from archive.models import Filters
 from archive.storage import DB_NAME, IndexDir
 from archive.storage.sqlite import Store
 
@@ -75,3 +76,31 @@ def test_a_build_looks_only_where_its_roles_can_resolve_a_description(archive_of
                 } <= {ids["a.txt"], ids["b.txt"]}
     finally:
         store.close()
+
+
+def test_the_distributed_build_resolves_descriptions_too(ray_local, tmp_path, embedder):
+    """Ray → Milvus: the same description resolved to the same person, who is then labelled
+    as the speaker of those words like any other of hers."""
+    from archive.build import build_distributed
+    from archive.config import load_config
+    from archive.search import Searcher
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text(ROLE_GIVEN, encoding="utf-8")
+    (src / "b.txt").write_text(DESCRIBED, encoding="utf-8")
+    config = load_config(index=str(tmp_path / "index"), backend="milvus",
+                         milvus_uri=str(tmp_path / "milvus.db"))
+    build_distributed([src], config, workers=2, embedder=embedder)
+    searcher = Searcher(config, embedder=embedder)
+    try:
+        backend = searcher.backend
+        every = backend.attributions_for(backend.filtered_ids(Filters()))
+        described = [a for atts in every.values() for a in atts
+                     if a["speaker_text"] == "The Republican nominee"]
+        assert [a["speaker"] for a in described] == ["Dana Morrow"]
+        hit = next(h for h in searcher.search("what did Dana Morrow say about the ferry", k=5)
+                   if "ferry terminal" in h.text)
+        assert hit.speaker == "Dana Morrow"
+    finally:
+        searcher.close()

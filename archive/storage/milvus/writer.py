@@ -206,6 +206,28 @@ class StreamWriter:
                          ["speaker", "role", "speaker_text", "article_id", "speaker_type",
                           "confidence"]))
 
+    def described_attributions(self) -> list[tuple[int, str, str]]:
+        """(id, article_id, speaker phrase) of every attribution whose speaker is unresolved
+        and whose phrase begins with "the" or "The" (the candidates of
+        archive.quotes.descriptions), as the local Store gives them."""
+        rows = scan(self.client, ATTRIBUTIONS, '(speaker is null or speaker == "") and '
+                    '(speaker_text like "the %" or speaker_text like "The %") and '
+                    f'build_id <= {self.build_id}',
+                    ["id", "article_id", "speaker_text"])
+        return [(int(r["id"]), r["article_id"], r["speaker_text"]) for r in rows]
+
+    def set_described(self, speakers: Mapping[int, str]) -> None:
+        """Give these attributions (by id) a person speaker; `set_persons` then labels
+        them like any other of that person's."""
+        fields = ATTRIBUTION_FIELDS + ["key", "build_id"]
+        for chunk in chunks(sorted(speakers), 500):
+            rows = query_in(self.client, ATTRIBUTIONS, "id", chunk, fields)
+            for r in rows:
+                r["speaker"], r["speaker_type"] = clip(speakers[int(r["id"])]), "person"
+                r[DUMMY] = DUMMY_VECTOR
+            for part in chunks(rows, BATCH):
+                self.client.upsert(ATTRIBUTIONS, part)
+
     def set_persons(self, person: Mapping[str, str | None], min_confidence: float = 0.0) -> None:
         """Speaker -> person (None: nobody) on the attributions of these speakers (nobody on
         one below `min_confidence`), then the persons of the passages quoting them."""
