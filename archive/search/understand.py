@@ -113,8 +113,7 @@ def _phrase_role(toks: list[Token], linker: Linker) -> list[str]:
     words = [t.key for t in toks if t.key not in DETERMINERS]
     if NAME_TITLES.intersection(words[:-1]) and (people := linker.role_people(words)):
         return by_quotes(people, linker)  # "the Lord Chancellor" is no chancellor
-    kept = [k for k, t in enumerate(toks)
-            if t.key not in DETERMINERS and t.key not in NAME_TITLES]
+    kept = _office_words(toks)
     if not kept:
         return []
     if toks[kept[-1]].key in linker.roles:
@@ -135,10 +134,17 @@ def _phrase_role(toks: list[Token], linker: Linker) -> list[str]:
     return by_quotes(linker.role_people(list(swapped)), linker) if swapped else []
 
 
+def _office_words(toks: list[Token]) -> list[int]:
+    """The positions of a speaker phrase's words that may write an office: all but its
+    determiners and the titles written before names ("the Lord Chancellor" -> chancellor)."""
+    return [k for k, t in enumerate(toks) if t.key not in DETERMINERS and t.key not in NAME_TITLES]
+
+
 def _phrase_place(toks: list[Token], linker: Linker) -> list[str]:
     """The holders a speaker phrase led by a country no role writes may mean ("Scotland's
-    first minister", "the first minister of Scotland"): Linker.placed_holders."""
-    words = [t.key for t in toks if t.key not in DETERMINERS and t.key not in NAME_TITLES]
+    first minister", "the first minister of Scotland", as `_phrase_role` reads the office
+    before "of"): Linker.placed_holders."""
+    words = [toks[k].key for k in _office_words(toks)]
     swapped = office_first(words)
     return (linker.placed_holders(words) if words else []) or (
         linker.placed_holders(list(swapped)) if swapped else [])
