@@ -1,7 +1,7 @@
-"""Read articles from files and folders: .txt, .html/.htm, .json, .jsonl, .csv and .pdf, each
-also compressed with gzip, bzip2 or xz ("dump.jsonl.gz": what it holds, decompressed no
-further than the cap on what it holds), and the web pages of WARC files (.warc, .warc.gz:
-archive.text.webarchive), read one record at a time.
+"""Read articles from files and folders: .txt, .html/.htm, .json, .jsonl, .csv, .pdf, .docx and
+.eml (archive.text.documents), each also compressed with gzip, bzip2 or xz ("dump.jsonl.gz":
+what it holds, decompressed no further than the cap on what it holds), and the web pages of
+WARC files (.warc, .warc.gz: archive.text.webarchive), read one record at a time.
 
 No file can stop, hang or leak a build. A file is read only when it is a regular file whose
 real path lies under one of the paths the user gave (a symlink inside the corpus is fine;
@@ -15,12 +15,15 @@ from __future__ import annotations
 import bz2
 import lzma
 import os
+import re
 import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from archive.models import RawArticle
+from archive.text.documents import (DOCX_SUFFIXES, EMAIL_SUFFIXES, DocumentUnreadable,
+                                    docx_text, email_parts)
 from archive.text.pdf import PAGE_BREAK, PdfUnreadable, pdf_pages
 from archive.text.records import read_csv, read_json, read_jsonl
 from archive.text.skips import (MAX_ARTICLE_BYTES, Skipped, failure, shown, storable,
@@ -31,7 +34,10 @@ TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
 RECORD_SUFFIXES = {".json", ".jsonl", ".csv"}
 PDF_SUFFIXES = {".pdf"}  # read through their text layer (archive.text.pdf), page by page
-SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | PDF_SUFFIXES | WARC_SUFFIXES
+# read whole and bounded like a dump (fonts, images, attachments), their text like an article
+DOCUMENT_SUFFIXES = PDF_SUFFIXES | DOCX_SUFFIXES | EMAIL_SUFFIXES
+SUPPORTED = (TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | DOCUMENT_SUFFIXES
+             | WARC_SUFFIXES)
 # A compressed file ends in one of these after the type of what it holds ("a.jsonl.gz"). The
 # standard library's decompressor objects (not gzip.open & co.) stop at a length, so a bomb
 # is cut off at the cap, and give what precedes the cut of a truncated file.
@@ -242,7 +248,7 @@ def read_path(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> list[RawArticle
     records = suffix in RECORD_SUFFIXES
     # a PDF's bytes are mostly fonts and images: its file is bounded like a dump's, its text
     # like an article's
-    whole = records or suffix in PDF_SUFFIXES
+    whole = records or suffix in DOCUMENT_SUFFIXES
     try:
         cap = max(max_bytes, MAX_FILE_BYTES) if whole else max_bytes
         data, cut = read_bounded(path, cap, records), None
@@ -266,6 +272,10 @@ def parse(data: bytes, suffix: str, path: str, max_bytes: int) -> list[RawArticl
         return [Skipped(path, "empty file")]
     if suffix in PDF_SUFFIXES:
         return [read_pdf(data, path, max_bytes)]
+    if suffix in DOCX_SUFFIXES:
+        return [read_docx(data, path, max_bytes)]
+    if suffix in EMAIL_SUFFIXES:
+        return [read_email(data, path, max_bytes)]
     if looks_binary(data):
         return [Skipped(path, "binary content, not text")]
     text = decode(data)
@@ -346,6 +356,39 @@ def warc_notes(name: str, tally: Tally, empty: int, found: bool) -> list[Skipped
         notes.append(Skipped(name, f"the WARC file breaks off ({tally.broken}): the pages "
                              "before it were read"))
     return notes
+
+
+def read_docx(data: bytes, path: str, max_bytes: int = MAX_ARTICLE_BYTES
+              ) -> RawArticle | Skipped:
+    """A Word document's paragraphs as one article, with its title, author and date."""
+    try:
+        paragraphs, meta = docx_text(data, max_bytes)
+    except DocumentUnreadable as exc:
+        return Skipped(path, str(exc))
+    return RawArticle(text=storable("\n\n".join(paragraphs)), path=path, title=meta["title"],
+                      date=meta["date"], author=meta["author"])
+
+
+def read_email(data: bytes, path: str, max_bytes: int = MAX_ARTICLE_BYTES
+               ) -> RawArticle | Skipped:
+    """An e-mail's text as one article (its plain-text part, else its HTML read like a page)
+    with its subject as title, its sender as author and its date."""
+    try:
+        plain, html, meta = email_parts(data)
+    except DocumentUnreadable as exc:
+        return Skipped(path, str(exc))
+    if plain and plain.strip():
+        # paragraphs are separated by blank lines; the lines of one are wrapped at ~72
+        text = "\n\n".join(" ".join(p.split()) for p in re.split(r"\n\s*\n", plain)
+                             if p.strip())
+    else:
+        page = read_html(html or "", path)
+        if isinstance(page, Skipped):
+            return page
+        text = page.text
+    if len(text.encode("utf-8", errors="replace")) > max_bytes:
+        return Skipped(path, too_large(max_bytes))
+    return RawArticle(text=storable(text), path=path, **meta)
 
 
 def read_pdf(data: bytes, path: str, max_bytes: int = MAX_ARTICLE_BYTES) -> RawArticle | Skipped:

@@ -94,8 +94,9 @@ def watch(job: UploadJob) -> None:
 
 def upload() -> None:
     st.subheader("Add articles")
-    st.caption("Plain text (title on the first line), HTML pages, PDFs, JSON, JSON Lines or "
-               "CSV with a text column, each also compressed (.gz, .bz2, .xz). Files are kept under the index folder (uploads/) and added to "
+    st.caption("Plain text (title on the first line), HTML pages, PDFs, Word documents, "
+               "e-mails (.eml), web crawls (.warc), JSON, JSON Lines or CSV with a text "
+               "column, each also compressed (.gz, .bz2, .xz). Files are kept under the index folder (uploads/) and added to "
                "what the archive already holds; searching goes on while they are indexed.")
     show_result()
     job = st.session_state.get("upload_job")
