@@ -109,9 +109,18 @@ def _part(message: EmailMessage, kind: str) -> str | None:
     """The content of the message's first inline text/`kind` part, or None."""
     try:
         part = message.get_body(preferencelist=(kind,))
-        return part.get_content() if part is not None else None
-    except (LookupError, ValueError, AttributeError):  # an unknown charset, a broken part
+    except (LookupError, ValueError, AttributeError):  # a broken structure
         return None
+    if part is None:
+        return None
+    try:
+        return part.get_content()
+    except (LookupError, ValueError, AttributeError, UnicodeError):  # an unknown charset:
+        payload = part.get_payload(decode=True) or b""  # the bytes, read as UTF-8 or else
+        try:  # as Windows-1252 / Latin-1, the mail's most likely other encodings
+            return payload.decode("utf-8")
+        except UnicodeDecodeError:
+            return payload.decode("latin-1")
 
 
 def _date(header: object) -> str | None:

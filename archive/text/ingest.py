@@ -243,13 +243,13 @@ def read_path(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> list[RawArticle
         return [Skipped(shown(path), f"unsupported file type '{kind}' (supported: "
                         f"{', '.join(sorted(SUPPORTED))}, each also as "
                         f"{', '.join(sorted(COMPRESSED))})")]
-    if suffix in WARC_SUFFIXES:
-        return read_warc(path, packed, max_bytes)
     records = suffix in RECORD_SUFFIXES
     # a PDF's bytes are mostly fonts and images: its file is bounded like a dump's, its text
     # like an article's
     whole = records or suffix in DOCUMENT_SUFFIXES
     try:
+        if suffix in WARC_SUFFIXES:  # streamed, one record at a time
+            return read_warc(path, packed, max_bytes)
         cap = max(max_bytes, MAX_FILE_BYTES) if whole else max_bytes
         data, cut = read_bounded(path, cap, records), None
         if packed and not isinstance(data, Skipped):
@@ -326,6 +326,8 @@ def read_warc(path: Path, packed: str, max_bytes: int) -> list[RawArticle | Skip
         info = os.fstat(f.fileno())
         if not stat.S_ISREG(info.st_mode):
             return [Skipped(name, f"not a regular file ({not_regular(info.st_mode)}): not read")]
+        if not info.st_size:
+            return [Skipped(name, "empty file")]
         try:
             for page in warc_pages(f, max_bytes, tally):
                 where = f"{name}#{page.number}"

@@ -50,7 +50,6 @@ def warc_pages(stream: BinaryIO, max_bytes: int, tally: Tally) -> Iterator[Page]
     over `max_bytes` comes with body None. Raises WarcUnreadable when no record can be
     read at all; a file that breaks off later ends the pages there (`tally.broken`)."""
     from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
 
     records = ArchiveIterator(stream)
     while True:
@@ -58,8 +57,9 @@ def warc_pages(stream: BinaryIO, max_bytes: int, tally: Tally) -> Iterator[Page]
             record = next(records)
         except StopIteration:
             return
-        except (ArchiveLoadFailed, ValueError, OSError, EOFError) as exc:
-            why = " ".join(str(exc).split())[:200] or type(exc).__name__
+        except Exception as exc:  # noqa: BLE001 - warcio raises anything on damaged records
+            # warcio quotes the bytes it could not read after "first line"
+            why = _plain(str(exc).split(", first line")[0]) or type(exc).__name__
             if not tally.records:
                 raise WarcUnreadable(f"not a readable WARC file ({why})") from exc
             tally.broken = f"after record {tally.records}: {why}"
@@ -81,6 +81,13 @@ def warc_pages(stream: BinaryIO, max_bytes: int, tally: Tally) -> Iterator[Page]
             return
         yield Page(tally.records, record.rec_headers.get_header("WARC-Target-URI"),
                    body if len(body) <= max_bytes else None)
+
+
+def _plain(message: str) -> str:
+    """An error message fit for a report: printable ASCII, one line, at most 120 characters
+    (warcio quotes the bytes it could not read)."""
+    text = "".join(c for c in message if c.isascii() and c.isprintable())
+    return " ".join(text.split())[:120]
 
 
 def _cut_short(record) -> bool:  # noqa: ANN001 - warcio's ArcWarcRecord

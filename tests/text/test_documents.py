@@ -130,3 +130,12 @@ def attachment_only() -> bytes:
     msg = mail()
     msg.add_attachment(b"%PDF-1.4", maintype="application", subtype="pdf", filename="a.pdf")
     return msg.as_bytes()
+
+
+def test_an_email_in_an_unknown_charset_is_still_read(tmp_path):
+    path = tmp_path / "odd.eml"
+    path.write_bytes(b"From: press@harbour.example\nSubject: Pier\nContent-Type: text/plain; "
+                     b"charset=x-unknown-charset\n\nThe pier opens in April, the harbour "
+                     b"master said: caf\xe9 owners are pleased.\n")
+    [article] = read_path(path)
+    assert isinstance(article, RawArticle) and "café owners" in article.text

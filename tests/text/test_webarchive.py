@@ -107,3 +107,15 @@ def test_a_file_that_is_no_warc_is_one_clear_skip(tmp_path, name, data, reason):
     path.write_bytes(data)
     [item] = read_path(path)
     assert not isinstance(item, RawArticle) and reason in item.reason, item
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b"", "empty file"),
+    (b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99999\r\n\r\nshort",
+     "not a readable WARC file"),
+])
+def test_a_damaged_warc_never_raises(tmp_path, data, reason):
+    path = tmp_path / "damaged.warc"
+    path.write_bytes(data)
+    [item] = read_path(path)
+    assert not isinstance(item, RawArticle) and reason in item.reason, item
