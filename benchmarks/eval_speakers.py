@@ -208,13 +208,14 @@ def haystack_paths() -> list[Path]:
 
 def relevant_ids(searcher: Searcher, query: dict, by_stem: dict[str, list[tuple[int, str]]]) -> set[int]:
     """The haystack passages of the query's articles holding one of its Content fragments:
-    the fragment's first eight words, or the whole passage inside the fragment; fragments of
-    fewer than three words count only when they are all there is."""
+    the fragment's first eight words, or the whole passage inside the fragment. A fragment of
+    fewer than three words locates nothing (an annotation of the word "as" as Eric Garner's
+    words made every passage with "as" in it relevant, until stop 32)."""
     ids = set()
     for stem, content in query["relevant"]:
-        parts = [norm(p) for p in content.split("\n")]
-        long = [p for p in parts if len(p.split()) >= 3]
-        for part in long or parts:
+        for part in (norm(p) for p in content.split("\n")):
+            if len(part.split()) < 3:
+                continue
             probe = " ".join(part.split()[:8])
             for pid, text in by_stem.get(stem, []):
                 t = norm(text)
