@@ -129,10 +129,17 @@ class ArticleIndex:
                    default=(0, 0, None))[2]
 
     def expand(self, name: str) -> str:
-        """Map "Lavrov" to "Sergey Lavrov" when the article has such a full name."""
+        """Map "Lavrov" to "Sergey Lavrov" when the article has such a full name; a surname
+        of two words or more to the one full name of the article that ends in it ("Mr.
+        Guajardo Villarreal" -> "Ildefonso Guajardo Villarreal", "De Blasio" -> "Bill de
+        Blasio"), so the person is found by the name a reader types."""
         words = name.split()
         if len(words) != 1:
-            return name
+            tail = [w.lower() for w in words]
+            fulls = {n for n in self.by_surname.get(tail[-1], ())
+                     if len(n.split()) > len(words)
+                     and [w.lower() for w in n.split()[-len(words):]] == tail}
+            return fulls.pop() if len(fulls) == 1 else name
         fulls = [n for n in self.by_surname.get(words[0].lower(), []) if len(n.split()) > 1]
         return fulls[0] if fulls else name
 

@@ -53,6 +53,24 @@ def test_surname_expanded_to_full_name_in_article(nlp):
     assert a.speaker_text == "Ryabkov"
 
 
+@pytest.mark.parametrize("full, short", [
+    ("Ildefonso Guajardo Villarreal", "Mr. Guajardo Villarreal"),  # a surname of two words
+    ("Bill de Blasio", "De Blasio"),  # a particle, capitalised at a sentence's start
+])
+def test_a_surname_of_two_words_is_expanded_too(nlp, full, short):
+    paras = [f"{full} met the trade delegation in the capital on Tuesday.",
+             f"“We will not answer threats with threats,” {short} said after the meeting."]
+    (a,) = extract_article(paras, nlp=nlp)[1]
+    assert a.speaker == full
+
+
+def test_two_full_names_sharing_a_long_surname_stay_apart(nlp):
+    paras = ["Maria Garcia Lopez and Juan Garcia Lopez met the council on Tuesday.",
+             "“The budget is fair,” Garcia Lopez said."]
+    (a,) = extract_article(paras, nlp=nlp)[1]
+    assert a.speaker in (None, "Garcia Lopez")  # which of the two is not guessed
+
+
 def test_clean_name_strips_titles_and_possessive():
     assert clean_name("Mr. Sergey Lavrov's") == ("Sergey Lavrov", "Mr.")
     assert clean_name("Gov. Mike Pence (R-IN)") == ("Mike Pence", "Gov.")
