@@ -67,11 +67,11 @@ def _blocks(doc) -> list[str]:  # noqa: ANN001 - docx.Document
     out: list[str] = []
     for block in doc.iter_inner_content():
         if hasattr(block, "rows"):
-            seen: set[int] = set()
+            seen: set = set()  # the cells' XML elements: held, so lxml keeps one proxy each
             for row in block.rows:
                 for cell in row.cells:
-                    if id(cell._tc) not in seen:  # a merged cell is one _tc
-                        seen.add(id(cell._tc))
+                    if cell._tc not in seen:  # a merged cell is one element, repeated
+                        seen.add(cell._tc)
                         out.extend(p.text.strip() for p in cell.paragraphs)
         else:
             out.append(block.text.strip())

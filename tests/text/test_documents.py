@@ -139,3 +139,21 @@ def test_an_email_in_an_unknown_charset_is_still_read(tmp_path):
                      b"master said: caf\xe9 owners are pleased.\n")
     [article] = read_path(path)
     assert isinstance(article, RawArticle) and "café owners" in article.text
+
+
+def test_every_cell_of_a_large_table_is_read_once(tmp_path):
+    """Merged cells repeat in python-docx's rows: each is read once, and no distinct cell is
+    taken for a repeat (an id() of a freed proxy can be reused)."""
+    cells = [[f"cell {r}-{c}" for c in range(4)] for r in range(60)]
+    data = docx_bytes(["A table of berths follows."], table=cells)
+    doc = Document(io.BytesIO(data))
+    grid = doc.tables[0]
+    grid.cell(0, 0).merge(grid.cell(0, 1))  # one cell across two columns
+    out = io.BytesIO()
+    doc.save(out)
+    path = tmp_path / "table.docx"
+    path.write_bytes(out.getvalue())
+    [article] = read_path(path)
+    found = article.text.split("\n\n")
+    assert len(found) == len(set(found))  # the merged cell once
+    assert {f"cell {r}-{c}" for r in range(1, 60) for c in range(4)} <= set(found)
