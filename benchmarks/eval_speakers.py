@@ -70,7 +70,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from eval_attribution import article_files, is_name, parse_ann, resolved_gold_sources, surname
+from eval_attribution import (NAME_SUFFIXES, article_files, is_name, parse_ann,
+                              resolved_gold_sources, surname)
 from speaker_queries import role_queries, speech_noun_queries
 
 from archive.build.pipeline import build
@@ -102,8 +103,8 @@ def person_of(source: str, nlp) -> str | None:
 
 
 # words of a surname that are no given name ("Bill de Blasio", "Osama bin Laden")
-PARTICLES = frozenset("de da di du del della der den van von bin ibn al el la le st ter ten".split())
-NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+PARTICLES = frozenset(
+    "de da di du del della der den van von bin ibn al el la le st ter ten".split())
 
 
 def name_words(name: str) -> list[str]:
@@ -147,8 +148,9 @@ def same_name(a: str, b: str) -> bool:
 
 def full_names(names: list[str]) -> dict[str, str]:
     """Each name of two or more words written in dev -> the most frequent of the same
-    person's (`same_name`), one with a given name first. Until stop 32 every person of one surname was merged into the most
-    frequent, so Bill Clinton's words counted as Hillary Clinton's."""
+    person's (`same_name`), one with a given name first. Until stop 32 every person of one
+    surname was merged into the most frequent, so Bill Clinton's words counted as Hillary
+    Clinton's."""
     counts = Counter(n for n in names if len(n.split()) >= 2)
     best: dict[str, str] = {}
     # a surname of two words ("De Blasio") is no full name to ask by while one is written
@@ -171,9 +173,9 @@ def canonical_of(person: str, best: dict[str, str]) -> str | None:
 def make_queries(limit: int | None, nlp=None) -> list[dict]:
     """[{name, relevant: [(article stem, content words)]}] from PolNeAR dev: per person (a
     shorter name in an article is the longest that article gives that person), the annotated
-    Content spans, their fragments joined by newlines (until stop 32 the text from the first fragment
-    to the last, which for a Content annotated in pieces across an article took in every
-    paragraph between them)."""
+    Content spans, their fragments joined by newlines (until stop 32 the text from the first
+    fragment to the last, which for a Content annotated in pieces across an article took in
+    every paragraph between them)."""
     nlp = load_nlp() if nlp is None else nlp
     per_article: dict[str, list[tuple[str, str]]] = {}
     for text_path, ann_path in article_files("dev"):

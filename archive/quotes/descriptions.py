@@ -100,13 +100,11 @@ def described_holders(described: Iterable[tuple[K, str, str]],
                       roles: Mapping[str, Iterable[str]]) -> dict[K, str]:
     """The one place descriptions are resolved, for a build (rows of the store) and for one
     set of articles alike: of each (key, article, speaker phrase) in `described`, the one
-    person `quoted[article]` names whom the phrase fits (`holder`), with `roles` the roles
-    the archive knows by speaker name; keys of phrases that fit nobody, or several, are
-    left out."""
+    person `quoted[article]` names whom the phrase fits (`holder`: a name or a pronoun is
+    no description and fits nobody), with `roles` the roles the archive knows by speaker
+    name; keys of phrases that fit nobody, or several, are left out."""
     found: dict[K, str] = {}
     for key, article, text in described:
-        if description_words(text) is None:  # a pronoun, a name: no description at all
-            continue
         people = {p: roles.get(p, ()) for p in quoted.get(article, ())}
         if people and (name := holder(text, people)):
             found[key] = name

@@ -21,8 +21,8 @@ from archive.models import Filters, Hit
 from archive.search.folding import fold_ranked
 from archive.search.linker import Linker
 from archive.search.retrieve import MODES, candidates
-from archive.search.speakers import (UNSURE_CONFIDENCE, explicit_speaker, labelled,
-                                     pick_attribution, rank_by_speaker, rank_mentions)
+from archive.search.speakers import (explicit_speaker, labelled, pick_attribution, probable,
+                                     rank_by_speaker, rank_mentions)
 from archive.search.reading import Understood
 from archive.search.understand import understand as read_question
 from archive.storage import Backend, Ranked, check_compatible, open_backend
@@ -82,8 +82,7 @@ def ranking_reason(att: dict | None, names: dict[str, list[str]], text: str,
     if att and att.get("person") in names:
         return "own words" if att["direct"] else "reported"
     for person, variants in names.items():
-        if any(not a.get("person") and a.get("speaker") in variants
-               and (a.get("confidence") or 0.0) >= UNSURE_CONFIDENCE for a in found):
+        if any(probable(a, variants) for a in found):
             return f"possibly {person}'s words"
     for person, variants in names.items():
         if any(re.search(rf"(?<!\w){re.escape(v)}(?!\w)", text, re.IGNORECASE)

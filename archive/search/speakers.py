@@ -110,6 +110,14 @@ def unsure_passages(backend: Backend, names: Sequence[str], labelled: set[int]) 
     return [d for d in dict.fromkeys(d for d, _, _ in found) if d not in labelled][:MAX_OWN]
 
 
+def probable(attribution: dict, names: Sequence[str]) -> bool:
+    """Is this stored attribution one of the probable words `unsure_passages` ranks: given
+    to one of `names` (as written) without a person, at least UNSURE_CONFIDENCE sure (what
+    `Backend.unsure_quotes` selects)?"""
+    return (not attribution.get("person") and attribution.get("speaker") in names
+            and (attribution.get("confidence") or 0.0) >= UNSURE_CONFIDENCE)
+
+
 def by_relevance(ids: Sequence[int], ranked: Ranked) -> Ranked:
     """`ids` in `ranked`'s order where it holds them, then the rest in their own order."""
     wanted = set(ids)

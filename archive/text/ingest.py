@@ -174,15 +174,22 @@ def nonblocking(path: str, flags: int) -> int:
     return os.open(path, flags | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
 
 
+def irregular(info: os.stat_result, path: Path) -> Skipped | None:
+    """Why a file opened for reading is not read, by the stat of its open descriptor (a
+    FIFO or a device that replaced it after `iter_files`), or None for a regular file."""
+    if stat.S_ISREG(info.st_mode):
+        return None
+    return Skipped(shown(path), f"not a regular file ({not_regular(info.st_mode)}): not read")
+
+
 def read_bounded(path: Path, cap: int, records: bool) -> bytes | Skipped:
     """At most `cap` bytes of the regular file `path`, or why it is not read. The file is
     opened without blocking and checked on the open descriptor, so a FIFO or a device that
     replaced it after `iter_files` is never read."""
     with open(path, "rb", buffering=0, opener=nonblocking) as f:
         info = os.fstat(f.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            return Skipped(shown(path), f"not a regular file ({not_regular(info.st_mode)}): "
-                           "not read")
+        if (odd := irregular(info, path)) is not None:
+            return odd
         if info.st_size > cap:
             return Skipped(shown(path), too_large(cap, records))
         data = f.read(cap + 1) or b""
@@ -225,8 +232,8 @@ def unpacked(data: bytes, packed: str, cap: int, path: Path,
     whole = bytes(out[: out.rfind(b"\n") + 1])
     if not records or not whole.strip():
         return b"", Skipped(shown(path), f"not a readable {COMPRESSION[packed]} file ({why})")
-    return whole, Skipped(shown(path), f"the {COMPRESSION[packed]} file is cut short ({why}): the "
-                          "records before the cut were read")
+    return whole, Skipped(shown(path), f"the {COMPRESSION[packed]} file is cut short "
+                          f"({why}): the records before the cut were read")
 
 
 def read_path(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> list[RawArticle | Skipped]:
@@ -324,8 +331,8 @@ def read_warc(path: Path, packed: str, max_bytes: int) -> list[RawArticle | Skip
     tally, empty = Tally(), 0
     with open(path, "rb", opener=nonblocking) as f:
         info = os.fstat(f.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            return [Skipped(name, f"not a regular file ({not_regular(info.st_mode)}): not read")]
+        if (odd := irregular(info, path)) is not None:
+            return [odd]
         if not info.st_size:
             return [Skipped(name, "empty file")]
         try:
@@ -335,8 +342,9 @@ def read_warc(path: Path, packed: str, max_bytes: int) -> list[RawArticle | Skip
                     out.append(Skipped(where, too_large(max_bytes)))
                     continue
                 item = read_html(decode(page.body), where, storable(page.url or "") or None)
-                empty += isinstance(item, Skipped)
-                if not isinstance(item, Skipped):
+                if isinstance(item, Skipped):
+                    empty += 1
+                else:
                     out.append(item)
         except WarcUnreadable as exc:
             return [Skipped(name, str(exc))]

@@ -96,8 +96,9 @@ def upload() -> None:
     st.subheader("Add articles")
     st.caption("Plain text (title on the first line), HTML pages, PDFs, Word documents, "
                "e-mails (.eml), web crawls (.warc), JSON, JSON Lines or CSV with a text "
-               "column, each also compressed (.gz, .bz2, .xz). Files are kept under the index folder (uploads/) and added to "
-               "what the archive already holds; searching goes on while they are indexed.")
+               "column, each also compressed (.gz, .bz2, .xz). Files are kept under the index "
+               "folder (uploads/) and added to what the archive already holds; searching goes "
+               "on while they are indexed.")
     show_result()
     job = st.session_state.get("upload_job")
     if job is not None:  # a rerun while an upload is being added (a Cancel click)
