@@ -69,6 +69,7 @@ from archive.text import (
     read_path,
 )
 from archive.text.ingest import MAX_ARTICLE_BYTES
+from archive.text.names import organisation_names
 from archive.text.roles import people_table
 
 if TYPE_CHECKING:  # the engine's writer type, for annotations only
@@ -445,7 +446,8 @@ class Writer:
         that this build wrote; an attribution below the confidence labels nobody."""
         named = self.stream.named_attributions()
         sure = [r for r in named if self.labels(r)]
-        aliases = group_names([(r["speaker"], r.get("role")) for r in sure])
+        aliases = group_names([(r["speaker"], r.get("role")) for r in sure], organisation_names(
+            (r["speaker"], r.get("speaker_type")) for r in sure))
         changed = {r["speaker"] for r in named
                    if aliases.get(r["speaker"]) != self.aliases.get(r["speaker"])}
         self.stream.set_persons({s: aliases.get(s) for s in sorted(changed | self.speakers)},

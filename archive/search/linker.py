@@ -33,11 +33,6 @@ CLOSE_CACHE = 1024  # typed names whose close spellings a Linker remembers
 # ("Scotland's first minister": the first minister quoted in articles naming Scotland).
 PLACE_SHARE = 0.5
 SUFFIXES = frozenset("jr sr ii iii iv".split())
-# Words that end the name of an organisation, not a person: no surname of theirs.
-ORGANISATION_WORDS = frozenset("""inc corp co ltd plc llc ag sa nv fund group bank company
-association party council ministry agency institute university college club union committee
-board commission organisation organization foundation trust federation department office
-service services systems holdings industries international""".split())
 # Third-person speech verbs: "X says Y" is a headline or a sentence, not a question.
 HEADLINE_VERBS = frozenset("""says tells warns pledges praises urges vows denies insists
 argues admits accuses blames criticises criticizes responds replies rebuts announces

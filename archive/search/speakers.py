@@ -18,11 +18,12 @@ from dataclasses import replace
 from archive.models import Filters
 from archive.quotes import is_speech_cue
 from archive.search.fusion import minmax
-from archive.search.linker import ORGANISATION_WORDS, Linker
+from archive.search.linker import Linker
 from archive.search.retrieve import tiered
 from archive.search.reading import Understood, speaker_reading
 from archive.search.understand import link_phrase, understand
 from archive.storage import Backend, Ranked
+from archive.text.names import ORGANISATION_WORDS
 from archive.text.terms import query_terms
 
 MAX_OWN = 5000

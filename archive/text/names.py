@@ -16,53 +16,26 @@ import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Collection, Iterable
 
 from rapidfuzz import fuzz, process
 
-from archive.text.given_names import gender_of, strip_accents
+from archive.text.given_names import first_names_compatible
+from archive.text.spelling import NAME_CACHE, fold
+from archive.text.spelling import translit as _translit
 
 SURNAME_THRESHOLD = 82.0  # on transliteration keys (see _translit)
-FIRST_NAME_THRESHOLD = 75.0
 MIN_FUZZY_LEN = 5  # shorter surnames must match exactly ("Bush" vs "Rush")
 DOMINANCE = 3.0  # a bare surname goes to a person with 3x the mentions of the next one
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+# Words that end the name of an organisation, not a person: no surname of theirs.
+ORGANISATION_WORDS = frozenset("""inc corp co ltd plc llc ag sa nv fund group bank company
+association party council ministry agency institute university college club union committee
+board commission organisation organization foundation trust federation department office
+service services systems holdings industries international government network poll
+congress""".split())
 _PARTICLES = frozenset({"de", "da", "del", "della", "di", "du", "van", "von", "der", "den",
                         "la", "le", "bin", "ibn", "al", "el", "st"})
-
-
-# --- Normalisation ---
-
-# Grouping compares every pair of names in a surname cluster and regroups every speaker and
-# mentioned name at each build: the same few thousand names are folded and transliterated
-# hundreds of thousands of times, so the three pure functions below remember their answers
-# (people grouping of the 27,786-passage haystack: 2.4 s before, 1.3 s with them).
-NAME_CACHE = 1 << 16
-
-
-@functools.lru_cache(maxsize=NAME_CACHE)
-def fold(text: str) -> str:
-    """Lower-case, strip accents and punctuation except spaces and hyphens."""
-    text = re.sub(r"['’`]s\b", "", strip_accents(text).lower())
-    text = re.sub(r"[^\w\s\-]", " ", text)
-    return " ".join(text.split())
-
-
-@functools.lru_cache(maxsize=NAME_CACHE)
-def _translit(word: str) -> str:
-    """A crude transliteration key: Ryabkov/Riabkov/Riabko, Sergey/Sergei, Lavrof/Lavrov.
-
-    Only collapses spelling variation that Cyrillic/Arabic romanisation and
-    machine translation produce; it is not a phonetic algorithm like Soundex (which
-    would merge far too much).
-    """
-    w = fold(word).replace("-", "")
-    for a, b in (("ph", "f"), ("ck", "k"), ("th", "t"), ("kh", "h"), ("ks", "x"),
-                 ("y", "i"), ("w", "v"), ("c", "k"), ("q", "k"), ("j", "i")):
-        w = w.replace(a, b)
-    w = re.sub(r"(.)\1+", r"\1", w)  # double letters
-    w = re.sub(r"(of|ov|off|ow)$", "ov", w)
-    return w
 
 
 @dataclass(frozen=True)
@@ -92,41 +65,6 @@ def split_name(name: str) -> NameParts | None:
     return NameParts(tuple(words[:k]), " ".join(words[k:]), suffix)
 
 
-def first_names_compatible(a: tuple[str, ...], b: tuple[str, ...], nicknames: bool = False
-                           ) -> bool:
-    """True when first names may denote the same person (missing, initial or variant); with
-    `nicknames` (for names whose surnames are the same, not merely close) also a nickname and
-    its formal name ("Chuck" / "Charles")."""
-    if not a or not b:
-        return True
-    x, y = a[0].rstrip("."), b[0].rstrip(".")
-    if len(x) == 1 or len(y) == 1:
-        return x[0] == y[0]
-    gx, gy = gender_of(fold(x)), gender_of(fold(y))
-    if x != y and gx and gy and gx != gy:
-        return False  # "Michael" / "Michelle", "Daniel" / "Danielle": close, not one person
-    return (x == y or fuzz.ratio(_translit(x), _translit(y)) >= FIRST_NAME_THRESHOLD
-            or nicknames and _nickname_of(fold(x), fold(y)))
-
-
-@functools.lru_cache(maxsize=1)
-def _nicknamer():
-    from nicknames import NickNamer  # lazy: reads its table of ~1,000 names once
-
-    return NickNamer()
-
-
-@functools.lru_cache(maxsize=65536)
-def _nickname_of(x: str, y: str) -> bool:
-    """Is the shorter given name a nickname of the longer ("Chuck" / "Charles", "Bill" /
-    "William", "Jimmy" / "James"), by the `nicknames` package's hand-curated table: the
-    shorter as a nickname of the longer, or of one length with the same initial (the table
-    also links "Will" to "Fred", which merged two people here)."""
-    short, long_ = sorted((x, y), key=len)
-    return (len(short) < len(long_) or short[0] == long_[0]) and (
-        long_ in _nicknamer().canonicals_of(short))
-
-
 # --- Grouping ---
 
 
@@ -136,6 +74,7 @@ class _Person:
 
     first: tuple[str, ...]
     suffix: str
+    organisation: bool = False
     forms: Counter = field(default_factory=Counter)
 
     def mentions(self) -> int:
@@ -194,10 +133,11 @@ def _other_family(a: str, b: str) -> bool:
     other (`_patronymic_pair`), or other consonants among their first three: McCaul /
     McFaul, Gibson / Gibbons, Isakson / Jackson, Stenberg / Stoltenberg. A misspelling or a
     romanisation mostly changes vowels and doubled letters (Ryabkov / Riabco / Rybko keep
-    r-b-k); a consonant misspelt early is the price (benchmarks/README.md, stop 28)."""
+    r-b-k); a consonant misspelt early is the price (benchmarks/README.md, stop 28). Nor is
+    a surname with an "s" more (`_plural_pair`)."""
     ca, cb = re.sub("[aeiou]", "", a), re.sub("[aeiou]", "", b)
     n = min(3, len(ca), len(cb))
-    return ca[:n] != cb[:n] or _patronymic_pair(a, b)
+    return ca[:n] != cb[:n] or _patronymic_pair(a, b) or _plural_pair(a, b)
 
 
 def _patronymic_pair(a: str, b: str) -> bool:
@@ -206,6 +146,13 @@ def _patronymic_pair(a: str, b: str) -> bool:
     short, long_ = sorted((a, b), key=len)
     return long_.startswith(short[:-1]) and long_[len(short) - 1:] in (
         short[-1] + "on", short[-1] + "en", short[-1] + "son", short[-1] + "sen")
+
+
+def _plural_pair(a: str, b: str) -> bool:
+    """One surname the other with an "s" (Connors / O'Connor, Roberts / Robert, Williams /
+    William): two families."""
+    short, long_ = sorted((a, b), key=len)
+    return long_ == short + "s"
 
 
 def surname_spelled_like(typed: str, surname: str) -> bool:
@@ -259,17 +206,24 @@ def _similar(surnames: list[str], others: list[tuple[str, str]]) -> list[str]:
     return sorted({others[j][0] for _, j in pairs})
 
 
-def _people_in_cluster(full: list[tuple[str, NameParts, int]]) -> list[_Person]:
-    """Split the full names of one surname cluster into people by first name."""
+def _people_in_cluster(full: list[tuple[str, NameParts, int]],
+                       organisations: Collection[str] = ()) -> list[_Person]:
+    """Split the full names of one surname cluster into people by first name; the name of an
+    organisation (`organisations`, or ending in an ORGANISATION_WORDS word) joins only the
+    same words ("Trades Union Congress" / "Trade Unions Congress"), never a close spelling
+    ("National Labor Relations Board" / "International Rugby Board", "Time Warner" / "Tim
+    Warner")."""
     people: list[_Person] = []
     for form, parts, count in sorted(full, key=lambda x: -x[2]):
+        named = form in organisations or parts.surname.split()[-1] in ORGANISATION_WORDS
         # no nicknames here: over the evaluation haystack they merged 30 pairs, a quarter of
         # them two people ("Patti Smith" the singer and "Patricia Smith"); a typed nickname
         # still finds the person (resolve_person, the linker)
-        match = next((p for p in people if p.suffix == parts.suffix
-                      and first_names_compatible(p.first, parts.first)), None)
+        match = next((p for p in people if p.suffix == parts.suffix and (
+            _same_words(p.first, parts.first) if named or p.organisation
+            else first_names_compatible(p.first, parts.first))), None)
         if match is None:
-            match = _Person(parts.first, parts.suffix)
+            match = _Person(parts.first, parts.suffix, organisation=named)
             people.append(match)
         if len(match.first) == 0 or len(match.first[0].rstrip(".")) == 1:
             match.first = parts.first if parts.first and len(parts.first[0]) > 1 else match.first
@@ -277,16 +231,32 @@ def _people_in_cluster(full: list[tuple[str, NameParts, int]]) -> list[_Person]:
     return people
 
 
+def _same_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """The same words, but for spelling, a plural "s" ("Trades" / "Trade") and the little
+    words ("Office of" / "for National Statistics", "Food & Agriculture" / "and")."""
+    return _content_keys(a) == _content_keys(b)
+
+
+_LITTLE_WORDS = frozenset("of for and the on in at to".split())
+
+
+def _content_keys(words: tuple[str, ...]) -> list[str]:
+    return [_translit(w.rstrip(".")).rstrip("s") for w in words
+            if w not in _LITTLE_WORDS and w.strip("-")]
+
+
 def _canonical(person: _Person) -> str:
     """Most frequent full (two-or-more-token) form, ties broken by length then text."""
     return min(person.forms, key=lambda f: (-person.forms[f], -len(f), f))
 
 
-def group_names(mentions: Iterable[tuple]) -> dict[str, str]:
+def group_names(mentions: Iterable[tuple], organisations: Collection[str] = ()
+                ) -> dict[str, str]:
     """Map every speaker name as written (title-stripped) to a canonical name.
 
     `mentions` are (name, role) pairs, one per attribution, or (name, role, count) for
-    `count` of them. Surnames are clustered by
+    `count` of them; `organisations` are the names that are no person's (speaker_types).
+    Surnames are clustered by
     transliteration-aware fuzzy matching; inside a surname cluster, full names split
     into people by compatible first names; a bare surname joins the only (or a clearly
     dominant) person of its cluster and otherwise maps to itself.
@@ -308,7 +278,7 @@ def group_names(mentions: Iterable[tuple]) -> dict[str, str]:
             bare[cid].append(name)
     out: dict[str, str] = {n: n for n in counts}
     for cid in set(full) | set(bare):
-        people = _people_in_cluster(full.get(cid, []))
+        people = _people_in_cluster(full.get(cid, []), organisations)
         for person in people:
             canon = _canonical(person)
             for form in person.forms:
@@ -459,6 +429,12 @@ def speaker_types(mentions: Iterable[tuple[str, str | None]],
         tied = {k for n, k in known if n == best}
         out[canon] = "person" if "person" in tied else sorted(tied)[0]
     return out
+
+
+def organisation_names(mentions: Iterable[tuple[str, str | None]]) -> set[str]:
+    """The names, as written, that `speaker_types` finds no person's (organisations, places,
+    groups): group_names' `organisations`."""
+    return {name for name, kind in speaker_types(mentions).items() if not is_person(kind)}
 
 
 def is_person(kind: str | None) -> bool:

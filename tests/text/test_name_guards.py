@@ -1,0 +1,79 @@
+"""The guards that keep two people, or two organisations, apart when their names are close
+spellings of each other (archive.text.given_names.spelled_alike, archive.text.names)."""
+from __future__ import annotations
+
+import pytest
+
+from archive.text.given_names import first_names_compatible, is_given_name, spelled_alike
+from archive.text.names import group_names, surname_spelled_like
+
+
+def _mentions(counts: dict[str, int]) -> list[tuple[str, str | None]]:
+    return [(name, None) for name, n in counts.items() for _ in range(n)]
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Dean", "Dan"),      # both names people bear, a vowel apart
+    ("Ivana", "Ivanka"),  # a consonant apart
+    ("Robbie", "Roy"),
+    ("Patty", "Patrick"),
+    ("Rick", "Eric"),     # another first letter
+    ("Jane", "Diane"),
+    ("Ian", "John"),      # one transliteration key's first letter ("j" as "i"), not one name
+])
+def test_two_given_names_people_bear_are_two_people(a, b):
+    assert not spelled_alike(a, b)
+    assert not first_names_compatible((a,), (b,))
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Damien", "Damian"),     # vowels
+    ("Stephen", "Steven"),    # "ph" / "v"
+    ("Kirsten", "Kristen"),   # the same consonants
+    ("Yevgeny", "Evgeny"),    # a romanisation's "y" before "e"
+    ("Joe", "Joseph"),        # close, and a nickname of the name
+    ("Vince", "Vincent"),
+    ("Mahmoud", "Mahmud"),
+    ("Reinse", "Reince"),     # a typo: no name anyone bears
+    ("Grigoris", "Gregory"),  # a transliteration too rare to be listed
+])
+def test_one_given_name_spelt_two_ways(a, b):
+    assert spelled_alike(a, b)
+    assert first_names_compatible((a,), (b,))
+
+
+def test_given_names_are_told_from_typos_by_the_packaged_table():
+    assert is_given_name("Dean") and is_given_name("dan") and is_given_name("Kim")
+    assert not is_given_name("Reinse") and not is_given_name("Kirtsy")
+
+
+def test_people_with_close_given_names_and_one_surname_are_two():
+    aliases = group_names(_mentions({"Dean Barker": 3, "Dan Barker": 2, "Barker": 4,
+                                     "Sandra Kowalsky": 2, "Sandra Kowalski": 1}))
+    assert aliases["Dean Barker"] != aliases["Dan Barker"]
+    assert aliases["Barker"] == "Barker"  # a bare surname of two people is neither's
+    assert aliases["Sandra Kowalski"] == aliases["Sandra Kowalsky"]  # a spelling still groups
+
+
+def test_a_surname_with_an_s_more_is_another_family():
+    aliases = group_names(_mentions({"Mary Connors": 2, "Mary O'Connor": 3, "Hillary Rodwell": 9,
+                                     "Rodwells": 2}))
+    assert aliases["Mary Connors"] != aliases["Mary O'Connor"]
+    assert aliases["Rodwells"] == "Rodwells"  # "the Rodwells" is a family, not Hillary
+    assert not surname_spelled_like("Rodwells", "Rodwell")
+
+
+def test_organisations_group_only_by_the_same_words():
+    aliases = group_names(_mentions({
+        "National Transport Board": 2, "International Chess Board": 3,
+        "Regional Police Agency": 1, "Regional Polices Agency": 1,
+        "Office of Fair Trading": 2, "Office for Fair Trading": 1,
+        "Mark Fenwick": 4, "Market Fenwick": 1,
+    }), organisations={"Market Fenwick"})
+    assert aliases["National Transport Board"] != aliases["International Chess Board"]
+    assert aliases["Regional Police Agency"] == aliases["Regional Polices Agency"]
+    assert aliases["Office of Fair Trading"] == aliases["Office for Fair Trading"]
+    # a name typed as an organisation is no typo of a person's
+    assert aliases["Market Fenwick"] == "Market Fenwick"
+    assert group_names(_mentions({"Mark Fenwick": 4, "Markk Fenwick": 1}))["Markk Fenwick"] == (
+        "Mark Fenwick")
