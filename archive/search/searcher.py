@@ -22,7 +22,7 @@ from archive.search.folding import fold_ranked
 from archive.search.linker import Linker
 from archive.search.retrieve import MODES, candidates
 from archive.search.speakers import (explicit_speaker, labelled, pick_attribution, probable,
-                                     rank_by_speaker, rank_mentions)
+                                     rank_by_speaker, rank_mentions, written_names)
 from archive.search.reading import Understood
 from archive.search.understand import understand as read_question
 from archive.storage import Backend, Ranked, check_compatible, open_backend
@@ -65,26 +65,32 @@ def make_filters(date_from: str | None = None, date_to: str | None = None,
     return f
 
 
-def names_of(people: Sequence[str], aliases: dict[str, str]) -> dict[str, list[str]]:
-    """Each asked-about person with the names a passage may mention them by: every alias,
-    the canonical name and its surname (longest first)."""
-    return {p: sorted({a for a, n in aliases.items() if n == p} | {p, p.split()[-1]},
-                      key=len, reverse=True) for p in people}
+def names_of(people: Sequence[str], aliases: dict[str, str]
+             ) -> dict[str, tuple[list[str], list[str]]]:
+    """Each asked-about person with the names an attribution gives them (`written_names`: the
+    aliases and the canonical name, as ranking reads them) and the names a passage may
+    mention them by (those and the surname, longest first)."""
+    out = {}
+    for p in people:
+        written = written_names([p], aliases)
+        out[p] = written, sorted(set(written) | {p.split()[-1]}, key=len, reverse=True)
+    return out
 
 
-def ranking_reason(att: dict | None, names: dict[str, list[str]], text: str,
+def ranking_reason(att: dict | None, names: dict[str, tuple[list[str], list[str]]], text: str,
                    found: Sequence[dict] = ()) -> str | None:
     """Why a hit for a question about a person ranks where it does: "own words" (their
     direct quote), "reported" (their words reported), "possibly NAME's words" (of the
-    passage's attributions `found`, one the build gave to them but not surely enough to
-    label: `speakers.unsure_passages`), "mentions NAME" (they are named in the passage);
-    None for a plain topic hit (no person asked about, or none of these)."""
+    passage's attributions `found`, one the build gave to a name of theirs but not surely
+    enough to label, as ranking finds them: `speakers.unsure_passages`), "mentions NAME"
+    (they are named in the passage); None for a plain topic hit (no person asked about, or
+    none of these)."""
     if att and att.get("person") in names:
         return "own words" if att["direct"] else "reported"
-    for person, variants in names.items():
-        if any(probable(a, variants) for a in found):
+    for person, (written, _) in names.items():
+        if any(probable(a, written) for a in found):
             return f"possibly {person}'s words"
-    for person, variants in names.items():
+    for person, (_, variants) in names.items():
         if any(re.search(rf"(?<!\w){re.escape(v)}(?!\w)", text, re.IGNORECASE)
                for v in variants if len(v) >= 3):
             return f"mentions {person}"

@@ -81,3 +81,23 @@ def test_a_name_nobody_is_labelled_as_still_finds_their_probable_words(archive_o
     assert answer.understood.mode == "mentions"
     hit = next(h for h in answer.hits if h.passage_id == pid)
     assert hit.speaker is None and hit.reason == "possibly Ruth Adebayo's words"
+
+
+def test_possibly_is_said_only_of_a_name_ranking_reads_as_the_persons():
+    """The reason names the same probable words ranking finds: an unsure quote given to a
+    name of the person (alias or own name) is "possibly" theirs; one given to a bare surname
+    that is another person's alias only mentions them."""
+    from archive.search.searcher import names_of, ranking_reason
+
+    aliases = {"Ruth Adebayo": "Ruth Adebayo", "R. Adebayo": "Ruth Adebayo",
+               "Adebayo": "Tunde Adebayo", "Tunde Adebayo": "Tunde Adebayo"}
+    names = names_of(["Ruth Adebayo"], aliases)
+    assert names["Ruth Adebayo"][0] == ["R. Adebayo", "Ruth Adebayo"]
+
+    def unsure(speaker: str) -> dict:
+        return {"speaker": speaker, "person": None, "confidence": UNSURE_CONFIDENCE + 0.1}
+
+    text = "Adebayo said the pier would open in spring."
+    assert ranking_reason(None, names, text, [unsure("R. Adebayo")]) == (
+        "possibly Ruth Adebayo's words")
+    assert ranking_reason(None, names, text, [unsure("Adebayo")]) == "mentions Ruth Adebayo"
