@@ -33,7 +33,7 @@ from archive.config import Config  # noqa: E402
 from archive.storage import IndexDir  # noqa: E402
 from archive.storage.sqlite import Store  # noqa: E402
 from archive.text.given_names import _nickname_of  # noqa: E402
-from archive.text.names import group_names, organisation_names, split_name  # noqa: E402
+from archive.text.names import group_names, speaker_types, split_name  # noqa: E402
 from archive.text.spelling import fold, translit  # noqa: E402
 
 HAYSTACK = ROOT / "benchmarks" / "results" / "speaker-haystack"
@@ -54,7 +54,7 @@ def given_names_differ(written: str, person: str) -> bool:
 def grouping(rows: list[tuple]) -> dict[str, str]:
     """Each speaker name as written -> its person, as a build groups them."""
     return group_names([(s, r) for s, r, _, _ in rows],
-                       organisation_names((s, t) for s, _, _, t in rows))
+                       speaker_types((s, t) for s, _, _, t in rows))
 
 
 def audit(aliases: dict[str, str], counts: Counter) -> list[tuple[str, str, int]]:

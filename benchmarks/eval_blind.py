@@ -29,7 +29,10 @@ writer found nowhere in their section but that the haystack quotes elsewhere (it
 reads as a speaker) is set aside and counted.
 
 A second set, `benchmarks/blind_questions_bbc_business.json` (70 questions over BBC
-business, written the same way by another helper), runs with `--questions`.
+business, written the same way by another helper), runs with `--questions`; so does a third,
+`benchmarks/blind_questions_bbc_enttech.json` (80 questions over BBC entertainment and tech,
+stop 33, by a helper that read only those articles; it left out articles with a duplicate
+in the collection).
 
 Variants: archive (search as the product runs it), plain rrf and plain txtai (understanding
 off, reciprocal rank fusion / txtai's normalised fusion), as in eval_known_item.py.

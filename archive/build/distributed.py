@@ -69,7 +69,7 @@ from archive.text import (
     read_path,
 )
 from archive.text.ingest import MAX_ARTICLE_BYTES
-from archive.text.names import organisation_names
+from archive.text.names import speaker_types
 from archive.text.roles import people_table
 
 if TYPE_CHECKING:  # the engine's writer type, for annotations only
@@ -446,7 +446,7 @@ class Writer:
         that this build wrote; an attribution below the confidence labels nobody."""
         named = self.stream.named_attributions()
         sure = [r for r in named if self.labels(r)]
-        aliases = group_names([(r["speaker"], r.get("role")) for r in sure], organisation_names(
+        aliases = group_names([(r["speaker"], r.get("role")) for r in sure], speaker_types(
             (r["speaker"], r.get("speaker_type")) for r in sure))
         changed = {r["speaker"] for r in named
                    if aliases.get(r["speaker"]) != self.aliases.get(r["speaker"])}

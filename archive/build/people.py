@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from archive.storage.sqlite import Store
 from archive.text import group_names, mention_people
-from archive.text.names import (connected_surnames, fold, organisation_names, split_name,
+from archive.text.names import (connected_surnames, fold, speaker_types, split_name,
                                 surname_block)
 from archive.text.roles import people_table
 
@@ -45,7 +45,7 @@ def _speakers(store: Store, touched: set[str], min_confidence: float, full: bool
         names |= store.names_with_surnames(SPEAKER, surnames)
     rows = store.speaker_rows(None if full else names, min_confidence)
     aliases = group_names([(speaker, role) for speaker, role, _, _ in rows],
-                          organisation_names((speaker, kind) for speaker, _, _, kind in rows))
+                          speaker_types((speaker, kind) for speaker, _, _, kind in rows))
     people = people_table(rows, aliases, store.speaker_roles(aliases))
     store.replace_people(None if full else names, aliases, people, min_confidence)
     store.set_grouped(SPEAKER, None if full else names, [_row(n) for n in aliases])

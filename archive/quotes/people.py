@@ -16,6 +16,7 @@ from archive.quotes.scan import QuoteSpan, quote_of
 from archive.quotes.syntax import appositive_role, person_text
 from archive.quotes.titles import bare_role, clean_name, with_title_nouns
 from archive.text import from_given_name, gender_of
+from archive.text.names import misspelt_surname
 from archive.text.roles import PAST_WORDS, past_office
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -132,7 +133,9 @@ class ArticleIndex:
         """Map "Lavrov" to "Sergey Lavrov" when the article has such a full name; a surname
         of two words or more to the one full name of the article that ends in it ("Mr.
         Guajardo Villarreal" -> "Ildefonso Guajardo Villarreal", "De Blasio" -> "Bill de
-        Blasio"), so the person is found by the name a reader types."""
+        Blasio"), so the person is found by the name a reader types; a surname misspelt to
+        the article's one full name with that surname spelt right ("Giulini" -> "Rudy
+        Giuliani"), which the archive-wide grouping no longer guesses."""
         words = name.split()
         if len(words) != 1:
             tail = [w.lower() for w in words]
@@ -141,6 +144,11 @@ class ArticleIndex:
                      and [w.lower() for w in n.split()[-len(words):]] == tail}
             return fulls.pop() if len(fulls) == 1 else name
         fulls = [n for n in self.by_surname.get(words[0].lower(), []) if len(n.split()) > 1]
+        if not fulls:  # "Keidis" in an article naming "Anthony Kiedis": a typo of his name
+            fulls = sorted({n for surname, names in self.by_surname.items()
+                            if misspelt_surname(words[0], surname)
+                            for n in names if len(n.split()) > 1})
+            fulls = fulls if len(fulls) == 1 else []
         return fulls[0] if fulls else name
 
     def touch(self, para: int, offset: int, name: str) -> None:

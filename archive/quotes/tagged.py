@@ -42,6 +42,7 @@ from archive.quotes.scan import quote_of
 from archive.quotes.people import ArticleIndex
 from archive.quotes.speakers import Speaker, analyse_speaker, register
 from archive.quotes.syntax import clause_end, root_at, second_cue
+from archive.text.names import misspelt_surname
 
 KINDS = ("Source", "Cue", "Content")
 MIN_CONTENT_WORDS = 3
@@ -155,9 +156,12 @@ def resolution_factor(attr: Attribution, near: set[str]) -> float:
 
 
 def names(attr: Attribution) -> bool:
-    """The speaker phrase names the speaker (holds the last word of the resolved name)."""
+    """The speaker phrase names the speaker: holds the last word of the resolved name, or a
+    misspelling of it that the article's full name resolved ("McLenney" for Tyresha
+    McClenney: ArticleIndex.expand)."""
     last = (attr.speaker or "").split()[-1:] or [""]
-    return bool(last[0]) and last[0].lower() in attr.speaker_text.lower()
+    return bool(last[0]) and (last[0].lower() in attr.speaker_text.lower() or any(
+        misspelt_surname(w, last[0]) for w in attr.speaker_text.split() if w[:1].isupper()))
 
 
 def tagged_pass(st: ParaState, index: ArticleIndex, reading: Reading,

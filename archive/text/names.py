@@ -16,11 +16,11 @@ import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Callable, Collection, Iterable
+from typing import Callable, Iterable, Mapping
 
 from rapidfuzz import fuzz, process
 
-from archive.text.given_names import first_names_compatible
+from archive.text.given_names import first_names_compatible, is_given_name
 from archive.text.spelling import NAME_CACHE, fold
 from archive.text.spelling import translit as _translit
 
@@ -207,15 +207,14 @@ def _similar(surnames: list[str], others: list[tuple[str, str]]) -> list[str]:
 
 
 def _people_in_cluster(full: list[tuple[str, NameParts, int]],
-                       organisations: Collection[str] = ()) -> list[_Person]:
+                       types: Mapping[str, str | None]) -> list[_Person]:
     """Split the full names of one surname cluster into people by first name; the name of an
-    organisation (`organisations`, or ending in an ORGANISATION_WORDS word) joins only the
-    same words ("Trades Union Congress" / "Trade Unions Congress"), never a close spelling
-    ("National Labor Relations Board" / "International Rugby Board", "Time Warner" / "Tim
-    Warner")."""
+    organisation (`_organisation`) joins only the same words ("Trades Union Congress" /
+    "Trade Unions Congress"), never a close spelling ("National Labor Relations Board" /
+    "International Rugby Board", "Time Warner" / "Tim Warner")."""
     people: list[_Person] = []
     for form, parts, count in sorted(full, key=lambda x: -x[2]):
-        named = form in organisations or parts.surname.split()[-1] in ORGANISATION_WORDS
+        named = _organisation(parts, types.get(form))
         # no nicknames here: over the evaluation haystack they merged 30 pairs, a quarter of
         # them two people ("Patti Smith" the singer and "Patricia Smith"); a typed nickname
         # still finds the person (resolve_person, the linker)
@@ -229,6 +228,14 @@ def _people_in_cluster(full: list[tuple[str, NameParts, int]],
             match.first = parts.first if parts.first and len(parts.first[0]) > 1 else match.first
         match.forms[form] += count
     return people
+
+
+def _organisation(parts: NameParts, kind: str | None) -> bool:
+    """Is a full name an organisation's: ending in an ORGANISATION_WORDS word, or typed no
+    person's (`speaker_types`) and led by no given name ("Liberal Democrats"; not "Marco
+    Bortolami", whom spaCy may take for a place)?"""
+    return parts.surname.split()[-1] in ORGANISATION_WORDS or (
+        not is_person(kind) and not is_given_name(parts.first[0]))
 
 
 def _same_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -250,12 +257,13 @@ def _canonical(person: _Person) -> str:
     return min(person.forms, key=lambda f: (-person.forms[f], -len(f), f))
 
 
-def group_names(mentions: Iterable[tuple], organisations: Collection[str] = ()
+def group_names(mentions: Iterable[tuple], types: Mapping[str, str | None] | None = None
                 ) -> dict[str, str]:
     """Map every speaker name as written (title-stripped) to a canonical name.
 
     `mentions` are (name, role) pairs, one per attribution, or (name, role, count) for
-    `count` of them; `organisations` are the names that are no person's (speaker_types).
+    `count` of them; `types` the type of each name as written (`speaker_types`; unknown
+    when missing).
     Surnames are clustered by
     transliteration-aware fuzzy matching; inside a surname cluster, full names split
     into people by compatible first names; a bare surname joins the only (or a clearly
@@ -278,39 +286,50 @@ def group_names(mentions: Iterable[tuple], organisations: Collection[str] = ()
             bare[cid].append(name)
     out: dict[str, str] = {n: n for n in counts}
     for cid in set(full) | set(bare):
-        people = _people_in_cluster(full.get(cid, []), organisations)
+        people = _people_in_cluster(full.get(cid, []), types or {})
         for person in people:
             canon = _canonical(person)
             for form in person.forms:
                 out[form] = canon
-        _assign_bare(bare.get(cid, []), people, counts, out)
+        _assign_bare(bare.get(cid, []), people, counts, out, types or {})
     return out
 
 
 def _assign_bare(names: list[str], people: list[_Person], counts: Counter,
-                 out: dict[str, str]) -> None:
-    """Bare surnames: to the only/dominant person of exactly that surname, else of the whole
-    cluster (a misspelling: "Lavrof"), else to the most frequent bare form. "Browne" is Des
-    Browne's or nobody's, never Gordon Brown's however often he is quoted."""
-    surnames = [fold((split_name(_canonical(p)) or NO_NAME).surname)
-                for p in people]
+                 out: dict[str, str], types: Mapping[str, str | None]) -> None:
+    """Bare surnames: to the only/dominant person of exactly that surname ("Lavrov" ->
+    Sergey Lavrov; "Browne" is Des Browne's or nobody's, never Gordon Brown's however often
+    he is quoted), else to the most frequent bare form written the same way. Never to an
+    organisation's name unless as its abbreviation ("IMF" -> "International Monetary Fund
+    (IMF)"; "Democrats" is not the Liberal Democrats, "Congress" not the Trade Unions
+    Congress), never by a close spelling across articles ("Woolf" is not Markus Wolf,
+    "Halifax" not Asa Khalif, "BCC" not the BBC: an article's own misspelling of a name it
+    writes in full is read in the article, archive.quotes), and a place or a group
+    ("Israel", "Democrats") to nobody. (benchmarks/README.md, stop 33)"""
     for name in names:
         bare = split_name(name)
-        exact = [p for p, sn in zip(people, surnames) if bare and sn == fold(bare.surname)]
-        ranked = sorted(exact or people, key=lambda p: -p.mentions())
-        target: str | None = None
+        if bare is None or types.get(name) in ("place", "group"):
+            continue
+        exact = [p for p in people if fold((split_name(_canonical(p)) or NO_NAME).surname)
+                 == fold(bare.surname) and (not p.organisation or f"({name}" in _canonical(p))]
+        ranked = sorted(exact, key=lambda p: -p.mentions())
         if len(ranked) == 1 or len(ranked) > 1 and \
                 ranked[0].mentions() >= DOMINANCE * ranked[1].mentions():
-            target = _canonical(ranked[0])
-        if target is None and not people:
-            target = max(names, key=lambda n: (counts[n], n))
-        # a cluster is a chain of close surnames: a bare surname joins a person only when it
-        # is a spelling of that person's own surname ("Falconer" is not Brian Fallon, although
-        # "Falconer" ~ "Falcone" ~ "Fallon" chain them into one cluster)
-        own = split_name(target) if target else None
-        out[name] = target if target and (
-            own is None or bare is None or own.first == () or _close_pairs(
-                [_translit(bare.surname)], [_translit(own.surname)])) else name
+            out[name] = _canonical(ranked[0])
+        elif not exact and not people:
+            same = [n for n in names if fold(n) == fold(name)]
+            out[name] = max(same, key=lambda n: (counts[n], n))
+
+
+def misspelt_surname(typed: str, surname: str) -> bool:
+    """Is `typed` a misspelling of `surname` ("Keidis" / "Kiedis", "Giulini" / "Giuliani") or
+    a romanisation of it ("Riabco" / "Ryabkov"): another spelling of the same family
+    (`_other_family`), close as written (ratio >= 80) or on transliteration keys (>= 88)?
+    Not "Twitter" / "Tveter" (83 on their keys)."""
+    a, b = fold(typed), fold(surname)
+    ka, kb = _translit(typed), _translit(surname)
+    return (a != b and not _other_family(ka, kb)
+            and (fuzz.ratio(a, b) >= 80 or fuzz.ratio(ka, kb) >= 88))
 
 
 # --- Lookup ---
@@ -429,12 +448,6 @@ def speaker_types(mentions: Iterable[tuple[str, str | None]],
         tied = {k for n, k in known if n == best}
         out[canon] = "person" if "person" in tied else sorted(tied)[0]
     return out
-
-
-def organisation_names(mentions: Iterable[tuple[str, str | None]]) -> set[str]:
-    """The names, as written, that `speaker_types` finds no person's (organisations, places,
-    groups): group_names' `organisations`."""
-    return {name for name, kind in speaker_types(mentions).items() if not is_person(kind)}
 
 
 def is_person(kind: str | None) -> bool:

@@ -69,7 +69,7 @@ def test_organisations_group_only_by_the_same_words():
         "Regional Police Agency": 1, "Regional Polices Agency": 1,
         "Office of Fair Trading": 2, "Office for Fair Trading": 1,
         "Mark Fenwick": 4, "Market Fenwick": 1,
-    }), organisations={"Market Fenwick"})
+    }), {"Market Fenwick": "organization"})
     assert aliases["National Transport Board"] != aliases["International Chess Board"]
     assert aliases["Regional Police Agency"] == aliases["Regional Polices Agency"]
     assert aliases["Office of Fair Trading"] == aliases["Office for Fair Trading"]
@@ -77,3 +77,58 @@ def test_organisations_group_only_by_the_same_words():
     assert aliases["Market Fenwick"] == "Market Fenwick"
     assert group_names(_mentions({"Mark Fenwick": 4, "Markk Fenwick": 1}))["Markk Fenwick"] == (
         "Mark Fenwick")
+
+
+def test_a_bare_name_joins_only_a_person_of_exactly_that_surname():
+    """Across articles a close spelling is a guess: "Stanton" said in one article is not the
+    Imelda Staunton another quotes, however often she speaks."""
+    aliases = group_names(_mentions({"Imelda Staunton": 12, "Staunton": 5, "Stanton": 3,
+                                     "Robin Barrington": 30, "Barington": 2}))
+    assert aliases["Staunton"] == "Imelda Staunton"
+    assert aliases["Stanton"] == "Stanton"
+    assert aliases["Barington"] == "Barington"
+
+
+def test_a_bare_name_is_no_organisations_and_an_organisations_name_joins_no_person():
+    aliases = group_names(_mentions({"Liberal Democrats": 20, "Democrats": 6,
+                                     "Trade Unions Congress": 3, "Congress": 9,
+                                     "Steve Granada": 4, "Granada": 5}),
+                          {"Liberal Democrats": "group", "Granada": "place"})
+    assert aliases["Democrats"] == "Democrats"
+    assert aliases["Congress"] == "Congress"
+    assert aliases["Granada"] == "Granada"  # the place (or the company), not Steve Granada
+
+
+def test_bare_forms_join_one_another_only_when_written_alike():
+    aliases = group_names(_mentions({"BBC": 40, "BCC": 3, "Reuters": 8, "REUTERS": 1}))
+    assert aliases["BCC"] == "BCC"
+    assert aliases["REUTERS"] == "Reuters"
+
+
+def test_an_article_reads_its_own_misspelling_of_a_name_it_writes_in_full():
+    from archive.quotes.people import ArticleIndex
+    from archive.text.names import misspelt_surname
+
+    index = ArticleIndex()
+    index.add("Anthony Kiedis")
+    index.add("Tara Moskowitz")
+    assert index.expand("Keidis") == "Anthony Kiedis"
+    assert index.expand("Moscow") == "Moscow"  # no misspelling of Moskowitz
+    assert not misspelt_surname("Twitter", "Tveter") and misspelt_surname("Giulini", "Giuliani")
+
+
+def test_a_typed_name_finds_no_person_of_another_given_name():
+    from archive.text.names import resolve_person
+
+    people = {"Ivanka Trump": "Ivanka Trump", "Steven Mnuchin": "Steven Mnuchin"}
+    assert resolve_person("Ivana Trump", people) == []
+    assert resolve_person("Stephen Mnuchin", people) == ["Steven Mnuchin"]
+
+
+def test_an_abbreviation_joins_its_organisation_and_a_mistyped_person_stays_one():
+    aliases = group_names(_mentions({"International Monetary Fund (IMF)": 5, "IMF": 7,
+                                     "Marco Bortolami": 3, "Bortolami": 2}),
+                          {"International Monetary Fund (IMF)": "organization",
+                           "IMF": "organization", "Marco Bortolami": "place"})
+    assert aliases["IMF"] == "International Monetary Fund (IMF)"
+    assert aliases["Bortolami"] == "Marco Bortolami"  # spaCy's "place", a given name first
