@@ -129,13 +129,14 @@ class ArticleIndex:
                     and (p, o) < (para, subj.idx) and para - p <= ORGANISATION_REACH),
                    default=(0, 0, None))[2]
 
-    def expand(self, name: str) -> str:
+    def expand(self, name: str, misspelt: bool = True) -> str:
         """Map "Lavrov" to "Sergey Lavrov" when the article has such a full name; a surname
         of two words or more to the one full name of the article that ends in it ("Mr.
         Guajardo Villarreal" -> "Ildefonso Guajardo Villarreal", "De Blasio" -> "Bill de
         Blasio"), so the person is found by the name a reader types; a surname misspelt to
         the article's one full name with that surname spelt right ("Giulini" -> "Rudy
-        Giuliani"), which the archive-wide grouping no longer guesses."""
+        Giuliani"; not with `misspelt` False: "Moscow", a place, is no Steve Mosko), which
+        the archive-wide grouping no longer guesses."""
         words = name.split()
         if len(words) != 1:
             tail = [w.lower() for w in words]
@@ -144,7 +145,7 @@ class ArticleIndex:
                      and [w.lower() for w in n.split()[-len(words):]] == tail}
             return fulls.pop() if len(fulls) == 1 else name
         fulls = [n for n in self.by_surname.get(words[0].lower(), []) if len(n.split()) > 1]
-        if not fulls:  # "Keidis" in an article naming "Anthony Kiedis": a typo of his name
+        if not fulls and misspelt:  # "Keidis" in an article naming "Anthony Kiedis"
             fulls = sorted({n for surname, names in self.by_surname.items()
                             if misspelt_surname(words[0], surname)
                             for n in names if len(n.split()) > 1})

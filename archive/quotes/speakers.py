@@ -163,7 +163,7 @@ def _named(tok: "Token", index: ArticleIndex) -> tuple[str, bool, list["Token"]]
     name, _ = clean_name(as_written(chain))
     if not name or all(is_title(t.text) for t in chain):
         return None
-    expanded = index.expand(name)
+    expanded = index.expand(name, misspelt=ent is None)  # an ORG or place misspells nobody
     person = expanded in index.people or (ent is None and _looks_like_person(chain))
     if ent is None and not person and is_title(chain[-1].text):
         return None  # an office, not a name: "UMWA Director (of ...) Phil Smith"
