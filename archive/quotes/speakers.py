@@ -47,6 +47,17 @@ def speaker_type(attr: Attribution) -> str | None:
     return getattr(attr, "speaker_type", None)
 
 
+# Words before a group's name that make it some of its members, unnamed: "an Iowa Democrat",
+# "one senior Republican", "a few other prominent Republicans", "two Canadians".
+ANONYMOUS_WORDS = frozenset("""a an another one some several many few two three four five
+most""".split())
+
+
+def anonymous(tok: "Token") -> bool:
+    """Does a word before `tok` in its phrase make it some unnamed members of a group?"""
+    return any(t.lower_ in ANONYMOUS_WORDS for t in tok.subtree if t.i < tok.i)
+
+
 def _propn_chain(tok: "Token") -> list["Token"]:
     """A proper-noun head with its proper-noun compounds: "Sergey Lavrov"."""
     return [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"
@@ -75,6 +86,8 @@ def analyse_speaker(subj: "Token", index: ArticleIndex, para: int,
             role = _role_from(toks, name_toks, cand) if person else None
             ent = entity_at(cand)
             kind = SPEAKER_TYPES.get(ent.label_) if ent is not None and not person else None
+            if kind == "group" and anonymous(cand):  # "an Iowa Democrat": unnamed, as "an official"
+                return Speaker(text, start, end, None, None, False)
             return Speaker(text, start, end, name, role, person, kind)
     if (organisation := organisation_phrase(subj)) is not None:  # "The Trump campaign"
         name = as_written([t for t in organisation if not is_title(t.text)])  # "Mr. Grant's"

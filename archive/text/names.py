@@ -144,7 +144,7 @@ def _patronymic_pair(a: str, b: str) -> bool:
     """Two surnames one of which is the other with "-son"/"-sen" made of it (Roberts /
     Robertson, Richards / Richardson, Peters / Petersen): close spellings, other families."""
     short, long_ = sorted((a, b), key=len)
-    return long_.startswith(short[:-1]) and long_[len(short) - 1:] in (
+    return bool(short) and long_.startswith(short[:-1]) and long_[len(short) - 1:] in (
         short[-1] + "on", short[-1] + "en", short[-1] + "son", short[-1] + "sen")
 
 
@@ -328,7 +328,7 @@ def misspelt_surname(typed: str, surname: str) -> bool:
     Not "Twitter" / "Tveter" (83 on their keys)."""
     a, b = fold(typed), fold(surname)
     ka, kb = _translit(typed), _translit(surname)
-    return (a != b and not _other_family(ka, kb)
+    return (bool(ka and kb) and a != b and not _other_family(ka, kb)
             and (fuzz.ratio(a, b) >= 80 or fuzz.ratio(ka, kb) >= 88))
 
 

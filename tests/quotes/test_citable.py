@@ -38,6 +38,26 @@ def test_a_role_held_by_someone_named_resolves(article):
     assert found[0] == "Kadri Sepp"
 
 
+@pytest.mark.parametrize("phrase", [
+    "said an Ohio Democrat who asked not to be named",
+    "said one senior Republican",
+    "said a few other prominent Republicans",
+])
+def test_unnamed_members_of_a_group_stay_unnamed(article, phrase):
+    """"an Ohio Democrat" is somebody unnamed, as "a senior official" is: not a speaker
+    named "Democrat", whose words a citation would give to "Democrat"."""
+    paras = [ENVOY, f"“Nobody on the committee wants another vote before the recess,” {phrase}."]
+    (found,) = speakers(article, paras)[1]
+    assert found[0] is None
+
+
+def test_a_group_that_speaks_as_one_keeps_its_name(article):
+    paras = [ENVOY, "“The budget cuts fall hardest on rural schools,” the Democrats said in a "
+                    "statement."]
+    (found,) = speakers(article, paras)[1]
+    assert found[0] == "Democrats"
+
+
 def test_an_unnamed_official_stays_unnamed(article):
     paras = [ENVOY,
              "“Nobody in this building believes the deadline will hold,” a senior official said.",

@@ -132,3 +132,12 @@ def test_an_abbreviation_joins_its_organisation_and_a_mistyped_person_stays_one(
                            "IMF": "organization", "Marco Bortolami": "place"})
     assert aliases["IMF"] == "International Monetary Fund (IMF)"
     assert aliases["Bortolami"] == "Marco Bortolami"  # spaCy's "place", a given name first
+
+
+@pytest.mark.parametrize("typed, surname", [("-", "Smith"), ("Smith", "’"), ("", ""), (".", ".")])
+def test_names_of_no_letters_are_no_misspelling(typed, surname):
+    """A speaker phrase of punctuation once crashed a whole article's attribution."""
+    from archive.text.names import misspelt_surname
+
+    assert not misspelt_surname(typed, surname)
+    assert not surname_spelled_like(typed, surname) or typed == surname
