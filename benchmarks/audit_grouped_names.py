@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from archive.config import Config  # noqa: E402
 from archive.storage import IndexDir  # noqa: E402
 from archive.storage.sqlite import Store  # noqa: E402
-from archive.text.given_names import _nickname_of  # noqa: E402
+from archive.text.given_names import nickname_of  # noqa: E402
 from archive.text.names import group_names, speaker_types, split_name  # noqa: E402
 from archive.text.spelling import fold, translit  # noqa: E402
 
@@ -48,7 +48,7 @@ def given_names_differ(written: str, person: str) -> bool:
     x, y = a.first[0].rstrip("."), b.first[0].rstrip(".")
     if len(x) == 1 or len(y) == 1 or x == y or translit(x) == translit(y):
         return False
-    return not _nickname_of(fold(x), fold(y))
+    return not nickname_of(fold(x), fold(y))
 
 
 def grouping(rows: list[tuple]) -> dict[str, str]:

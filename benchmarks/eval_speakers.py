@@ -440,6 +440,12 @@ def main() -> None:
         out["haystack_build_seconds"] = round(time.perf_counter() - started, 1)
         print(f"haystack: {report.articles} articles, {report.passages} passages, "
               f"{report.attributions} attributions in {out['haystack_build_seconds']} s")
+        copies = [s for s in report.skipped if s["reason"].startswith("same article as")]
+        if copies:
+            print(f"  {len(copies)} files skipped as copies of another")
+        for skip in report.skipped:  # an article the build could not take is a changed set
+            if skip not in copies:
+                print(f"  skipped {skip['path']}: {skip['reason']}")
     nlp = load_nlp()
     sets = query_sets(make_queries(args.limit, nlp), args.variants, nlp)
     if args.show_queries:

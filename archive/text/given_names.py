@@ -110,7 +110,7 @@ def first_names_compatible(a: tuple[str, ...], b: tuple[str, ...], nicknames: bo
     gx, gy = gender_of(fold(x)), gender_of(fold(y))
     if gx and gy and gx != gy:
         return False  # "Michael" / "Michelle", "Daniel" / "Danielle": close, not one person
-    return spelled_alike(x, y) or nicknames and _nickname_of(fold(x), fold(y))
+    return spelled_alike(x, y) or nicknames and nickname_of(fold(x), fold(y))
 
 
 def spelled_alike(x: str, y: str) -> bool:
@@ -131,7 +131,7 @@ def spelled_alike(x: str, y: str) -> bool:
         sx, sy = kx.replace("h", ""), ky.replace("h", "")
         short = min(len(sx), len(sy)) < 5  # a vowel more in a short name is another name
         return (_skeleton(sx) == _skeleton(sy) and abs(len(sx) - len(sy)) <= (0 if short else 1)
-                or close and _nickname_of(fold(x), fold(y)))
+                or close and nickname_of(fold(x), fold(y)))
     return close
 
 
@@ -154,7 +154,7 @@ def _nicknamer():
 
 
 @lru_cache(maxsize=65536)
-def _nickname_of(x: str, y: str) -> bool:
+def nickname_of(x: str, y: str) -> bool:
     """Is the shorter given name a nickname of the longer ("Chuck" / "Charles", "Bill" /
     "William", "Jimmy" / "James"), by the `nicknames` package's hand-curated table: the
     shorter as a nickname of the longer, or of one length with the same initial (the table
