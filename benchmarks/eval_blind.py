@@ -118,7 +118,8 @@ def run(searcher: Searcher, qs: list[dict]) -> dict:
             top = hits[0] if hits else None
             q["runs"][name] = {
                 "rank": rank_of(hits, q, q["targets"]) if q["targets"] else None,
-                "speaker@1": bool(top and top.quote and same_person(top.speaker, q["speaker"])),
+                "speaker@1": bool(top and top.quote and q.get("speaker")
+                                  and same_person(top.speaker, q["speaker"])),
                 "labelled@1": bool(top and top.quote and top.speaker),
                 "linked": answer.understood.speaker,
                 "mode": answer.understood.mode,
@@ -149,9 +150,10 @@ def summarise(qs: list[dict]) -> dict:
                 continue
             scored = [r for q, r in zip(group, runs) if q["targets"]]
             out[cls][name] = metrics([r["rank"] for r in scored])
-            if cls in ("speaker_long", "role", "org_said"):
+            named = [r for q, r in zip(group, runs) if q["targets"] and q.get("speaker")]
+            if cls in ("speaker_long", "role", "org_said") and named:  # a set may name none
                 out[cls][name]["speaker@1"] = round(
-                    sum(r["speaker@1"] for r in scored) / (len(scored) or 1), 4)
+                    sum(r["speaker@1"] for r in named) / len(named), 4)
     answerable = [q for q in qs if q["targets"]]
     out["all answerable"] = {name: metrics([q["runs"][name]["rank"] for q in answerable])
                              for name in VARIANTS}
@@ -193,7 +195,7 @@ def main() -> None:
         for q in qs:
             r = q["runs"]["archive"]
             if r["rank"] != 1 and q["targets"] or q["class"] == "unknown_speaker":
-                print(f"\n[{q['id']} {q['class']}] {q['question']}  (want {q['speaker']}, "
+                print(f"\n[{q['id']} {q['class']}] {q['question']}  (want {q.get('speaker')}, "
                       f"{q['article']} {q['paragraphs']})\n  rank {r['rank']} | mode "
                       f"{r['mode']} linked {r['linked']} | {r['note']}\n  top: {r['top']}")
     if args.json:

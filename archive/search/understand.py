@@ -32,6 +32,7 @@ from archive.search.linker import (DETERMINERS, FRAME, GENERIC_MODIFIERS, HEADLI
 from archive.search.query import MAX_PARSE_CHARS, looks_like_name, parse_query
 from archive.search.reading import Understood, place_reading, role_reading, speaker_reading
 from archive.text import gender_of
+from archive.text.given_names import is_given_name
 from archive.text.roles import NAME_TITLES
 from archive.text.terms import STOPWORDS
 
@@ -171,11 +172,21 @@ def _fixed_form(q: str, toks: list[Token], speaker_text: str, topic: str | None,
     # and "Gazprom" stay topics
     bare = speaker_text == q.strip(" ?!.")
     asks = any(t.key in SPEECH_WORDS for t in toks) or (bare and len(speaker_text.split()) > 1)
+    asks = asks or _person_on(speaker_text, topic, q)
     if _name_slot(speaker_text) and asks and not _names_things(speaker_text.split(), linker):
         return Understood("mentions", topic, None, speaker_text, [], None)
     if asks:  # a role nobody here holds: "what did the Spanish chancellor say"
         return Understood("topic", q, None, speaker_text)
     return Understood("topic", q)
+
+
+def _person_on(speaker_text: str, topic: str | None, q: str) -> bool:
+    """ "Marcus Thwaite on broadband pricing": the form "NAME on TOPIC" with a full name led
+    by a given name people bear, as written ("Grace Church" reads so too, and is then found
+    by its name; "Sanctions on Russia", "Apple on privacy" are topics)."""
+    words = speaker_text.split()
+    return (bool(topic) and 2 <= len(words) <= 3 and q.lstrip().startswith(speaker_text)
+            and all(w[:1].isupper() for w in words) and is_given_name(words[0]))
 
 
 def _name_slot(text: str) -> bool:
@@ -283,12 +294,15 @@ def _names(q: str, toks: list[Token], linker: Linker, case: str) -> list[_Span]:
     """The names in a question, in order: aliases and surnames, then (in ordinary casing
     only) capitalised name-like runs, resolved by close spelling or nobody's (people
     empty). A one-word name must be capitalised in ordinary casing, may be any word but a
-    small one typed in lower case, and in a capitals or Title Case headline must be the
-    one speaking ("BLAIR SAYS ..."), since there every word is capitalised."""
+    small one typed in lower case standing where the one speaking does (`_speaker_position`),
+    and in a capitals or Title Case headline must be the one speaking ("BLAIR SAYS ..."),
+    since there every word is capitalised."""
     spans, i = [], 0
     while i < len(toks):
         n, people = linker.longest_name(toks, i)
-        one = {"mixed": capitalised(toks[i]), "lower": not plain_word(toks[i])}.get(
+        one = {"mixed": capitalised(toks[i]),  # in lower case, where a speaker stands:
+               "lower": not plain_word(toks[i]) and _speaker_position(toks, _Span(
+                   i, i + 1, [], None))}.get(  # "... comments on mobile games": no T Mobile
             case, i + 1 < len(toks) and toks[i + 1].key in SPEECH_WORDS)
         if n and (n > 1 or one):
             spans.append(_Span(i, i + n, by_quotes(people, linker), "name"))
@@ -316,6 +330,8 @@ def _speaker_name(toks: list[Token], spans: list[_Span], linker: Linker) -> _Spa
     before = next((sp for sp in spans if speech_at is not None and sp.end == speech_at
                    and not _qualifies_office(toks, sp, linker)), None)
     for sp in known:
+        if sp.end - sp.start == 1 and _qualifies_office(toks, sp, linker):
+            continue  # "Fox chief executive", "Blair spokesman": not Liam Fox, not Blair
         if any(linker.kinds.get(p, "person") == "person" for p in sp.people):
             if before is not None and sp.start > speech_at:
                 # "Ivans comments on Putin", "Refugee Council response to Michael Howard's

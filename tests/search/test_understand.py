@@ -183,6 +183,34 @@ def test_an_unknown_name_asks_for_mentions(linker, q, topic):
     assert u.people == [] and u.speaker_candidates == []
 
 
+@pytest.mark.parametrize("q, topic", [("Jane Roe on pension reform", "pension reform"),
+                                      ("Marcus Vale on broadband prices", "broadband prices")])
+def test_an_unknown_full_name_on_a_topic_asks_for_mentions(linker, q, topic):
+    """"NAME on TOPIC" for a full name led by a given name nobody here is quoted under: say
+    so, and search for the name, as "what did NAME say" does."""
+    u = read(q, linker)
+    assert (u.mode, u.speaker, u.topic) == ("mentions", None, topic), u
+
+
+@pytest.mark.parametrize("q", ["Sanctions on Poland", "Eurostat figures on pensions"])
+def test_no_given_name_before_on_stays_a_topic(linker, q):
+    assert read(q, linker).mode != "mentions"
+
+
+def test_a_surname_before_an_office_is_not_that_person(linker):
+    """ "Nowak spokesman on the treaty": the spokesman of someone, not Nowak."""
+    u = read("Nowak spokesman comments on the treaty", linker)
+    assert u.speaker != "Tomasz Nowak"
+
+
+def test_in_lower_case_a_surname_after_the_speech_word_is_no_speaker(linker):
+    """In lower case nothing marks a name, so a word matching a surname speaks only where
+    a speaker stands: "jane roe comments on duarte gallery plans" asks what Jane Roe said,
+    not Ines Duarte."""
+    assert read("jane roe comments on duarte gallery plans", linker).speaker != "Ines Duarte"
+    assert read("duarte comments on the gallery plans", linker).speaker == "Ines Duarte"
+
+
 HOSTILE = ["", "   ", "x" * 10_000, "Kowalczyk " * 1500, "😀🔥💥", "Kowalczyk 😀 comments",
            'NATO "expansion" OR Russia*', "a AND (b OR c) NOT d", 'NEAR("Nowak pensions", 3)',
            "Kowalczyk* OR \"Nowak\"", "\x00\x01", "what did " + "X " * 3000 + "say", "'s",
