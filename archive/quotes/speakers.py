@@ -120,6 +120,8 @@ def _name_in_phrase(toks: list["Token"], subj: "Token", index: ArticleIndex
         return None
     if any(t.ent_type_ in ("GPE", "LOC", "NORP", "FAC", "DATE") for t in run[-2:]):
         return None
+    if run[-1].dep_ == "compound" and run[-1].head.pos_ == "NOUN":
+        return None  # names a thing: "the referee from the France v Scotland Six Nations match"
     for k, t in enumerate(run[:-1]):
         if (guess_gender_from_first_name(t.text) or t.ent_type_ == "PERSON"
                 or t.text.lower() in index.by_surname):

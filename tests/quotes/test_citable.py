@@ -23,6 +23,14 @@ def test_a_name_inside_the_speaker_phrase_wins(article, phrase, name):
     assert found[0] == name
 
 
+def test_proper_nouns_naming_a_thing_in_the_phrase_are_no_speaker(article):
+    """ "the umpire of the Kent v Surrey County Championship match" is nobody named."""
+    paras = [ENVOY, "The umpire of Sunday's Kent v Surrey County Championship match has "
+                    "defended his decision after criticism by Alan Reeve."]
+    (found, *_) = speakers(article, paras)[1]
+    assert found[0] is None
+
+
 def test_a_qualified_role_is_not_the_last_person_named(article):
     paras = [ENVOY, "“The vote must be held again before the end of the month,” said the "
                     "representative of the United States."]
