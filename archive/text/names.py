@@ -155,14 +155,17 @@ def _plural_pair(a: str, b: str) -> bool:
     return long_ == short + "s"
 
 
-def surname_spelled_like(typed: str, surname: str) -> bool:
+def surname_spelled_like(typed: str, surname: str, key_ratio: float | None = None) -> bool:
     """Could `typed` be a spelling of `surname`? Close as written ("Holm" ~ Holmes), or as
     close on their transliteration keys as two surnames the grouping takes for one person
-    ("Riabco" ~ Ryabkov); not "Brexit" ~ Beith."""
-    if _other_family(_translit(typed), _translit(surname)):
+    ("Riabco" ~ Ryabkov), or, with `key_ratio`, at least that close on them; not "Brexit" ~
+    Beith."""
+    ka, kb = _translit(typed), _translit(surname)
+    if _other_family(ka, kb):
         return False  # "Robertson" is no spelling of Roberts, nor "McFaul" of McCaul
-    return (fuzz.ratio(fold(typed), fold(surname)) >= 80
-            or bool(_close_pairs([_translit(typed)], [_translit(surname)])))
+    return (fuzz.ratio(fold(typed), fold(surname)) >= 80 or (
+        bool(_close_pairs([ka], [kb])) if key_ratio is None
+        else fuzz.ratio(ka, kb) >= key_ratio))
 
 
 def surname_block(surname: str) -> str:
@@ -306,30 +309,33 @@ def _assign_bare(names: list[str], people: list[_Person], counts: Counter,
     "Halifax" not Asa Khalif, "BCC" not the BBC: an article's own misspelling of a name it
     writes in full is read in the article, archive.quotes), and a place or a group
     ("Israel", "Democrats") to nobody. (benchmarks/README.md, stop 33)"""
+    canonical = [_canonical(p) for p in people]
+    surnames = [fold((split_name(c) or NO_NAME).surname) for c in canonical]
+    best_written: dict[str, str] = {}  # each bare form's most frequent way of writing it
+    for n in sorted(names, key=lambda n: (counts[n], n), reverse=True):
+        best_written.setdefault(fold(n), n)
     for name in names:
         bare = split_name(name)
         if bare is None or types.get(name) in ("place", "group"):
             continue
-        exact = [p for p in people if fold((split_name(_canonical(p)) or NO_NAME).surname)
-                 == fold(bare.surname) and (not p.organisation or f"({name}" in _canonical(p))]
-        ranked = sorted(exact, key=lambda p: -p.mentions())
+        exact = [(p, c) for p, c, sn in zip(people, canonical, surnames)
+                 if sn == fold(bare.surname) and (not p.organisation or f"({name}" in c)]
+        ranked = sorted(exact, key=lambda pc: -pc[0].mentions())
         if len(ranked) == 1 or len(ranked) > 1 and \
-                ranked[0].mentions() >= DOMINANCE * ranked[1].mentions():
-            out[name] = _canonical(ranked[0])
+                ranked[0][0].mentions() >= DOMINANCE * ranked[1][0].mentions():
+            out[name] = ranked[0][1]
         elif not exact and not people:
-            same = [n for n in names if fold(n) == fold(name)]
-            out[name] = max(same, key=lambda n: (counts[n], n))
+            out[name] = best_written[fold(name)]
 
 
+@functools.lru_cache(maxsize=NAME_CACHE)
 def misspelt_surname(typed: str, surname: str) -> bool:
     """Is `typed` a misspelling of `surname` ("Keidis" / "Kiedis", "Giulini" / "Giuliani") or
-    a romanisation of it ("Riabco" / "Ryabkov"): another spelling of the same family
-    (`_other_family`), close as written (ratio >= 80) or on transliteration keys (>= 88)?
-    Not "Twitter" / "Tveter" (83 on their keys)."""
-    a, b = fold(typed), fold(surname)
-    ka, kb = _translit(typed), _translit(surname)
-    return (bool(ka and kb) and a != b and not _other_family(ka, kb)
-            and (fuzz.ratio(a, b) >= 80 or fuzz.ratio(ka, kb) >= 88))
+    a romanisation of it ("Riabco" / "Ryabkov"): another spelling, of letters, that
+    `surname_spelled_like` accepts with keys at least 88% alike? Not "Twitter" / "Tveter"
+    (83 on their keys). Remembered: an article's every name lookup asks it of its surnames."""
+    return (bool(_translit(typed) and _translit(surname)) and fold(typed) != fold(surname)
+            and surname_spelled_like(typed, surname, key_ratio=88))
 
 
 # --- Lookup ---
