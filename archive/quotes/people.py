@@ -252,11 +252,25 @@ def build_index(docs: Sequence["Doc"], quotes: Sequence[list[QuoteSpan]]) -> Art
         if quote_of(ent.start_char, quotes[para]) is None and _salient(ent):
             if (name := index.expand(name)) in index.people:
                 index.touch(para, ent.start_char, name)
+    for para, doc in enumerate(docs):  # "Grushko met ...", spaCy typing Grushko an ORG
+        for tok in _untyped_subjects(doc):
+            if quote_of(tok.idx, quotes[para]) is None and \
+                    (name := index.expand(tok.text, misspelt=False)) in index.people:
+                index.touch(para, tok.idx, name)
     index.organisations += [  # "the International Monetary Fund", for a later "the fund"
         (para, e.start_char, e.root.lemma_.lower(), clean_name(e.text)[0])
         for para, doc in enumerate(docs) for e in doc.ents
         if e.label_ == "ORG" and len(e) > 1 and e.root.pos_ == "PROPN"]
     return index
+
+
+def _untyped_subjects(doc: "Doc") -> list["Token"]:
+    """One-word capitalised subjects spaCy typed as no person ("Stoltenberg" as an ORG,
+    "Grushko" even as a common noun): salient when the article names a person of that
+    surname (the caller checks)."""
+    return [t for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("PROPN", "NOUN")
+            and t.ent_type_ != "PERSON" and t.text[:1].isupper()
+            and not any(c.dep_ == "compound" for c in t.children)]
 
 
 def _salient(ent: "Span") -> bool:

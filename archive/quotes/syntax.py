@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from archive.quotes.cues import cue_lemma
-from archive.quotes.lexicon import DEFAULT_CUES, LEMMA_FIXES, ORGANISATION_HEADS
+from archive.quotes.lexicon import (DEFAULT_CUES, LEMMA_FIXES, ORGANISATION_HEADS,
+                                    PERSON_ROLE_NOUNS)
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Doc, Span, Token
@@ -88,7 +89,22 @@ def subject_of(verb: "Token") -> "Token | None":
         return subject_of(head)
     if verb.dep_ == "xcomp" and head is not verb:  # "declined to say"
         return subject_of(head)
+    if _main_verb_as_participle(verb):  # "Grushko, for his part, called the talks ..."
+        return head
     return person_before(verb)
+
+
+def _main_verb_as_participle(verb: "Token") -> bool:
+    """A sentence's main verb that the parse hung as a participle from the noun before it,
+    leaving the sentence no verb of its own: "Grushko, for his part, called the talks
+    'serious'" parsed as the noun Grushko with "called" modifying it. A true participle of
+    a verbless fragment is passive ("Grushko, called a hawk by his rivals"): not this."""
+    head = verb.head
+    return (verb.dep_ in ("acl", "advcl") and head.dep_ == "ROOT" and head.i < verb.i
+            and head.pos_ in ("PROPN", "NOUN") and verb.tag_ in ("VBN", "VBD")
+            and not any(c.dep_ in ("agent", "nsubjpass", "auxpass") for c in verb.children)
+            and any(c.dep_ in ("dobj", "ccomp", "oprd", "xcomp") for c in verb.children)
+            and any(t.text == "," for t in verb.doc[head.i + 1 : verb.i]))
 
 
 def person_before(verb: "Token") -> "Token | None":
@@ -237,6 +253,8 @@ def appositive_role(name: "Token") -> str | None:
     elif name.dep_ == "appos" and name.head.pos_ == "NOUN" and name.head.i < name.i:
         noun = name.head  # "The head of the US delegation, Wendy Sherman": all before the name
         start = min(t.i for t in name.subtree)
+        if name.doc[start - 1].text != "," and noun.lemma_.lower() not in PERSON_ROLE_NOUNS:
+            return None  # "the private email server Hillary Clinton used": a thing
         toks = [t for t in noun.subtree if t.i < start]
     else:
         return None

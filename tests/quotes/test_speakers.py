@@ -395,3 +395,47 @@ def test_an_office_in_capitals_before_a_name_is_no_name(nlp, sentence, speaker):
 def test_the_organisation_a_name_is_written_of_is_its_role(nlp, sentence, speaker, role):
     [[a]] = extract_article([sentence], nlp=nlp)
     assert (a.speaker, a.role) == (speaker, role)
+
+
+def test_a_main_verb_the_parse_hangs_from_its_subject_keeps_that_subject(article):
+    """spaCy reads "Petrenko, for his part, called ..." as the noun Petrenko with a
+    participle after it: the quotation is still his, and the "He" that follows is him, not
+    the speaker quoted before."""
+    paras = [
+        "Defence chief Lena Morgan said the negotiations had been useful. She said she had "
+        "held a long exchange with Ukrainian envoy Dmytro Petrenko.",
+        "Petrenko, for his part, called Tuesday’s negotiations “frank, long and useful.” He "
+        "offered a bleaker view, insisting that the pact’s growth threatens his country.",
+    ]
+    result = article(paras)
+    quoted = [a for a in result[1] if a.direct]
+    assert quoted and all(a.speaker == "Dmytro Petrenko" for a in quoted)
+    assert "Lena Morgan" not in {a.speaker for a in result[1]}
+
+
+def test_a_subject_spacy_types_as_no_person_is_who_he_refers_to(article):
+    """"Volkova later met ..." with Volkova typed an organisation: the article's Irina
+    Volkova is still the person a following "She said" means."""
+    paras = [
+        "Minister Sarah Klein welcomed Russian envoy Irina Volkova to Berlin on Monday.",
+        "Volkova later met reporters outside the ministry. She said the talks “went nowhere "
+        "at all.”",
+    ]
+    result = article(paras)
+    assert {a.speaker for a in result[1]} == {"Irina Volkova"}
+
+
+def test_a_thing_written_before_a_name_is_no_role_of_it(article):
+    """"the private email server Nora Vance used" parses with the name in apposition to
+    "server": a thing, not what she is; an office before a name without a comma still is
+    ("the firm's chief executive Ola Berg")."""
+    result = article([
+        "Auditors said secret files passed through the private email server Nora Vance "
+        "used while she ran the agency.",
+        "“I never sent a classified file,” Vance said.",
+        "The firm’s chief executive Ola Berg said sales were strong.",
+    ])
+    (vance,) = result[1]
+    assert (vance.speaker, vance.role) == ("Nora Vance", None)
+    (berg,) = result[2]
+    assert berg.speaker == "Ola Berg" and berg.role and "chief executive" in berg.role
