@@ -122,6 +122,43 @@ def office_of(words: Sequence[str]) -> bool:
     return any(a in ROLE_NOUNS and b in OFFICE_LINKS for a, b in zip(words, words[1:]))
 
 
+# Little words an organisation's name keeps inside it, which its acronym skips.
+ACRONYM_SKIPS = frozenset("of for and in on the de".split())
+
+
+def with_acronyms(toks: Sequence[Token]) -> list[tuple[str, ...]]:
+    """A role's words, then (when it names one) the same with each name of two or more
+    capitalised words shortened to its initials, offices apart, as a question may write
+    it: "US Ambassador to the Organization for Security and Co-operation in Europe" also
+    as (us, ambassador, to, the, osce); "Secretary General of the North Atlantic Treaty
+    Organization" as (secretary, general, of, the, nato)."""
+    keys = [t.key for t in toks]
+    form, i, n = list(keys), len(toks) - 1, len(toks)
+    while i >= 0:  # from the end, so that a shortened run leaves earlier indices valid
+        if not _name_word(toks[i]):
+            i -= 1
+            continue
+        start, k = i, i - 1
+        while k >= 0 and (_name_word(toks[k]) or toks[k].key in ACRONYM_SKIPS):
+            start = k if _name_word(toks[k]) else start
+            k -= 1
+        words = [t for t in toks[start:i + 1] if _name_word(t)]
+        if len(words) >= 2:
+            form[start:i + 1] = ["".join(t.key[0] for t in words)]
+        i = start - 1
+    full = tuple(keys)
+    return [full] if len(form) == n and tuple(form) == full else [full, tuple(form)]
+
+
+def _name_word(tok: Token) -> bool:
+    """A capitalised word of an organisation's name: no office or word of one ("Deputy",
+    "Foreign"), no place ("Russian"), no acronym."""
+    return (capitalised(tok) and not tok.text.isupper() and tok.key[:1].isalpha()
+            and tok.key not in ROLE_NOUNS and tok.key not in ORG_VOICES
+            and tok.key not in NAME_TITLES and tok.key not in OTHER_OFFICE
+            and tok.key != "foreign" and place_key(tok.key) is None)
+
+
 def office_first(words: Sequence[str]) -> tuple[str, ...] | None:
     """An office "of" something written the other way round: "president of the NAACP" ->
     "naacp president", "lawyer for the Sierra Club" -> "sierra club lawyer" (what follows
@@ -172,8 +209,8 @@ class Linker:
         people = list(people)
         # every role as written, for the people of an organisation (`members`, kept per
         # organisation, with each canonical name's aliases, once asked for)
-        self._written = [(tuple(t.key for t in tokens(role)), p["name"])
-                         for p in people for role in p.get("roles") or ()]
+        self._written = [(key, p["name"]) for p in people for role in p.get("roles") or ()
+                         for key in with_acronyms(tokens(role))]
         self._members: dict[str, list[str]] = {}
         self._aliases_of: dict[str, list[str]] | None = None
         for p in people:
@@ -197,9 +234,10 @@ class Linker:
                 key = tuple(t.key for t in toks)
                 if toks and (toks[-1].key in ROLE_NOUNS or not capitalised(toks[-1]) or (
                         office_of(key) and not self._ends_in_person(key))):
-                    self.roles[key[-1]].append((key, p["name"]))
-                    if (swapped := office_first(key)) is not None:
-                        self.roles[swapped[-1]].append((swapped, p["name"]))
+                    for form in with_acronyms(toks):  # "... to the OSCE" as a question may
+                        self.roles[form[-1]].append((form, p["name"]))
+                        if (swapped := office_first(form)) is not None:
+                            self.roles[swapped[-1]].append((swapped, p["name"]))
         self._keep_role_heads()
         self.role_words = {w for roles in self.roles.values() for key, _ in roles for w in key}
         for person in set(aliases.values()):
@@ -252,8 +290,10 @@ class Linker:
                  if self.kinds.get(person, "person") == "person" and person != organisation
                  and not past_office(role)
                  and any(_speaks_for(role, k) for k in keys)}
-        self._members[organisation] = by_quotes(found, self)
-        return self._members[organisation]
+        people = by_quotes(found, self)
+        if organisation in self.kinds:  # typed names that are no speaker are not kept
+            self._members[organisation] = people
+        return people
 
     def close_people(self, typed: str) -> list[str]:
         """People (never places or organisations) a typed name may be a misspelling or a

@@ -30,7 +30,7 @@ class Understood:
     speaker: str | None = None
     speaker_text: str | None = None
     speaker_candidates: list[str] = field(default_factory=list)
-    linked_by: str | None = None  # "name", "role" or "fuzzy"
+    linked_by: str | None = None  # "name", "role", "fuzzy" or "members"
     ranked: tuple[str, ...] = ()  # whose words rank first: the speaker and any close rival
     statement: bool = False  # "X says Y": a headline or sentence, searched for its topic
     members: tuple[str, ...] = ()  # an organisation's people, whose words rank with its own
@@ -41,7 +41,7 @@ class Understood:
         """The people whose own words rank first: the speaker's (mode "speaker"), or, for a
         role several people hold, every holder's (`role_reading`); else none."""
         if self.mode == "topic":
-            return list(self.ranked) if self.linked_by == "role" else []
+            return list(self.ranked) if self.linked_by in ("role", "members") else []
         if self.mode != "speaker":
             return []
         return list(self.ranked) or ([self.speaker] if self.speaker else [])
@@ -114,6 +114,18 @@ def role_reading(topic: str | None, people: Sequence[str], text: str, linker: Li
                       tuple(people[:MAX_HOLDERS]))
 
 
+def voices_reading(text: str, question: str, linker: Linker) -> Understood | None:
+    """An organisation nobody is quoted as, whose people speak for it ("what did NATO say"
+    in an archive that quotes only "NATO Secretary General Jens Stoltenberg"): nobody is
+    asserted to be the speaker; what its people said (Linker.members) ranks first, each hit
+    labelled with its own speaker. None when no role names it."""
+    members = tuple(linker.members(text)[:MAX_MEMBERS])
+    if not members:
+        return None
+    return Understood("topic", question, None, text, list(members), "members", members,
+                      members=members)
+
+
 def place_reading(people: Sequence[str], text: str, question: str) -> Understood:
     """A role led by a country that no holder's role writes ("Scotland's first minister"),
     whose holders' articles name it (Linker.placed_holders): nobody is asserted to hold it;
@@ -140,6 +152,9 @@ def describe(u: Understood) -> str | None:
     if u.mode == "mentions":
         return (f"Nobody called {u.speaker_text} is quoted in this archive: passages that "
                 f"mention {u.speaker_text}{about}")
+    if u.linked_by == "members":
+        return (f"Nobody is quoted as {u.speaker_text} itself in this archive; showing first "
+                f"what its people said: {', '.join(u.members)}")
     if u.placed:
         who, hold = (" and ".join(u.speaker_candidates),
                      "hold" if len(u.speaker_candidates) > 1 else "holds")

@@ -30,7 +30,8 @@ from archive.search.linker import (DETERMINERS, FRAME, GENERIC_MODIFIERS, HEADLI
                                    capitalised, casing, office_first, office_of, plain_word,
                                    tokens)
 from archive.search.query import MAX_PARSE_CHARS, looks_like_name, parse_query
-from archive.search.reading import Understood, place_reading, role_reading, speaker_reading
+from archive.search.reading import (Understood, place_reading, role_reading, speaker_reading,
+                                    voices_reading)
 from archive.text import gender_of
 from archive.text.given_names import is_given_name
 from archive.text.roles import NAME_TITLES
@@ -173,6 +174,9 @@ def _fixed_form(q: str, toks: list[Token], speaker_text: str, topic: str | None,
     bare = speaker_text == q.strip(" ?!.")
     asks = any(t.key in SPEECH_WORDS for t in toks) or (bare and len(speaker_text.split()) > 1)
     asks = asks or _person_on(speaker_text, topic, q)
+    if asks and not is_given_name(speaker_text.split()[0]) and (
+            voices := voices_reading(speaker_text, topic or q, linker)) is not None:
+        return voices  # "what did NATO say": its secretary general's words
     if _name_slot(speaker_text) and asks and not _names_things(speaker_text.split(), linker):
         return Understood("mentions", topic, None, speaker_text, [], None)
     if asks:  # a role nobody here holds: "what did the Spanish chancellor say"

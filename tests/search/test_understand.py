@@ -654,3 +654,38 @@ def test_without_places_a_country_no_role_writes_finds_nobody():
     aliases = {p["name"]: p["name"] for p in FIRST_MINISTERS}
     u = read("what did Scotland's first minister say", Linker(aliases, FIRST_MINISTERS))
     assert u.people == [] and u.speaker is None, u
+
+
+def test_an_organisation_quoted_only_through_its_people_is_answered_with_their_words():
+    """"what did the IMF say" in an archive that never quotes the fund itself, only its
+    managing director: nobody is asserted to be the speaker, the note says so, and her
+    words rank first; a critic of the fund is no voice of it."""
+    people = [{"name": "Rosa Lind", "type": "person", "quotes": 4,
+               "roles": ["managing director of the International Monetary Fund"]},
+              {"name": "Karl Brem", "type": "person", "quotes": 9,
+               "roles": ["critic of the International Monetary Fund"]}]
+    linker = Linker({p["name"]: p["name"] for p in people}, people)
+    for q in ("what did the IMF say about Greece",
+              "what did the International Monetary Fund say about Greece"):
+        u = read(q, linker)
+        assert (u.mode, u.speaker, u.linked_by) == ("topic", None, "members"), q
+        assert u.people == ["Rosa Lind"]
+        note = u.to_json()["note"]
+        assert "itself" in note and "Rosa Lind" in note
+        assert set(u.to_json()) == KEYS
+    assert read("what did the WTO say about Greece", linker).people == []
+
+
+def test_a_role_naming_an_organisation_in_full_is_found_by_its_acronym():
+    """A question writes "the OSCE" or "the FBI" where the articles wrote the name out."""
+    people = [{"name": "Mira Holt", "type": "person", "quotes": 3, "roles": [
+                  "US Ambassador to the Organization for Security and Co-operation in Europe"]},
+              {"name": "Dan Voss", "type": "person", "quotes": 2, "roles": [
+                  "director of the Federal Bureau of Investigation"]}]
+    linker = Linker({p["name"]: p["name"] for p in people}, people)
+    u = read("what did the US ambassador to the OSCE say", linker)
+    assert (u.mode, u.speaker, u.linked_by) == ("speaker", "Mira Holt", "role")
+    u = read("what did the FBI director say about the emails", linker)
+    assert (u.mode, u.speaker) == ("speaker", "Dan Voss")
+    # offices and places make no acronym ("Russian Deputy Foreign Minister" is no "RDF")
+    assert linker.role_people(["rdf", "minister"]) == set()
