@@ -371,3 +371,13 @@ def test_verbs_of_one_reported_clause_stay_in_it(one):
     (a,) = one("A former cleaner, Ruth Adebayo, said the manager shouted at the staff and "
                "mocked their accents.")
     assert a.content == "the manager shouted at the staff and mocked their accents"
+
+
+def test_a_quotation_after_a_reported_quote_continues_the_speaker_not_the_reporter(one):
+    """"“...,” Mr. Orlov said ..., according to the Tass news agency. “...”": the second
+    quotation is Orlov's too; Tass only reported them."""
+    attrs = one("“The hard truth is that we were promised a written reply,” Mr. Orlov said in "
+                "an interview aired Friday, according to the Tass news agency. “We will wait "
+                "for it. Then we will decide our next steps.”")
+    second = [a for a in attrs if a.content.startswith("We will wait")]
+    assert second and all(a.speaker == "Orlov" and a.direct for a in second)

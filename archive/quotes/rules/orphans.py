@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from archive.models import Attribution
 from archive.quotes.paragraph import ParaState
-from archive.quotes.scan import MIN_QUOTE_WORDS, QuoteSpan
+from archive.quotes.scan import MIN_QUOTE_WORDS, QuoteSpan, quote_of
 from archive.quotes.speakers import speaker_type
 from archive.quotes.syntax import root_at
 
@@ -56,8 +56,19 @@ def _neighbour(st: ParaState, q: QuoteSpan) -> Attribution | None:
     if not attrs:
         return None
     before = [a for a in attrs if a.content_end <= q.open_at]
-    main = [a for a in before if not _subordinate(st, a)]
+    main = [a for a in before if not _subordinate(st, a) and not _reports(st, a, attrs)]
     return (main or before)[-1] if before else min(attrs, key=lambda a: a.content_start)
+
+
+def _reports(st: ParaState, attr: Attribution, attrs: list[Attribution]) -> bool:
+    """Does an "according to" attribution report another one ("“...,” Lavrov said,
+    according to Interfax": its content holds Lavrov's cue, outside the quotation marks)? Then the
+    quotation that follows continues the one who spoke, not the one who reported it."""
+    if not (attr.cue or "").lower().startswith("according"):
+        return False
+    return any(b is not attr and b.cue_start >= 0
+               and attr.content_start <= b.cue_start < attr.content_end
+               and quote_of(b.cue_start, st.quotes) is None for b in attrs)
 
 
 def _subordinate(st: ParaState, attr: Attribution) -> bool:
@@ -73,3 +84,4 @@ def _continued(text: str, q: QuoteSpan, attrs: list[Attribution],
         return None
     last = max(previous, key=lambda a: a.content_end)
     return last if last.direct else None
+
