@@ -144,6 +144,30 @@ UNMARKED_ROLE_NOUNS = frozenset({"spokesman", "congressman", "chairman", "busine
                                  "councilman", "assemblyman", "anchorman", "sportsman",
                                  "policeman"})
 
+# Nouns for people beyond the role nouns above, and the endings of nouns for what people
+# do ("controller", "commissioner", "comedian"): a noun written right before a name is its
+# role only if it names a person ("the private email server Hillary Clinton used" does not).
+PERSON_NOUNS: frozenset[str] = frozenset(
+    """friend rival partner colleague counterpart captain coach seed champion mate guy
+    ally aide boss chief head hero legend icon idol favourite favorite fan critic hopeful
+    deputy peer lord lady cousin child widow wife spouse fiancee fiance girlfriend star
+    prop wing winger mp""".split()
+) | PERSON_ROLE_NOUNS | FEMALE_ROLE_NOUNS | MALE_ROLE_NOUNS
+PERSON_SUFFIXES = ("er", "or", "ist", "ian", "man", "person", "ant", "ent", "ee", "ive", "ar")
+# Nouns of things with the ending of a noun for a person, often written before a name.
+THING_NOUNS = frozenset("""server computer paper letter number center centre order matter
+water power border corner quarter meter chapter cover filter folder poster register sector
+factor error mirror motor tractor monitor calendar dollar collar pillar seminar radar cellar
+initiative objective perspective incentive alternative""".split())
+
+
+def names_a_person(noun: str) -> bool:
+    """Could a noun (a lower-case lemma) name a person: a role or person noun, or a noun of
+    doing ("controller", "comedian", "nominee"), not a thing ("server", "government")?"""
+    return noun in PERSON_NOUNS or (len(noun) > 4 and noun.endswith(PERSON_SUFFIXES)
+                                    and not noun.endswith("ment") and noun not in THING_NOUNS)
+
+
 # First names for gender guesses: archive.text.given_names (people grouping uses them too).
 
 

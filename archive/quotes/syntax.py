@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from archive.quotes.cues import cue_lemma
 from archive.quotes.lexicon import (DEFAULT_CUES, LEMMA_FIXES, ORGANISATION_HEADS,
-                                    PERSON_ROLE_NOUNS)
+                                    names_a_person)
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Doc, Span, Token
@@ -253,8 +253,9 @@ def appositive_role(name: "Token") -> str | None:
     elif name.dep_ == "appos" and name.head.pos_ == "NOUN" and name.head.i < name.i:
         noun = name.head  # "The head of the US delegation, Wendy Sherman": all before the name
         start = min(t.i for t in name.subtree)
-        if name.doc[start - 1].text != "," and noun.lemma_.lower() not in PERSON_ROLE_NOUNS:
-            return None  # "the private email server Hillary Clinton used": a thing
+        if name.doc[start - 1].text != "," and (not names_a_person(noun.lemma_.lower())
+                                                 or _clause_after(name, noun)):
+            return None  # "the country (Donald J. Trump)", "the server Hillary Clinton used"
         toks = [t for t in noun.subtree if t.i < start]
     else:
         return None
@@ -265,6 +266,14 @@ def appositive_role(name: "Token") -> str | None:
     if not toks:
         return None
     return text_of(toks)
+
+
+def _clause_after(name: "Token", noun: "Token") -> bool:
+    """Does a verb of a clause on `noun` follow the name, which is then its subject ("the
+    email server Hillary Clinton used")?"""
+    after = max(t.i for t in name.subtree) + 1
+    return after < len(name.doc) and name.doc[after].pos_ in ("VERB", "AUX") and \
+        name.doc[after].head == noun
 
 
 def description(noun: "Token") -> list["Token"]:

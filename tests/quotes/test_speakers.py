@@ -427,15 +427,20 @@ def test_a_subject_spacy_types_as_no_person_is_who_he_refers_to(article):
 
 def test_a_thing_written_before_a_name_is_no_role_of_it(article):
     """"the private email server Nora Vance used" parses with the name in apposition to
-    "server": a thing, not what she is; an office before a name without a comma still is
-    ("the firm's chief executive Ola Berg")."""
+    "server": a thing, not what she is; a noun for a person before a name without a comma
+    still is ("the firm's chief executive Ola Berg", "the privacy commissioner Rhys Owen")."""
     result = article([
         "Auditors said secret files passed through the private email server Nora Vance "
         "used while she ran the agency.",
         "“I never sent a classified file,” Vance said.",
         "The firm’s chief executive Ola Berg said sales were strong.",
+        "Ms Hale has asked for a ruling by the privacy commissioner Rhys Owen. Earlier "
+        "this week, Mr Owen said he was looking into the orders.",
     ])
     (vance,) = result[1]
     assert (vance.speaker, vance.role) == ("Nora Vance", None)
     (berg,) = result[2]
     assert berg.speaker == "Ola Berg" and berg.role and "chief executive" in berg.role
+    owen = [a for a in result[3] if a.speaker_text == "Mr Owen"]
+    assert owen and all((a.speaker, a.role) == ("Rhys Owen", "privacy commissioner")
+                        for a in owen)
