@@ -165,25 +165,44 @@ class ArticleIndex:
         return self._seen
 
     def _before(self, pos: tuple[int, int]) -> Iterator[str]:
-        """Names mentioned before `pos`, most recent first, skipping mentions inside
-        reported content; lazy, so a lookup that stops at the first fit reads only the
-        mentions back to it (not the whole article: linear cost on long articles)."""
+        """Names mentioned before `pos`, most recent first (`_before_at`)."""
+        return (name for _, name in self._before_at(pos))
+
+    def _before_at(self, pos: tuple[int, int]) -> Iterator[tuple[tuple[int, int], str]]:
+        """((para, offset), name) of the mentions before `pos`, most recent first, skipping
+        mentions inside reported content; lazy, so a lookup that stops at the first fit
+        reads only the mentions back to it (not the whole article: linear cost on long
+        articles)."""
         timeline = self._timeline()
         mentions, spans = timeline.mentions, timeline.spans
         for i in range(bisect_left(mentions, (pos[0], pos[1], "")) - 1, -1, -1):
             p, o, n = mentions[i]
             if not any(cs <= o < ce for cs, ce in spans.get(p, ())):
-                yield n
+                yield (p, o), n
 
     def resolve_pronoun(self, gender: str, pos: tuple[int, int]) -> str | None:
         """Most recent salient person not known to be of the other gender.
 
         Mentions inside reported content ("Bozell said Cruz ...") are skipped: a later
         "he said" continues the speaker, not the person spoken about."""
-        for name in self._before(pos):
+        for at, name in self._before_at(pos):
             if self.people[name].gender in (gender, None):
-                return name
+                return None if self._unnamed_since(gender, at, pos) else name
         return None
+
+    def _unnamed_since(self, gender: str, at: tuple[int, int], pos: tuple[int, int]) -> bool:
+        """Did an unnamed speaker of the pronoun's gender speak between the person's mention
+        `at` and `pos`? "A BBC spokeswoman said ... She said": she is the spokeswoman, so
+        nobody named (never the man quoted before her). Only nouns of one gender count:
+        after "an official said", "he" may still be the minister named before."""
+        nouns = FEMALE_ROLE_NOUNS if gender == "f" else MALE_ROLE_NOUNS
+        for noun, places in self._timeline().unnamed.items():
+            if noun not in nouns:
+                continue
+            k = bisect_left(places, pos)
+            if k and places[k - 1] > at:
+                return True
+        return False
 
     def _unnamed_more_recent(self, noun: str, pos: tuple[int, int]) -> bool:
         """True when "a senior official" (unnamed) was the latest speaker before "the official"."""

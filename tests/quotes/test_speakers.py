@@ -444,3 +444,16 @@ def test_a_thing_written_before_a_name_is_no_role_of_it(article):
     owen = [a for a in result[3] if a.speaker_text == "Mr Owen"]
     assert owen and all((a.speaker, a.role) == ("Rhys Owen", "privacy commissioner")
                         for a in owen)
+
+
+def test_she_after_an_unnamed_spokeswoman_is_the_spokeswoman_not_a_woman_named_before(article):
+    """"A station spokeswoman said ... She said ...": she is the unnamed spokeswoman, so the
+    words are nobody's named words, never those of the producer quoted before her."""
+    result = article([
+        "Producer Dana Pike said the quiz show would move to Sundays. She added: “It is a "
+        "new era for the programme.”",
+        "A station spokeswoman said the host would stay on. She said the exact time slot was "
+        "still to be decided.",
+    ])
+    assert {a.speaker for a in result[0]} == {"Dana Pike"}
+    assert "Dana Pike" not in {a.speaker for a in result[1]}
