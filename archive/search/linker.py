@@ -219,25 +219,7 @@ class Linker:
             self.articles[p["name"]] = int(p.get("articles") or 0)
         for p in people:
             for role in p.get("roles") or ():
-                written = tokens(core_role(role))
-                # titles are no part of an office, but a rank that begins one is ("Lord
-                # Chancellor", "Lady Justice"): kept where an office word follows it
-                toks = [t for k, t in enumerate(written) if t.key not in NAME_TITLES or (
-                    t.key in OFFICE_RANKS and k + 1 < len(written)
-                    and written[k + 1].key not in NAME_TITLES)]
-                toks = toks[1:] if toks and toks[0].key in DETERMINERS else toks
-                while toks and toks[-1].key in SUFFIXES:  # "adviser to Joseph R. Biden Jr."
-                    toks.pop()
-                # an office ends in an office word ("minister", "front-runner") or names
-                # what it is an office of ("Secretary of State", "president of the
-                # NAACP"), never in a name ("rival to Hillary Clinton" is no role)
-                key = tuple(t.key for t in toks)
-                if toks and (toks[-1].key in ROLE_NOUNS or not capitalised(toks[-1]) or (
-                        office_of(key) and not self._ends_in_person(key))):
-                    for form in with_acronyms(toks):  # "... to the OSCE" as a question may
-                        self.roles[form[-1]].append((form, p["name"]))
-                        if (swapped := office_first(form)) is not None:
-                            self.roles[swapped[-1]].append((swapped, p["name"]))
+                self._add_role(role, p["name"])
         self._keep_role_heads()
         self.role_words = {w for roles in self.roles.values() for key, _ in roles for w in key}
         for person in set(aliases.values()):
@@ -245,6 +227,29 @@ class Linker:
                 parts = split_name(person)
                 if parts and parts.first and not _no_name(parts.surname):
                     self.surnames[tuple(parts.surname.split())].add(person)
+
+    def _add_role(self, role: str, person: str) -> None:
+        """Key a role as written under its head word (and swapped, and shortened to
+        acronyms), when it is an office."""
+        written = tokens(core_role(role))
+        # titles are no part of an office, but a rank that begins one is ("Lord
+        # Chancellor", "Lady Justice"): kept where an office word follows it
+        toks = [t for k, t in enumerate(written) if t.key not in NAME_TITLES or (
+            t.key in OFFICE_RANKS and k + 1 < len(written)
+            and written[k + 1].key not in NAME_TITLES)]
+        toks = toks[1:] if toks and toks[0].key in DETERMINERS else toks
+        while toks and toks[-1].key in SUFFIXES:  # "adviser to Joseph R. Biden Jr."
+            toks.pop()
+        # an office ends in an office word ("minister", "front-runner") or names
+        # what it is an office of ("Secretary of State", "president of the
+        # NAACP"), never in a name ("rival to Hillary Clinton" is no role)
+        key = tuple(t.key for t in toks)
+        if toks and (toks[-1].key in ROLE_NOUNS or not capitalised(toks[-1]) or (
+                office_of(key) and not self._ends_in_person(key))):
+            for form in with_acronyms(toks):  # "... to the OSCE" as a question may
+                self.roles[form[-1]].append((form, person))
+                if (swapped := office_first(form)) is not None:
+                    self.roles[swapped[-1]].append((swapped, person))
 
     def _keep_role_heads(self) -> None:
         """A head word that is no office noun counts only when several people's roles end in
