@@ -148,10 +148,9 @@ UNMARKED_ROLE_NOUNS = frozenset({"spokesman", "congressman", "chairman", "busine
 # do ("controller", "commissioner", "comedian"): a noun written right before a name is its
 # role only if it names a person ("the private email server Hillary Clinton used" does not).
 PERSON_NOUNS: frozenset[str] = frozenset(
-    """friend rival partner colleague counterpart captain coach seed champion mate guy
-    ally aide boss chief head hero legend icon idol favourite favorite fan critic hopeful
-    deputy peer lord lady cousin child widow wife spouse fiancee fiance girlfriend star
-    prop wing winger mp""".split()
+    """friend rival colleague counterpart captain coach seed champion mate guy ally boss
+    hero legend icon idol favourite favorite fan critic hopeful deputy peer lord cousin
+    child spouse fiance prop wing mp""".split()
 ) | PERSON_ROLE_NOUNS | FEMALE_ROLE_NOUNS | MALE_ROLE_NOUNS
 PERSON_SUFFIXES = ("er", "or", "ist", "ian", "man", "person", "ant", "ent", "ee", "ive", "ar")
 # Nouns of things with the ending of a noun for a person, often written before a name.

@@ -8,7 +8,7 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from archive.quotes.lexicon import (FEMALE_PRONOUNS, FEMALE_ROLE_NOUNS, MALE_PRONOUNS,
                                     MALE_ROLE_NOUNS, UNMARKED_ROLE_NOUNS)
@@ -195,24 +195,28 @@ class ArticleIndex:
         `at` and `pos`? "A BBC spokeswoman said ... She said": she is the spokeswoman, so
         nobody named (never the man quoted before her). Only nouns of one gender count:
         after "an official said", "he" may still be the minister named before."""
-        nouns = FEMALE_ROLE_NOUNS if gender == "f" else MALE_ROLE_NOUNS
-        for noun, places in self._timeline().unnamed.items():
-            if noun not in nouns:
-                continue
-            k = bisect_left(places, pos)
-            if k and places[k - 1] > at:
-                return True
-        return False
+        last = self._last_unnamed(FEMALE_ROLE_NOUNS if gender == "f" else MALE_ROLE_NOUNS, pos)
+        return last is not None and last > at
 
     def _unnamed_more_recent(self, noun: str, pos: tuple[int, int]) -> bool:
         """True when "a senior official" (unnamed) was the latest speaker before "the official"."""
-        timeline = self._timeline()
-        unnamed = timeline.unnamed.get(noun, [])
-        u = bisect_left(unnamed, pos)
-        if not u:
+        last = self._last_unnamed({noun}, pos)
+        if last is None:
             return False
-        m = bisect_left(timeline.mentions, (pos[0], pos[1], ""))
-        return not m or unnamed[u - 1] > timeline.mentions[m - 1][:2]
+        mentions = self._timeline().mentions
+        m = bisect_left(mentions, (pos[0], pos[1], ""))
+        return not m or last > mentions[m - 1][:2]
+
+    def _last_unnamed(self, nouns: Iterable[str], pos: tuple[int, int]
+                      ) -> tuple[int, int] | None:
+        """Where the latest unnamed speaker named by one of `nouns` spoke before `pos`."""
+        unnamed = self._timeline().unnamed
+        before = []
+        for noun in unnamed.keys() & set(nouns):
+            k = bisect_left(unnamed[noun], pos)
+            if k:
+                before.append(unnamed[noun][k - 1])
+        return max(before, default=None)
 
     def resolve_role(self, noun: str, pos: tuple[int, int], fallback: bool,
                      qualifier: set[str] = frozenset(),  # type: ignore[assignment]

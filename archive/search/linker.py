@@ -132,8 +132,10 @@ def with_acronyms(toks: Sequence[Token]) -> list[tuple[str, ...]]:
     it: "US Ambassador to the Organization for Security and Co-operation in Europe" also
     as (us, ambassador, to, the, osce); "Secretary General of the North Atlantic Treaty
     Organization" as (secretary, general, of, the, nato)."""
-    keys = [t.key for t in toks]
-    form, i, n = list(keys), len(toks) - 1, len(toks)
+    keys = tuple(t.key for t in toks)
+    if sum(capitalised(t) and not t.text.isupper() for t in toks) < 2:
+        return [keys]  # most roles: no name of two capitalised words to shorten
+    form, i = list(keys), len(toks) - 1
     while i >= 0:  # from the end, so that a shortened run leaves earlier indices valid
         if not _name_word(toks[i]):
             i -= 1
@@ -146,8 +148,7 @@ def with_acronyms(toks: Sequence[Token]) -> list[tuple[str, ...]]:
         if len(words) >= 2:
             form[start:i + 1] = ["".join(t.key[0] for t in words)]
         i = start - 1
-    full = tuple(keys)
-    return [full] if len(form) == n and tuple(form) == full else [full, tuple(form)]
+    return [keys] if len(form) == len(keys) else [keys, tuple(form)]
 
 
 def _name_word(tok: Token) -> bool:
@@ -208,9 +209,10 @@ class Linker:
         self.roles: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         people = list(people)
         # every role as written, for the people of an organisation (`members`, kept per
-        # organisation, with each canonical name's aliases, once asked for)
-        self._written = [(key, p["name"]) for p in people for role in p.get("roles") or ()
-                         for key in with_acronyms(tokens(role))]
+        # organisation, with each canonical name's aliases): keyed on the first question
+        # about an organisation, not when the archive opens
+        self._roles_written = [(role, p["name"]) for p in people for role in p.get("roles") or ()]
+        self._written: list[tuple[tuple[str, ...], str]] | None = None
         self._members: dict[str, list[str]] = {}
         self._aliases_of: dict[str, list[str]] | None = None
         for p in people:
@@ -283,6 +285,9 @@ class Linker:
         # grouping slip may have filed under it ("House" under the White House)
         if organisation in self._members:  # a linker lives as long as its archive
             return self._members[organisation]
+        if self._written is None:
+            self._written = [(key, person) for role, person in self._roles_written
+                             for key in with_acronyms(tokens(role))]
         if self._aliases_of is None:
             self._aliases_of = defaultdict(list)
             for alias, canonical in self.aliases.items():

@@ -62,8 +62,9 @@ def _neighbour(st: ParaState, q: QuoteSpan) -> Attribution | None:
 
 def _reports(st: ParaState, attr: Attribution, attrs: list[Attribution]) -> bool:
     """Does an "according to" attribution report another one ("“...,” Lavrov said,
-    according to Interfax": its content holds Lavrov's cue, outside the quotation marks)? Then the
-    quotation that follows continues the one who spoke, not the one who reported it."""
+    according to Interfax": its content holds Lavrov's cue, outside the quotation marks)?
+    Then the quotation that follows continues the one who spoke, not the one who reported
+    it."""
     if not (attr.cue or "").lower().startswith("according"):
         return False
     return any(b is not attr and b.cue_start >= 0
@@ -84,4 +85,3 @@ def _continued(text: str, q: QuoteSpan, attrs: list[Attribution],
         return None
     last = max(previous, key=lambda a: a.content_end)
     return last if last.direct else None
-
